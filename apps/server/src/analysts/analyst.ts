@@ -1,0 +1,52 @@
+import type { AIAnalysis, IncidentContext, RetrievedIncident } from "@aegis/contracts";
+
+/** What an analyst sees about one incident. Logs are already truncated to LOG_TRUNCATE_CHARS. */
+export interface AnalysisInput {
+  incidentId: string;
+  alertType: string;
+  logs: string;
+  containerName: string | null;
+  severity: string | null;
+  context: IncidentContext | null;
+  /** Similar past incidents from the knowledge base, best first, each with its outcome. */
+  similar: RetrievedIncident[];
+  /** Upper bound for replica_count (MAX_REPLICAS). */
+  maxReplicas: number;
+}
+
+/** Where an analyst streams its reasoning while it works (becomes ai.thinking / ai.stream frames). */
+export interface AnalysisSink {
+  thinking(message: string): void;
+  token(chunk: string): void;
+}
+
+/** Diagnosis categories the analysts recognise. */
+export type IncidentCategory =
+  | "memory_leak"
+  | "cpu_runaway"
+  | "traffic_surge"
+  | "bad_deploy"
+  | "db_latency"
+  | "dependency_outage"
+  | "disk_full"
+  | "crashloop_config"
+  | "cert_expiry"
+  | "over_provisioned"
+  | "noise"
+  | "unknown";
+
+/** An analyst's answer: the seed's AIAnalysis plus the evidence behind it, for the council. */
+export interface AnalystResult {
+  analysis: AIAnalysis;
+  category: IncidentCategory;
+  /** Short human-readable facts that support the diagnosis ("full GC reclaims <1%"). */
+  evidence: string[];
+  /** Which analyst produced it (builtin, openai:model, …). */
+  provider: string;
+}
+
+/** Port: turns an incident into a proposed remediation. */
+export interface Analyst {
+  readonly name: string;
+  analyse(input: AnalysisInput, sink: AnalysisSink, signal?: AbortSignal): Promise<AnalystResult>;
+}

@@ -1,0 +1,59 @@
+/** Errors by intent. Each carries a stable code; one handler (api/error-handler.ts) maps them to HTTP. */
+export abstract class AegisError extends Error {
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly detail?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The caller sent something invalid (HTTP 400 unless a route says otherwise). */
+export class InputError extends AegisError {
+  readonly code: string;
+  constructor(message: string, code = "bad_request", detail?: unknown) {
+    super(message, detail);
+    this.code = code;
+  }
+}
+
+/** A request body or parameter failed schema validation (HTTP 422). */
+export class ValidationError extends AegisError {
+  readonly code = "validation_error";
+}
+
+export class NotFoundError extends AegisError {
+  readonly code = "not_found";
+}
+
+export class ConflictError extends AegisError {
+  readonly code = "conflict";
+}
+
+export class AuthError extends AegisError {
+  readonly code = "unauthorized";
+}
+
+export class ForbiddenError extends AegisError {
+  readonly code = "forbidden";
+}
+
+/** A runtime or external system failed (executor, model provider). */
+export class UpstreamError extends AegisError {
+  readonly code: string;
+  constructor(message: string, code = "upstream_error", detail?: unknown) {
+    super(message, detail);
+    this.code = code;
+  }
+}
+
+/** The server is shutting down or otherwise cannot take work now (HTTP 503). */
+export class UnavailableError extends AegisError {
+  readonly code = "unavailable";
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}
