@@ -10,6 +10,8 @@ export interface AnalysisInput {
   context: IncidentContext | null;
   /** Similar past incidents from the knowledge base, best first, each with its outcome. */
   similar: RetrievedIncident[];
+  /** The alert's own timestamp (ISO 8601) when the sender gave one. */
+  alertTimestamp?: string | null;
   /** Upper bound for replica_count (MAX_REPLICAS). */
   maxReplicas: number;
 }

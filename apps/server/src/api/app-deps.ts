@@ -1,0 +1,19 @@
+import type { Config } from "../config/config.js";
+import type { IncidentService } from "../engine/incident-service.js";
+import type { EventBus } from "../events/event-bus.js";
+import type { Executor } from "../executors/executor.js";
+import type { KnowledgeBase } from "../knowledge/knowledge-base.js";
+import type { Logger } from "../shared/logger.js";
+
+/** What the HTTP layer needs from the rest of the product. */
+export interface AppDeps {
+  config: Config;
+  apiKey: string;
+  incidents: IncidentService;
+  executor: Executor;
+  knowledge: KnowledgeBase;
+  bus: EventBus;
+  logger: Logger;
+  version: string;
+  databaseKind: string;
+}

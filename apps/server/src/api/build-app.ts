@@ -1,0 +1,55 @@
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import fastifyWebsocket from "@fastify/websocket";
+import Fastify, { type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { AppDeps } from "./app-deps.js";
+import { installAuth } from "./auth.js";
+import { installErrorHandler } from "./error-handler.js";
+import { registerApprovalRoutes } from "./routes/approval-routes.js";
+import { registerCoreRoutes } from "./routes/core-routes.js";
+import { registerDocsRoutes } from "./routes/docs-routes.js";
+import { registerHealthRoutes } from "./routes/health-routes.js";
+import { WsHub } from "./ws-hub.js";
+
+/** Webhook bodies above this are refused with a 422 naming the body (logs up to 1 MB fit). */
+export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+/** The Fastify application: routes, auth, docs, WebSocket; listening is the caller's business. */
+export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub: WsHub }> {
+  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, disableRequestLogging: true });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app, d.logger);
+  installAuth(app, d.apiKey);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: "AegisOps API",
+        version: d.version,
+        description: "Self-hosted AI SRE: alerts in, diagnosis, council, remediation, verification, learning.",
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
+          bearer: { type: "http", scheme: "bearer" },
+        },
+      },
+      security: [{ apiKey: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  const hub = new WsHub(d.bus, d.logger);
+  await app.register(async (scope) => {
+    hub.register(scope);
+    registerHealthRoutes(scope, d, () => hub.size);
+    registerCoreRoutes(scope, d);
+    registerApprovalRoutes(scope, d);
+    registerDocsRoutes(scope);
+  });
+  return { app, hub };
+}

@@ -1,0 +1,28 @@
+import { ErrorBody, IncidentResult } from "@aegis/contracts";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { DEFAULT_PROJECT_ID } from "../../store/database.js";
+import type { AppDeps } from "../app-deps.js";
+
+const Decision = z
+  .object({ note: z.string().max(2000).optional(), by: z.string().min(1).max(200).optional() })
+  .nullish();
+
+/** A human decides proposals the council sent for review (NEEDS_REVIEW → AWAITING_APPROVAL). */
+export function registerApprovalRoutes(fastify: FastifyInstance, d: AppDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const schema = (summary: string) => ({
+    tags: ["incidents"],
+    summary,
+    params: z.object({ id: z.string().min(1) }),
+    body: Decision,
+    response: { 200: IncidentResult, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+  });
+  app.post("/api/v1/incidents/:id/approve", { schema: schema("Approve an incident awaiting human approval") }, (req) =>
+    d.incidents.approve(DEFAULT_PROJECT_ID, req.params.id, req.body?.by ?? req.principal ?? "admin", req.body?.note),
+  );
+  app.post("/api/v1/incidents/:id/reject", { schema: schema("Reject an incident awaiting human approval") }, (req) =>
+    d.incidents.reject(DEFAULT_PROJECT_ID, req.params.id, req.body?.by ?? req.principal ?? "admin", req.body?.note),
+  );
+}

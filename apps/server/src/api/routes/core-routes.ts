@@ -1,0 +1,159 @@
+import {
+  ContainerInfo,
+  ContainerMetrics,
+  ErrorBody,
+  IncidentPayload,
+  IncidentResult,
+  IncidentStatus,
+  RagTestResult,
+  RunbookList,
+  ScaleDownResult,
+  ScaleEvent,
+  Topology,
+} from "@aegis/contracts";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { DEFAULT_PROJECT_ID } from "../../store/database.js";
+import { InputError, ValidationError } from "../../shared/errors.js";
+import type { AppDeps } from "../app-deps.js";
+
+const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
+
+/** Seed 000's REST endpoints, wire-compatible. */
+export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const project = DEFAULT_PROJECT_ID;
+
+  app.post(
+    "/webhook",
+    {
+      schema: {
+        tags: ["incidents"],
+        summary: "Receive an incident alert and start the remediation pipeline",
+        description:
+          "Durably records the incident (committed before the response) and returns it with status RECEIVED. A repeated incident_id returns the existing incident and starts nothing. `dry_run: true` stops after the council's decision.",
+        body: IncidentPayload,
+        response: { 200: IncidentResult, 503: ErrorBody, ...errors },
+      },
+    },
+    async (req) => (await d.incidents.receive(project, req.body)).incident,
+  );
+
+  app.get(
+    "/incidents",
+    {
+      schema: {
+        tags: ["incidents"],
+        summary: "List incidents, newest first",
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(5000).default(500),
+          offset: z.coerce.number().int().min(0).default(0),
+          status: IncidentStatus.optional(),
+        }),
+        response: { 200: z.array(IncidentResult), ...errors },
+      },
+    },
+    (req) => d.incidents.list(project, req.query),
+  );
+
+  app.get(
+    "/incidents/:incident_id",
+    {
+      schema: {
+        tags: ["incidents"],
+        summary: "Full state of one incident",
+        params: z.object({ incident_id: z.string().min(1) }),
+        response: { 200: IncidentResult, ...errors },
+      },
+    },
+    (req) => d.incidents.get(project, req.params.incident_id),
+  );
+
+  app.get(
+    "/containers",
+    { schema: { tags: ["runtime"], summary: "Containers (supervised services) of the executor", response: { 200: z.array(ContainerInfo) } } },
+    () => d.executor.containers(),
+  );
+
+  app.get(
+    "/metrics",
+    { schema: { tags: ["runtime"], summary: "Live CPU, memory and network I/O per container", response: { 200: z.array(ContainerMetrics) } } },
+    () => d.executor.metrics(),
+  );
+
+  app.get(
+    "/topology",
+    { schema: { tags: ["runtime"], summary: "Service topology graph", response: { 200: Topology } } },
+    () => d.executor.topology(),
+  );
+
+  app.post(
+    "/scale/:direction",
+    {
+      schema: {
+        tags: ["runtime"],
+        summary: "Manual scaling (no incident, no council)",
+        params: z.object({ direction: z.string() }),
+        querystring: z.object({
+          count: z.coerce.number().int().min(1).default(2),
+          container: z.string().min(1).optional(),
+        }),
+        response: { 200: z.union([ScaleEvent, ScaleDownResult]), 400: ErrorBody, ...errors },
+      },
+    },
+    async (req) => {
+      const { direction } = req.params;
+      if (direction !== "up" && direction !== "down") {
+        throw new InputError(`invalid scale direction "${direction}": use "up" or "down"`, "invalid_direction");
+      }
+      const target = req.query.container ?? d.executor.targets()[0];
+      if (!target) throw new InputError("the executor declares no service to scale", "no_target");
+      if (!d.executor.has(target)) throw new InputError(`unknown container "${target}"`, "unknown_container");
+      if (direction === "up") {
+        if (req.query.count > d.config.MAX_REPLICAS) {
+          throw new ValidationError(`count exceeds MAX_REPLICAS (${d.config.MAX_REPLICAS})`, [
+            { loc: ["query", "count"], msg: `must be at most ${d.config.MAX_REPLICAS}`, type: "too_big" },
+          ]);
+        }
+        const event = await d.executor.scaleUp(target, req.query.count);
+        d.bus.publish("scale.event", null, { incident_id: null, event });
+        return event;
+      }
+      const result = await d.executor.scaleDown(target);
+      d.bus.publish("scale.event", null, {
+        incident_id: null,
+        event: { container_base: target, replica_count: 0, replicas: [], lb_configured: true, timestamp: new Date().toISOString(), removed: result.removed },
+      });
+      return result;
+    },
+  );
+
+  app.get(
+    "/runbook",
+    { schema: { tags: ["knowledge"], summary: "The self-growing knowledge base of resolved incidents", response: { 200: RunbookList } } },
+    async () => {
+      const entries = await d.knowledge.list(project);
+      return { entries, total: entries.length };
+    },
+  );
+
+  app.get(
+    "/rag/test",
+    {
+      schema: {
+        tags: ["knowledge"],
+        summary: "Retrieve past incidents similar to a log text",
+        querystring: z.object({
+          logs: z.string().min(1).max(20_000),
+          limit: z.coerce.number().int().min(1).max(20).default(3),
+        }),
+        response: { 200: RagTestResult, ...errors },
+      },
+    },
+    async (req) => {
+      const retrieved = await d.knowledge.similar(project, req.query.logs, req.query.limit);
+      return { query: req.query.logs, retrieved, count: retrieved.length };
+    },
+  );
+}

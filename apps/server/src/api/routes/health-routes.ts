@@ -1,0 +1,32 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppDeps } from "../app-deps.js";
+
+const Health = z.object({
+  status: z.string(),
+  mode: z.string(),
+  version: z.string(),
+  ws_clients: z.number().int(),
+  database: z.string(),
+  executor: z.string(),
+  uptime_seconds: z.number(),
+});
+
+/** Seed 000 `/health`: public, with the WebSocket client count. */
+export function registerHealthRoutes(fastify: FastifyInstance, d: AppDeps, wsClients: () => number): void {
+  const started = Date.now();
+  fastify.withTypeProvider<ZodTypeProvider>().get(
+    "/health",
+    { schema: { tags: ["system"], summary: "Liveness and WebSocket client count (no key needed)", response: { 200: Health } } },
+    () => ({
+      status: "ok",
+      mode: "GOD_MODE",
+      version: d.version,
+      ws_clients: wsClients(),
+      database: d.databaseKind,
+      executor: d.executor.kind,
+      uptime_seconds: (Date.now() - started) / 1000,
+    }),
+  );
+}

@@ -1,0 +1,66 @@
+import type { WsFrame } from "@aegis/contracts";
+import type { FastifyInstance } from "fastify";
+import type { WebSocket } from "ws";
+import type { EventBus } from "../events/event-bus.js";
+import type { Logger } from "../shared/logger.js";
+
+/** A client that cannot keep up is cut off rather than buffered without bound. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+function frame(type: WsFrame["type"], data: unknown): string {
+  return JSON.stringify({ type, incident_id: null, data, timestamp: new Date().toISOString() });
+}
+
+/** `WS /ws`: every bus frame to every client, in the seed's envelope; `ping` → heartbeat. */
+export class WsHub {
+  private readonly clients = new Set<WebSocket>();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {
+    bus.subscribe((f) => {
+      if (this.clients.size === 0) return;
+      const text = JSON.stringify(f);
+      for (const ws of this.clients) this.send(ws, text);
+    });
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  register(app: FastifyInstance): void {
+    app.get("/ws", { websocket: true, schema: { hide: true } }, (socket) => {
+      this.clients.add(socket);
+      this.send(socket, frame("heartbeat", { status: "connected" }));
+      socket.on("message", (raw, isBinary) => {
+        const text = isBinary ? "" : raw.toString().trim();
+        if (text === "ping" || text === '"ping"' || /^\{\s*"type"\s*:\s*"ping"/.test(text)) {
+          this.send(socket, frame("heartbeat", { status: "alive" }));
+        }
+      });
+      socket.on("close", () => this.clients.delete(socket));
+      socket.on("error", (err) => {
+        this.logger.warn({ err }, "websocket error");
+        this.clients.delete(socket);
+      });
+    });
+  }
+
+  closeAll(): void {
+    for (const ws of this.clients) ws.close(1001, "server shutting down");
+    this.clients.clear();
+  }
+
+  private send(ws: WebSocket, text: string): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.logger.warn({ buffered: ws.bufferedAmount }, "closing a websocket client that is not reading");
+      ws.close(1013, "client too slow");
+      this.clients.delete(ws);
+      return;
+    }
+    ws.send(text);
+  }
+}

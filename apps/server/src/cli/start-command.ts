@@ -1,0 +1,40 @@
+import { ConfigError, loadConfig } from "../config/config.js";
+import { startAegis } from "../server/aegis-server.js";
+import { createLogger } from "../shared/logger.js";
+
+/** `aegis start`: parse config once, start, stop cleanly on SIGTERM/SIGINT. */
+export async function runStart(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) process.stderr.write(`configuration error: ${p.variable}: ${p.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const server = await startAegis(config, { logger });
+  if (server.apiKeyGenerated) {
+    process.stdout.write(
+      `\n  AegisOps generated an admin API key (stored in ${config.AEGIS_DATA_DIR}/api-key, shown only now):\n\n    ${server.apiKey}\n\n`,
+    );
+  }
+  process.stdout.write(`  AegisOps is up: ${server.url}  (docs: ${server.url}/docs, WebSocket: ${server.url.replace("http", "ws")}/ws)\n`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    server.stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}

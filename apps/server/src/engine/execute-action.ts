@@ -1,0 +1,123 @@
+import type { AIAnalysis } from "@aegis/contracts";
+import { assertNever } from "../shared/errors.js";
+import type { PipelineDeps } from "./pipeline.js";
+
+export type ExecuteOutcome = { ok: true; resumed: boolean } | { ok: false; error: string };
+
+type RemediatingAction = Exclude<AIAnalysis["action"], "NOOP">;
+
+/**
+ * Runs the approved action exactly once. The action record (idempotency key = incident + action)
+ * is committed before the executor is called; if a record is found already `started`, the previous
+ * run died mid-action, so the action is treated as possibly done and left to verification.
+ */
+export async function executeAction(
+  d: PipelineDeps,
+  a: { projectId: string; incidentId: string; target: string; analysis: AIAnalysis; maxReplicas: number },
+): Promise<ExecuteOutcome> {
+  const { projectId, incidentId, target, analysis } = a;
+  const action = analysis.action as RemediatingAction;
+  const db = d.database.db;
+  const key = `${incidentId}:${action}`;
+  const existing = await d.actions.find(db, projectId, key);
+  if (existing?.state === "succeeded") return { ok: true, resumed: true };
+  if (existing?.state === "failed") return { ok: false, error: existing.error ?? `${action} failed` };
+  if (existing?.state === "started") {
+    await d.recorder.commit(projectId, incidentId, {
+      steps: [
+        {
+          status: "RESUMED",
+          message: `${action} on ${target} may have run before the interruption; verifying instead of repeating it.`,
+          agent: null,
+        },
+      ],
+    });
+    return { ok: true, resumed: true };
+  }
+
+  const status = action === "SCALE_UP" || action === "SCALE_DOWN" ? "SCALING" : "EXECUTING";
+  const count = Math.min(analysis.replica_count, a.maxReplicas);
+  const record = await db.transaction(async (tx) => {
+    const rec = await d.actions.start(tx, { projectId, incidentId, key, kind: action, target, params: { count } });
+    await d.incidents.append(tx, projectId, incidentId, {
+      status,
+      message: action === "SCALE_UP" ? `Scaling ${target} up to ${count} replicas` : `Executing: ${action} on ${target}`,
+    });
+    await d.incidents.update(tx, projectId, incidentId, { status });
+    return rec;
+  });
+  d.recorder.publish("status.update", incidentId, { incident_id: incidentId, status, message: `Executing: ${action}` });
+  d.recorder.publish("docker.action", incidentId, { incident_id: incidentId, action, container: target });
+
+  try {
+    switch (action) {
+      case "RESTART": {
+        const r = await d.executor.restart(target);
+        await finish(d, a, record.id, r, { status: "RESTARTED", message: `Container status: ${r.status}` });
+        break;
+      }
+      case "SCALE_UP": {
+        const event = await d.executor.scaleUp(target, count);
+        await finish(
+          d,
+          a,
+          record.id,
+          event,
+          { status: "SCALED", message: `Scaled ${target} to ${event.replica_count} replicas: ${event.replicas.join(", ")}` },
+          { replicasSpawned: event.replicas.length },
+        );
+        d.recorder.publish("scale.event", incidentId, { incident_id: incidentId, event });
+        break;
+      }
+      case "SCALE_DOWN": {
+        const r = await d.executor.scaleDown(target);
+        await finish(d, a, record.id, r, {
+          status: "SCALED",
+          message: r.removed.length ? `Removed replicas: ${r.removed.join(", ")}` : "No replicas to remove",
+        });
+        d.recorder.publish("scale.event", incidentId, {
+          incident_id: incidentId,
+          event: {
+            container_base: target,
+            replica_count: 0,
+            replicas: [],
+            lb_configured: true,
+            timestamp: new Date().toISOString(),
+            removed: r.removed,
+          },
+        });
+        break;
+      }
+      case "ROLLBACK": {
+        const r = await d.executor.rollback(target);
+        await finish(d, a, record.id, r, {
+          status: "ROLLED_BACK",
+          message: `Rolled back ${target} from ${r.fromVersion} to ${r.toVersion} (status: ${r.status})`,
+        });
+        break;
+      }
+      default:
+        assertNever(action);
+    }
+    return { ok: true, resumed: false };
+  } catch (err) {
+    const error = `${action} on ${target} failed: ${err instanceof Error ? err.message : String(err)}`;
+    await d.actions.finish(db, record.id, { state: "failed", error });
+    return { ok: false, error };
+  }
+}
+
+async function finish(
+  d: PipelineDeps,
+  a: { projectId: string; incidentId: string },
+  actionId: number,
+  result: unknown,
+  step: { status: "RESTARTED" | "SCALED" | "ROLLED_BACK"; message: string },
+  patch: { replicasSpawned?: number } = {},
+): Promise<void> {
+  await d.recorder.commit(a.projectId, a.incidentId, {
+    steps: [{ ...step, agent: null }],
+    patch,
+    extra: (tx) => d.actions.finish(tx, actionId, { state: "succeeded", result }),
+  });
+}

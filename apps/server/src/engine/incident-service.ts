@@ -1,0 +1,125 @@
+import type { IncidentPayload, IncidentResult, IncidentStatus } from "@aegis/contracts";
+import type { EventBus } from "../events/event-bus.js";
+import { ConflictError, NotFoundError, UnavailableError } from "../shared/errors.js";
+import type { Database } from "../store/database.js";
+import type { IncidentStore, NewIncident } from "../store/incident-store.js";
+import type { JobQueue } from "../store/job-queue.js";
+import { IngestBatcher } from "./ingest-batcher.js";
+import type { IncidentRecorder } from "./recorder.js";
+
+/** The incident use cases the API serves: receive, read, and a human's approve/reject. */
+export class IncidentService {
+  private readonly batcher: IngestBatcher;
+  private accepting = true;
+
+  constructor(
+    private readonly database: Database,
+    private readonly incidents: IncidentStore,
+    private readonly jobs: JobQueue,
+    private readonly recorder: IncidentRecorder,
+    bus: EventBus,
+    wakeWorker: () => void,
+  ) {
+    this.batcher = new IngestBatcher(database, incidents, (created) => {
+      for (const i of created) {
+        bus.publish("incident.new", i.id, { incident_id: i.id, alert_type: i.alertType, logs: i.logs.slice(0, 200) });
+      }
+      wakeWorker();
+    });
+  }
+
+  /** Stop taking new incidents (shutdown). */
+  close(): void {
+    this.accepting = false;
+  }
+
+  /** Durably record an incident. A repeated id returns the existing incident and starts nothing. */
+  async receive(projectId: string, p: IncidentPayload): Promise<{ created: boolean; incident: IncidentResult }> {
+    if (!this.accepting) throw new UnavailableError("server is shutting down; retry against another instance");
+    const now = new Date();
+    const item: NewIncident = {
+      projectId,
+      id: p.incident_id,
+      alertType: p.alert_type,
+      logs: p.logs,
+      containerName: p.container_name ?? null,
+      severity: p.severity ?? null,
+      alertTimestamp: p.timestamp ?? null,
+      context: p.context ?? null,
+      dryRun: p.dry_run ?? false,
+    };
+    const created = await this.batcher.submit(item);
+    if (created) {
+      return {
+        created,
+        incident: {
+          incident_id: item.id,
+          alert_type: item.alertType,
+          status: "RECEIVED",
+          analysis: null,
+          council_decision: null,
+          resolved_at: null,
+          error: null,
+          replicas_spawned: 0,
+          timeline: [{ ts: now.toISOString(), status: "RECEIVED", message: "Incident received via webhook.", agent: null }],
+          container_name: item.containerName,
+          severity: item.severity,
+          dry_run: item.dryRun,
+          created_at: now.toISOString(),
+        },
+      };
+    }
+    return { created, incident: await this.get(projectId, p.incident_id) };
+  }
+
+  async get(projectId: string, id: string): Promise<IncidentResult> {
+    const found = await this.incidents.get(this.database.db, projectId, id);
+    if (!found) throw new NotFoundError(`incident ${id} not found`);
+    return found;
+  }
+
+  list(projectId: string, opts: { limit: number; offset: number; status?: IncidentStatus | undefined }) {
+    return this.incidents.list(this.database.db, projectId, opts);
+  }
+
+  /** A human approves a proposal the council sent for review; the pipeline continues. */
+  async approve(projectId: string, id: string, by: string, note?: string): Promise<IncidentResult> {
+    await this.decide(projectId, id, async (tx) => {
+      await this.incidents.append(tx, projectId, id, {
+        status: "HUMAN_DECISION",
+        message: `Approved by ${by}${note ? `: ${note}` : ""}`,
+        agent: "HUMAN",
+      });
+      await this.incidents.append(tx, projectId, id, { status: "APPROVED", message: "Human reviewer approved the action." });
+      await this.incidents.update(tx, projectId, id, { status: "APPROVED" });
+      await this.jobs.resume(tx, projectId, id);
+    });
+    this.recorder.publish("status.update", id, { incident_id: id, status: "APPROVED", message: `Approved by ${by}` });
+    return this.get(projectId, id);
+  }
+
+  /** A human rejects it: the incident ends FAILED with the reason. */
+  async reject(projectId: string, id: string, by: string, note?: string): Promise<IncidentResult> {
+    const error = `Rejected by ${by}${note ? `: ${note}` : ""}`;
+    await this.decide(projectId, id, async (tx) => {
+      await this.incidents.append(tx, projectId, id, { status: "HUMAN_DECISION", message: error, agent: "HUMAN" });
+      await this.incidents.append(tx, projectId, id, { status: "FAILED", message: error });
+      await this.incidents.update(tx, projectId, id, { status: "FAILED", error });
+      await this.jobs.resume(tx, projectId, id);
+    });
+    this.recorder.publish("status.update", id, { incident_id: id, status: "FAILED", message: error });
+    this.recorder.publish("failed", id, { incident_id: id, error });
+    return this.get(projectId, id);
+  }
+
+  private async decide(projectId: string, id: string, apply: (tx: Database["db"]) => Promise<void>): Promise<void> {
+    await this.database.db.transaction(async (tx) => {
+      const row = await this.incidents.getRow(tx, projectId, id);
+      if (!row) throw new NotFoundError(`incident ${id} not found`);
+      if (row.status !== "AWAITING_APPROVAL") {
+        throw new ConflictError(`incident ${id} is ${row.status}, not AWAITING_APPROVAL`);
+      }
+      await apply(tx);
+    });
+  }
+}

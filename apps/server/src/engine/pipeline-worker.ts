@@ -1,0 +1,136 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "../shared/logger.js";
+import type { Database } from "../store/database.js";
+import type { ClaimedJob, JobQueue } from "../store/job-queue.js";
+import type { IncidentRecorder } from "./recorder.js";
+import type { Pipeline } from "./pipeline.js";
+
+export interface WorkerOptions {
+  concurrency: number;
+  leaseMs: number;
+  /** Poll interval when nothing wakes the worker (jobs from other nodes, expired leases). */
+  pollMs: number;
+}
+
+/**
+ * Claims pipeline jobs and runs them, up to `concurrency` at once, renewing their leases while they
+ * run. Stop: claim nothing more, let running pipelines reach a persisted point, then return.
+ */
+export class PipelineWorker {
+  readonly id = `worker-${randomUUID().slice(0, 8)}`;
+  private readonly running = new Map<number, Promise<void>>();
+  private readonly stopping = new AbortController();
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
+  private polling = false;
+  private pollAgain = false;
+
+  constructor(
+    private readonly database: Database,
+    private readonly queue: JobQueue,
+    private readonly pipeline: Pipeline,
+    private readonly recorder: IncidentRecorder,
+    private readonly logger: Logger,
+    private readonly opts: WorkerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.database.exclusive) {
+      const n = await this.queue.reclaimOrphans();
+      if (n > 0) this.logger.warn({ jobs: n }, "resuming pipelines interrupted by a previous run");
+    }
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(250, this.opts.leaseMs / 3));
+    this.renewTimer.unref();
+    this.schedulePoll(0);
+  }
+
+  /** Something was queued: look for work now. */
+  wake(): void {
+    if (this.stopping.signal.aborted) return;
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    this.schedulePoll(0);
+  }
+
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  async stop(deadlineMs: number): Promise<void> {
+    this.stopping.abort();
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    const all = Promise.allSettled([...this.running.values()]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((r) => (timer = setTimeout(r, deadlineMs)))]);
+    if (timer) clearTimeout(timer);
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    if (this.running.size > 0) this.logger.warn({ jobs: this.running.size }, "stopping with pipelines still running; their leases will expire");
+  }
+
+  private schedulePoll(delay: number): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(() => void this.poll(), delay);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    this.polling = true;
+    try {
+      do {
+        this.pollAgain = false;
+        const free = this.opts.concurrency - this.running.size;
+        if (free <= 0) break;
+        const jobs = await this.queue.claim(this.id, free, this.opts.leaseMs);
+        for (const job of jobs) this.launch(job);
+        if (jobs.length === free) this.pollAgain = true;
+      } while (this.pollAgain && !this.stopping.signal.aborted && this.running.size < this.opts.concurrency);
+    } catch (err) {
+      this.logger.error({ err }, "claiming jobs failed");
+    } finally {
+      this.polling = false;
+    }
+    if (!this.stopping.signal.aborted) this.schedulePoll(this.opts.pollMs);
+  }
+
+  private launch(job: ClaimedJob): void {
+    const p = this.runOne(job).finally(() => {
+      this.running.delete(job.id);
+      this.wake();
+    });
+    this.running.set(job.id, p);
+  }
+
+  private async runOne(job: ClaimedJob): Promise<void> {
+    const db = this.database.db;
+    try {
+      const outcome = await this.pipeline.run(job, this.stopping.signal);
+      if (outcome === "done") await this.queue.complete(db, job.id);
+      else if (outcome === "parked") await this.queue.park(db, job.id);
+      else await this.queue.release(job.id);
+    } catch (err) {
+      // An unexpected error (a bug, the database gone): fail the incident visibly rather than loop.
+      const error = `pipeline error: ${err instanceof Error ? err.message : String(err)}`;
+      this.logger.error({ err, incident_id: job.incidentId }, "pipeline crashed");
+      try {
+        await this.recorder.commit(job.projectId, job.incidentId, {
+          steps: [{ status: "FAILED", message: error, agent: null }],
+          patch: { status: "FAILED", error },
+          frames: [{ type: "failed", data: { incident_id: job.incidentId, error } }],
+        });
+        await this.queue.complete(db, job.id);
+      } catch (inner) {
+        this.logger.error({ err: inner, incident_id: job.incidentId }, "could not record pipeline failure");
+      }
+    }
+  }
+
+  private async renew(): Promise<void> {
+    try {
+      await this.queue.renew(this.id, [...this.running.keys()], this.opts.leaseMs);
+    } catch (err) {
+      this.logger.warn({ err }, "lease renewal failed");
+    }
+  }
+}

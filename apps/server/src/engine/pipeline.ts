@@ -1,0 +1,318 @@
+import type { AIAnalysis, CouncilDecision, CouncilVote, IncidentContext, RunbookEntry } from "@aegis/contracts";
+import type { AnalysisInput, Analyst, AnalystResult, IncidentCategory } from "../analysts/analyst.js";
+import type { Council } from "../council/council-port.js";
+import type { Executor } from "../executors/executor.js";
+import type { KnowledgeBase } from "../knowledge/knowledge-base.js";
+import type { Logger } from "../shared/logger.js";
+import type { ActionLog } from "../store/action-log.js";
+import type { Database } from "../store/database.js";
+import type { IncidentRow, IncidentStore } from "../store/incident-store.js";
+import type { ClaimedJob, JobQueue } from "../store/job-queue.js";
+import { executeAction } from "./execute-action.js";
+import type { IncidentRecorder } from "./recorder.js";
+import { type VerifyOptions, verifyHealth } from "./verifier.js";
+
+export interface PipelineDeps {
+  database: Database;
+  incidents: IncidentStore;
+  actions: ActionLog;
+  jobs: JobQueue;
+  knowledge: KnowledgeBase;
+  analyst: Analyst;
+  council: Council;
+  executor: Executor;
+  recorder: IncidentRecorder;
+  logger: Logger;
+}
+
+export interface PipelineOptions {
+  logTruncateChars: number;
+  maxReplicas: number;
+  verify: VerifyOptions;
+  /** Similar incidents retrieved for the analyst. */
+  ragLimit: number;
+}
+
+/** How a run ended for the worker: finished, parked for a human, or handed back (shutdown). */
+export type RunOutcome = "done" | "parked" | "released";
+
+/**
+ * The remediation loop for one incident. Each stage reads what is already persisted and skips what
+ * is done, so a run interrupted anywhere (crash, SIGKILL, shutdown) resumes where it stopped.
+ */
+export class Pipeline {
+  constructor(
+    private readonly d: PipelineDeps,
+    private readonly o: PipelineOptions,
+  ) {}
+
+  async run(job: ClaimedJob, stopping: AbortSignal): Promise<RunOutcome> {
+    const { projectId, incidentId } = job;
+    const db = this.d.database.db;
+    let row = await this.d.incidents.getRow(db, projectId, incidentId);
+    if (!row || row.status === "RESOLVED" || row.status === "FAILED") return "done";
+    if (row.status === "AWAITING_APPROVAL") return "parked";
+
+    if (job.attempts > 1 && row.status !== "RECEIVED") {
+      await this.d.recorder.commit(projectId, incidentId, {
+        steps: [{ status: "RESUMED", message: `Resumed after an interruption during ${row.status}.`, agent: null }],
+      });
+    }
+    const input = this.inputOf(row);
+
+    if (!row.analysis) {
+      if (stopping.aborted) return "released";
+      await this.analyse(row, input);
+      row = await this.mustGet(projectId, incidentId);
+    }
+    const proposal = proposalOf(row);
+
+    if (!row.councilDecision) {
+      if (stopping.aborted) return "released";
+      const verdict = await this.review(row, input, proposal);
+      if (verdict === "REJECTED") return "done";
+      if (verdict === "NEEDS_REVIEW") return "parked";
+      row = await this.mustGet(projectId, incidentId);
+    }
+    if (row.status === "AWAITING_APPROVAL") return "parked";
+
+    if (row.dryRun) {
+      await this.d.recorder.commit(projectId, incidentId, {
+        steps: [
+          {
+            status: "APPROVED",
+            message: `Dry run: ${proposal.analysis.action} was approved but nothing was executed.`,
+            agent: null,
+          },
+        ],
+      });
+      return "done";
+    }
+    if (stopping.aborted) return "released";
+    await this.remediate(row, proposal);
+    return "done";
+  }
+
+  private async analyse(row: IncidentRow, input: AnalysisInput): Promise<void> {
+    const { projectId, id } = row;
+    const rec = this.d.recorder;
+    const query = `${row.alertType}\n${input.logs}`;
+    const similar = await this.d.knowledge.similar(projectId, query, this.o.ragLimit);
+    input.similar = similar;
+    const best = similar[0];
+    const ragMessage =
+      similar.length === 0
+        ? "No similar past incidents in the knowledge base."
+        : `Retrieved ${similar.length} similar past incident${similar.length === 1 ? "" : "s"} (best match: ${(
+            (best?.similarity_score ?? 0) * 100
+          ).toFixed(1)}%)`;
+    await rec.commit(projectId, id, {
+      steps: [
+        { status: "RAG_RETRIEVAL", message: ragMessage, agent: "RAG_ENGINE" },
+        { status: "ANALYSING", message: "AI SRE Agent is analysing the incident…", agent: "SRE_AGENT" },
+      ],
+      patch: { status: "ANALYSING" },
+      frames: [{ type: "ai.thinking", data: { incident_id: id, message: ragMessage } }],
+    });
+
+    let fullText = "";
+    const result = await this.d.analyst.analyse(input, {
+      thinking: (message) => rec.publish("ai.thinking", id, { incident_id: id, message }),
+      token: (chunk) => {
+        fullText += chunk;
+        rec.publish("ai.stream", id, { incident_id: id, chunk, full_text: fullText });
+      },
+    });
+    const analysis = clampAnalysis(result.analysis, this.o.maxReplicas);
+    await rec.commit(projectId, id, {
+      steps: [
+        {
+          status: "AI_COMPLETE",
+          message: `Root cause: ${analysis.root_cause} → ${analysis.action} (confidence ${analysis.confidence.toFixed(2)}, ${result.provider})`,
+          agent: "SRE_AGENT",
+        },
+      ],
+      patch: { analysis, category: result.category, evidence: result.evidence, provider: result.provider },
+      frames: [{ type: "ai.complete", data: { incident_id: id, analysis } }],
+    });
+  }
+
+  private async review(row: IncidentRow, input: AnalysisInput, proposal: AnalystResult) {
+    const { projectId, id } = row;
+    const rec = this.d.recorder;
+    await rec.transition(projectId, id, "COUNCIL_REVIEW", "Multi-Agent Council is reviewing the proposal…");
+    const target = targetOf(row, this.d.executor);
+    const known = target !== null && this.d.executor.has(target);
+    const facts = {
+      restartsLastHour: target
+        ? await this.d.actions.restartsSince(this.d.database.db, projectId, target, new Date(Date.now() - 3_600_000))
+        : 0,
+      rollbackAvailable: known && target ? this.d.executor.canRollback(target) : null,
+      currentReplicas: known && target ? this.d.executor.replicaCount(target) : null,
+    };
+    input.similar = [];
+    const votes: CouncilVote[] = [];
+    const decision = await this.d.council.review({ incident: input, proposal, facts }, (v) => votes.push(v));
+    const verdictStep =
+      decision.final_verdict === "APPROVED"
+        ? { status: "APPROVED" as const, message: "Council approved the action." }
+        : decision.final_verdict === "REJECTED"
+          ? { status: "REJECTED" as const, message: `Council rejected the action: ${decision.summary}` }
+          : {
+              status: "AWAITING_APPROVAL" as const,
+              message: `Awaiting human approval (POST /api/v1/incidents/${id}/approve or /reject): ${decision.summary}`,
+            };
+    const rejectedError = `Council rejected ${proposal.analysis.action}: ${reasonOf(decision)}`;
+    await rec.commit(projectId, id, {
+      steps: [
+        ...decision.votes.map((v) => ({
+          status: "COUNCIL_VOTE" as const,
+          message: `${v.role}: ${v.verdict} – ${v.reasoning}`,
+          agent: v.role,
+        })),
+        { status: "COUNCIL_DECISION", message: decision.summary, agent: null },
+        { ...verdictStep, agent: null },
+        ...(decision.final_verdict === "REJECTED"
+          ? [{ status: "FAILED" as const, message: rejectedError, agent: null }]
+          : []),
+      ],
+      patch: {
+        councilDecision: decision,
+        status: decision.final_verdict === "REJECTED" ? "FAILED" : verdictStep.status,
+        ...(decision.final_verdict === "REJECTED" ? { error: rejectedError } : {}),
+      },
+      extra: async (tx) => {
+        for (const v of decision.votes) await this.d.incidents.recordVote(tx, projectId, id, v);
+      },
+      frames: [
+        ...decision.votes.map((vote) => ({ type: "council.vote" as const, data: { incident_id: id, vote } })),
+        { type: "council.decision", data: { incident_id: id, decision } },
+        ...(decision.final_verdict === "REJECTED"
+          ? [{ type: "failed" as const, data: { incident_id: id, error: rejectedError } }]
+          : []),
+      ],
+    });
+    return decision.final_verdict;
+  }
+
+  private async remediate(row: IncidentRow, proposal: AnalystResult): Promise<void> {
+    const { projectId, id } = row;
+    const analysis = proposal.analysis;
+    if (analysis.action === "NOOP") {
+      await this.resolve(row, proposal, "No remediation needed (NOOP): the incident is resolved without action.");
+      return;
+    }
+    const target = targetOf(row, this.d.executor);
+    if (!target || !this.d.executor.has(target)) {
+      await this.fail(row, proposal, `Target "${target ?? "(none)"}" is not managed by the ${this.d.executor.kind} executor.`, false);
+      return;
+    }
+    const outcome = await executeAction(this.d, { projectId, incidentId: id, target, analysis, maxReplicas: this.o.maxReplicas });
+    if (!outcome.ok) {
+      await this.fail(row, proposal, outcome.error, true);
+      return;
+    }
+    await this.d.recorder.transition(projectId, id, "VERIFYING", "Running health checks…");
+    const check = await verifyHealth(this.d.executor, target, this.o.verify, (attempt, healthy) =>
+      this.d.recorder.publish("health.check", id, { incident_id: id, attempt, healthy }),
+    );
+    if (check.healthy) {
+      await this.resolve(row, proposal, `Service is healthy! Incident resolved (health check passed on attempt ${check.attempts}).`);
+    } else {
+      await this.fail(row, proposal, `Health check failed after ${check.attempts} attempts: ${check.detail}`, true);
+    }
+  }
+
+  private async resolve(row: IncidentRow, proposal: AnalystResult, message: string): Promise<void> {
+    const resolvedAt = new Date();
+    const entry = this.entryOf(row, proposal, "RESOLVED", resolvedAt);
+    await this.d.recorder.commit(row.projectId, row.id, {
+      steps: [{ status: "RESOLVED", message, agent: null }],
+      patch: { status: "RESOLVED", resolvedAt, error: null },
+      frames: [{ type: "resolved", data: { incident_id: row.id, resolved_at: resolvedAt.toISOString() } }],
+    });
+    await this.learn(row.projectId, entry);
+  }
+
+  private async fail(row: IncidentRow, proposal: AnalystResult, error: string, learn: boolean): Promise<void> {
+    await this.d.recorder.commit(row.projectId, row.id, {
+      steps: [{ status: "FAILED", message: error, agent: null }],
+      patch: { status: "FAILED", error },
+      frames: [{ type: "failed", data: { incident_id: row.id, error } }],
+    });
+    if (learn) await this.learn(row.projectId, this.entryOf(row, proposal, "FAILED", null));
+  }
+
+  private async learn(projectId: string, entry: RunbookEntry): Promise<void> {
+    try {
+      await this.d.knowledge.learn(projectId, entry);
+    } catch (err) {
+      // The incident's outcome is already committed; a lost lesson must be visible, not fatal.
+      this.d.logger.error({ err, incident_id: entry.incident_id }, "failed to record knowledge entry");
+    }
+  }
+
+  private entryOf(row: IncidentRow, p: AnalystResult, outcome: "RESOLVED" | "FAILED", at: Date | null): RunbookEntry {
+    return {
+      incident_id: row.id,
+      alert_type: row.alertType,
+      logs: row.logs,
+      container_name: row.containerName,
+      severity: row.severity,
+      root_cause: p.analysis.root_cause,
+      action: p.analysis.action,
+      justification: p.analysis.justification,
+      confidence: p.analysis.confidence,
+      council_approved: true,
+      replicas_used: p.analysis.action === "SCALE_UP" ? p.analysis.replica_count : 0,
+      resolved_at: at ? at.toISOString() : null,
+      outcome,
+    };
+  }
+
+  private inputOf(row: IncidentRow): AnalysisInput {
+    return {
+      incidentId: row.id,
+      alertType: row.alertType,
+      logs: row.logs.length > this.o.logTruncateChars ? row.logs.slice(-this.o.logTruncateChars) : row.logs,
+      containerName: row.containerName,
+      severity: row.severity,
+      context: (row.context as IncidentContext | null) ?? null,
+      similar: [],
+      maxReplicas: this.o.maxReplicas,
+      alertTimestamp: row.alertTimestamp,
+    };
+  }
+
+  private async mustGet(projectId: string, id: string): Promise<IncidentRow> {
+    const row = await this.d.incidents.getRow(this.d.database.db, projectId, id);
+    if (!row) throw new Error(`incident ${id} disappeared`);
+    return row;
+  }
+}
+
+function proposalOf(row: IncidentRow): AnalystResult {
+  return {
+    analysis: row.analysis as AIAnalysis,
+    category: (row.category ?? "unknown") as IncidentCategory,
+    evidence: (row.evidence as string[] | null) ?? [],
+    provider: row.provider ?? "unknown",
+  };
+}
+
+/** The incident's target: its container, else the executor's first declared service. */
+export function targetOf(row: Pick<IncidentRow, "containerName">, executor: Executor): string | null {
+  return row.containerName ?? executor.targets()[0] ?? null;
+}
+
+function clampAnalysis(a: AIAnalysis, maxReplicas: number): AIAnalysis {
+  // Never clamp silently: an over-cap SCALE_UP goes to the council as proposed and is rejected there.
+  return { ...a, replica_count: a.action === "SCALE_UP" ? a.replica_count : Math.min(a.replica_count, maxReplicas) };
+}
+
+function reasonOf(decision: CouncilDecision): string {
+  const violations = decision.policy_violations ?? [];
+  if (violations.length > 0) return violations.join("; ");
+  const rejecting = decision.votes.filter((v) => v.verdict === "REJECTED").map((v) => `${v.role}: ${v.reasoning}`);
+  return rejecting.join("; ") || decision.summary;
+}

@@ -1,0 +1,36 @@
+import type { WsFrame, WsFrameType } from "@aegis/contracts";
+
+export type FrameListener = (frame: WsFrame) => void;
+
+/** Port: typed frames fan out from the engine to the WebSocket hub (and, later, SSE and other nodes). */
+export interface EventBus {
+  publish(type: WsFrameType, incidentId: string | null, data: unknown): void;
+  subscribe(listener: FrameListener): () => void;
+}
+
+/** Single-process bus. A failing listener never breaks the publisher or other listeners. */
+export class InProcessEventBus implements EventBus {
+  private readonly listeners = new Set<FrameListener>();
+
+  constructor(private readonly onListenerError: (err: unknown) => void = () => undefined) {}
+
+  publish(type: WsFrameType, incidentId: string | null, data: unknown): void {
+    const frame: WsFrame = { type, incident_id: incidentId, data, timestamp: new Date().toISOString() };
+    for (const l of this.listeners) {
+      try {
+        l(frame);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
+  }
+
+  subscribe(listener: FrameListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get size(): number {
+    return this.listeners.size;
+  }
+}

@@ -1,0 +1,39 @@
+import type { Config } from "../config/config.js";
+import { assertNever } from "../shared/errors.js";
+import type { Logger } from "../shared/logger.js";
+import type { Executor } from "./executor.js";
+import { demoServices } from "./local/demo-services.js";
+import { LocalExecutor } from "./local/local-executor.js";
+
+export interface ExecutorContext {
+  logger: Logger;
+  dataDir: string;
+  /** Where supervised services post alerts (their watchdogs). */
+  webhookUrl: string;
+  apiKey: string;
+}
+
+/** The one place the runtime adapter is chosen from config. */
+export function createExecutor(config: Config, ctx: ExecutorContext): Executor {
+  const kind = config.AEGIS_EXECUTOR;
+  switch (kind) {
+    case "local":
+      return new LocalExecutor({
+        services: config.AEGIS_DEMO_APP
+          ? demoServices({
+              port: config.DEMO_APP_PORT,
+              webhookUrl: ctx.webhookUrl,
+              apiKey: ctx.apiKey,
+              memoryThresholdMb: config.DEMO_MEMORY_THRESHOLD_MB,
+            })
+          : [],
+        lbPort: config.AEGIS_LB_PORT,
+        lbHost: config.AEGIS_HOST,
+        logger: ctx.logger.child({ component: "executor" }),
+        dataDir: ctx.dataDir,
+        maxReplicas: config.MAX_REPLICAS,
+      });
+    default:
+      return assertNever(kind);
+  }
+}

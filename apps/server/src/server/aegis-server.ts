@@ -1,0 +1,141 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type { AddressInfo } from "node:net";
+import type { Analyst } from "../analysts/analyst.js";
+import { BuiltinAnalyst } from "../analysts/builtin/builtin-analyst.js";
+import { buildApp } from "../api/build-app.js";
+import type { Config } from "../config/config.js";
+import { defaultCouncilPolicy, PolicyCouncil } from "../council/policy-council.js";
+import { IncidentService } from "../engine/incident-service.js";
+import { Pipeline } from "../engine/pipeline.js";
+import { PipelineWorker } from "../engine/pipeline-worker.js";
+import { IncidentRecorder } from "../engine/recorder.js";
+import { InProcessEventBus } from "../events/event-bus.js";
+import type { Executor } from "../executors/executor.js";
+import { createExecutor } from "../executors/create-executor.js";
+import { StoredKnowledgeBase } from "../knowledge/stored-knowledge-base.js";
+import type { Logger } from "../shared/logger.js";
+import { ActionLog } from "../store/action-log.js";
+import { type Database, openDatabase, pgliteDirFor } from "../store/database.js";
+import { IncidentStore } from "../store/incident-store.js";
+import { JobQueue } from "../store/job-queue.js";
+import { KnowledgeStore } from "../store/knowledge-store.js";
+import { resolveApiKey } from "./api-key.js";
+import { MetricsTicker } from "./metrics-ticker.js";
+
+export const VERSION = "2.0.0";
+
+export interface AegisServer {
+  url: string;
+  apiKey: string;
+  apiKeyGenerated: boolean;
+  database: Database;
+  executor: Executor;
+  /** Stop taking work, let in-flight stages reach a persisted point, stop children, close the store. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  /** Overrides for tests: a different analyst (e.g. one that waits). */
+  analyst?: Analyst;
+  /** How long shutdown waits for in-flight pipelines. */
+  drainMs?: number;
+  /** Job lease: how soon another node takes over the jobs of a dead one. */
+  leaseMs?: number;
+}
+
+/** Wire every part from parsed config and start listening. */
+export async function startAegis(config: Config, opts: StartOptions): Promise<AegisServer> {
+  const logger = opts.logger;
+  const dataDir = resolve(config.AEGIS_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const key = resolveApiKey(config.AEGIS_API_KEY, dataDir);
+
+  const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: pgliteDirFor(dataDir) });
+  const bus = new InProcessEventBus((err) => logger.warn({ err }, "event listener failed"));
+  const incidents = new IncidentStore();
+  const actions = new ActionLog();
+  const jobs = new JobQueue(database.db);
+  const knowledge = new StoredKnowledgeBase(database, new KnowledgeStore());
+  const recorder = new IncidentRecorder(database, incidents, bus);
+  const webhookUrl = `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}/webhook`;
+  const executor = createExecutor(config, { logger, dataDir, webhookUrl, apiKey: key.key });
+  const council = new PolicyCouncil(
+    defaultCouncilPolicy({
+      maxReplicas: config.MAX_REPLICAS,
+      restartBudgetPerHour: config.RESTART_BUDGET_PER_HOUR,
+      minConfidence: config.MIN_CONFIDENCE,
+      extraProtectedTargets: config.PROTECTED_TARGETS?.split(",").map((s) => s.trim()).filter(Boolean) ?? [],
+    }),
+  );
+  const analyst = opts.analyst ?? new BuiltinAnalyst();
+  const pipeline = new Pipeline(
+    { database, incidents, actions, jobs, knowledge, analyst, council, executor, recorder, logger },
+    {
+      logTruncateChars: config.LOG_TRUNCATE_CHARS,
+      maxReplicas: config.MAX_REPLICAS,
+      ragLimit: 3,
+      verify: {
+        timeoutMs: config.HEALTH_TIMEOUT_SECS * 1000,
+        maxAttempts: config.HEALTH_MAX_ATTEMPTS,
+        baseDelayMs: 250,
+        maxDelayMs: 4000,
+      },
+    },
+  );
+  const worker = new PipelineWorker(database, jobs, pipeline, recorder, logger, {
+    concurrency: config.PIPELINE_CONCURRENCY,
+    leaseMs: opts.leaseMs ?? 15_000,
+    pollMs: 1000,
+  });
+  const service = new IncidentService(database, incidents, jobs, recorder, bus, () => worker.wake());
+
+  await executor.start();
+  const { app, hub } = await buildApp({
+    config,
+    apiKey: key.key,
+    incidents: service,
+    executor,
+    knowledge,
+    bus,
+    logger,
+    version: VERSION,
+    databaseKind: database.kind,
+  });
+  await app.listen({ host: config.AEGIS_HOST, port: config.AEGIS_PORT });
+  const address = app.server.address() as AddressInfo;
+  const url = `http://${urlHost(config.AEGIS_HOST)}:${address.port}`;
+  const ticker = new MetricsTicker(executor, bus, logger, config.METRICS_INTERVAL_SECS * 1000, () => hub.size > 0);
+  ticker.start();
+  await worker.start();
+  logger.info({ url, database: database.kind, executor: executor.kind }, "AegisOps listening");
+
+  let stopped: Promise<void> | null = null;
+  return {
+    url,
+    apiKey: key.key,
+    apiKeyGenerated: key.generated,
+    database,
+    executor,
+    stop: () => {
+      stopped ??= (async () => {
+        service.close();
+        ticker.stop();
+        hub.closeAll();
+        const closing = app.close();
+        await worker.stop(opts.drainMs ?? 20_000);
+        await closing;
+        await executor.stop();
+        await database.close();
+        logger.info({}, "AegisOps stopped");
+      })();
+      return stopped;
+    },
+  };
+}
+
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}

@@ -1,0 +1,41 @@
+import type { EventBus } from "../events/event-bus.js";
+import type { Executor } from "../executors/executor.js";
+import type { Logger } from "../shared/logger.js";
+
+/** Pushes `metrics` and `container.list` frames every interval while someone listens. */
+export class MetricsTicker {
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+
+  constructor(
+    private readonly executor: Executor,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+    private readonly intervalMs: number,
+    private readonly hasListeners: () => boolean,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || !this.hasListeners()) return;
+    this.busy = true;
+    try {
+      const [metrics, containers] = await Promise.all([this.executor.metrics(), this.executor.containers()]);
+      this.bus.publish("metrics", null, metrics);
+      this.bus.publish("container.list", null, containers);
+    } catch (err) {
+      this.logger.warn({ err }, "metrics collection failed");
+    } finally {
+      this.busy = false;
+    }
+  }
+}

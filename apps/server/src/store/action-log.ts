@@ -1,0 +1,68 @@
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import type { Db } from "./database.js";
+import { actions } from "./schema.js";
+
+export type ActionRow = typeof actions.$inferSelect;
+
+/** Remediation actions with idempotency keys: the record is committed before the action runs. */
+export class ActionLog {
+  async find(db: Db, projectId: string, key: string): Promise<ActionRow | undefined> {
+    const rows = await db
+      .select()
+      .from(actions)
+      .where(and(eq(actions.projectId, projectId), eq(actions.idempotencyKey, key)));
+    return rows[0];
+  }
+
+  async start(
+    db: Db,
+    a: { projectId: string; incidentId: string; key: string; kind: string; target: string; params: unknown },
+  ): Promise<ActionRow> {
+    const rows = await db
+      .insert(actions)
+      .values({
+        projectId: a.projectId,
+        incidentId: a.incidentId,
+        idempotencyKey: a.key,
+        kind: a.kind,
+        target: a.target,
+        params: a.params,
+        state: "started",
+      })
+      .returning();
+    const row = rows[0];
+    if (!row) throw new Error("action insert returned nothing");
+    return row;
+  }
+
+  async finish(db: Db, id: number, outcome: { state: "succeeded" | "failed"; result?: unknown; error?: string }) {
+    await db
+      .update(actions)
+      .set({ state: outcome.state, result: outcome.result ?? null, error: outcome.error ?? null, finishedAt: new Date() })
+      .where(eq(actions.id, id));
+  }
+
+  async forIncident(db: Db, projectId: string, incidentId: string): Promise<ActionRow[]> {
+    return db
+      .select()
+      .from(actions)
+      .where(and(eq(actions.projectId, projectId), eq(actions.incidentId, incidentId)))
+      .orderBy(actions.id);
+  }
+
+  /** Restarts of a target (started, whatever their result) since `since`. */
+  async restartsSince(db: Db, projectId: string, target: string, since: Date): Promise<number> {
+    const rows = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(actions)
+      .where(
+        and(
+          eq(actions.projectId, projectId),
+          eq(actions.target, target),
+          inArray(actions.kind, ["RESTART"]),
+          gte(actions.startedAt, since),
+        ),
+      );
+    return rows[0]?.n ?? 0;
+  }
+}

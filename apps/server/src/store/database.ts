@@ -1,0 +1,74 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+import * as schema from "./schema.js";
+
+export type Schema = typeof schema;
+/** A Drizzle database or transaction handle (a transaction is a database too). */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: "pglite" | "postgres";
+  /**
+   * True when this process is the only one that can use the database (embedded PGlite owns its
+   * data dir), so jobs left `running` at start-up are orphans of a crash and can be reclaimed at once.
+   */
+  readonly exclusive: boolean;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; unset means embedded PGlite. */
+  url?: string | undefined;
+  /** Directory of the embedded database (ignored with a URL). `memory://` for an in-memory one. */
+  pgliteDir?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export const DEFAULT_PROJECT_ID = "default";
+const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
+
+/** Open the configured database, run migrations and make sure the default project exists. */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const database = opts.url ? await openPostgres(opts.url, opts.poolSize ?? 10) : await openPglite(opts.pgliteDir);
+  await database.db.insert(schema.projects).values({ id: DEFAULT_PROJECT_ID, name: "Default project" }).onConflictDoNothing();
+  return database;
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const db = drizzlePg(pool, { schema });
+  // Several servers may start together on one database: serialise their migrations.
+  const client = await pool.connect();
+  try {
+    await client.query("select pg_advisory_lock(727001)");
+    await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS });
+  } finally {
+    await client.query("select pg_advisory_unlock(727001)").catch(() => undefined);
+    client.release();
+  }
+  return { db: db as unknown as Db, kind: "postgres", exclusive: false, close: () => pool.end() };
+}
+
+async function openPglite(dir: string | undefined): Promise<Database> {
+  const target = dir ?? "memory://";
+  if (!target.startsWith("memory://")) mkdirSync(target, { recursive: true });
+  const client = await PGlite.create(target.startsWith("memory://") ? undefined : target);
+  const db = drizzlePglite(client, { schema });
+  await migratePglite(db, { migrationsFolder: MIGRATIONS });
+  return { db: db as unknown as Db, kind: "pglite", exclusive: true, close: () => client.close() };
+}
+
+/** Where the embedded database lives inside the data dir. */
+export function pgliteDirFor(dataDir: string): string {
+  return join(dataDir, "pgdata");
+}

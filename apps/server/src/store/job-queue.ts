@@ -1,0 +1,103 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "./database.js";
+import { jobs } from "./schema.js";
+
+export interface ClaimedJob {
+  id: number;
+  projectId: string;
+  incidentId: string;
+  attempts: number;
+}
+
+/**
+ * Durable pipeline jobs. A job is claimed with `FOR UPDATE SKIP LOCKED`, so several servers can
+ * share one database, and held by a lease its worker renews; an expired lease means its worker died.
+ */
+export class JobQueue {
+  constructor(private readonly db: Db) {}
+
+  async claim(workerId: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
+    if (limit <= 0) return [];
+    const result = await this.db.execute(sql`
+      update ${jobs} set state = 'running', locked_by = ${workerId},
+        locked_until = now() + (${leaseMs} * interval '1 millisecond'),
+        attempts = ${jobs.attempts} + 1, updated_at = now()
+      where ${jobs.id} in (
+        select id from ${jobs}
+        where (state = 'queued' and run_after <= now())
+           or (state = 'running' and locked_until < now())
+        order by id
+        limit ${limit}
+        for update skip locked
+      )
+      returning id, project_id, incident_id, attempts`);
+    return rowsOf(result).map((r) => ({
+      id: Number(r.id),
+      projectId: String(r.project_id),
+      incidentId: String(r.incident_id),
+      attempts: Number(r.attempts),
+    }));
+  }
+
+  /** Release every running job at once: used at start-up when this process owns the database exclusively. */
+  async reclaimOrphans(): Promise<number> {
+    const result = await this.db.execute(
+      sql`update ${jobs} set state = 'queued', locked_by = null, locked_until = null, updated_at = now() where state = 'running' returning id`,
+    );
+    return rowsOf(result).length;
+  }
+
+  async renew(workerId: string, ids: number[], leaseMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.execute(sql`
+      update ${jobs} set locked_until = now() + (${leaseMs} * interval '1 millisecond')
+      where locked_by = ${workerId} and state = 'running' and id in (${sql.join(
+        ids.map((i) => sql`${i}`),
+        sql`, `,
+      )})`);
+  }
+
+  async complete(db: Db, id: number): Promise<void> {
+    await db
+      .update(jobs)
+      .set({ state: "done", lockedBy: null, lockedUntil: null, updatedAt: new Date() })
+      .where(eq(jobs.id, id));
+  }
+
+  /** Park a job until a human decides (NEEDS_REVIEW). */
+  async park(db: Db, id: number): Promise<void> {
+    await db
+      .update(jobs)
+      .set({ state: "waiting", lockedBy: null, lockedUntil: null, updatedAt: new Date() })
+      .where(eq(jobs.id, id));
+  }
+
+  /** Queue a parked or finished job again (after a human decision). Returns false if it was not parked. */
+  async resume(db: Db, projectId: string, incidentId: string): Promise<boolean> {
+    const rows = await db
+      .update(jobs)
+      .set({ state: "queued", runAfter: new Date(), lockedBy: null, lockedUntil: null, updatedAt: new Date() })
+      .where(and(eq(jobs.projectId, projectId), eq(jobs.incidentId, incidentId), eq(jobs.state, "waiting")))
+      .returning({ id: jobs.id });
+    return rows.length > 0;
+  }
+
+  /** Give a running job back to the queue (graceful shutdown before it reached its end). */
+  async release(id: number): Promise<void> {
+    await this.db
+      .update(jobs)
+      .set({ state: "queued", lockedBy: null, lockedUntil: null, updatedAt: new Date() })
+      .where(eq(jobs.id, id));
+  }
+
+  async pending(): Promise<number> {
+    const result = await this.db.execute(sql`select count(*)::int as n from ${jobs} where state in ('queued','running')`);
+    return Number(rowsOf(result)[0]?.n ?? 0);
+  }
+}
+
+/** node-postgres returns `{ rows }`, PGlite returns `{ rows }` too; normalise defensively. */
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result)) return result as Record<string, unknown>[];
+  return ((result as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
+}

@@ -1,0 +1,149 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const projects = pgTable("projects", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+/** One incident per (project, incident_id); the incident_id is the client's. */
+export const incidents = pgTable(
+  "incidents",
+  {
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id),
+    id: text("id").notNull(),
+    alertType: text("alert_type").notNull(),
+    logs: text("logs").notNull(),
+    containerName: text("container_name"),
+    severity: text("severity"),
+    alertTimestamp: text("alert_timestamp"),
+    context: jsonb("context"),
+    dryRun: boolean("dry_run").notNull().default(false),
+    status: text("status").notNull(),
+    analysis: jsonb("analysis"),
+    category: text("category"),
+    evidence: jsonb("evidence"),
+    provider: text("provider"),
+    councilDecision: jsonb("council_decision"),
+    resolvedAt: ts("resolved_at"),
+    error: text("error"),
+    replicasSpawned: integer("replicas_spawned").notNull().default(0),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.id] }), index("incidents_created_idx").on(t.projectId, t.createdAt)],
+);
+
+export const timelineEntries = pgTable(
+  "timeline_entries",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    projectId: text("project_id").notNull(),
+    incidentId: text("incident_id").notNull(),
+    ts: ts("ts").notNull(),
+    status: text("status").notNull(),
+    message: text("message").notNull(),
+    agent: text("agent"),
+  },
+  (t) => [index("timeline_incident_idx").on(t.projectId, t.incidentId, t.seq)],
+);
+
+export const councilVotes = pgTable(
+  "council_votes",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    projectId: text("project_id").notNull(),
+    incidentId: text("incident_id").notNull(),
+    role: text("role").notNull(),
+    verdict: text("verdict").notNull(),
+    reasoning: text("reasoning").notNull(),
+    ts: ts("ts").notNull(),
+  },
+  (t) => [index("votes_incident_idx").on(t.projectId, t.incidentId)],
+);
+
+/** Pipeline jobs; claimed with FOR UPDATE SKIP LOCKED and held by a renewable lease. */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    projectId: text("project_id").notNull(),
+    incidentId: text("incident_id").notNull(),
+    state: text("state").notNull(), // queued | running | waiting | done
+    attempts: integer("attempts").notNull().default(0),
+    lockedBy: text("locked_by"),
+    lockedUntil: ts("locked_until"),
+    runAfter: ts("run_after").notNull().defaultNow(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("jobs_incident_uq").on(t.projectId, t.incidentId),
+    index("jobs_claim_idx")
+      .on(t.state, t.runAfter)
+      .where(sql`state in ('queued','running')`),
+  ],
+);
+
+/** Remediation actions, keyed for idempotency: a started action is verified, never blindly repeated. */
+export const actions = pgTable(
+  "actions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    projectId: text("project_id").notNull(),
+    incidentId: text("incident_id").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    kind: text("kind").notNull(),
+    target: text("target").notNull(),
+    params: jsonb("params"),
+    state: text("state").notNull(), // started | succeeded | failed
+    result: jsonb("result"),
+    error: text("error"),
+    startedAt: ts("started_at").notNull().defaultNow(),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("actions_key_uq").on(t.projectId, t.idempotencyKey),
+    index("actions_target_idx").on(t.projectId, t.target, t.startedAt),
+  ],
+);
+
+/** Learned incidents (seed 000 RunbookEntry) with the outcome of their fix. */
+export const knowledgeEntries = pgTable(
+  "knowledge_entries",
+  {
+    projectId: text("project_id").notNull(),
+    incidentId: text("incident_id").notNull(),
+    alertType: text("alert_type").notNull(),
+    logs: text("logs").notNull(),
+    containerName: text("container_name"),
+    severity: text("severity"),
+    rootCause: text("root_cause").notNull(),
+    action: text("action").notNull(),
+    justification: text("justification").notNull(),
+    confidence: doublePrecision("confidence").notNull(),
+    councilApproved: boolean("council_approved").notNull(),
+    replicasUsed: integer("replicas_used").notNull().default(0),
+    resolvedAt: ts("resolved_at"),
+    outcome: text("outcome").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.incidentId] })],
+);

@@ -1,0 +1,76 @@
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { type Database, openDatabase } from "../store/database.js";
+
+/**
+ * The databases every store test runs on: embedded PGlite always, and PostgreSQL when
+ * TEST_DATABASE_URL is set. CI sets AEGIS_REQUIRE_POSTGRES=1 so a missing server fails instead of skipping.
+ */
+export function testDatabaseKinds(): ("pglite" | "postgres")[] {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url && process.env.AEGIS_REQUIRE_POSTGRES === "1") {
+    throw new Error("AEGIS_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set");
+  }
+  return url ? ["pglite", "postgres"] : ["pglite"];
+}
+
+let template: string | null = null;
+
+/** A migrated PGlite data dir, created once per test process and copied for each test (creating one takes seconds). */
+async function pgliteTemplate(): Promise<string> {
+  if (template && existsSync(template)) return template;
+  const dir = mkdtempSync(join(tmpdir(), "aegis-pglite-template-"));
+  const db = await openDatabase({ pgliteDir: dir });
+  await db.close();
+  template = dir;
+  return dir;
+}
+
+export interface TestDatabase {
+  database: Database;
+  /** Connection settings a server process under test can use for the same database. */
+  url?: string;
+  pgliteDir?: string;
+  cleanup(): Promise<void>;
+}
+
+/** A fresh, migrated, empty database of the given kind. */
+export async function freshDatabase(kind: "pglite" | "postgres"): Promise<TestDatabase> {
+  if (kind === "pglite") {
+    const dir = mkdtempSync(join(tmpdir(), "aegis-pglite-"));
+    cpSync(await pgliteTemplate(), dir, { recursive: true });
+    const database = await openDatabase({ pgliteDir: dir });
+    return {
+      database,
+      pgliteDir: dir,
+      cleanup: async () => {
+        await database.close().catch(() => undefined);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const base = process.env.TEST_DATABASE_URL as string;
+  const name = `aegis_test_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const database = await openDatabase({ url });
+  return {
+    database,
+    url,
+    cleanup: async () => {
+      await database.close().catch(() => undefined);
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
