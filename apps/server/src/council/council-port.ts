@@ -9,6 +9,11 @@ export interface CouncilFacts {
   rollbackAvailable: boolean | null;
   /** Current replica count of the target when known. */
   currentReplicas: number | null;
+  /**
+   * The target the executor would act on, when the engine resolved one (e.g. its default target for
+   * an alert without container_name), so the council checks the name that will actually be touched.
+   */
+  target?: string | null;
 }
 
 export interface CouncilInput {
