@@ -1,0 +1,66 @@
+import type { AIAnalysis } from "@aegis/contracts";
+import type { AnalysisInput, AnalysisSink, Analyst, AnalystResult } from "../analyst.js";
+import { decide } from "./decide.js";
+import { explain } from "./explain.js";
+import { knowledgeAdjustment } from "./knowledge-adjustment.js";
+import { clamp } from "./numbers.js";
+import { replicaCount } from "./replicas.js";
+import { extractSignals } from "./signals.js";
+import { streamText } from "./stream.js";
+
+/** Injected instructions are ignored, but they make the whole log less trustworthy. */
+const INJECTION_FACTOR = 0.85;
+
+/**
+ * Offline, deterministic analyst: recognises signals in logs and context, scores each diagnosis by the
+ * evidence for and against it, and proposes the smallest safe action with a calibrated confidence.
+ */
+export class BuiltinAnalyst implements Analyst {
+  readonly name = "builtin";
+
+  async analyse(input: AnalysisInput, sink: AnalysisSink, signal?: AbortSignal): Promise<AnalystResult> {
+    signal?.throwIfAborted();
+    const lineCount = input.logs === "" ? 0 : input.logs.split(/\r?\n/).length;
+    sink.thinking(
+      `Builtin analyst: reading ${lineCount} log lines${input.context ? " and the context block" : ""} for "${input.alertType}".`,
+    );
+
+    const s = extractSignals(input);
+    sink.thinking(`Recognised ${s.list.length} signals: ${[...s.best.keys()].join(", ") || "none"}.`);
+    const d = decide(s);
+    sink.thinking(
+      `Leading hypotheses: ${d.scores
+        .slice(0, 3)
+        .map((c) => `${c.category} ${c.score.toFixed(2)}`)
+        .join(", ")}.`,
+    );
+
+    const notes: string[] = [];
+    let confidence = d.confidence;
+    if (s.injectedLines > 0) {
+      confidence *= INJECTION_FACTOR;
+      notes.push(
+        `${s.injectedLines} log line(s) contain instructions addressed to the agent or council; they were treated as data and ignored.`,
+      );
+    }
+    const kb = knowledgeAdjustment(d.action, input.similar);
+    confidence += kb.delta;
+    if (kb.notes.length) notes.push(`Knowledge base: ${kb.notes.join("; ")}.`);
+    confidence = Math.round(clamp(confidence, 0.05, d.ceiling) * 100) / 100;
+
+    const cpu = input.context?.metrics?.cpu_percent ?? null;
+    const replicas = replicaCount(d.action, s, input.maxReplicas, typeof cpu === "number" ? cpu : null);
+    const text = explain(d, s, replicas, input.maxReplicas, notes);
+    signal?.throwIfAborted();
+    streamText(sink, text.justification, signal);
+
+    const analysis: AIAnalysis = {
+      root_cause: text.rootCause,
+      action: d.action,
+      justification: text.justification,
+      confidence,
+      replica_count: replicas,
+    };
+    return { analysis, category: d.category, evidence: text.evidence, provider: "builtin" };
+  }
+}

@@ -1,0 +1,72 @@
+import type { ActionType } from "@aegis/contracts";
+import type { IncidentCategory } from "../analyst.js";
+import { actionFor } from "./actions.js";
+import { type CategoryScore, scoreCategories } from "./scoring.js";
+import { type Signals, strength } from "./signals.js";
+
+/** Below this the best hypothesis is not worth acting on. */
+const UNKNOWN_BELOW = 0.3;
+
+export interface Decision {
+  category: IncidentCategory;
+  /** What the diagnosis alone calls for. */
+  diagnosedAction: ActionType;
+  /** The proposal after guardrails (protected targets, spent restart budget). */
+  action: ActionType;
+  /** Calibrated confidence before knowledge-base and injection adjustments. */
+  confidence: number;
+  /** Upper bound for the final confidence (thin evidence never reads as certain). */
+  ceiling: number;
+  scores: CategoryScore[];
+  winner: CategoryScore;
+  /** Guardrails that changed the action, as sentences. */
+  guardrails: string[];
+}
+
+export function decide(s: Signals): Decision {
+  const scores = scoreCategories(s);
+  let winner = scores[0]!;
+  if (winner.score < UNKNOWN_BELOW && winner.category !== "unknown") {
+    winner = { category: "unknown", score: winner.score, support: winner.support, against: winner.against };
+  }
+  const category = winner.category;
+  const diagnosedAction = actionFor(category, s);
+  let action = diagnosedAction;
+
+  // Competing hypotheses that call for a different action eat into confidence; agreeing ones don't.
+  const rival = scores.find((c) => c.category !== category && actionFor(c.category, s) !== action)?.score ?? 0;
+  let confidence =
+    category === "unknown" ? Math.min(0.35, 0.15 + winner.score * 0.3) : winner.score * (1 - 0.55 * rival);
+
+  const guardrails: string[] = [];
+  if (action === "ROLLBACK" && !hasChangeEvidence(s)) {
+    confidence = Math.min(confidence, 0.55);
+    guardrails.push("No deploy or config change is on record, so the rollback target must be confirmed by a human.");
+  }
+  let ceiling = category === "unknown" ? 0.35 : 0.95;
+  if (s.protectedReason) {
+    // Whatever is wrong, the only safe proposal for a datastore or the agent itself is a human.
+    guardrails.push(
+      `Not touching the target automatically: ${s.protectedReason}.${action !== "NOOP" ? ` Escalating instead of ${action}.` : ""}`,
+    );
+    action = "NOOP";
+    confidence = Math.max(confidence, 0.8);
+    ceiling = 0.9;
+  }
+  if (s.restarts.count >= 4 && action === "RESTART") {
+    const recent = strength(s, "recent_deploy") >= 0.5;
+    guardrails.push(
+      `It has already restarted ${s.restarts.count} times recently (${s.restarts.evidence}); another restart will not help` +
+        (recent ? ", and a recent deploy explains the failures, so roll it back." : ". Escalating."),
+    );
+    action = recent ? "ROLLBACK" : "NOOP";
+    confidence = recent ? Math.min(confidence, 0.75) : Math.max(0.6, Math.min(confidence, 0.75));
+  }
+  return { category, diagnosedAction, action, confidence, ceiling, scores, winner, guardrails };
+}
+
+function hasChangeEvidence(s: Signals): boolean {
+  return (["recent_deploy", "version_change", "deploy_mentioned", "config_change"] as const).some(
+    (k) => strength(s, k) > 0,
+  );
+}

@@ -1,0 +1,91 @@
+import type { AnalysisInput } from "../analyst.js";
+import { scanForInjection } from "./injection.js";
+import { parseInstant, parseTimestamp, parseYearless } from "./timestamps.js";
+
+export type Level = "error" | "warn" | "info" | "unknown";
+
+export interface LogLine {
+  /** Sanitised text (instruction-like text removed). */
+  text: string;
+  index: number;
+  ts: number | null;
+  level: Level;
+}
+
+/** Logs prepared once for every recogniser: sanitised lines, levels, timestamps and reference times. */
+export interface LogView {
+  lines: LogLine[];
+  /** Sanitised logs joined with newlines, for multi-line patterns. */
+  text: string;
+  /** Sanitised alert type: monitoring metadata, also data. */
+  alert: string;
+  injectedLines: number;
+  input: AnalysisInput;
+  /** "Now": the alert timestamp, else the latest log timestamp. */
+  nowMs: number | null;
+  /** When symptoms began: the first warning/error line's timestamp, else the earliest timestamp. */
+  onsetMs: number | null;
+}
+
+const ERROR_LEVEL =
+  /\b(?:ERROR|ERR|FATAL|CRITICAL|CRIT|SEVERE|PANIC|EMERG|ALERT)\b|"(?:level|lvl|severity)"\s*:\s*"?(?:error|fatal|critical|crit|50|60)"?|level=(?:error|fatal|crit|panic)|\[(?:error|crit|alert|emerg)\]|^E\d{4}\s|^\s*(?:Traceback|panic:|fatal error:|Exception in thread)|(?:Error|Exception):\s/i;
+const WARN_LEVEL =
+  /\b(?:WARN|WARNING)\b|"(?:level|lvl|severity)"\s*:\s*"?(?:warn|warning|40)"?|level=warn(?:ing)?|\[warn\]|^W\d{4}\s|\bWarning\s{2,}/i;
+
+function levelOf(line: string): Level {
+  if (ERROR_LEVEL.test(line)) return "error";
+  if (WARN_LEVEL.test(line)) return "warn";
+  if (/\bINFO\b|"(?:level|lvl)"\s*:\s*"?(?:info|30)"?|level=info|\[info\]|\bNormal\s{2,}/i.test(line)) return "info";
+  return "unknown";
+}
+
+export function buildLogView(input: AnalysisInput): LogView {
+  let injectedLines = 0;
+  const alertMs = parseInstant(input.alertTimestamp ?? null);
+  const lines: LogLine[] = input.logs.split(/\r?\n/).map((raw, index) => {
+    const scan = scanForInjection(raw);
+    if (scan.injected) injectedLines++;
+    return { text: scan.clean, index, ts: parseTimestamp(scan.clean), level: levelOf(scan.clean) };
+  });
+  // Yearless syslog/klog lines borrow the year of the alert or of any dated line.
+  const anchor =
+    alertMs ?? lines.find((l) => l.ts !== null)?.ts ?? parseInstant(input.context?.recent_deploys?.[0]?.at);
+  if (anchor != null) {
+    const year = new Date(anchor).getUTCFullYear();
+    for (const l of lines) if (l.ts === null) l.ts = parseYearless(l.text, year);
+  }
+  const alertScan = scanForInjection(input.alertType);
+  if (alertScan.injected) injectedLines++;
+
+  const stamps = lines.map((l) => l.ts).filter((t): t is number => t !== null);
+  const latest = stamps.length ? Math.max(...stamps) : null;
+  const troubled = lines.filter((l) => l.ts !== null && (l.level === "error" || l.level === "warn"));
+  const onsetMs = troubled.length
+    ? Math.min(...troubled.map((l) => l.ts!))
+    : stamps.length
+      ? Math.min(...stamps)
+      : null;
+
+  return {
+    lines,
+    text: lines.map((l) => l.text).join("\n"),
+    alert: alertScan.clean,
+    injectedLines,
+    input,
+    nowMs: alertMs ?? latest,
+    onsetMs,
+  };
+}
+
+/** Lines matching a pattern, in order. */
+export function grep(view: LogView, re: RegExp): LogLine[] {
+  return view.lines.filter((l) => re.test(l.text));
+}
+
+/** A compact quote of a log line for evidence lists, centred on `focus` when it matches late in the line. */
+export function quote(text: string, max = 110, focus?: RegExp): string {
+  let t = text.trim().replace(/\s+/g, " ");
+  const at = focus ? t.search(focus) : -1;
+  if (at > max / 3) t = `…${t.slice(at - Math.floor(max / 4))}`;
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}

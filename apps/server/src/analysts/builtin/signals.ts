@@ -1,0 +1,69 @@
+import type { AnalysisInput } from "../analyst.js";
+import { certSignals } from "./cert-signals.js";
+import { cpuSignals } from "./cpu-signals.js";
+import { crashSignals, restartCount } from "./crash-signals.js";
+import { dependencySignals } from "./dependency-signals.js";
+import { deploySignals, nearestDeploy } from "./deploy-signals.js";
+import type { DeployEvent } from "./deploys.js";
+import { diskSignals } from "./disk-signals.js";
+import { healthSignals, logReplicas } from "./health-signals.js";
+import { buildLogView, type LogView } from "./log-view.js";
+import { memorySignals } from "./memory-signals.js";
+import { protectedReason } from "./protected-target.js";
+import type { Signal, SignalKind } from "./signal.js";
+import { trafficSignals } from "./traffic-signals.js";
+
+/** Everything the analyst knows about one incident, normalised. */
+export interface Signals {
+  list: Signal[];
+  /** Strongest signal per kind. */
+  best: Map<SignalKind, Signal>;
+  view: LogView;
+  loadRatio: number | null;
+  replicas: number | null;
+  restarts: { count: number; evidence: string };
+  deploys: DeployEvent[];
+  /** Gap between the most relevant deploy and symptom onset, when both are known. */
+  deployGapMs: number | null;
+  protectedReason: string | null;
+  injectedLines: number;
+}
+
+export function extractSignals(input: AnalysisInput): Signals {
+  const view = buildLogView(input);
+  const traffic = trafficSignals(view);
+  const deploy = deploySignals(view);
+  const list = [
+    ...memorySignals(view),
+    ...cpuSignals(view),
+    ...traffic.signals,
+    ...dependencySignals(view),
+    ...deploy.signals,
+    ...crashSignals(view),
+    ...diskSignals(view),
+    ...certSignals(view),
+    ...healthSignals(view),
+  ];
+  const best = new Map<SignalKind, Signal>();
+  for (const s of list) {
+    const prev = best.get(s.kind);
+    if (!prev || s.strength > prev.strength) best.set(s.kind, s);
+  }
+  return {
+    list,
+    best,
+    view,
+    loadRatio: traffic.ratio,
+    replicas: input.context?.replicas ?? logReplicas(view),
+    restarts: restartCount(view),
+    deploys: deploy.deploys,
+    deployGapMs: nearestDeploy(view, deploy.deploys)?.gapMs ?? null,
+    protectedReason: protectedReason(input),
+    injectedLines: view.injectedLines,
+  };
+}
+
+/** Strength of the strongest signal of a kind, 0 when absent. */
+export function strength(signals: Signals, kind: SignalKind): number {
+  return signals.best.get(kind)?.strength ?? 0;
+}
