@@ -15,15 +15,15 @@ export function certSignals(view: LogView): Signal[] {
   // openssl x509 -enddate output compared with "now".
   for (const l of view.lines) {
     const m = /notAfter=(.+?)\s*$/i.exec(l.text);
-    const end = m ? (parseInstant(m[1]!) ?? Date.parse(m[1]!)) : null;
+    const end = m ? (parseInstant(m[1] ?? "") ?? Date.parse(m[1] ?? "")) : null;
     if (end !== null && !Number.isNaN(end) && view.nowMs !== null && end < view.nowMs) {
-      out.push(signal("cert_expired", 0.9, `certificate notAfter ${m![1]} is in the past`));
+      out.push(signal("cert_expired", 0.9, `certificate notAfter ${m?.[1]} is in the past`));
     }
   }
   for (const l of view.lines) {
     const m = /cert\w*[ _-]?expir\w*[^\n]{0,50}?\(?(\d+(?:\.\d+)?)\s*(days?|d|hours?|h)\b/i.exec(l.text);
     if (m) {
-      const days = Number(m[1]) / (/^h/i.test(m[2]!) ? 24 : 1);
+      const days = Number(m[1]) / (/^h/i.test(m[2] ?? "") ? 24 : 1);
       if (days <= 14)
         out.push(
           signal(

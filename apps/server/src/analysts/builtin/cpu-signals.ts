@@ -8,7 +8,7 @@ export function logCpuPercents(view: LogView): Array<{ value: number; line: stri
   const out: Array<{ value: number; line: string }> = [];
   for (const l of view.lines) {
     for (const m of l.text.matchAll(
-      /\bcpu(?:[ _]?(?:usage|util(?:i[sz]ation)?|percent))?\b["'\s:=]*(?:at\s+|avg\s+)?(\d{1,3}(?:\.\d+)?)\s*%/gi,
+      /\bcpu(?:[ _]?(?:usage|util(?:i[sz]ation)?|percent))?\b["'\s:=><≥~]*(?:at\s+|avg\s+|above\s+|over\s+)?(\d{1,3}(?:\.\d+)?)\s*%/gi,
     )) {
       out.push({ value: Number(m[1]), line: l.text });
     }
@@ -84,7 +84,7 @@ function hotThreads(view: LogView): Signal[] {
   // top/ps tables: one process in state R holding one or more whole cores.
   const header = view.lines.findIndex((l) => /\bPID\b/.test(l.text) && /%CPU/.test(l.text));
   if (header >= 0) {
-    const cols = view.lines[header]!.text.trim().split(/\s+/);
+    const cols = (view.lines[header]?.text ?? "").trim().split(/\s+/);
     const at = cols.indexOf("%CPU");
     for (const l of view.lines.slice(header + 1, header + 6)) {
       const cells = l.text.trim().split(/\s+/);
@@ -113,7 +113,9 @@ function eventLoop(view: LogView): Signal[] {
       )
     )
       continue;
-    const suffixed = [...l.text.matchAll(/(\d[\d,]*(?:\.\d+)?)\s*ms\b/g)].map((m) => Number(m[1]!.replace(/,/g, "")));
+    const suffixed = [...l.text.matchAll(/(\d[\d,]*(?:\.\d+)?)\s*ms\b/g)].map((m) =>
+      Number((m[1] ?? "").replace(/,/g, "")),
+    );
     const keyed = keyValues(l.text)
       .filter((k) => /ms$|lag|delay|eld|block/i.test(k.key))
       .map((k) => k.value);
@@ -147,21 +149,23 @@ function spinning(view: LogView): Signal[] {
       );
   }
   // Three identical messages within a millisecond or so: a retry loop without backoff.
-  for (let i = 2; i < view.lines.length; i++) {
-    const [a, b, c] = [view.lines[i - 2]!, view.lines[i - 1]!, view.lines[i]!];
-    const strip = (t: string) => t.replace(/\d+/g, "#");
-    if (
+  const strip = (t: string) => t.replace(/\d+/g, "#");
+  const loop = view.lines.find((c, i) => {
+    const a = view.lines[i - 2];
+    const b = view.lines[i - 1];
+    return (
+      a !== undefined &&
+      b !== undefined &&
       a.ts !== null &&
       c.ts !== null &&
       c.ts - a.ts <= 5 &&
       strip(a.text) === strip(b.text) &&
       strip(b.text) === strip(c.text) &&
       /retry|retrying|attempt/i.test(c.text)
-    ) {
-      out.push(signal("spin_loop", 0.7, `tight retry loop with no backoff: ${quote(c.text, 80)}`));
-      break;
-    }
-  }
+    );
+  });
+  if (loop) out.push(signal("spin_loop", 0.7, `tight retry loop with no backoff: ${quote(loop.text, 80)}`));
+
   const stuck = view.lines.find((l) =>
     /\b\w*(?:synced|processed|progress|completed)\w*[=:\s]+0\b|no progress|infinite loop|catastrophic backtracking|ReDoS|stuck (?:in|on)/i.test(
       l.text,

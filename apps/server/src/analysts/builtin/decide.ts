@@ -25,7 +25,7 @@ export interface Decision {
 
 export function decide(s: Signals): Decision {
   const scores = scoreCategories(s);
-  let winner = scores[0]!;
+  let winner: CategoryScore = scores[0] ?? { category: "unknown", score: 0, support: [], against: [] };
   if (winner.score < UNKNOWN_BELOW && winner.category !== "unknown") {
     winner = { category: "unknown", score: winner.score, support: winner.support, against: winner.against };
   }

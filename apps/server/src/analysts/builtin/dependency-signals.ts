@@ -11,7 +11,7 @@ function first(
   re: RegExp,
   unless?: RegExp,
 ): Signal[] {
-  const line = view.lines.find((l) => re.test(l.text) && !(unless && unless.test(l.text)));
+  const line = view.lines.find((l) => re.test(l.text) && !unless?.test(l.text));
   return line ? [signal(kind, strength, `${label}: ${quote(line.text, 110, re)}`)] : [];
 }
 
@@ -120,7 +120,7 @@ function dependencyDown(view: LogView): Signal[] {
 function healthyDeps(view: LogView): Signal[] {
   for (const l of view.lines) {
     if (
-      /\b(?:db|database|postgres(?:ql)?|mysql|redis|mongo\w*|cache|datastores?|dependencies|upstreams?)\b[^\n]{0,30}?\b(?:ok|healthy|fine|normal|up)\b|\((?:healthy)\)|(?:postgres|redis|db|mysql)\s+p99[=:\s]+\d{1,2}ms/i.test(
+      /\b(?:db|database|postgres(?:ql)?|mysql|redis|mongo\w*|cache|datastores?|dependencies|upstreams?|downstream(?: services)?)\b[^\n]{0,30}?\b(?:ok|healthy|fine|normal|up)\b|\((?:healthy)\)|(?:postgres|redis|db|mysql)\s+p99[=:\s]+\d{1,2}ms/i.test(
         l.text,
       )
     ) {
@@ -135,10 +135,9 @@ function idle(view: LogView): Signal[] {
   const cpu = view.input.context?.metrics?.cpu_percent;
   if (typeof cpu === "number" && cpu <= 25)
     return [signal("app_idle", cpu <= 15 ? 0.8 : 0.6, `the service is idle (cpu_percent ${pct(cpu)})`, "context")];
-  const line = view.lines.find(
-    (l) =>
-      /\bcpu\b[^\n%]{0,12}?\b(\d{1,2}(?:\.\d+)?)\s*%/i.test(l.text) &&
-      Number(/\bcpu\b[^\n%]{0,12}?\b(\d{1,2}(?:\.\d+)?)\s*%/i.exec(l.text)![1]) <= 20,
-  );
+  const line = view.lines.find((l) => {
+    const cpu = /\bcpu\b[^\n%]{0,12}?\b(\d{1,2}(?:\.\d+)?)\s*%/i.exec(l.text)?.[1];
+    return cpu !== undefined && Number(cpu) <= 20;
+  });
   return line ? [signal("app_idle", 0.6, `the service is idle: ${quote(line.text, 90)}`)] : [];
 }

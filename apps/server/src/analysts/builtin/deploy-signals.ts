@@ -20,12 +20,11 @@ export interface DeployTiming {
 /** The latest deploy that could have caused the symptoms, with its distance to their onset. */
 export function nearestDeploy(view: LogView, deploys: DeployEvent[]): DeployTiming | null {
   const ref = view.onsetMs ?? view.nowMs;
-  const timed = deploys.filter((d) => d.at !== null);
+  const timed = deploys.flatMap((d) => (d.at !== null ? [{ deploy: d, at: d.at }] : [])).sort((a, b) => b.at - a.at);
   if (ref === null || timed.length === 0) return deploys[0] ? { deploy: deploys[0], gapMs: null } : null;
   // A deploy more than a few minutes after the symptoms began cannot have caused them.
-  const before = timed.filter((d) => d.at! <= ref + 5 * 60_000).sort((a, b) => b.at! - a.at!);
-  const chosen = before[0] ?? timed.sort((a, b) => b.at! - a.at!)[0]!;
-  return { deploy: chosen, gapMs: ref - chosen.at! };
+  const chosen = timed.find((t) => t.at <= ref + 5 * 60_000) ?? timed[0];
+  return chosen ? { deploy: chosen.deploy, gapMs: ref - chosen.at } : null;
 }
 
 function timingSignals(view: LogView, deploys: DeployEvent[]): Signal[] {
@@ -73,7 +72,7 @@ function versionSignals(view: LogView): Signal[] {
   const versions = new Set<string>();
   // Three-part versions, not IPs or dates, not the runtime's own version ("node v20.11.1").
   for (const m of view.text.matchAll(/(?<![\w./-])v?(\d+\.\d+\.\d+)(?![\w.]*\d*\.\d)(?![\w-])/g)) {
-    if (!RUNTIME_VERSION.test(view.text.slice(Math.max(0, m.index - 12), m.index))) versions.add(m[1]!);
+    if (!RUNTIME_VERSION.test(view.text.slice(Math.max(0, m.index - 12), m.index))) versions.add(m[1] ?? "");
   }
   if (versions.size >= 2) out.push(signal("version_change", 0.6, `logs name versions ${[...versions].join(" and ")}`));
   const arrow = view.lines.find(
@@ -110,12 +109,13 @@ function versionSignals(view: LogView): Signal[] {
 function errorSignals(view: LogView): Signal[] {
   const out: Signal[] = [];
   const code = view.lines.filter((l) => CODE_ERROR.test(l.text));
-  if (code.length)
+  const firstCode = code[0];
+  if (firstCode)
     out.push(
       signal(
         "code_exception",
         code.length >= 2 ? 0.85 : 0.7,
-        `application bug signature: ${quote(code[0]!.text, 110, CODE_ERROR)}`,
+        `application bug signature: ${quote(firstCode.text, 110, CODE_ERROR)}`,
       ),
     );
   const schema = view.lines.find((l) => SCHEMA.test(l.text));

@@ -43,7 +43,7 @@ function fromLogs(view: LogView): DeployEvent[] {
     const rs = /Scaled up replica set\s+\S+[^\n]*?(?:image\s+\S+?:([\w.-]+))?\)?\s*$/i.exec(t);
     if (rs && !/to 0\b/.test(t)) {
       const age = /^\s*(\d+[smhd](?:\d+[smhd])?)\s/.exec(t) ?? /\b(\d+[smhd])\s+deployment-controller/.exec(t);
-      const ageMs = age ? parseAge(age[1]!) : null;
+      const ageMs = age ? parseAge(age[1] ?? "") : null;
       const at = l.ts ?? (ageMs !== null && view.nowMs !== null ? view.nowMs - ageMs : null);
       out.push({
         at,
@@ -68,6 +68,34 @@ function fromLogs(view: LogView): DeployEvent[] {
         config: /configmap|secret|config|values/i.test(t),
         source: "logs",
         evidence: `change applied: ${quote(t, 110)}`,
+      });
+      continue;
+    }
+    if (/LAST DEPLOYED:|\bdeployed (?:at|on)\b/i.test(t) && l.ts !== null) {
+      out.push({
+        at: l.ts,
+        version: /REVISION:\s*(\S+)/.exec(t)?.[1] ?? null,
+        previous: null,
+        config: false,
+        source: "logs",
+        evidence: `release deployed: ${quote(t, 100)}`,
+      });
+      continue;
+    }
+    // Feature flags are configuration changes that take effect without a rollout.
+    if (
+      /feature[ _-]?flag|\bflag\b[^\n]{0,40}\b(?:enabled|disabled|turned (?:on|off)|rolled out|flipped|set to)/i.test(
+        t,
+      ) &&
+      /enabled|disabled|turned (?:on|off)|rolled out|flipped|set to|\d+%/i.test(t)
+    ) {
+      out.push({
+        at: l.ts,
+        version: null,
+        previous: null,
+        config: true,
+        source: "logs",
+        evidence: `feature flag change: ${quote(t, 100)}`,
       });
       continue;
     }
@@ -104,7 +132,7 @@ export function versionStarts(view: LogView): Array<{ at: number | null; version
     const v =
       /\b(?:release|version|v(?=\d))[=:\s]*([\w.-]*\d[\w.-]*)/i.exec(l.text) ??
       /[@ ](v?\d+\.\d+\.\d+[\w.-]*)/.exec(l.text);
-    if (v) out.push({ at: l.ts, version: v[1]!.replace(/^v/i, "v"), text: l.text });
+    if (v) out.push({ at: l.ts, version: (v[1] ?? "").replace(/^v/i, "v"), text: l.text });
   }
   return out;
 }
@@ -112,6 +140,6 @@ export function versionStarts(view: LogView): Array<{ at: number | null; version
 /** Distinct versions of the service mentioned anywhere, e.g. "v2.3.5 ... (v2.3.4 pods before rollout)". */
 export function mentionedVersions(view: LogView): Set<string> {
   const found = new Set<string>();
-  for (const m of view.text.matchAll(/\bv(\d+\.\d+\.\d+)\b/g)) found.add(m[1]!);
+  for (const m of view.text.matchAll(/\bv(\d+\.\d+\.\d+)\b/g)) found.add(m[1] ?? "");
   return found;
 }

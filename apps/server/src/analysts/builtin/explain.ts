@@ -77,7 +77,7 @@ export function explain(
   maxReplicas: number,
   extraNotes: string[],
 ): Explanation {
-  const byKind = d.winner.support.map((k) => s.best.get(k)!).filter(Boolean);
+  const byKind = d.winner.support.flatMap((k) => s.best.get(k) ?? []);
   const evidence = byKind.slice(0, 6).map((x) => x.evidence);
   const against = d.winner.against.map((k) => s.best.get(k)).filter((x) => x !== undefined);
   const lead = evidence[0];

@@ -15,7 +15,7 @@ function kubectlTop(view: LogView): { pods: number; maxMillicores: number } | nu
 /** Replicas mentioned in logs ("replicas=14", "10 replicas"), for sizing questions. */
 export function logReplicas(view: LogView): number | null {
   for (const l of [...view.lines.map((x) => x.text), view.alert]) {
-    const m = /\breplicas[=:\s]+(\d+)\b|\b(\d+) (?:replicas|pods|instances)\b|\bx\s*(\d+) replicas\b/i.exec(l);
+    const m = /\breplicas[=:\s]+(\d+)\b|\b(\d+) replicas\b|\bx\s*(\d+) replicas\b/i.exec(l);
     if (m) return Number(m[1] ?? m[2] ?? m[3]);
   }
   return kubectlTop(view)?.pods ?? null;
@@ -48,13 +48,13 @@ function utilisation(view: LogView): Signal[] {
         signal(
           "low_utilisation",
           0.7,
-          `CPU at ${pct(Math.max(...cpus.map((c) => c.value)))}: ${quote(cpus[0]!.line, 90)}`,
+          `CPU at ${pct(Math.max(...cpus.map((c) => c.value)))}: ${quote(cpus[0]?.line ?? "", 90)}`,
         ),
       );
   }
   const idleWords =
     view.lines.find((l) =>
-      /\bidle\b|under-?utili[sz]ed|over-?provisioned|right-?siz|kubecost|idle cost|never reverted|job queue empty|no requests? (?:received|since)|VPA recommendation|recommend\w*[^\n]{0,30}(?:lower|reduce|downsiz)/i.test(
+      /\bidle\b(?!\s*[=:]\s*\d|\s+(?:connections?|in transaction|timeout|conns?)\b)|under-?utili[sz]ed|over-?provisioned|right-?siz|kubecost|idle cost|never reverted|job queue empty|no requests? (?:received|since)|VPA recommendation|recommend\w*[^\n]{0,30}(?:lower|reduce|downsiz)/i.test(
         l.text,
       ),
     ) ??
@@ -92,7 +92,7 @@ function recovery(view: LogView): Signal[] {
   const window = /firing\s+(\d{2}:\d{2}:\d{2})\s*-\s*(\d{2}:\d{2}:\d{2})/.exec(view.text);
   if (window) {
     const secs = (t: string) => t.split(":").reduce((a, b) => a * 60 + Number(b), 0);
-    const d = secs(window[2]!) - secs(window[1]!);
+    const d = secs(window[2] ?? "") - secs(window[1] ?? "");
     if (d >= 0 && d <= 600) out.push(signal("transient", 0.7, `the alert fired for only ${d} s`));
   }
   const maintenance = view.lines.find((l) =>
@@ -133,7 +133,7 @@ function errorsShape(view: LogView): Signal[] {
       ),
     );
   const none = view.lines.find((l) =>
-    /\bno (?:ERROR|errors?|exceptions?|application exceptions)\b|\b(?:processing )?errors=0\b|status_5xx"?:\s*0\b|no ERROR or WARN/i.test(
+    /\bno (?:new )?(?:ERROR|errors?|exceptions?|application exceptions)\b|\b(?:processing )?errors=0\b|status_5xx"?:\s*0\b|no ERROR or WARN/i.test(
       l.text,
     ),
   );
@@ -163,7 +163,7 @@ function monitoringOnly(view: LogView): Signal[] {
   const business =
     view.lines.find((l) =>
       /\b(?:ctr|conversion|revenue|click[- ]?through|forecast|signups?|checkout rate|engagement)\b/i.test(l.text),
-    ) ?? (/\b(?:ctr|conversion|revenue|anomaly)\b/i.test(view.alert) ? { text: view.alert } : undefined);
+    ) ?? (/\b(?:ctr|conversion|revenue|click-?through)\b/i.test(view.alert) ? { text: view.alert } : undefined);
   if (business)
     out.push(
       signal("business_metric", 0.6, `a business metric moved without a technical signal: ${quote(business.text, 90)}`),

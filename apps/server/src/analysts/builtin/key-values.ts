@@ -11,10 +11,10 @@ const KV = /"?([A-Za-z_][\w.-]*)"?\s*[:=]\s*"?(-?\d[\d,]*(?:\.\d+)?)\s*(%|[KMGT]
 export function keyValues(line: string): KeyValue[] {
   const out: KeyValue[] = [];
   for (const m of line.matchAll(KV)) {
-    const raw = m[2]!;
+    const raw = m[2] ?? "";
     // "1,204" is a grouped number; "3,4" in prose is not worth the ambiguity.
     if (raw.includes(",") && !/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(raw)) continue;
-    out.push({ key: m[1]!, value: Number(raw.replace(/,/g, "")), unit: m[3] ?? "" });
+    out.push({ key: m[1] ?? "", value: Number(raw.replace(/,/g, "")), unit: m[3] ?? "" });
   }
   return out;
 }
@@ -35,9 +35,9 @@ export function seriesByKey(lines: string[]): Map<string, number[]> {
 /** Relative change from first to last when the series never decreases; null otherwise. */
 export function monotonicGrowth(values: number[]): number | null {
   if (values.length < 2) return null;
-  for (let i = 1; i < values.length; i++) if (values[i]! < values[i - 1]!) return null;
-  const first = values[0]!;
-  const last = values[values.length - 1]!;
+  if (values.some((v, i) => i > 0 && v < (values[i - 1] ?? v))) return null;
+  const first = values[0] ?? 0;
+  const last = values.at(-1) ?? 0;
   if (first <= 0) return null;
   return (last - first) / first;
 }

@@ -27,15 +27,34 @@ export interface LogView {
   onsetMs: number | null;
 }
 
-const ERROR_LEVEL =
-  /\b(?:ERROR|ERR|FATAL|CRITICAL|CRIT|SEVERE|PANIC|EMERG|ALERT)\b|"(?:level|lvl|severity)"\s*:\s*"?(?:error|fatal|critical|crit|50|60)"?|level=(?:error|fatal|crit|panic)|\[(?:error|crit|alert|emerg)\]|^E\d{4}\s|^\s*(?:Traceback|panic:|fatal error:|Exception in thread)|(?:Error|Exception):\s/i;
-const WARN_LEVEL =
-  /\b(?:WARN|WARNING)\b|"(?:level|lvl|severity)"\s*:\s*"?(?:warn|warning|40)"?|level=warn(?:ing)?|\[warn\]|^W\d{4}\s|\bWarning\s{2,}/i;
+const FIELD_LEVEL = /"(?:level|lvl|severity|s)"\s*:\s*"?([A-Za-z]+|\d{2})"?|\blevel=([A-Za-z]+)/;
+const LEADING = /^[\d\-T:.,Z+/ [\]]*\s*(error|err|fatal|crit(?:ical)?|warn(?:ing)?|info|debug)\b/i;
 
+function named(level: string): Level | null {
+  const l = level.toLowerCase();
+  if (/^(?:error|err|fatal|crit|critical|panic|emerg|alert|e|f|50|60)$/.test(l)) return "error";
+  if (/^(?:warn|warning|w|40)$/.test(l)) return "warn";
+  if (/^(?:info|notice|debug|trace|i|d|30|20|10)$/.test(l)) return "info";
+  return null;
+}
+
+/** Severity from the line's own level marker, not from any word "error" in its message. */
 function levelOf(line: string): Level {
-  if (ERROR_LEVEL.test(line)) return "error";
-  if (WARN_LEVEL.test(line)) return "warn";
-  if (/\bINFO\b|"(?:level|lvl)"\s*:\s*"?(?:info|30)"?|level=info|\[info\]|\bNormal\s{2,}/i.test(line)) return "info";
+  const field = FIELD_LEVEL.exec(line);
+  const byField = field ? named(field[1] ?? field[2] ?? "") : null;
+  if (byField) return byField;
+  const lead = LEADING.exec(line);
+  if (lead?.[1]) return named(lead[1].replace(/ing$/i, "")) ?? "unknown";
+  if (
+    /\b(?:ERROR|ERR|FATAL|CRITICAL|CRIT|SEVERE|PANIC|EMERG)\b|\[(?:error|crit|alert|emerg)\]|^[EF]\d{4}\s|^[EF], \[/.test(
+      line,
+    )
+  )
+    return "error";
+  if (/^\s*(?:Traceback|panic:|fatal error:|Exception in thread)|^\s*[\w.]*(?:Error|Exception)\b:/.test(line))
+    return "error";
+  if (/\b(?:WARN|WARNING)\b|\[warn\]|^W\d{4}\s|^W, \[|\bWarning\s{2,}/.test(line)) return "warn";
+  if (/\bINFO\b|\[info\]|\bNormal\s{2,}|^I\d{4}\s|^I, \[/.test(line)) return "info";
   return "unknown";
 }
 
@@ -61,7 +80,7 @@ export function buildLogView(input: AnalysisInput): LogView {
   const latest = stamps.length ? Math.max(...stamps) : null;
   const troubled = lines.filter((l) => l.ts !== null && (l.level === "error" || l.level === "warn"));
   const onsetMs = troubled.length
-    ? Math.min(...troubled.map((l) => l.ts!))
+    ? Math.min(...troubled.map((l) => l.ts ?? Number.POSITIVE_INFINITY))
     : stamps.length
       ? Math.min(...stamps)
       : null;

@@ -50,9 +50,9 @@ function gcThrash(view: LogView): Signal[] {
     let after = 0;
     let cap = 0;
     if (jvm) {
-      before = parseBytes(jvm[1]!, jvm[2]!);
-      after = parseBytes(jvm[3]!, jvm[4]!);
-      cap = parseBytes(jvm[5]!, jvm[6]!);
+      before = parseBytes(jvm[1] ?? "", jvm[2] ?? "");
+      after = parseBytes(jvm[3] ?? "", jvm[4] ?? "");
+      cap = parseBytes(jvm[5] ?? "", jvm[6] ?? "");
     } else if (v8) {
       before = Number(v8[1]);
       after = Number(v8[3]);
@@ -97,7 +97,7 @@ function memoryReadings(view: LogView): Reading[] {
     const t = l.text;
     if (!MEMORY_WORD.test(t)) continue;
     for (const m of t.matchAll(/\b(?:mem(?:ory)?|heap|rss|ram)\b([^%\n]{0,40}?)(\d{1,3}(?:\.\d+)?)\s*%/gi)) {
-      if (/cpu|disk|\bfs\b|volume/i.test(m[1]!)) continue;
+      if (/cpu|disk|\bfs\b|volume/i.test(m[1] ?? "")) continue;
       out.push({ ratio: Number(m[2]) / 100, key: "percent", line: t });
     }
     for (const m of t.matchAll(
@@ -108,14 +108,14 @@ function memoryReadings(view: LogView): Reading[] {
     for (const m of t.matchAll(
       /(\d+(?:\.\d+)?)\s*([KMGT](?:i?B)?)\s*(?:\/|of|out of)\s*(\d+(?:\.\d+)?)\s*([KMGT](?:i?B)?)\b/g,
     )) {
-      const cap = parseBytes(m[3]!, m[4]!);
-      if (cap > 0) out.push({ ratio: parseBytes(m[1]!, m[2]!) / cap, key: "size-pair", line: t });
+      const cap = parseBytes(m[3] ?? "", m[4] ?? "");
+      if (cap > 0) out.push({ ratio: parseBytes(m[1] ?? "", m[2] ?? "") / cap, key: "size-pair", line: t });
     }
     for (const m of t.matchAll(
       /(\d+(?:\.\d+)?)\s*([KMGT]i?B?)\s*\((?:limit|max)[=:\s]*(\d+(?:\.\d+)?)\s*([KMGT]i?B?)\)/gi,
     )) {
-      const cap = parseBytes(m[3]!, m[4]!);
-      if (cap > 0) out.push({ ratio: parseBytes(m[1]!, m[2]!) / cap, key: "size-limit", line: t });
+      const cap = parseBytes(m[3] ?? "", m[4] ?? "");
+      if (cap > 0) out.push({ ratio: parseBytes(m[1] ?? "", m[2] ?? "") / cap, key: "size-limit", line: t });
     }
     const kvs = keyValues(t);
     const bytes = (k: { key: string; value: number; unit: string }) =>
@@ -164,7 +164,7 @@ function memoryGrowth(view: LogView, readings: Reading[]): Signal[] {
         signal(
           "memory_growth",
           values.length >= 3 ? 0.8 : 0.6,
-          `memory rose from ${pct(values[0]! * 100)} to ${pct(values.at(-1)! * 100)} across ${values.length} samples (${key})`,
+          `memory rose from ${pct((values[0] ?? 0) * 100)} to ${pct((values.at(-1) ?? 0) * 100)} across ${values.length} samples (${key})`,
         ),
       );
     }
@@ -194,8 +194,17 @@ function memoryGrowth(view: LogView, readings: Reading[]): Signal[] {
       (MEMORY_WORD.test(l.text) || /cache|entries|objects|listeners/i.test(l.text)),
   );
   for (const l of view.lines) {
+    const delta = /\(\+\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B)\)/.exec(l.text);
+    if (delta && parseBytes(delta[1] ?? "0", delta[2] ?? "B") >= 50 * 1024 ** 2) {
+      out.push(signal("memory_growth", 0.65, `allocations growing: ${quote(l.text, 90, /\(\+/)}`));
+      break;
+    }
     const m = /(\d+(?:\.\d+)?)\s*([KMGT]i?B?)\s*(?:->|→|to)\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B?)\b/.exec(l.text);
-    if (m && MEMORY_WORD.test(l.text) && parseBytes(m[3]!, m[4]!) > parseBytes(m[1]!, m[2]!) * 1.05) {
+    if (
+      m &&
+      MEMORY_WORD.test(l.text) &&
+      parseBytes(m[3] ?? "", m[4] ?? "") > parseBytes(m[1] ?? "", m[2] ?? "") * 1.05
+    ) {
       out.push(signal("memory_growth", 0.65, `memory climbing: ${quote(l.text, 90, MEMORY_WORD)}`));
       break;
     }
@@ -214,7 +223,7 @@ function leakHints(view: LogView): Signal[] {
   if (explicit) out.push(signal("leak_hint", 0.55, `leak reported: ${quote(explicit.text, 90)}`));
   for (const l of view.lines) {
     const g = /(\d[\d,]*)\s+goroutines/i.exec(l.text);
-    if (g && Number(g[1]!.replace(/,/g, "")) >= 10_000) {
+    if (g && Number((g[1] ?? "").replace(/,/g, "")) >= 10_000) {
       out.push(signal("leak_hint", 0.75, `${g[1]} goroutines alive: ${quote(l.text, 80)}`));
       break;
     }

@@ -2,7 +2,7 @@
 export function parseCount(raw: string): number {
   const m = /^([\d,]*\.?\d+)\s*([kKmM])?$/.exec(raw.trim());
   if (!m) return Number.NaN;
-  const n = Number(m[1]!.replace(/,/g, ""));
+  const n = Number((m[1] ?? "").replace(/,/g, ""));
   const mult = m[2] === "k" || m[2] === "K" ? 1e3 : m[2] === "m" || m[2] === "M" ? 1e6 : 1;
   return n * mult;
 }

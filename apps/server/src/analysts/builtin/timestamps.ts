@@ -12,67 +12,75 @@ const MONTHS: Record<string, number> = {
   nov: 10,
   dec: 11,
 };
-const MON = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+const MON = "(?<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
 
-const ISO = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?/;
-const SLASHED = /(\d{4})\/(\d{2})\/(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/;
-const CLF = new RegExp(`(\\d{2})\\/${MON}\\/(\\d{4})[: ](\\d{2}):(\\d{2}):(\\d{2})(?:\\s*([+-]\\d{4}))?`);
+// Every format names its parts: y, mo (number) or mon (name), d, h, mi, s, optional f (fraction) and z (zone).
+const ISO =
+  /(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})[T ](?<h>\d{2}):(?<mi>\d{2}):(?<s>\d{2})(?:[.,](?<f>\d{1,9}))?\s*(?<z>Z|[+-]\d{2}:?\d{2}|UTC|GMT)?/;
+const SLASHED = /(?<y>\d{4})\/(?<mo>\d{2})\/(?<d>\d{2})[ T](?<h>\d{2}):(?<mi>\d{2}):(?<s>\d{2})/;
+const CLF = new RegExp(
+  `(?<d>\\d{2})\\/${MON}\\/(?<y>\\d{4})[: ](?<h>\\d{2}):(?<mi>\\d{2}):(?<s>\\d{2})(?:\\s*(?<z>[+-]\\d{4}))?`,
+);
 const CTIME = new RegExp(
-  `(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\\s+${MON}\\s+(\\d{1,2})\\s+(\\d{2}):(\\d{2}):(\\d{2})\\s+(\\d{4})`,
+  `(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\\s+${MON}\\s+(?<d>\\d{1,2})\\s+(?<h>\\d{2}):(?<mi>\\d{2}):(?<s>\\d{2})\\s+(?<y>\\d{4})`,
 );
 const RFC1123 = new RegExp(
-  `(\\d{1,2})\\s+${MON}\\s+(\\d{4})\\s+(\\d{2}):(\\d{2}):(\\d{2})(?:\\s*([+-]\\d{4}|GMT|UTC))?`,
+  `(?<d>\\d{1,2})\\s+${MON}\\s+(?<y>\\d{4})\\s+(?<h>\\d{2}):(?<mi>\\d{2}):(?<s>\\d{2})(?:\\s*(?<z>[+-]\\d{4}|GMT|UTC))?`,
 );
-const EPOCH = /"(?:time|ts|timestamp|@timestamp)"\s*:\s*(\d{10}(?:\.\d+)?|\d{13})\b/;
+const EPOCH = /"(?:time|ts|timestamp|@timestamp)"\s*:\s*(?<epoch>\d{10}(?:\.\d+)?|\d{13})\b/;
+const SYSLOG = new RegExp(`^(?:<\\d+>)?${MON}\\s+(?<d>\\d{1,2})\\s+(?<h>\\d{2}):(?<mi>\\d{2}):(?<s>\\d{2})`);
+const KLOG = /^[IWEF](?<mo>\d{2})(?<d>\d{2})\s+(?<h>\d{2}):(?<mi>\d{2}):(?<s>\d{2})(?:\.(?<f>\d+))?/;
 
 /** Offset in minutes from "+0100", "-05:00", "Z", "UTC"; logs without a zone are read as UTC. */
 function zoneMinutes(zone: string | undefined): number {
-  if (!zone || /^(Z|UTC|GMT)$/i.test(zone)) return 0;
-  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  const m = zone ? /^([+-])(\d{2}):?(\d{2})$/.exec(zone) : null;
   if (!m) return 0;
-  const sign = m[1] === "-" ? -1 : 1;
-  return sign * (Number(m[2]) * 60 + Number(m[3]));
+  return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
 }
 
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0, zone?: string): number | null {
-  if (y < 2000 || y > 2100 || mo < 0 || mo > 11 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
+  if (
+    ![y, mo, d, h, mi, s].every(Number.isFinite) ||
+    y < 2000 ||
+    y > 2100 ||
+    mo < 0 ||
+    mo > 11 ||
+    d < 1 ||
+    d > 31 ||
+    h > 23 ||
+    mi > 59 ||
+    s > 60
+  ) {
+    return null;
+  }
   return Date.UTC(y, mo, d, h, mi, s, ms) - zoneMinutes(zone) * 60_000;
 }
 
-function fraction(digits: string | undefined): number {
-  return digits ? Math.round(Number(`0.${digits}`) * 1000) : 0;
+function fromGroups(g: Record<string, string | undefined>, year?: number): number | null {
+  const num = (k: string) => Number(g[k] ?? Number.NaN);
+  const month = g.mon !== undefined ? (MONTHS[g.mon.toLowerCase()] ?? -1) : num("mo") - 1;
+  const frac = g.f ? Math.round(Number(`0.${g.f}`) * 1000) : 0;
+  return utc(year ?? num("y"), month, num("d"), num("h"), num("mi"), num("s"), frac, g.z);
 }
 
 /** The first absolute timestamp found in a log line, as epoch milliseconds, across common log formats. */
 export function parseTimestamp(line: string): number | null {
-  let m = ISO.exec(line);
-  if (m) return utc(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, fraction(m[7]), m[8]);
-  m = SLASHED.exec(line);
-  if (m) return utc(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-  m = CLF.exec(line);
-  if (m) return utc(+m[3]!, MONTHS[m[2]!.toLowerCase()]!, +m[1]!, +m[4]!, +m[5]!, +m[6]!, 0, m[7]);
-  m = CTIME.exec(line);
-  if (m) return utc(+m[6]!, MONTHS[m[1]!.toLowerCase()]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!);
-  m = RFC1123.exec(line);
-  if (m) return utc(+m[3]!, MONTHS[m[2]!.toLowerCase()]!, +m[1]!, +m[4]!, +m[5]!, +m[6]!, 0, m[7]);
-  m = EPOCH.exec(line);
-  if (m) {
-    const n = Number(m[1]);
-    return m[1]!.length === 13 ? n : Math.round(n * 1000);
+  for (const re of [ISO, SLASHED, CLF, CTIME, RFC1123]) {
+    const g = re.exec(line)?.groups;
+    if (g) return fromGroups(g);
   }
+  const epoch = EPOCH.exec(line)?.groups?.epoch;
+  if (epoch) return epoch.length === 13 ? Number(epoch) : Math.round(Number(epoch) * 1000);
   return null;
 }
-
-const SYSLOG = new RegExp(`^(?:<\\d+>)?${MON}\\s+(\\d{1,2})\\s+(\\d{2}):(\\d{2}):(\\d{2})`);
-const KLOG = /^[IWEF](\d{2})(\d{2})\s+(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?/;
 
 /** Yearless formats (BSD syslog "May  8 10:00:01", klog "E0508 10:00:01.123") placed in a known year. */
 export function parseYearless(line: string, year: number): number | null {
   const t = line.trimStart();
-  let m = SYSLOG.exec(t);
-  if (m) return utc(year, MONTHS[m[1]!.toLowerCase()]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!);
-  m = KLOG.exec(t);
-  if (m) return utc(year, +m[1]! - 1, +m[2]!, +m[3]!, +m[4]!, +m[5]!, fraction(m[6]));
+  for (const re of [SYSLOG, KLOG]) {
+    const g = re.exec(t)?.groups;
+    if (g) return fromGroups(g, year);
+  }
   return null;
 }
 

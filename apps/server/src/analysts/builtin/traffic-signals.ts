@@ -23,9 +23,9 @@ function referenceNumber(paren: string): number | null {
     .replace(/\b\d{1,2}:\d{2}(?::\d{2})?\b/g, " ")
     .replace(/\b\d+[hdwm]\b/g, " ");
   const nums = [...cleaned.matchAll(/~?(\d[\d,]*(?:\.\d+)?k?)/g)]
-    .map((m) => parseCount(m[1]!))
+    .map((m) => parseCount(m[1] ?? ""))
     .filter((n) => Number.isFinite(n));
-  return nums.length ? nums[nums.length - 1]! : null;
+  return nums.at(-1) ?? null;
 }
 
 /** "rps=2310 (7d avg 1150)", "requests/s 5210 (1h avg: 1290)", "2480 msg/s (max sustained ~2500)". */
@@ -38,13 +38,13 @@ function readLoad(view: LogView): LoadReading[] {
       const after = /^[^\d\n(]{0,15}?(\d[\d,]*(?:\.\d+)?k?)(?![\d.,]*\s*(?:%|[smhd]\b|ms\b))/.exec(
         t.slice(m.index + m[0].length),
       );
-      if (after) values.push({ value: parseCount(after[1]!), end: m.index + m[0].length + after[0].length });
+      if (after) values.push({ value: parseCount(after[1] ?? ""), end: m.index + m[0].length + after[0].length });
     }
-    for (const m of t.matchAll(LOAD_AFTER)) values.push({ value: parseCount(m[1]!), end: m.index + m[0].length });
+    for (const m of t.matchAll(LOAD_AFTER)) values.push({ value: parseCount(m[1] ?? ""), end: m.index + m[0].length });
     for (const v of values) {
       const paren = /^[^(\n]{0,40}?\(([^()]*)\)/.exec(t.slice(v.end));
       if (!paren) continue;
-      const content = paren[1]!;
+      const content = paren[1] ?? "";
       if (content.includes("%")) continue;
       if (/^\s*(?:normal|usual|as usual|flat|unchanged|typical)\s*$/i.test(content)) {
         out.push({ ratio: 1, versus: "history", line: t });
@@ -61,6 +61,19 @@ function readLoad(view: LogView): LoadReading[] {
             : null;
       if (versus) out.push({ ratio: v.value / ref, versus, line: t });
     }
+  }
+  return out;
+}
+
+/** "traffic 3.2x normal", "rps up 250% vs last week". */
+function multipliers(view: LogView): LoadReading[] {
+  const out: LoadReading[] = [];
+  for (const l of view.lines) {
+    if (!/traffic|load|requests|rps|qps|throughput|volume|logins|sessions|users/i.test(l.text)) continue;
+    const x = /(\d+(?:\.\d+)?)\s*[x×]\s+(?:the\s+)?(?:normal|usual|baseline|typical|average|expected)/i.exec(l.text);
+    if (x) out.push({ ratio: Number(x[1]), versus: "history", line: l.text });
+    const up = /\bup\s+(\d+(?:\.\d+)?)\s*%\s+(?:vs|versus|over|from|compared)/i.exec(l.text);
+    if (up) out.push({ ratio: 1 + Number(up[1]) / 100, versus: "history", line: l.text });
   }
   return out;
 }
@@ -84,7 +97,7 @@ export function trafficSignals(view: LogView): TrafficReading {
     ratioEvidence = `rps ${rps} vs baseline ${base} (${ratio.toFixed(1)}x)`;
     source = "context";
   }
-  const readings = readLoad(view);
+  const readings = [...readLoad(view), ...multipliers(view)];
   const historic = readings.filter((r) => r.versus === "history");
   if (ratio === null && historic.length) {
     const best = historic.reduce((a, b) => (Math.abs(Math.log(b.ratio)) > Math.abs(Math.log(a.ratio)) ? b : a));
@@ -147,7 +160,7 @@ function saturation(view: LogView): Signal[] {
       .slice(lagHeader + 1)
       .map((l) => /^\S+\s+\S+\s+\d+\s+\d+\s+\d+\s+(\d+)/.exec(l.text.trim()))
       .filter((m) => m)
-      .map((m) => Number(m![1]));
+      .map((m) => Number(m?.[1]));
     const max = Math.max(0, ...lags);
     if (max >= 10_000)
       out.push(signal("saturation", 0.55, `consumer lag up to ${max.toLocaleString("en-US")} messages per partition`));
