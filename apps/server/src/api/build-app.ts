@@ -17,7 +17,13 @@ export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 /** The Fastify application: routes, auth, docs, WebSocket; listening is the caller's business. */
 export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub: WsHub }> {
-  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, disableRequestLogging: true });
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: false,
+    disableRequestLogging: true,
+    // Shutdown must not wait for idle keep-alive or half-open upgrade connections.
+    forceCloseConnections: true,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, d.logger);
@@ -44,6 +50,7 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   const hub = new WsHub(d.bus, d.logger);
+  hub.trackUpgrades(app.server);
   await app.register(async (scope) => {
     hub.register(scope);
     registerHealthRoutes(scope, d, () => hub.size);

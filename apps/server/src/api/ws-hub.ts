@@ -14,6 +14,7 @@ function frame(type: WsFrame["type"], data: unknown): string {
 /** `WS /ws`: every bus frame to every client, in the seed's envelope; `ping` → heartbeat. */
 export class WsHub {
   private readonly clients = new Set<WebSocket>();
+  private readonly upgrades = new Set<import("node:stream").Duplex>();
 
   constructor(
     private readonly bus: EventBus,
@@ -48,9 +49,23 @@ export class WsHub {
     });
   }
 
+  /** Shutdown: say goodbye, then cut every socket (a close handshake can wait forever on a dead peer). */
   closeAll(): void {
-    for (const ws of this.clients) ws.close(1001, "server shutting down");
+    for (const ws of this.clients) {
+      ws.close(1001, "server shutting down");
+      setTimeout(() => ws.terminate(), 200).unref();
+    }
     this.clients.clear();
+    for (const s of this.upgrades) s.destroy();
+    this.upgrades.clear();
+  }
+
+  /** Upgrade requests leave the HTTP server's connection tracking; keep them to end them on shutdown. */
+  trackUpgrades(server: import("node:http").Server): void {
+    server.on("upgrade", (_req, socket: import("node:stream").Duplex) => {
+      this.upgrades.add(socket);
+      socket.once("close", () => this.upgrades.delete(socket));
+    });
   }
 
   private send(ws: WebSocket, text: string): void {

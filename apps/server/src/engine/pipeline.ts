@@ -144,6 +144,7 @@ export class Pipeline {
     const target = targetOf(row, this.d.executor);
     const known = target !== null && this.d.executor.has(target);
     const facts = {
+      target,
       restartsLastHour: target
         ? await this.d.actions.restartsSince(this.d.database.db, projectId, target, new Date(Date.now() - 3_600_000))
         : 0,

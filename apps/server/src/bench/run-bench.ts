@@ -1,0 +1,147 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { IncidentResult } from "@aegis/contracts";
+import { freePorts } from "../testing/free-ports.js";
+import { prepareEnv, ServerProcess } from "../testing/test-server.js";
+import { startAlertmanager, startBareNode } from "./reference-servers.js";
+import { rssMb, summary } from "./stats.js";
+import { postScript, runWrk } from "./wrk.js";
+
+const RESULTS = resolve(fileURLToPath(import.meta.url), "../../../../../bench/results");
+const hasWrk = (() => {
+  try {
+    execFileSync("wrk", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch (e) {
+    return (e as { status?: number }).status === 1; // wrk --version exits 1 but exists
+  }
+})();
+
+const memoryLeak = (id: string) => ({
+  incident_id: id,
+  alert_type: "Memory Leak",
+  logs: "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\nrss grows 10MB per request; heap used 1900MB of 2048MB; traffic flat",
+  container_name: "buggy-app-v2",
+  severity: "CRITICAL",
+});
+
+function write(name: string, data: unknown): void {
+  mkdirSync(RESULTS, { recursive: true });
+  const file = join(RESULTS, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify({ measured_at: new Date().toISOString(), ...(data as object) }, null, 2)}\n`);
+  process.stdout.write(`wrote ${file}\n${JSON.stringify(data, null, 2)}\n`);
+}
+
+const ms = (a: string, b: string) => new Date(b).getTime() - new Date(a).getTime();
+const at = (i: IncidentResult, s: string) => i.timeline.find((t) => t.status === s)?.ts as string;
+
+/** Webhook → RESOLVED for RESTART incidents on the demo app, by stage. */
+async function restartLatency(n: number) {
+  const proc = new ServerProcess(await prepareEnv({ RESTART_BUDGET_PER_HOUR: "100000", LOG_LEVEL: "error" }));
+  await proc.start();
+  try {
+    const rows: Record<string, number>[] = [];
+    for (let k = 0; k < n; k++) {
+      const id = `lat-${Date.now()}-${k}`;
+      const t0 = Date.now();
+      await proc.client.request("POST", "/webhook", memoryLeak(id));
+      const done = await proc.client.waitFor(id, (i) => i.status === "RESOLVED" || i.status === "FAILED", 60_000, 5);
+      const total = Date.now() - t0;
+      if (done.status !== "RESOLVED") throw new Error(`incident ${id} ${done.status}: ${done.error}`);
+      const restart = ms(at(done, "EXECUTING"), at(done, "RESTARTED"));
+      const verify = ms(at(done, "VERIFYING"), at(done, "RESOLVED"));
+      rows.push({
+        total_ms: total,
+        receive_to_analysis_ms: ms(at(done, "RECEIVED"), at(done, "AI_COMPLETE")),
+        council_ms: ms(at(done, "AI_COMPLETE"), at(done, "COUNCIL_DECISION")),
+        decision_to_execute_ms: ms(at(done, "COUNCIL_DECISION"), at(done, "EXECUTING")),
+        restart_ms: restart,
+        verify_ms: verify,
+        overhead_ms: total - restart - verify,
+      });
+    }
+    const by = (k: string) => summary(rows.map((r) => r[k] as number));
+    return {
+      incidents: n,
+      note: "overhead_ms = webhook-to-RESOLVED wall time minus the restart itself and the health verification",
+      total_ms: by("total_ms"),
+      overhead_ms: by("overhead_ms"),
+      stages: {
+        receive_to_analysis_ms: by("receive_to_analysis_ms"),
+        council_ms: by("council_ms"),
+        decision_to_execute_ms: by("decision_to_execute_ms"),
+        restart_ms: by("restart_ms"),
+        verify_ms: by("verify_ms"),
+      },
+    };
+  } finally {
+    await proc.cleanup();
+  }
+}
+
+/** Durable dry-run ingest under wrk, side by side with Alertmanager and a bare Node server. */
+async function ingest(durationSecs: number) {
+  if (!hasWrk) return { skipped: "wrk is not installed (apt install wrk)" };
+  const dir = mkdtempSync(join(tmpdir(), "aegis-bench-"));
+  const proc = new ServerProcess(await prepareEnv({ LOG_LEVEL: "error", AEGIS_DEMO_APP: "false", PIPELINE_CONCURRENCY: "4" }));
+  await proc.start();
+  const pid = proc.child?.pid as number;
+  const idleRss = rssMb(pid);
+  const headers = { "content-type": "application/json", "x-api-key": proc.client.apiKey };
+  const body = JSON.stringify({ ...memoryLeak("__ID__"), dry_run: true });
+  let peakRss = idleRss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssMb(pid));
+  }, 100);
+  const common = { scriptDir: dir, connections: 32, threads: 2, durationSecs };
+  const ours = await runWrk({ ...common, url: proc.client.url, script: postScript("/webhook", headers, body) });
+  clearInterval(sampler);
+  const count = (await proc.client.request("GET", "/incidents?limit=1")).status;
+  await proc.cleanup();
+
+  const [amPort, barePort] = (await freePorts(2)) as [number, number];
+  const am = await startAlertmanager(dir, amPort);
+  const alert = JSON.stringify([
+    { labels: { alertname: "MemoryLeak", instance: "__ID__", severity: "critical" }, annotations: { summary: "heap out of memory" } },
+  ]);
+  const amResult = await runWrk({
+    ...common,
+    url: `http://127.0.0.1:${amPort}`,
+    script: postScript("/api/v2/alerts", { "content-type": "application/json" }, alert),
+  });
+  am.kill("SIGKILL");
+  const bare = await startBareNode(barePort);
+  const bareResult = await runWrk({
+    ...common,
+    url: `http://127.0.0.1:${barePort}`,
+    script: postScript("/", { "content-type": "application/json" }, body),
+  });
+  bare.kill("SIGKILL");
+  return {
+    load: "wrk, 2 threads, 32 connections, one dry-run webhook (unique incident_id) per request",
+    aegis: ours,
+    alertmanager: amResult,
+    bare_node: bareResult,
+    ratio_to_alertmanager: Math.round((ours.rps / amResult.rps) * 100) / 100,
+    ratio_to_bare_node: Math.round((ours.rps / bareResult.rps) * 100) / 100,
+    rss_mb: { idle: Math.round(idleRss), peak_under_load: Math.round(peakRss) },
+    list_status_after_load: count,
+  };
+}
+
+async function main() {
+  const only = process.argv[2];
+  if (!only || only === "latency") write("restart-latency", await restartLatency(Number(process.env.BENCH_INCIDENTS ?? 20)));
+  if (!only || only === "ingest") write("ingest", await ingest(Number(process.env.BENCH_SECS ?? 5)));
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
