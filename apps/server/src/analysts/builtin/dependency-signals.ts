@@ -45,7 +45,7 @@ export function dependencySignals(view: LogView): Signal[] {
       "db_slow",
       0.7,
       "slow database",
-      /slow (?:query|operation|log)|SLOWLOG|Query read timeout|statement timeout|canceling statement|\b57014\b|query timed? ?out|ReadLatency|WriteLatency|DiskQueueDepth|replication lag|COLLSCAN|IOPS[^\n]{0,30}(?:provisioned|limit)/i,
+      /slow[ _-]?(?:query|operation|log)|SLOWLOG|QueryTimeout|Query_time:|statement execution time exceeded|blocked on (?:JDBC|the database|db)|Query read timeout|statement timeout|canceling statement|\b57014\b|query timed? ?out|ReadLatency|WriteLatency|DiskQueueDepth|replication lag|COLLSCAN|IOPS[^\n]{0,30}(?:provisioned|limit)/i,
     ),
     ...first(
       view,

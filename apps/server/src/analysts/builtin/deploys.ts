@@ -136,10 +136,3 @@ export function versionStarts(view: LogView): Array<{ at: number | null; version
   }
   return out;
 }
-
-/** Distinct versions of the service mentioned anywhere, e.g. "v2.3.5 ... (v2.3.4 pods before rollout)". */
-export function mentionedVersions(view: LogView): Set<string> {
-  const found = new Set<string>();
-  for (const m of view.text.matchAll(/\bv(\d+\.\d+\.\d+)\b/g)) found.add(m[1] ?? "");
-  return found;
-}

@@ -78,7 +78,7 @@ function recovery(view: LogView): Signal[] {
   const resolved = view.lines.find(
     (l) =>
       !/(?:not|never|un)\s*(?:be(?:en)?\s+)?resolved|could not resolve/i.test(l.text) &&
-      /\[RESOLVED\]|\bresolved\b|\brecovered\b|back to normal|returned to (?:normal|baseline)|probe succeeded|Ready=True|all \d+ pods (?:are )?Ready|\b(\d+)\/\1 (?:pods |replicas )?(?:are )?(?:Ready|ready|running|healthy)\b|self-?healed|auto-?resolved/i.test(
+      /\[RESOLVED\]|\bresolved\b|\brecovered\b|back to normal|\bback (?:to|under|below) (?:baseline|\d)|returned to (?:normal|baseline)|probe succeeded|Ready=True|all \d+ pods (?:are )?Ready|\b(\d+)\/\1 (?:pods |replicas )?(?:are )?(?:Ready|ready|running|healthy)\b|self-?healed|auto-?resolved/i.test(
         l.text,
       ),
   );

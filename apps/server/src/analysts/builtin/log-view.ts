@@ -96,11 +96,6 @@ export function buildLogView(input: AnalysisInput): LogView {
   };
 }
 
-/** Lines matching a pattern, in order. */
-export function grep(view: LogView, re: RegExp): LogLine[] {
-  return view.lines.filter((l) => re.test(l.text));
-}
-
 /** A compact quote of a log line for evidence lists, centred on `focus` when it matches late in the line. */
 export function quote(text: string, max = 110, focus?: RegExp): string {
   let t = text.trim().replace(/\s+/g, " ");

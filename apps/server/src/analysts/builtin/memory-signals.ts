@@ -181,7 +181,8 @@ function memoryGrowth(view: LogView, readings: Reading[]): Signal[] {
     out.push(
       signal(
         "memory_growth",
-        flatLoad ? 0.8 : 0.6,
+        // More samples, more growth and flat load each make "leak" likelier than "busy".
+        Math.min(0.9, 0.5 + (values.length >= 3 ? 0.15 : 0) + (g >= 0.3 ? 0.15 : 0) + (flatLoad ? 0.15 : 0)),
         `${key} grew ${pct(g * 100)} across ${values.length} samples${note}`,
       ),
     );

@@ -56,9 +56,21 @@ const VICTIM: Weights = {
 };
 
 function memoryLeak(s: Signals) {
+  // Flat traffic rules out "memory grows because load grew", but says nothing on its own.
+  const flat = has(s, "oom_fatal", "oom_killed", "gc_thrash", "memory_high", "memory_growth")
+    ? { load_normal: 0.25 }
+    : {};
   return combine(
     s,
-    { oom_fatal: 0.6, oom_killed: 0.5, gc_thrash: 0.55, memory_high: 0.35, memory_growth: 0.45, leak_hint: 0.45 },
+    {
+      oom_fatal: 0.6,
+      oom_killed: 0.5,
+      gc_thrash: 0.55,
+      memory_high: 0.35,
+      memory_growth: 0.45,
+      leak_hint: 0.45,
+      ...flat,
+    },
     { ...VICTIM, disk_full: 0.5, cert_expired: 0.6, config_error: 0.5, load_high: 0.15, hot_thread: 0.3 },
   );
 }
@@ -103,8 +115,16 @@ const DEPLOY_AGAINST: Weights = {
   gc_thrash: 0.3,
 };
 
+/** A config change minutes before connection errors: the change (wrong host, secret, port) is the likelier cause. */
+function changeExplainsDependencies(s: Signals): number {
+  return strength(s, "recent_deploy") >= 0.85 ? strength(s, "config_change") : 0;
+}
+
 function badDeploy(s: Signals) {
+  const explained = changeExplainsDependencies(s);
   const errors = combine(s, {
+    dep_unreachable: 0.5 * explained,
+    dep_5xx: 0.4 * explained,
     code_exception: 0.6,
     schema_mismatch: 0.7,
     error_increase: 0.6,
@@ -118,7 +138,8 @@ function badDeploy(s: Signals) {
   let keep = 1 - 0.8 * strength(s, "stale_deploy");
   const against: SignalKind[] = has(s, "stale_deploy") ? ["stale_deploy"] : [];
   for (const [k, w] of Object.entries(DEPLOY_AGAINST) as Array<[SignalKind, number]>) {
-    const c = w * strength(s, k);
+    const victim = k in VICTIM ? 1 - explained : 1;
+    const c = w * victim * strength(s, k);
     if (c > 0) {
       keep *= 1 - c;
       against.push(k);
@@ -175,7 +196,10 @@ function dependencyOutage(s: Signals) {
       schema_mismatch: 0.5,
     },
   );
-  return has(s, "dep_5xx", "dep_unreachable", "upstream_timeout", "circuit_open") ? r : { ...r, score: 0 };
+  const keep = 1 - 0.5 * changeExplainsDependencies(s);
+  return has(s, "dep_5xx", "dep_unreachable", "upstream_timeout", "circuit_open")
+    ? { ...r, score: r.score * keep }
+    : { ...r, score: 0 };
 }
 
 function diskFull(s: Signals) {
