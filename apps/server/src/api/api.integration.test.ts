@@ -41,8 +41,12 @@ describe("auth", () => {
   );
 
   it("refuses a wrong key and accepts Bearer", async () => {
-    expect((await fetch(`${client.url}/incidents`, { headers: { "x-api-key": "wrong-key-123456789" } })).status).toBe(401);
-    expect((await fetch(`${client.url}/incidents`, { headers: { authorization: `Bearer ${TEST_KEY}` } })).status).toBe(200);
+    expect((await fetch(`${client.url}/incidents`, { headers: { "x-api-key": "wrong-key-123456789" } })).status).toBe(
+      401,
+    );
+    expect((await fetch(`${client.url}/incidents`, { headers: { authorization: `Bearer ${TEST_KEY}` } })).status).toBe(
+      200,
+    );
   });
 
   it("refuses a WebSocket without a key and accepts ?token=", async () => {
@@ -72,7 +76,9 @@ describe("bad input", () => {
     const { logs: _drop, ...rest } = payload();
     const r = await client.request("POST", "/webhook", rest);
     expect(r.status).toBe(422);
-    expect(r.body.detail).toEqual(expect.arrayContaining([expect.objectContaining({ loc: ["body", "logs"], type: "missing" })]));
+    expect(r.body.detail).toEqual(
+      expect.arrayContaining([expect.objectContaining({ loc: ["body", "logs"], type: "missing" })]),
+    );
   });
 
   it("names wrongly typed fields", async () => {
@@ -128,7 +134,10 @@ describe("webhook", () => {
   it("dry run analyses and decides but executes nothing", async () => {
     const p = payload({ dry_run: true });
     await client.request("POST", "/webhook", p);
-    const done = await client.waitFor(p.incident_id, (i) => i.council_decision !== null && i.status !== "COUNCIL_REVIEW");
+    const done = await client.waitFor(
+      p.incident_id,
+      (i) => i.council_decision !== null && i.status !== "COUNCIL_REVIEW",
+    );
     expect(done.analysis?.action).toBeDefined();
     expect(done.council_decision?.votes).toHaveLength(3);
     const statuses = done.timeline.map((t) => t.status);
@@ -143,7 +152,10 @@ describe("webhook", () => {
     const [a, b] = await Promise.all([client.request("POST", "/webhook", p), client.request("POST", "/webhook", p)]);
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
-    const done = await client.waitFor(p.incident_id, (i) => i.council_decision !== null && i.status !== "COUNCIL_REVIEW");
+    const done = await client.waitFor(
+      p.incident_id,
+      (i) => i.council_decision !== null && i.status !== "COUNCIL_REVIEW",
+    );
     const again = await client.request("POST", "/webhook", { ...p, alert_type: "Changed" });
     expect((again.body as unknown as IncidentResult).alert_type).toBe("Memory Leak");
     expect(done.timeline.filter((t) => t.status === "RECEIVED")).toHaveLength(1);
@@ -167,7 +179,9 @@ describe("human approval", () => {
     expect(waiting.council_decision?.final_verdict).toBe("NEEDS_REVIEW");
     const unauth = await fetch(`${client.url}/api/v1/incidents/${p.incident_id}/approve`, { method: "POST" });
     expect(unauth.status).toBe(401);
-    const r = await client.request("POST", `/api/v1/incidents/${p.incident_id}/approve`, { note: "checked with the db team" });
+    const r = await client.request("POST", `/api/v1/incidents/${p.incident_id}/approve`, {
+      note: "checked with the db team",
+    });
     expect(r.status).toBe(200);
     const done = await client.waitFor(p.incident_id, (i) => i.status === "RESOLVED" || i.status === "FAILED", 60_000);
     expect(done.status).toBe("RESOLVED");
@@ -195,7 +209,9 @@ describe("docs", () => {
     const spec = await client.request("GET", "/openapi.json");
     expect(spec.status).toBe(200);
     const paths = Object.keys((spec.body as unknown as { paths: Record<string, unknown> }).paths);
-    expect(paths).toEqual(expect.arrayContaining(["/webhook", "/incidents", "/incidents/{incident_id}", "/scale/{direction}", "/rag/test"]));
+    expect(paths).toEqual(
+      expect.arrayContaining(["/webhook", "/incidents", "/incidents/{incident_id}", "/scale/{direction}", "/rag/test"]),
+    );
     expect((await client.request("GET", "/docs/")).status).toBe(200);
     const redoc = await client.request("GET", "/redoc");
     expect(String(redoc.body)).toContain("redoc");

@@ -17,7 +17,7 @@ export class WsHub {
   private readonly upgrades = new Set<import("node:stream").Duplex>();
 
   constructor(
-    private readonly bus: EventBus,
+    bus: EventBus,
     private readonly logger: Logger,
   ) {
     bus.subscribe((f) => {

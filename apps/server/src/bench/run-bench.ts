@@ -86,7 +86,9 @@ async function restartLatency(n: number) {
 async function ingest(durationSecs: number) {
   if (!hasWrk) return { skipped: "wrk is not installed (apt install wrk)" };
   const dir = mkdtempSync(join(tmpdir(), "aegis-bench-"));
-  const proc = new ServerProcess(await prepareEnv({ LOG_LEVEL: "error", AEGIS_DEMO_APP: "false", PIPELINE_CONCURRENCY: "4" }));
+  const proc = new ServerProcess(
+    await prepareEnv({ LOG_LEVEL: "error", AEGIS_DEMO_APP: "false", PIPELINE_CONCURRENCY: "4" }),
+  );
   await proc.start();
   const pid = proc.child?.pid as number;
   const idleRss = rssMb(pid);
@@ -105,7 +107,10 @@ async function ingest(durationSecs: number) {
   const [amPort, barePort] = (await freePorts(2)) as [number, number];
   const am = await startAlertmanager(dir, amPort);
   const alert = JSON.stringify([
-    { labels: { alertname: "MemoryLeak", instance: "__ID__", severity: "critical" }, annotations: { summary: "heap out of memory" } },
+    {
+      labels: { alertname: "MemoryLeak", instance: "__ID__", severity: "critical" },
+      annotations: { summary: "heap out of memory" },
+    },
   ]);
   const amResult = await runWrk({
     ...common,
@@ -134,7 +139,8 @@ async function ingest(durationSecs: number) {
 
 async function main() {
   const only = process.argv[2];
-  if (!only || only === "latency") write("restart-latency", await restartLatency(Number(process.env.BENCH_INCIDENTS ?? 20)));
+  if (!only || only === "latency")
+    write("restart-latency", await restartLatency(Number(process.env.BENCH_INCIDENTS ?? 20)));
   if (!only || only === "ingest") write("ingest", await ingest(Number(process.env.BENCH_SECS ?? 5)));
 }
 

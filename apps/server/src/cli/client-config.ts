@@ -16,7 +16,10 @@ export async function apiRequest(method: string, path: string, body?: unknown): 
   const { url, apiKey } = clientConfig();
   const res = await fetch(`${url}${path}`, {
     method,
-    headers: { ...(apiKey ? { "x-api-key": apiKey } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    headers: {
+      ...(apiKey ? { "x-api-key": apiKey } : {}),
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+    },
     body: body !== undefined ? JSON.stringify(body) : null,
   });
   const text = await res.text();

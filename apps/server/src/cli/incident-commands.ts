@@ -52,7 +52,9 @@ export function registerIncidentCommands(program: Command): void {
         analysis: { action: string } | null;
       }[];
       for (const i of list) {
-        process.stdout.write(`${i.status.padEnd(18)} ${(i.analysis?.action ?? "-").padEnd(10)} ${i.incident_id}  ${i.alert_type}\n`);
+        process.stdout.write(
+          `${i.status.padEnd(18)} ${(i.analysis?.action ?? "-").padEnd(10)} ${i.incident_id}  ${i.alert_type}\n`,
+        );
       }
     });
   for (const verb of ["approve", "reject"] as const) {

@@ -4,10 +4,7 @@ import { registerIncidentCommands } from "./incident-commands.js";
 import { runStart } from "./start-command.js";
 import { runWatch } from "./watch-command.js";
 
-const program = new Command()
-  .name("aegis")
-  .description("AegisOps — self-hosted AI SRE")
-  .showHelpAfterError();
+const program = new Command().name("aegis").description("AegisOps — self-hosted AI SRE").showHelpAfterError();
 
 program
   .command("start")

@@ -21,7 +21,9 @@ export async function runStart(): Promise<void> {
       `\n  AegisOps generated an admin API key (stored in ${config.AEGIS_DATA_DIR}/api-key, shown only now):\n\n    ${server.apiKey}\n\n`,
     );
   }
-  process.stdout.write(`  AegisOps is up: ${server.url}  (docs: ${server.url}/docs, WebSocket: ${server.url.replace("http", "ws")}/ws)\n`);
+  process.stdout.write(
+    `  AegisOps is up: ${server.url}  (docs: ${server.url}/docs, WebSocket: ${server.url.replace("http", "ws")}/ws)\n`,
+  );
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -5,9 +5,15 @@ const positiveInt = z.coerce.number().int().positive();
 
 /** One entry per setting: the env name, its schema with default, and a one-line doc (README table). */
 export const CONFIG_FIELDS = {
-  AEGIS_HOST: { schema: z.string().min(1).default("127.0.0.1"), doc: "Interface the API, WebSocket and load balancer bind to." },
+  AEGIS_HOST: {
+    schema: z.string().min(1).default("127.0.0.1"),
+    doc: "Interface the API, WebSocket and load balancer bind to.",
+  },
   AEGIS_PORT: { schema: port.default(8001), doc: "Port of the API and WebSocket (`/ws`)." },
-  AEGIS_DATA_DIR: { schema: z.string().min(1).default("./.aegis"), doc: "Data directory: embedded database, generated API key, service logs." },
+  AEGIS_DATA_DIR: {
+    schema: z.string().min(1).default("./.aegis"),
+    doc: "Data directory: embedded database, generated API key, service logs.",
+  },
   DATABASE_URL: {
     schema: z
       .string()
@@ -15,22 +21,64 @@ export const CONFIG_FIELDS = {
       .optional(),
     doc: "PostgreSQL URL. Unset: embedded PGlite inside the data dir.",
   },
-  AEGIS_API_KEY: { schema: z.string().min(16, "must be at least 16 characters").optional(), doc: "Admin API key. Unset: generated on first start, stored in the data dir (mode 0600) and printed once." },
-  AEGIS_EXECUTOR: { schema: z.enum(["local"]).default("local"), doc: "Runtime the remediations act on (`local`: supervised child processes)." },
+  AEGIS_API_KEY: {
+    schema: z.string().min(16, "must be at least 16 characters").optional(),
+    doc: "Admin API key. Unset: generated on first start, stored in the data dir (mode 0600) and printed once.",
+  },
+  AEGIS_EXECUTOR: {
+    schema: z.enum(["local"]).default("local"),
+    doc: "Runtime the remediations act on (`local`: supervised child processes).",
+  },
   DEMO_APP_PORT: { schema: port.default(8000), doc: "Port of the supervised demo app `buggy-app-v2`." },
-  AEGIS_LB_PORT: { schema: port.default(8080), doc: "Port of the built-in load balancer in front of the demo app and its replicas." },
-  AEGIS_DEMO_APP: { schema: z.enum(["true", "false"]).default("true").transform((v) => v === "true"), doc: "Supervise the demo app (`false` for an executor with no declared services)." },
-  DEMO_MEMORY_THRESHOLD_MB: { schema: positiveInt.default(200), doc: "RSS above which the demo app's watchdog posts a Memory Leak webhook." },
-  LOG_TRUNCATE_CHARS: { schema: positiveInt.default(2000), doc: "Logs are truncated to this many characters before analysis." },
-  HEALTH_TIMEOUT_SECS: { schema: z.coerce.number().positive().default(5), doc: "Timeout of one health probe during verification." },
-  HEALTH_MAX_ATTEMPTS: { schema: positiveInt.default(5), doc: "Health probes (with backoff) before an incident is FAILED." },
-  METRICS_INTERVAL_SECS: { schema: z.coerce.number().positive().default(3), doc: "Interval of `metrics` and `container.list` frames." },
+  AEGIS_LB_PORT: {
+    schema: port.default(8080),
+    doc: "Port of the built-in load balancer in front of the demo app and its replicas.",
+  },
+  AEGIS_DEMO_APP: {
+    schema: z
+      .enum(["true", "false"])
+      .default("true")
+      .transform((v) => v === "true"),
+    doc: "Supervise the demo app (`false` for an executor with no declared services).",
+  },
+  DEMO_MEMORY_THRESHOLD_MB: {
+    schema: positiveInt.default(200),
+    doc: "RSS above which the demo app's watchdog posts a Memory Leak webhook.",
+  },
+  LOG_TRUNCATE_CHARS: {
+    schema: positiveInt.default(2000),
+    doc: "Logs are truncated to this many characters before analysis.",
+  },
+  HEALTH_TIMEOUT_SECS: {
+    schema: z.coerce.number().positive().default(5),
+    doc: "Timeout of one health probe during verification.",
+  },
+  HEALTH_MAX_ATTEMPTS: {
+    schema: positiveInt.default(5),
+    doc: "Health probes (with backoff) before an incident is FAILED.",
+  },
+  METRICS_INTERVAL_SECS: {
+    schema: z.coerce.number().positive().default(3),
+    doc: "Interval of `metrics` and `container.list` frames.",
+  },
   MAX_REPLICAS: { schema: positiveInt.default(5), doc: "Hard cap on replicas for SCALE_UP." },
-  RESTART_BUDGET_PER_HOUR: { schema: positiveInt.default(3), doc: "Restarts of one target per hour before the council asks a human." },
-  MIN_CONFIDENCE: { schema: z.coerce.number().min(0).max(1).default(0.5), doc: "Analyst confidence below which an action needs a human." },
-  PROTECTED_TARGETS: { schema: z.string().optional(), doc: "Comma list of extra protected target patterns (`*` wildcard), added to the product itself and databases." },
+  RESTART_BUDGET_PER_HOUR: {
+    schema: positiveInt.default(3),
+    doc: "Restarts of one target per hour before the council asks a human.",
+  },
+  MIN_CONFIDENCE: {
+    schema: z.coerce.number().min(0).max(1).default(0.5),
+    doc: "Analyst confidence below which an action needs a human.",
+  },
+  PROTECTED_TARGETS: {
+    schema: z.string().optional(),
+    doc: "Comma list of extra protected target patterns (`*` wildcard), added to the product itself and databases.",
+  },
   PIPELINE_CONCURRENCY: { schema: positiveInt.default(16), doc: "Incidents processed concurrently by this server." },
-  LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), doc: "Structured log level (JSON lines on stdout)." },
+  LOG_LEVEL: {
+    schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    doc: "Structured log level (JSON lines on stdout).",
+  },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;

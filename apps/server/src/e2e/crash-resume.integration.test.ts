@@ -43,7 +43,11 @@ it("SIGKILL right after ingest: queued incidents are all processed after restart
   await proc.kill("SIGKILL");
   await proc.start();
   for (const id of ids) {
-    const done = await c.waitFor(id, (i) => i.council_decision !== null && !["COUNCIL_REVIEW"].includes(i.status), 60_000);
+    const done = await c.waitFor(
+      id,
+      (i) => i.council_decision !== null && !["COUNCIL_REVIEW"].includes(i.status),
+      60_000,
+    );
     expect(done.timeline.filter((t) => t.status === "COUNCIL_DECISION")).toHaveLength(1);
     expect(done.timeline.filter((t) => t.status === "RECEIVED")).toHaveLength(1);
   }

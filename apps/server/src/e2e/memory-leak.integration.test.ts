@@ -63,7 +63,18 @@ it("memory leak end to end: trigger → watchdog webhook → RESTART → memory 
   await sock.waitFor((f) => f.type === "metrics");
   await sock.waitFor((f) => f.type === "container.list");
   const types = new Set(sock.frames.filter((f) => f.incident_id === id).map((f) => f.type));
-  for (const t of ["incident.new", "status.update", "ai.thinking", "ai.stream", "ai.complete", "council.vote", "council.decision", "docker.action", "health.check", "resolved"]) {
+  for (const t of [
+    "incident.new",
+    "status.update",
+    "ai.thinking",
+    "ai.stream",
+    "ai.complete",
+    "council.vote",
+    "council.decision",
+    "docker.action",
+    "health.check",
+    "resolved",
+  ]) {
     expect(types, t).toContain(t);
   }
   const stream = sock.frames.filter((f) => f.type === "ai.stream" && f.incident_id === id);
@@ -77,9 +88,14 @@ it("memory leak end to end: trigger → watchdog webhook → RESTART → memory 
   sock.ws.close();
 
   // Learned: the knowledge base holds the incident and retrieves it for similar logs.
-  const runbook = (await client.request("GET", "/runbook")).body as unknown as { entries: { incident_id: string; action: string }[]; total: number };
+  const runbook = (await client.request("GET", "/runbook")).body as unknown as {
+    entries: { incident_id: string; action: string }[];
+    total: number;
+  };
   expect(runbook.entries.find((e) => e.incident_id === id)?.action).toBe("RESTART");
-  const rag = (await client.request("GET", `/rag/test?logs=${encodeURIComponent("memory leak rss above threshold heap growing")}`)).body as unknown as {
+  const rag = (
+    await client.request("GET", `/rag/test?logs=${encodeURIComponent("memory leak rss above threshold heap growing")}`)
+  ).body as unknown as {
     retrieved: { incident_id: string; similarity_score: number }[];
   };
   expect(rag.retrieved[0]?.incident_id).toBe(id);
@@ -87,7 +103,13 @@ it("memory leak end to end: trigger → watchdog webhook → RESTART → memory 
 
   // A second similar incident sees the first as a similar past incident.
   const next = `${id}-again`;
-  await client.request("POST", "/webhook", { incident_id: next, alert_type: "Memory Leak", logs: done.timeline[0]?.message ?? "memory leak", container_name: "buggy-app-v2", dry_run: true });
+  await client.request("POST", "/webhook", {
+    incident_id: next,
+    alert_type: "Memory Leak",
+    logs: done.timeline[0]?.message ?? "memory leak",
+    container_name: "buggy-app-v2",
+    dry_run: true,
+  });
   const again = (await client.waitFor(next, (i) => i.council_decision !== null)) as IncidentResult;
   expect(again.timeline.find((t) => t.status === "RAG_RETRIEVAL")?.message).toMatch(/Retrieved \d+ similar/);
 });

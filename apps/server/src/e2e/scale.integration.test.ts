@@ -30,7 +30,9 @@ it("manual scale up and down is reflected in the load balancer, /containers and 
   const replicas = topo.nodes.filter((n) => n.type === "replica").map((n) => n.id);
   expect(replicas.sort()).toEqual(event.replicas);
   expect(topo.nodes.some((n) => n.type === "loadbalancer")).toBe(true);
-  expect(topo.edges).toEqual(expect.arrayContaining([{ from: "aegis-agent", to: "buggy-app-v2-replica-1", label: "spawned" }]));
+  expect(topo.edges).toEqual(
+    expect.arrayContaining([{ from: "aegis-agent", to: "buggy-app-v2-replica-1", label: "spawned" }]),
+  );
 
   const names = ((await client.request("GET", "/containers")).body as unknown as ContainerInfo[]).map((c) => c.name);
   expect(names).toEqual(expect.arrayContaining(["buggy-app-v2", ...event.replicas]));

@@ -41,7 +41,8 @@ export async function executeAction(
     const rec = await d.actions.start(tx, { projectId, incidentId, key, kind: action, target, params: { count } });
     await d.incidents.append(tx, projectId, incidentId, {
       status,
-      message: action === "SCALE_UP" ? `Scaling ${target} up to ${count} replicas` : `Executing: ${action} on ${target}`,
+      message:
+        action === "SCALE_UP" ? `Scaling ${target} up to ${count} replicas` : `Executing: ${action} on ${target}`,
     });
     await d.incidents.update(tx, projectId, incidentId, { status });
     return rec;
@@ -63,7 +64,10 @@ export async function executeAction(
           a,
           record.id,
           event,
-          { status: "SCALED", message: `Scaled ${target} to ${event.replica_count} replicas: ${event.replicas.join(", ")}` },
+          {
+            status: "SCALED",
+            message: `Scaled ${target} to ${event.replica_count} replicas: ${event.replicas.join(", ")}`,
+          },
           { replicasSpawned: event.replicas.length },
         );
         d.recorder.publish("scale.event", incidentId, { incident_id: incidentId, event });

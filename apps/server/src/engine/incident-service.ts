@@ -61,7 +61,9 @@ export class IncidentService {
           resolved_at: null,
           error: null,
           replicas_spawned: 0,
-          timeline: [{ ts: now.toISOString(), status: "RECEIVED", message: "Incident received via webhook.", agent: null }],
+          timeline: [
+            { ts: now.toISOString(), status: "RECEIVED", message: "Incident received via webhook.", agent: null },
+          ],
           container_name: item.containerName,
           severity: item.severity,
           dry_run: item.dryRun,
@@ -90,7 +92,10 @@ export class IncidentService {
         message: `Approved by ${by}${note ? `: ${note}` : ""}`,
         agent: "HUMAN",
       });
-      await this.incidents.append(tx, projectId, id, { status: "APPROVED", message: "Human reviewer approved the action." });
+      await this.incidents.append(tx, projectId, id, {
+        status: "APPROVED",
+        message: "Human reviewer approved the action.",
+      });
       await this.incidents.update(tx, projectId, id, { status: "APPROVED" });
       await this.jobs.resume(tx, projectId, id);
     });

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "../shared/logger.js";
 import type { Database } from "../store/database.js";
 import type { ClaimedJob, JobQueue } from "../store/job-queue.js";
-import type { IncidentRecorder } from "./recorder.js";
 import type { Pipeline } from "./pipeline.js";
+import type { IncidentRecorder } from "./recorder.js";
 
 export interface WorkerOptions {
   concurrency: number;
@@ -66,7 +66,8 @@ export class PipelineWorker {
     await Promise.race([all, new Promise((r) => (timer = setTimeout(r, deadlineMs)))]);
     if (timer) clearTimeout(timer);
     if (this.renewTimer) clearInterval(this.renewTimer);
-    if (this.running.size > 0) this.logger.warn({ jobs: this.running.size }, "stopping with pipelines still running; their leases will expire");
+    if (this.running.size > 0)
+      this.logger.warn({ jobs: this.running.size }, "stopping with pipelines still running; their leases will expire");
   }
 
   private schedulePoll(delay: number): void {

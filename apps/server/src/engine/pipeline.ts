@@ -205,10 +205,21 @@ export class Pipeline {
     }
     const target = targetOf(row, this.d.executor);
     if (!target || !this.d.executor.has(target)) {
-      await this.fail(row, proposal, `Target "${target ?? "(none)"}" is not managed by the ${this.d.executor.kind} executor.`, false);
+      await this.fail(
+        row,
+        proposal,
+        `Target "${target ?? "(none)"}" is not managed by the ${this.d.executor.kind} executor.`,
+        false,
+      );
       return;
     }
-    const outcome = await executeAction(this.d, { projectId, incidentId: id, target, analysis, maxReplicas: this.o.maxReplicas });
+    const outcome = await executeAction(this.d, {
+      projectId,
+      incidentId: id,
+      target,
+      analysis,
+      maxReplicas: this.o.maxReplicas,
+    });
     if (!outcome.ok) {
       await this.fail(row, proposal, outcome.error, true);
       return;
@@ -218,7 +229,11 @@ export class Pipeline {
       this.d.recorder.publish("health.check", id, { incident_id: id, attempt, healthy }),
     );
     if (check.healthy) {
-      await this.resolve(row, proposal, `Service is healthy! Incident resolved (health check passed on attempt ${check.attempts}).`);
+      await this.resolve(
+        row,
+        proposal,
+        `Service is healthy! Incident resolved (health check passed on attempt ${check.attempts}).`,
+      );
     } else {
       await this.fail(row, proposal, `Health check failed after ${check.attempts} attempts: ${check.detail}`, true);
     }

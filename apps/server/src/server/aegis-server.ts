@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
 import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
 import type { Analyst } from "../analysts/analyst.js";
 import { BuiltinAnalyst } from "../analysts/builtin/builtin-analyst.js";
 import { buildApp } from "../api/build-app.js";
@@ -11,8 +11,8 @@ import { Pipeline } from "../engine/pipeline.js";
 import { PipelineWorker } from "../engine/pipeline-worker.js";
 import { IncidentRecorder } from "../engine/recorder.js";
 import { InProcessEventBus } from "../events/event-bus.js";
-import type { Executor } from "../executors/executor.js";
 import { createExecutor } from "../executors/create-executor.js";
+import type { Executor } from "../executors/executor.js";
 import { StoredKnowledgeBase } from "../knowledge/stored-knowledge-base.js";
 import type { Logger } from "../shared/logger.js";
 import { ActionLog } from "../store/action-log.js";
@@ -66,7 +66,10 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
       maxReplicas: config.MAX_REPLICAS,
       restartBudgetPerHour: config.RESTART_BUDGET_PER_HOUR,
       minConfidence: config.MIN_CONFIDENCE,
-      extraProtectedTargets: config.PROTECTED_TARGETS?.split(",").map((s) => s.trim()).filter(Boolean) ?? [],
+      extraProtectedTargets:
+        config.PROTECTED_TARGETS?.split(",")
+          .map((s) => s.trim())
+          .filter(Boolean) ?? [],
     }),
   );
   const analyst = opts.analyst ?? new BuiltinAnalyst();

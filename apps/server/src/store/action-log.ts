@@ -38,7 +38,12 @@ export class ActionLog {
   async finish(db: Db, id: number, outcome: { state: "succeeded" | "failed"; result?: unknown; error?: string }) {
     await db
       .update(actions)
-      .set({ state: outcome.state, result: outcome.result ?? null, error: outcome.error ?? null, finishedAt: new Date() })
+      .set({
+        state: outcome.state,
+        result: outcome.result ?? null,
+        error: outcome.error ?? null,
+        finishedAt: new Date(),
+      })
       .where(eq(actions.id, id));
   }
 

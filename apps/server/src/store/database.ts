@@ -2,9 +2,9 @@ import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
@@ -40,7 +40,10 @@ const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizz
 /** Open the configured database, run migrations and make sure the default project exists. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const database = opts.url ? await openPostgres(opts.url, opts.poolSize ?? 10) : await openPglite(opts.pgliteDir);
-  await database.db.insert(schema.projects).values({ id: DEFAULT_PROJECT_ID, name: "Default project" }).onConflictDoNothing();
+  await database.db
+    .insert(schema.projects)
+    .values({ id: DEFAULT_PROJECT_ID, name: "Default project" })
+    .onConflictDoNothing();
   return database;
 }
 

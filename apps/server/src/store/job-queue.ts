@@ -91,7 +91,9 @@ export class JobQueue {
   }
 
   async pending(): Promise<number> {
-    const result = await this.db.execute(sql`select count(*)::int as n from ${jobs} where state in ('queued','running')`);
+    const result = await this.db.execute(
+      sql`select count(*)::int as n from ${jobs} where state in ('queued','running')`,
+    );
     return Number(rowsOf(result)[0]?.n ?? 0);
   }
 }

@@ -96,9 +96,7 @@ export const jobs = pgTable(
   },
   (t) => [
     uniqueIndex("jobs_incident_uq").on(t.projectId, t.incidentId),
-    index("jobs_claim_idx")
-      .on(t.state, t.runAfter)
-      .where(sql`state in ('queued','running')`),
+    index("jobs_claim_idx").on(t.state, t.runAfter).where(sql`state in ('queued','running')`),
   ],
 );
 

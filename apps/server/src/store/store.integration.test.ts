@@ -47,7 +47,12 @@ describe.each(testDatabaseKinds())("store on %s", (kind) => {
       status: "ANALYSING",
       analysis: { root_cause: "leak", action: "RESTART", justification: "j", confidence: 0.9, replica_count: 2 },
     });
-    await store.recordVote(db, P, "x", { role: "AUDITOR", verdict: "APPROVED", reasoning: "ok", timestamp: new Date().toISOString() });
+    await store.recordVote(db, P, "x", {
+      role: "AUDITOR",
+      verdict: "APPROVED",
+      reasoning: "ok",
+      timestamp: new Date().toISOString(),
+    });
     const got = await store.get(db, P, "x");
     expect(got?.timeline.map((e) => e.status)).toEqual(["RECEIVED", "ANALYSING"]);
     expect(got?.analysis?.action).toBe("RESTART");
@@ -88,7 +93,14 @@ describe.each(testDatabaseKinds())("store on %s", (kind) => {
     t = await freshDatabase(kind);
     const db = t.database.db;
     const log = new ActionLog();
-    const a = await log.start(db, { projectId: P, incidentId: "i", key: "i:RESTART", kind: "RESTART", target: "svc", params: {} });
+    const a = await log.start(db, {
+      projectId: P,
+      incidentId: "i",
+      key: "i:RESTART",
+      kind: "RESTART",
+      target: "svc",
+      params: {},
+    });
     await expect(
       log.start(db, { projectId: P, incidentId: "i", key: "i:RESTART", kind: "RESTART", target: "svc", params: {} }),
     ).rejects.toThrow();

@@ -46,11 +46,17 @@ export class AegisClient {
       }
       await new Promise((r) => setTimeout(r, pollMs));
     }
-    throw new Error(`timed out waiting for incident ${id}; last state: ${JSON.stringify(last?.status)} ${JSON.stringify(last?.timeline?.map((t) => t.status))}`);
+    throw new Error(
+      `timed out waiting for incident ${id}; last state: ${JSON.stringify(last?.status)} ${JSON.stringify(last?.timeline?.map((t) => t.status))}`,
+    );
   }
 
   /** Connect to /ws and collect every frame. */
-  async socket(): Promise<{ frames: WsFrame[]; ws: WebSocket; waitFor: (p: (f: WsFrame) => boolean, ms?: number) => Promise<WsFrame> }> {
+  async socket(): Promise<{
+    frames: WsFrame[];
+    ws: WebSocket;
+    waitFor: (p: (f: WsFrame) => boolean, ms?: number) => Promise<WsFrame>;
+  }> {
     const ws = new WebSocket(`${this.url.replace("http", "ws")}/ws`, { headers: { "x-api-key": this.apiKey } });
     const frames: WsFrame[] = [];
     const waiters: { p: (f: WsFrame) => boolean; resolve: (f: WsFrame) => void }[] = [];
@@ -73,7 +79,13 @@ export class AegisClient {
         const found = frames.find(p);
         if (found) return resolve(found);
         const t = setTimeout(() => reject(new Error("timed out waiting for a frame")), ms);
-        waiters.push({ p, resolve: (f) => (clearTimeout(t), resolve(f)) });
+        waiters.push({
+          p,
+          resolve: (f) => {
+            clearTimeout(t);
+            resolve(f);
+          },
+        });
       });
     return { frames, ws, waitFor };
   }

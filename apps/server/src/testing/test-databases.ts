@@ -1,7 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { type Database, openDatabase } from "../store/database.js";
 

@@ -14,8 +14,8 @@ import {
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { DEFAULT_PROJECT_ID } from "../../store/database.js";
 import { InputError, ValidationError } from "../../shared/errors.js";
+import { DEFAULT_PROJECT_ID } from "../../store/database.js";
 import type { AppDeps } from "../app-deps.js";
 
 const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
@@ -72,13 +72,25 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
 
   app.get(
     "/containers",
-    { schema: { tags: ["runtime"], summary: "Containers (supervised services) of the executor", response: { 200: z.array(ContainerInfo) } } },
+    {
+      schema: {
+        tags: ["runtime"],
+        summary: "Containers (supervised services) of the executor",
+        response: { 200: z.array(ContainerInfo) },
+      },
+    },
     () => d.executor.containers(),
   );
 
   app.get(
     "/metrics",
-    { schema: { tags: ["runtime"], summary: "Live CPU, memory and network I/O per container", response: { 200: z.array(ContainerMetrics) } } },
+    {
+      schema: {
+        tags: ["runtime"],
+        summary: "Live CPU, memory and network I/O per container",
+        response: { 200: z.array(ContainerMetrics) },
+      },
+    },
     () => d.executor.metrics(),
   );
 
@@ -123,7 +135,14 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
       const result = await d.executor.scaleDown(target);
       d.bus.publish("scale.event", null, {
         incident_id: null,
-        event: { container_base: target, replica_count: 0, replicas: [], lb_configured: true, timestamp: new Date().toISOString(), removed: result.removed },
+        event: {
+          container_base: target,
+          replica_count: 0,
+          replicas: [],
+          lb_configured: true,
+          timestamp: new Date().toISOString(),
+          removed: result.removed,
+        },
       });
       return result;
     },
@@ -131,7 +150,13 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
 
   app.get(
     "/runbook",
-    { schema: { tags: ["knowledge"], summary: "The self-growing knowledge base of resolved incidents", response: { 200: RunbookList } } },
+    {
+      schema: {
+        tags: ["knowledge"],
+        summary: "The self-growing knowledge base of resolved incidents",
+        response: { 200: RunbookList },
+      },
+    },
     async () => {
       const entries = await d.knowledge.list(project);
       return { entries, total: entries.length };

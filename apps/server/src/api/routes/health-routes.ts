@@ -18,7 +18,13 @@ export function registerHealthRoutes(fastify: FastifyInstance, d: AppDeps, wsCli
   const started = Date.now();
   fastify.withTypeProvider<ZodTypeProvider>().get(
     "/health",
-    { schema: { tags: ["system"], summary: "Liveness and WebSocket client count (no key needed)", response: { 200: Health } } },
+    {
+      schema: {
+        tags: ["system"],
+        summary: "Liveness and WebSocket client count (no key needed)",
+        response: { 200: Health },
+      },
+    },
     () => ({
       status: "ok",
       mode: "GOD_MODE",
