@@ -28,6 +28,11 @@ export class IncidentService {
     });
   }
 
+  /** An alert storm is being ingested: pipelines should leave the database to ingest for now. */
+  ingestActive(): boolean {
+    return this.batcher.activeWithin(250);
+  }
+
   /** Stop taking new incidents (shutdown). */
   close(): void {
     this.accepting = false;

@@ -14,6 +14,7 @@ interface Pending {
 export class IngestBatcher {
   private queue: Pending[] = [];
   private flushing = false;
+  private lastSubmitAt = 0;
 
   constructor(
     private readonly database: Database,
@@ -24,6 +25,7 @@ export class IngestBatcher {
 
   /** Resolves true if the incident was created, false if one with the same id already existed. */
   submit(item: NewIncident): Promise<boolean> {
+    this.lastSubmitAt = performance.now();
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.flushing) {
@@ -31,6 +33,11 @@ export class IngestBatcher {
         setImmediate(() => void this.flush());
       }
     });
+  }
+
+  /** Whether webhooks arrived within the last `windowMs`. */
+  activeWithin(windowMs: number): boolean {
+    return this.flushing || performance.now() - this.lastSubmitAt < windowMs;
   }
 
   private async flush(): Promise<void> {
@@ -46,7 +53,8 @@ export class IngestBatcher {
         }
       }
       try {
-        const created = await this.database.db.transaction((tx) => this.incidents.createBatch(tx, unique));
+        // One statement: atomic on its own, no BEGIN/COMMIT round trips.
+        const created = await this.incidents.createBatch(this.database.db, unique);
         const answered = new Set<string>();
         for (const p of batch) {
           const key = keyOf(p.item);

@@ -10,6 +10,11 @@ export interface WorkerOptions {
   leaseMs: number;
   /** Poll interval when nothing wakes the worker (jobs from other nodes, expired leases). */
   pollMs: number;
+  /**
+   * True while an alert storm is being ingested. Accepting alerts durably comes first: the worker
+   * then runs at a quarter of its concurrency and catches up when the storm passes.
+   */
+  underPressure?: () => boolean;
 }
 
 /**
@@ -81,7 +86,10 @@ export class PipelineWorker {
     try {
       do {
         this.pollAgain = false;
-        const free = this.opts.concurrency - this.running.size;
+        const limit = this.opts.underPressure?.()
+          ? Math.max(1, Math.floor(this.opts.concurrency / 4))
+          : this.opts.concurrency;
+        const free = limit - this.running.size;
         if (free <= 0) break;
         const jobs = await this.queue.claim(this.id, free, this.opts.leaseMs);
         for (const job of jobs) this.launch(job);
@@ -92,7 +100,8 @@ export class PipelineWorker {
     } finally {
       this.polling = false;
     }
-    if (!this.stopping.signal.aborted) this.schedulePoll(this.opts.pollMs);
+    // Under pressure, look again soon: the storm may be over and there is a backlog to drain.
+    if (!this.stopping.signal.aborted) this.schedulePoll(this.opts.underPressure?.() ? 300 : this.opts.pollMs);
   }
 
   private launch(job: ClaimedJob): void {
@@ -127,9 +136,15 @@ export class PipelineWorker {
     }
   }
 
+  /** Renew our leases, and requeue jobs whose worker stopped renewing theirs (it died). */
   private async renew(): Promise<void> {
     try {
       await this.queue.renew(this.id, [...this.running.keys()], this.opts.leaseMs);
+      const reaped = await this.queue.reapExpired();
+      if (reaped > 0) {
+        this.logger.warn({ jobs: reaped }, "took over pipelines whose worker stopped renewing its lease");
+        this.wake();
+      }
     } catch (err) {
       this.logger.warn({ err }, "lease renewal failed");
     }

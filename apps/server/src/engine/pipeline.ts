@@ -182,9 +182,7 @@ export class Pipeline {
         status: decision.final_verdict === "REJECTED" ? "FAILED" : verdictStep.status,
         ...(decision.final_verdict === "REJECTED" ? { error: rejectedError } : {}),
       },
-      extra: async (tx) => {
-        for (const v of decision.votes) await this.d.incidents.recordVote(tx, projectId, id, v);
-      },
+      extra: (tx) => this.d.incidents.recordVotes(tx, projectId, id, decision.votes),
       frames: [
         ...decision.votes.map((vote) => ({ type: "council.vote" as const, data: { incident_id: id, vote } })),
         { type: "council.decision", data: { incident_id: id, decision } },

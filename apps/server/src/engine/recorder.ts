@@ -31,11 +31,15 @@ export class IncidentRecorder {
     change: { steps?: Step[]; patch?: IncidentPatch; frames?: Frame[]; extra?: (tx: Db) => Promise<void> },
   ): Promise<void> {
     const steps = change.steps ?? [];
-    await this.database.db.transaction(async (tx) => {
-      for (const s of steps) await this.incidents.append(tx, projectId, incidentId, s);
+    const write = async (tx: Db) => {
+      await this.incidents.appendMany(tx, projectId, incidentId, steps);
       if (change.patch) await this.incidents.update(tx, projectId, incidentId, change.patch);
       if (change.extra) await change.extra(tx);
-    });
+    };
+    // A lone statement is atomic by itself; only several need a transaction.
+    const statements = (steps.length > 0 ? 1 : 0) + (change.patch ? 1 : 0) + (change.extra ? 2 : 0);
+    if (statements > 1) await this.database.db.transaction(write);
+    else await write(this.database.db);
     for (const s of steps) {
       this.bus.publish("status.update", incidentId, {
         incident_id: incidentId,

@@ -87,12 +87,14 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
       },
     },
   );
+  let service: IncidentService | null = null;
   const worker = new PipelineWorker(database, jobs, pipeline, recorder, logger, {
     concurrency: config.PIPELINE_CONCURRENCY,
     leaseMs: opts.leaseMs ?? 15_000,
     pollMs: 1000,
+    underPressure: () => service?.ingestActive() ?? false,
   });
-  const service = new IncidentService(database, incidents, jobs, recorder, bus, () => worker.wake());
+  service = new IncidentService(database, incidents, jobs, recorder, bus, () => worker.wake());
 
   await executor.start();
   const { app, hub } = await buildApp({

@@ -10,6 +10,7 @@ import type {
 } from "@aegis/contracts";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
+import { rowsOf } from "./rows-of.js";
 import { councilVotes, incidents, jobs, timelineEntries } from "./schema.js";
 
 export interface NewIncident {
@@ -48,31 +49,43 @@ export interface IncidentPatch {
 /** Persistence of incidents, their timelines and votes. Every write takes a Db that may be a transaction. */
 export class IncidentStore {
   /**
-   * Insert a batch of new incidents with their RECEIVED entry and a queued pipeline job, in one
-   * statement per table. Returns the ids that were created; ids that already existed are left alone.
+   * Insert a batch of new incidents with their RECEIVED entry and a queued pipeline job in ONE
+   * statement (array parameters + data-modifying CTEs): atomic without BEGIN/COMMIT round trips and
+   * with a constant number of parameters, so group commits stay cheap. Returns the created keys;
+   * ids that already existed are left alone.
    */
   async createBatch(db: Db, items: NewIncident[], now = new Date()): Promise<Set<string>> {
     if (items.length === 0) return new Set();
-    const created = await db
-      .insert(incidents)
-      .values(items.map((i) => ({ ...i, status: "RECEIVED" as const, createdAt: now, updatedAt: now })))
-      .onConflictDoNothing()
-      .returning({ projectId: incidents.projectId, id: incidents.id });
-    if (created.length === 0) return new Set();
-    await db.insert(timelineEntries).values(
-      created.map((c) => ({
-        projectId: c.projectId,
-        incidentId: c.id,
-        ts: now,
-        status: "RECEIVED",
-        message: "Incident received via webhook.",
-        agent: null,
-      })),
-    );
-    await db
-      .insert(jobs)
-      .values(created.map((c) => ({ projectId: c.projectId, incidentId: c.id, state: "queued", runAfter: now })));
-    return new Set(created.map((c) => `${c.projectId}\u0000${c.id}`));
+    const col = <K extends keyof NewIncident>(k: K) => items.map((i) => i[k]);
+    const json = items.map((i) => (i.context ? JSON.stringify(i.context) : null));
+    const result = await db.execute(sql`
+      with input as (
+        select * from unnest(
+          ${textArray(col("projectId"))}::text[], ${textArray(col("id"))}::text[],
+          ${textArray(col("alertType"))}::text[], ${textArray(col("logs"))}::text[],
+          ${textArray(col("containerName"))}::text[], ${textArray(col("severity"))}::text[],
+          ${textArray(col("alertTimestamp"))}::text[], ${textArray(json)}::text[],
+          ${textArray(col("dryRun").map(String))}::text[]
+        ) as t(project_id, id, alert_type, logs, container_name, severity, alert_timestamp, context, dry_run)
+      ),
+      created as (
+        insert into ${incidents} (project_id, id, alert_type, logs, container_name, severity, alert_timestamp, context, dry_run, status, created_at, updated_at)
+        select project_id, id, alert_type, logs, container_name, severity, alert_timestamp, context::jsonb, dry_run::boolean,
+               'RECEIVED', ${now}, ${now}
+        from input
+        on conflict do nothing
+        returning project_id, id
+      ),
+      entries as (
+        insert into ${timelineEntries} (project_id, incident_id, ts, status, message, agent)
+        select project_id, id, ${now}, 'RECEIVED', 'Incident received via webhook.', null from created
+      ),
+      queued as (
+        insert into ${jobs} (project_id, incident_id, state, run_after, created_at, updated_at)
+        select project_id, id, 'queued', ${now}, ${now}, ${now} from created
+      )
+      select project_id, id from created`);
+    return new Set(rowsOf(result).map((r) => `${String(r.project_id)}\u0000${String(r.id)}`));
   }
 
   async getRow(db: Db, projectId: string, id: string): Promise<IncidentRow | undefined> {
@@ -146,6 +159,22 @@ export class IncidentStore {
     return { ts: ts.toISOString(), status: entry.status, message: entry.message, agent: entry.agent ?? null };
   }
 
+  /** Several entries in one statement, in order. */
+  async appendMany(db: Db, projectId: string, incidentId: string, entries: TimelineInput[]): Promise<void> {
+    if (entries.length === 0) return;
+    const now = new Date();
+    await db.insert(timelineEntries).values(
+      entries.map((e) => ({
+        projectId,
+        incidentId,
+        ts: e.ts ?? now,
+        status: e.status,
+        message: e.message,
+        agent: e.agent ?? null,
+      })),
+    );
+  }
+
   async update(db: Db, projectId: string, incidentId: string, patch: IncidentPatch): Promise<void> {
     await db
       .update(incidents)
@@ -153,15 +182,18 @@ export class IncidentStore {
       .where(and(eq(incidents.projectId, projectId), eq(incidents.id, incidentId)));
   }
 
-  async recordVote(db: Db, projectId: string, incidentId: string, vote: CouncilVote): Promise<void> {
-    await db.insert(councilVotes).values({
-      projectId,
-      incidentId,
-      role: vote.role,
-      verdict: vote.verdict,
-      reasoning: vote.reasoning,
-      ts: new Date(vote.timestamp),
-    });
+  async recordVotes(db: Db, projectId: string, incidentId: string, votes: CouncilVote[]): Promise<void> {
+    if (votes.length === 0) return;
+    await db.insert(councilVotes).values(
+      votes.map((vote) => ({
+        projectId,
+        incidentId,
+        role: vote.role,
+        verdict: vote.verdict,
+        reasoning: vote.reasoning,
+        ts: new Date(vote.timestamp),
+      })),
+    );
   }
 
   async votes(db: Db, projectId: string, incidentId: string): Promise<CouncilVote[]> {
@@ -195,4 +227,9 @@ export function toResult(row: IncidentRow, timeline: TimelineEntry[]): IncidentR
     dry_run: row.dryRun,
     created_at: row.createdAt.toISOString(),
   };
+}
+
+/** A text[] parameter that both drivers (node-postgres, PGlite) pass as one array value. */
+function textArray(values: (string | null | undefined)[]) {
+  return sql.param(values.map((v) => v ?? null));
 }

@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
+import { rowsOf } from "./rows-of.js";
 import { jobs } from "./schema.js";
 
 export interface ClaimedJob {
@@ -24,8 +25,7 @@ export class JobQueue {
         attempts = ${jobs.attempts} + 1, updated_at = now()
       where ${jobs.id} in (
         select id from ${jobs}
-        where (state = 'queued' and run_after <= now())
-           or (state = 'running' and locked_until < now())
+        where state = 'queued' and run_after <= now()
         order by id
         limit ${limit}
         for update skip locked
@@ -37,6 +37,17 @@ export class JobQueue {
       incidentId: String(r.incident_id),
       attempts: Number(r.attempts),
     }));
+  }
+
+  /** Requeue jobs whose lease expired: their worker died (another node, or this one before a crash). */
+  async reapExpired(): Promise<number> {
+    const result = await this.db.execute(sql`
+      update ${jobs} set state = 'queued', locked_by = null, locked_until = null, updated_at = now()
+      where ${jobs.id} in (
+        select id from ${jobs} where state = 'running' and locked_until < now() for update skip locked
+      )
+      returning id`);
+    return rowsOf(result).length;
   }
 
   /** Release every running job at once: used at start-up when this process owns the database exclusively. */
@@ -96,10 +107,4 @@ export class JobQueue {
     );
     return Number(rowsOf(result)[0]?.n ?? 0);
   }
-}
-
-/** node-postgres returns `{ rows }`, PGlite returns `{ rows }` too; normalise defensively. */
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  if (Array.isArray(result)) return result as Record<string, unknown>[];
-  return ((result as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
 }

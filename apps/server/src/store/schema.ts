@@ -96,7 +96,10 @@ export const jobs = pgTable(
   },
   (t) => [
     uniqueIndex("jobs_incident_uq").on(t.projectId, t.incidentId),
-    index("jobs_claim_idx").on(t.state, t.runAfter).where(sql`state in ('queued','running')`),
+    // Claims read only queued jobs and the reaper only running ones: partial indexes keep both
+    // cheap however many finished jobs the table holds.
+    index("jobs_queued_idx").on(t.id).where(sql`state = 'queued'`),
+    index("jobs_running_idx").on(t.lockedUntil).where(sql`state = 'running'`),
   ],
 );
 

@@ -47,12 +47,12 @@ describe.each(testDatabaseKinds())("store on %s", (kind) => {
       status: "ANALYSING",
       analysis: { root_cause: "leak", action: "RESTART", justification: "j", confidence: 0.9, replica_count: 2 },
     });
-    await store.recordVote(db, P, "x", {
+    await store.recordVotes(db, P, "x", [{
       role: "AUDITOR",
       verdict: "APPROVED",
       reasoning: "ok",
       timestamp: new Date().toISOString(),
-    });
+    }]);
     const got = await store.get(db, P, "x");
     expect(got?.timeline.map((e) => e.status)).toEqual(["RECEIVED", "ANALYSING"]);
     expect(got?.analysis?.action).toBe("RESTART");
@@ -142,6 +142,8 @@ async function freshLeaseJob(q: JobQueue, db: TestDatabase["database"]["db"]) {
   await db.transaction((tx) => new IncidentStore().createBatch(tx, [incident("lease")]));
   const [first] = await q.claim("w-dead", 1, -1000);
   expect(first?.incidentId).toBe("lease");
+  expect(await q.claim("w-alive", 1, 60_000)).toEqual([]);
+  expect(await q.reapExpired()).toBe(1);
   const [second] = await q.claim("w-alive", 1, 60_000);
   expect(second?.incidentId).toBe("lease");
   return second as { attempts: number };
