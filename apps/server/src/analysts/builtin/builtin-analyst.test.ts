@@ -178,6 +178,14 @@ describe("BuiltinAnalyst", () => {
     expect(await run(input)).toEqual(await run(input));
   });
 
+  it("stays fast on a megabyte of hostile log text", async () => {
+    const hostile = `${"9".repeat(999)}\n${"1,".repeat(499)}\n${"x".repeat(999)}\n`.repeat(350);
+    const started = performance.now();
+    const r = await run(incident(hostile));
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(r.analysis.action).toBe("NOOP");
+  });
+
   it("rejects when aborted", async () => {
     const ac = new AbortController();
     ac.abort();

@@ -14,7 +14,7 @@ export function logCpuPercents(view: LogView): Array<{ value: number; line: stri
     }
     for (const m of l.text.matchAll(/(\d{1,3}(?:\.\d+)?)\s*%\s*(?:cpu|CPU)\b/g))
       out.push({ value: Number(m[1]), line: l.text });
-    const cores = /(\d+(?:\.\d+)?)\s*cores?\s*\((?:limit|of)\s*(\d+(?:\.\d+)?)\)/i.exec(l.text);
+    const cores = /(?<![\d.])(\d+(?:\.\d+)?)\s*cores?\s*\((?:limit|of)\s*(\d+(?:\.\d+)?)\)/i.exec(l.text);
     if (cores && Number(cores[2]) > 0) out.push({ value: (Number(cores[1]) / Number(cores[2])) * 100, line: l.text });
     const top = /%Cpu\(s\):\s*([\d.]+)\s*us,\s*([\d.]+)\s*sy/.exec(l.text);
     if (top) out.push({ value: Number(top[1]) + Number(top[2]), line: l.text });
@@ -137,7 +137,7 @@ function eventLoop(view: LogView): Signal[] {
 function spinning(view: LogView): Signal[] {
   const out: Signal[] = [];
   const dropped = view.lines.find((l) =>
-    /(\d[\d,]*)\s+(?:identical|duplicate|similar)\s+(?:lines|messages)|last message repeated (\d+) times|repeated (\d[\d,]*) times/i.test(
+    /(?<![\d,])(\d[\d,]*)\s+(?:identical|duplicate|similar)\s+(?:lines|messages)|last message repeated (\d+) times|repeated (\d[\d,]*) times/i.test(
       l.text,
     ),
   );

@@ -19,7 +19,7 @@ export function restartCount(view: LogView): { count: number; evidence: string }
       /Restart Count:\s+(\d+)/i,
       /\(x(\d+) over [\dhms]+\)/,
       /restarted (\d+) times/i,
-      /(\d+) restarts? in (?:the )?last (?:hour|60 ?m)/i,
+      /(?<!\d)(\d+) restarts? in (?:the )?last (?:hour|60 ?m)/i,
       /restarts?\W{0,3}(\d+)\s+(?:times\s+)?in (?:the )?(?:last|past) (?:hour|60 ?m)/i,
     ];
     for (const re of patterns) {

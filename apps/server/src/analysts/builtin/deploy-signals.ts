@@ -77,7 +77,7 @@ function versionSignals(view: LogView): Signal[] {
   if (versions.size >= 2) out.push(signal("version_change", 0.6, `logs name versions ${[...versions].join(" and ")}`));
   const arrow = view.lines.find(
     (l) =>
-      /(?:v?\d+(?:\.\d+)+)\s*(?:->|→|=>)\s*(?:v?\d+(?:\.\d+)+)/.test(l.text) ||
+      /(?<![\w.])(?:v?\d+(?:\.\d+)+)\s*(?:->|→|=>)\s*(?:v?\d+(?:\.\d+)+)/.test(l.text) ||
       /\bupgraded? (?:from|to)\b/i.test(l.text),
   );
   if (arrow) out.push(signal("version_change", 0.6, `version change: ${quote(arrow.text, 90)}`));

@@ -85,7 +85,7 @@ function recovery(view: LogView): Signal[] {
   if (resolved) out.push(signal("resolved", 0.85, `already recovered: ${quote(resolved.text, 100)}`));
   // "0.62% (1m) -> 0.02% (5m)": the rate fell back on its own.
   const falling = view.lines.find((l) => {
-    const m = /(\d+(?:\.\d+)?)%\s*\([^)]*\)\s*(?:->|→)\s*(\d+(?:\.\d+)?)%/.exec(l.text);
+    const m = /(?<![\d.])(\d+(?:\.\d+)?)%\s*\([^)]*\)\s*(?:->|→)\s*(\d+(?:\.\d+)?)%/.exec(l.text);
     return m !== null && Number(m[2]) < Number(m[1]) / 3;
   });
   if (falling) out.push(signal("resolved", 0.7, `the error rate already fell back: ${quote(falling.text, 90)}`));

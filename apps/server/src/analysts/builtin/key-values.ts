@@ -6,7 +6,8 @@ export interface KeyValue {
   unit: string;
 }
 
-const KV = /"?([A-Za-z_][\w.-]*)"?\s*[:=]\s*"?(-?\d[\d,]*(?:\.\d+)?)\s*(%|[KMGT]i?B|[KMGT]B?|ms|s)?(?![\w.])/g;
+const KV =
+  /(?<![\w.-])"?([A-Za-z_][\w.-]*)"?\s*[:=]\s*"?(-?\d[\d,]*(?:\.\d+)?)\s*(%|[KMGT]i?B|[KMGT]B?|ms|s)?(?![\w.])/g;
 
 export function keyValues(line: string): KeyValue[] {
   const out: KeyValue[] = [];

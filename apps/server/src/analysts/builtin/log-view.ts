@@ -58,10 +58,37 @@ function levelOf(line: string): Level {
   return "unknown";
 }
 
+/** Recognisers are regex-based: bounding line length and volume keeps adversarial logs from costing seconds. */
+const MAX_LINE_CHARS = 1_000;
+const HEAD_CHARS = 40_000;
+const TAIL_CHARS = 60_000;
+
+/** Lines to analyse: all of them when small, else the head (onset) and the tail (latest state). */
+function boundedLines(logs: string): string[] {
+  const all = logs.split(/\r?\n/).map((l) => (l.length > MAX_LINE_CHARS ? l.slice(0, MAX_LINE_CHARS) : l));
+  if (logs.length <= HEAD_CHARS + TAIL_CHARS) return all;
+  const head: string[] = [];
+  let used = 0;
+  for (const l of all) {
+    if (used + l.length > HEAD_CHARS) break;
+    head.push(l);
+    used += l.length + 1;
+  }
+  const tail: string[] = [];
+  used = 0;
+  for (let i = all.length - 1; i >= head.length; i--) {
+    const l = all[i] ?? "";
+    if (used + l.length > TAIL_CHARS) break;
+    tail.unshift(l);
+    used += l.length + 1;
+  }
+  return [...head, ...tail];
+}
+
 export function buildLogView(input: AnalysisInput): LogView {
   let injectedLines = 0;
   const alertMs = parseInstant(input.alertTimestamp ?? null);
-  const lines: LogLine[] = input.logs.split(/\r?\n/).map((raw, index) => {
+  const lines: LogLine[] = boundedLines(input.logs).map((raw, index) => {
     const scan = scanForInjection(raw);
     if (scan.injected) injectedLines++;
     return { text: scan.clean, index, ts: parseTimestamp(scan.clean), level: levelOf(scan.clean) };

@@ -200,7 +200,7 @@ function memoryGrowth(view: LogView, readings: Reading[]): Signal[] {
       out.push(signal("memory_growth", 0.65, `allocations growing: ${quote(l.text, 90, /\(\+/)}`));
       break;
     }
-    const m = /(\d+(?:\.\d+)?)\s*([KMGT]i?B?)\s*(?:->|→|to)\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B?)\b/.exec(l.text);
+    const m = /(?<![\d.])(\d+(?:\.\d+)?)\s*([KMGT]i?B?)\s*(?:->|→|to)\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B?)\b/.exec(l.text);
     if (
       m &&
       MEMORY_WORD.test(l.text) &&
@@ -223,7 +223,7 @@ function leakHints(view: LogView): Signal[] {
   );
   if (explicit) out.push(signal("leak_hint", 0.55, `leak reported: ${quote(explicit.text, 90)}`));
   for (const l of view.lines) {
-    const g = /(\d[\d,]*)\s+goroutines/i.exec(l.text);
+    const g = /(?<![\d,])(\d[\d,]*)\s+goroutines/i.exec(l.text);
     if (g && Number((g[1] ?? "").replace(/,/g, "")) >= 10_000) {
       out.push(signal("leak_hint", 0.75, `${g[1]} goroutines alive: ${quote(l.text, 80)}`));
       break;

@@ -5,7 +5,7 @@ import { type Signal, signal } from "./signal.js";
 const LOAD_BEFORE =
   /\b(rps|qps|tps|requests?(?:\/s|\/sec|\/min| per (?:second|minute))|req\/s|req\/min|logins?\/min|msgs?\/s|messages\/s|events\/s|produce rate|ingest(?:ion)? rate|arrival rate|throughput|traffic|concurrent (?:users|sessions)|active connections|request ?count|consume rate|consumption rate)\b/gi;
 const LOAD_AFTER =
-  /(\d[\d,]*(?:\.\d+)?k?)\s*(rps|qps|req\/s|requests\/s|msgs?\/s|messages\/s|events\/s|logins\/min)\b/gi;
+  /(?<![\d.,])(\d[\d,]*(?:\.\d+)?k?)\s*(rps|qps|req\/s|requests\/s|msgs?\/s|messages\/s|events\/s|logins\/min)\b/gi;
 const HISTORIC =
   /baseline|\bavg\b|average|\bmean\b|normal|usual|typical|last (?:week|month|\w+day)|same (?:hour|time|day|period)|yesterday|previous|prior|before|forecast|expected|median/i;
 const CAPACITY = /\bmax(?:imum)?\b|sustained|capacity|limit/i;
