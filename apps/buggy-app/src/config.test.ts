@@ -12,7 +12,8 @@ describe("loadConfig", () => {
       watchdogUrl: null,
       watchdogApiKey: null,
       watchdogMemoryMb: 200,
-      watchdogIntervalMs: 1000,
+      watchdogIntervalMs: 500,
+      watchdogSustain: 3,
       dbLatencyMs: 5000,
       supervisorPid: null,
     });

@@ -11,6 +11,8 @@ export interface AppConfig {
   watchdogApiKey: string | null;
   watchdogMemoryMb: number;
   watchdogIntervalMs: number;
+  /** Consecutive samples above the threshold before alerting (like a Prometheus rule's `for:`). */
+  watchdogSustain: number;
   dbLatencyMs: number;
   /** Set by the AegisOps supervisor: exit when re-parented so the app never outlives it. */
   supervisorPid: number | null;
@@ -26,7 +28,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     watchdogUrl: urlVar(env, "WATCHDOG_URL"),
     watchdogApiKey: strVar(env, "WATCHDOG_API_KEY"),
     watchdogMemoryMb: intVar(env, "WATCHDOG_MEMORY_MB", 200, 1, 1_000_000),
-    watchdogIntervalMs: intVar(env, "WATCHDOG_INTERVAL_MS", 1000, 10, 3_600_000),
+    watchdogIntervalMs: intVar(env, "WATCHDOG_INTERVAL_MS", 500, 10, 3_600_000),
+    watchdogSustain: intVar(env, "WATCHDOG_SUSTAIN", 3, 1, 1000),
     dbLatencyMs: intVar(env, "DB_LATENCY_MS", 5000, 0, 600_000),
     supervisorPid:
       strVar(env, "AEGIS_SUPERVISOR_PID") === null ? null : intVar(env, "AEGIS_SUPERVISOR_PID", 0, 1, 2 ** 31),

@@ -12,14 +12,30 @@ export interface MemoryIncident {
 
 const MB = 1024 * 1024;
 
+/** One watchdog reading. */
+export interface MemorySample {
+  at: Date;
+  rssMb: number;
+}
+
 /** Builds the alert with log lines an SRE (or the analyst) would see on a leaking service. */
-export function buildMemoryIncident(appName: string, thresholdMb: number, now = new Date()): MemoryIncident {
+export function buildMemoryIncident(
+  appName: string,
+  thresholdMb: number,
+  now = new Date(),
+  history: MemorySample[] = [],
+): MemoryIncident {
   const mem = process.memoryUsage();
   const rss = round1(mem.rss / MB);
   const ts = now.toISOString();
   const pct = Math.round((rss / thresholdMb) * 100);
   const line = (level: string, msg: string) => `${ts} ${level.padEnd(5)} [${appName}] ${msg}`;
+  const samples = history.map(
+    (h) =>
+      `${h.at.toISOString()} INFO  [${appName}] memory sample rss_mb=${round1(h.rssMb)} threshold_mb=${thresholdMb}`,
+  );
   const logs = [
+    ...samples,
     line("ERROR", `MemoryWatchdog: RSS ${rss} MB exceeds threshold ${thresholdMb} MB (${pct}% of limit)`),
     line(
       "ERROR",

@@ -1,6 +1,6 @@
 import type { AppConfig } from "./config.js";
 import { logError, logEvent } from "./log.js";
-import { buildMemoryIncident } from "./memory-incident.js";
+import { buildMemoryIncident, type MemorySample } from "./memory-incident.js";
 import { rssMb } from "./memory-leak.js";
 
 const POST_TIMEOUT_MS = 5000;
@@ -19,18 +19,24 @@ export function startMemoryWatchdog(
 ): MemoryWatchdog {
   let armed = true;
   let inFlight = false;
+  // The recent memory curve goes into the alert: a leak shows as steady growth, a spike does not.
+  const history: MemorySample[] = [];
+  let above = 0;
 
   const tick = async () => {
     if (inFlight) return;
     const rss = readRssMb();
+    history.push({ at: new Date(), rssMb: rss });
+    if (history.length > 12) history.shift();
+    above = rss > config.watchdogMemoryMb ? above + 1 : 0;
     if (rss <= config.watchdogMemoryMb) {
       if (!armed) logEvent("watchdog_rearmed", { rss_mb: rss, threshold_mb: config.watchdogMemoryMb });
       armed = true;
       return;
     }
-    if (!armed) return;
+    if (!armed || above < config.watchdogSustain) return;
     inFlight = true;
-    const incident = buildMemoryIncident(config.appName, config.watchdogMemoryMb);
+    const incident = buildMemoryIncident(config.appName, config.watchdogMemoryMb, new Date(), history);
     try {
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (config.watchdogApiKey) headers["x-api-key"] = config.watchdogApiKey;
