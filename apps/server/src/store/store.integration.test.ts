@@ -47,12 +47,14 @@ describe.each(testDatabaseKinds())("store on %s", (kind) => {
       status: "ANALYSING",
       analysis: { root_cause: "leak", action: "RESTART", justification: "j", confidence: 0.9, replica_count: 2 },
     });
-    await store.recordVotes(db, P, "x", [{
-      role: "AUDITOR",
-      verdict: "APPROVED",
-      reasoning: "ok",
-      timestamp: new Date().toISOString(),
-    }]);
+    await store.recordVotes(db, P, "x", [
+      {
+        role: "AUDITOR",
+        verdict: "APPROVED",
+        reasoning: "ok",
+        timestamp: new Date().toISOString(),
+      },
+    ]);
     const got = await store.get(db, P, "x");
     expect(got?.timeline.map((e) => e.status)).toEqual(["RECEIVED", "ANALYSING"]);
     expect(got?.analysis?.action).toBe("RESTART");
