@@ -8,6 +8,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -147,4 +148,104 @@ export const knowledgeEntries = pgTable(
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.incidentId] })],
+);
+
+/** Runbook documents (seed 001): markdown bodies searched by the knowledge base. */
+export const runbooks = pgTable(
+  "runbooks",
+  {
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id),
+    id: text("id").notNull(),
+    title: text("title").notNull(),
+    service: text("service").notNull(),
+    body: text("body").notNull(),
+    url: text("url"),
+    tags: jsonb("tags").$type<string[]>().notNull().default([]),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.id] })],
+);
+
+/**
+ * Embeddings of knowledge documents (runbooks and learned incidents), one per model, with the hash
+ * of the text embedded so unchanged documents are never re-embedded. real[] and in-process cosine:
+ * pgvector is not available on every database this product runs on.
+ */
+export const knowledgeEmbeddings = pgTable(
+  "knowledge_embeddings",
+  {
+    projectId: text("project_id").notNull(),
+    source: text("source").notNull(), // runbook | incident
+    docId: text("doc_id").notNull(),
+    model: text("model").notNull(),
+    contentHash: text("content_hash").notNull(),
+    vector: real("vector").array().notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.source, t.docId, t.model] })],
+);
+
+/** Every model call (and analysis-cache hit): tokens, latency and cost per provider (seed 002 analytics). */
+export const llmCalls = pgTable(
+  "llm_calls",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    projectId: text("project_id").notNull(),
+    incidentId: text("incident_id"),
+    requestType: text("request_type").notNull(), // hypothesis | analyze | review
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    latencyMs: integer("latency_ms").notNull().default(0),
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+    cacheHit: boolean("cache_hit").notNull().default(false),
+    ok: boolean("ok").notNull().default(true),
+    error: text("error"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("llm_calls_created_idx").on(t.projectId, t.createdAt),
+    index("llm_calls_incident_idx").on(t.projectId, t.incidentId),
+  ],
+);
+
+/** Ranked hypotheses of an incident's diagnosis (seed 002 shape). */
+export const hypotheses = pgTable(
+  "hypotheses",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id").notNull(),
+    incidentId: text("incident_id").notNull(),
+    rank: integer("rank").notNull(),
+    claim: text("claim").notNull(),
+    description: text("description").notNull(),
+    confidenceScore: doublePrecision("confidence_score").notNull(),
+    confidenceLower: doublePrecision("confidence_lower").notNull(),
+    confidenceUpper: doublePrecision("confidence_upper").notNull(),
+    supportingEvidence: jsonb("supporting_evidence").notNull(),
+    contradictingEvidence: jsonb("contradicting_evidence").notNull(),
+    provider: text("provider").notNull(),
+    userFeedback: text("user_feedback"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("hypotheses_incident_idx").on(t.projectId, t.incidentId, t.rank)],
+);
+
+/** Facts an analysis used (tool results, knowledge, logs), seed 001 `citations`. */
+export const citations = pgTable(
+  "citations",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    projectId: text("project_id").notNull(),
+    incidentId: text("incident_id").notNull(),
+    source: text("source").notNull(),
+    reference: text("reference").notNull(),
+    excerpt: text("excerpt").notNull(),
+    observedAt: ts("observed_at").notNull(),
+  },
+  (t) => [index("citations_incident_idx").on(t.projectId, t.incidentId, t.seq)],
 );
