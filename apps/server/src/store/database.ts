@@ -65,7 +65,11 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 async function openPglite(dir: string | undefined): Promise<Database> {
   const target = dir ?? "memory://";
   if (!target.startsWith("memory://")) mkdirSync(target, { recursive: true });
-  const client = await PGlite.create(target.startsWith("memory://") ? undefined : target);
+  // PostgreSQL's default 128 MB of shared buffers is sized for a server, not an embedded store:
+  // 8 MB keeps the product's idle footprint small and is plenty for its working set.
+  const client = await PGlite.create(target.startsWith("memory://") ? undefined : target, {
+    postgresqlconf: ["shared_buffers=8MB", "wal_buffers=256kB", "temp_buffers=1MB", "work_mem=2MB"],
+  });
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS });
   return { db: db as unknown as Db, kind: "pglite", exclusive: true, close: () => client.close() };
