@@ -1,15 +1,14 @@
 import type { IncidentPayload, IncidentResult, IncidentStatus } from "@aegis/contracts";
 import type { EventBus } from "../events/event-bus.js";
+import type { JournaledIngest } from "../ingest/journaled-ingest.js";
 import { ConflictError, NotFoundError, UnavailableError } from "../shared/errors.js";
 import type { Database } from "../store/database.js";
 import type { IncidentStore, NewIncident } from "../store/incident-store.js";
 import type { JobQueue } from "../store/job-queue.js";
-import { IngestBatcher } from "./ingest-batcher.js";
 import type { IncidentRecorder } from "./recorder.js";
 
 /** The incident use cases the API serves: receive, read, and a human's approve/reject. */
 export class IncidentService {
-  private readonly batcher: IngestBatcher;
   private accepting = true;
 
   constructor(
@@ -17,20 +16,12 @@ export class IncidentService {
     private readonly incidents: IncidentStore,
     private readonly jobs: JobQueue,
     private readonly recorder: IncidentRecorder,
-    bus: EventBus,
-    wakeWorker: () => void,
-  ) {
-    this.batcher = new IngestBatcher(database, incidents, (created) => {
-      for (const i of created) {
-        bus.publish("incident.new", i.id, { incident_id: i.id, alert_type: i.alertType, logs: i.logs.slice(0, 200) });
-      }
-      wakeWorker();
-    });
-  }
+    private readonly ingest: JournaledIngest,
+  ) {}
 
   /** An alert storm is being ingested: pipelines should leave the database to ingest for now. */
   ingestActive(): boolean {
-    return this.batcher.activeWithin(250);
+    return this.ingest.activeWithin(250);
   }
 
   /** Stop taking new incidents (shutdown). */
@@ -53,36 +44,18 @@ export class IncidentService {
       context: p.context ?? null,
       dryRun: p.dry_run ?? false,
     };
-    const created = await this.batcher.submit(item);
-    if (created) {
-      return {
-        created,
-        incident: {
-          incident_id: item.id,
-          alert_type: item.alertType,
-          status: "RECEIVED",
-          analysis: null,
-          council_decision: null,
-          resolved_at: null,
-          error: null,
-          replicas_spawned: 0,
-          timeline: [
-            { ts: now.toISOString(), status: "RECEIVED", message: "Incident received via webhook.", agent: null },
-          ],
-          container_name: item.containerName,
-          severity: item.severity,
-          dry_run: item.dryRun,
-          created_at: now.toISOString(),
-        },
-      };
-    }
+    const created = await this.ingest.submit(item);
+    if (created) return { created, incident: receivedResult(item, now) };
     return { created, incident: await this.get(projectId, p.incident_id) };
   }
 
   async get(projectId: string, id: string): Promise<IncidentResult> {
     const found = await this.incidents.get(this.database.db, projectId, id);
-    if (!found) throw new NotFoundError(`incident ${id} not found`);
-    return found;
+    if (found) return found;
+    // Accepted a moment ago and still on its way from the journal to the database.
+    const journaled = this.ingest.journaled(projectId, id);
+    if (journaled) return receivedResult(journaled.item, journaled.receivedAt);
+    throw new NotFoundError(`incident ${id} not found`);
   }
 
   list(projectId: string, opts: { limit: number; offset: number; status?: IncidentStatus | undefined }) {
@@ -132,4 +105,23 @@ export class IncidentService {
       await apply(tx);
     });
   }
+}
+
+/** The seed's immediate webhook answer: the incident as just received. */
+function receivedResult(item: NewIncident, at: Date): IncidentResult {
+  return {
+    incident_id: item.id,
+    alert_type: item.alertType,
+    status: "RECEIVED",
+    analysis: null,
+    council_decision: null,
+    resolved_at: null,
+    error: null,
+    replicas_spawned: 0,
+    timeline: [{ ts: at.toISOString(), status: "RECEIVED", message: "Incident received via webhook.", agent: null }],
+    container_name: item.containerName,
+    severity: item.severity,
+    dry_run: item.dryRun,
+    created_at: at.toISOString(),
+  };
 }

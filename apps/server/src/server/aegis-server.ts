@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { Analyst } from "../analysts/analyst.js";
 import { BuiltinAnalyst } from "../analysts/builtin/builtin-analyst.js";
 import { buildApp } from "../api/build-app.js";
@@ -13,13 +13,14 @@ import { IncidentRecorder } from "../engine/recorder.js";
 import { InProcessEventBus } from "../events/event-bus.js";
 import { createExecutor } from "../executors/create-executor.js";
 import type { Executor } from "../executors/executor.js";
-import { StoredKnowledgeBase } from "../knowledge/stored-knowledge-base.js";
+import { IngestJournal } from "../ingest/ingest-journal.js";
+import { JournaledIngest } from "../ingest/journaled-ingest.js";
+import { createKnowledge } from "../knowledge/create-knowledge.js";
 import type { Logger } from "../shared/logger.js";
 import { ActionLog } from "../store/action-log.js";
-import { type Database, openDatabase, pgliteDirFor } from "../store/database.js";
+import { type Database, DEFAULT_PROJECT_ID, openDatabase, pgliteDirFor } from "../store/database.js";
 import { IncidentStore } from "../store/incident-store.js";
 import { JobQueue } from "../store/job-queue.js";
-import { KnowledgeStore } from "../store/knowledge-store.js";
 import { resolveApiKey } from "./api-key.js";
 import { MetricsTicker } from "./metrics-ticker.js";
 
@@ -57,7 +58,14 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const incidents = new IncidentStore();
   const actions = new ActionLog();
   const jobs = new JobQueue(database.db);
-  const knowledge = new StoredKnowledgeBase(database, new KnowledgeStore());
+  const kb = createKnowledge(database, logger, {
+    embeddingsUrl: config.AEGIS_EMBEDDINGS_URL,
+    embeddingsModel: config.AEGIS_EMBEDDINGS_MODEL,
+    embeddingsApiKey: config.AEGIS_EMBEDDINGS_API_KEY,
+    embeddingsMinSimilarity: config.AEGIS_EMBEDDINGS_MIN_SIMILARITY,
+  });
+  const knowledge = kb.incidents;
+  await kb.runbooks.load(DEFAULT_PROJECT_ID);
   const recorder = new IncidentRecorder(database, incidents, bus);
   const webhookUrl = `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}/webhook`;
   const executor = createExecutor(config, { logger, dataDir, webhookUrl, apiKey: key.key });
@@ -94,7 +102,20 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     pollMs: 1000,
     underPressure: () => service?.ingestActive() ?? false,
   });
-  service = new IncidentService(database, incidents, jobs, recorder, bus, () => worker.wake());
+  const ingest = new JournaledIngest(
+    database,
+    incidents,
+    new IngestJournal(join(dataDir, "ingest")),
+    logger,
+    (accepted) => {
+      for (const i of accepted) {
+        bus.publish("incident.new", i.id, { incident_id: i.id, alert_type: i.alertType, logs: i.logs.slice(0, 200) });
+      }
+    },
+    () => worker.wake(),
+  );
+  await ingest.recover();
+  service = new IncidentService(database, incidents, jobs, recorder, ingest);
 
   await executor.start();
   const { app, hub } = await buildApp({
@@ -103,6 +124,8 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     incidents: service,
     executor,
     knowledge,
+    runbooks: kb.runbooks,
+    knowledgeSearch: kb.search,
     bus,
     logger,
     version: VERSION,
@@ -129,9 +152,11 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
         ticker.stop();
         hub.closeAll();
         const closing = app.close();
+        await ingest.drain();
         await worker.stop(opts.drainMs ?? 20_000);
         await closing;
         await executor.stop();
+        await kb.close();
         await database.close();
         logger.info({}, "AegisOps stopped");
       })();

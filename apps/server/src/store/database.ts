@@ -1,13 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { PgliteWorkerClient } from "./pglite-worker-client.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -67,10 +68,11 @@ async function openPglite(dir: string | undefined): Promise<Database> {
   if (!target.startsWith("memory://")) mkdirSync(target, { recursive: true });
   // PostgreSQL's default 128 MB of shared buffers is sized for a server, not an embedded store:
   // 8 MB keeps the product's idle footprint small and is plenty for its working set.
-  const client = await PGlite.create(target.startsWith("memory://") ? undefined : target, {
+  const client = await PgliteWorkerClient.create(target.startsWith("memory://") ? undefined : target, {
     postgresqlconf: ["shared_buffers=8MB", "wal_buffers=256kB", "temp_buffers=1MB", "work_mem=2MB"],
   });
-  const db = drizzlePglite(client, { schema });
+  // Drizzle's PGlite driver only calls query/exec/transaction, which the worker client provides.
+  const db = drizzlePglite({ client: client as unknown as PGlite, schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS });
   return { db: db as unknown as Db, kind: "pglite", exclusive: true, close: () => client.close() };
 }

@@ -88,6 +88,21 @@ export class IncidentStore {
     return new Set(rowsOf(result).map((r) => `${String(r.project_id)}\u0000${String(r.id)}`));
   }
 
+  /** Keys (`project\u0000id`) of the given incidents that already exist. */
+  async existingKeys(db: Db, items: Pick<NewIncident, "projectId" | "id">[]): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    const result = await db.execute(sql`
+      select i.project_id, i.id from ${incidents} i
+      join unnest(${textArray(items.map((x) => x.projectId))}::text[], ${textArray(items.map((x) => x.id))}::text[])
+        as k(project_id, id) on i.project_id = k.project_id and i.id = k.id`);
+    return new Set(rowsOf(result).map((r) => `${String(r.project_id)}\u0000${String(r.id)}`));
+  }
+
+  /** Every incident key, for the ingest's seen-ids filter at start-up. */
+  async allKeys(db: Db): Promise<{ projectId: string; id: string }[]> {
+    return db.select({ projectId: incidents.projectId, id: incidents.id }).from(incidents);
+  }
+
   async getRow(db: Db, projectId: string, id: string): Promise<IncidentRow | undefined> {
     const rows = await db
       .select()

@@ -1,0 +1,196 @@
+import type { Logger } from "../shared/logger.js";
+import type { Database } from "../store/database.js";
+import type { IncidentStore, NewIncident } from "../store/incident-store.js";
+import type { IngestJournal } from "./ingest-journal.js";
+import { SeenIds } from "./seen-ids.js";
+
+interface Waiting {
+  item: NewIncident;
+  resolve: (created: boolean) => void;
+  reject: (err: unknown) => void;
+}
+
+/** An incident accepted (journaled) but not yet loaded into the database. */
+export interface JournaledIncident {
+  item: NewIncident;
+  receivedAt: Date;
+  segment: string;
+}
+
+export interface JournaledIngestOptions {
+  /** Requests written per journal append (group commit). */
+  maxBatch?: number;
+  /** Rows per database load statement. */
+  loadBatch?: number;
+  /** Accepted-but-unloaded incidents above which new webhooks wait for the loader (bounded memory). */
+  maxBacklog?: number;
+}
+
+const key = (projectId: string, id: string) => `${projectId}\u0000${id}`;
+
+/**
+ * Webhook ingest: group-committed to an fsync'ed journal (a 200 means on disk), then loaded into the
+ * database in large batches in the background. A repeated incident id is answered from memory or the
+ * database, never journaled twice. Incidents not yet loaded are visible through `journaled()`.
+ */
+export class JournaledIngest {
+  private queue: Waiting[] = [];
+  private flushing = false;
+  private lastSubmitAt = 0;
+  private readonly backlog = new Map<string, JournaledIncident>();
+  private seen = new SeenIds();
+  private loading: Promise<void> | null = null;
+  private loadAgain = false;
+  private readonly maxBatch: number;
+  private readonly loadBatch: number;
+  private readonly maxBacklog: number;
+
+  constructor(
+    private readonly database: Database,
+    private readonly incidents: IncidentStore,
+    private readonly journal: IngestJournal,
+    private readonly logger: Logger,
+    /** Called when incidents are accepted (journaled): `incident.new` frames. */
+    private readonly onAccepted: (items: NewIncident[]) => void,
+    /** Called when incidents reach the database with their queued jobs: wake the workers. */
+    private readonly onLoaded: (items: NewIncident[]) => void,
+    opts: JournaledIngestOptions = {},
+  ) {
+    this.maxBatch = opts.maxBatch ?? 4096;
+    this.loadBatch = opts.loadBatch ?? 2000;
+    this.maxBacklog = opts.maxBacklog ?? 50_000;
+  }
+
+  /** Start-up: load what a previous run journaled but did not load, and learn the known ids. */
+  async recover(): Promise<number> {
+    let replayed = 0;
+    for (const segment of this.journal.segments()) {
+      const items = this.journal.read(segment);
+      for (let i = 0; i < items.length; i += this.loadBatch) {
+        const created = await this.incidents.createBatch(this.database.db, items.slice(i, i + this.loadBatch));
+        replayed += created.size;
+      }
+      this.journal.remove(segment);
+    }
+    const keys = await this.incidents.allKeys(this.database.db);
+    this.seen = new SeenIds(Math.max(1 << 21, keys.length * 2));
+    for (const k of keys) this.seen.add(key(k.projectId, k.id));
+    if (replayed > 0) this.logger.warn({ incidents: replayed }, "loaded incidents journaled before an interruption");
+    return replayed;
+  }
+
+  /** Resolves true once the incident is durably accepted, false if one with this id already exists. */
+  submit(item: NewIncident): Promise<boolean> {
+    this.lastSubmitAt = performance.now();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  /** An incident accepted but not loaded yet. */
+  journaled(projectId: string, id: string): JournaledIncident | undefined {
+    return this.backlog.get(key(projectId, id));
+  }
+
+  /** Whether webhooks arrived recently or the loader is behind. */
+  activeWithin(windowMs: number): boolean {
+    return this.flushing || this.backlog.size > 0 || performance.now() - this.lastSubmitAt < windowMs;
+  }
+
+  get backlogSize(): number {
+    return this.backlog.size;
+  }
+
+  /** Shutdown: load everything accepted so far. */
+  async drain(): Promise<void> {
+    while (this.flushing || this.backlog.size > 0 || this.loading) {
+      await (this.loading ?? this.load());
+      if (this.flushing) await new Promise((r) => setTimeout(r, 5));
+    }
+    await this.journal.close();
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      if (this.backlog.size >= this.maxBacklog) await (this.loading ?? this.load());
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        const created = await this.accept(batch.map((w) => w.item));
+        const answered = new Set<string>();
+        for (const w of batch) {
+          const k = key(w.item.projectId, w.item.id);
+          w.resolve(created.has(k) && !answered.has(k));
+          answered.add(k);
+        }
+      } catch (err) {
+        for (const w of batch) w.reject(err);
+      }
+    }
+    this.flushing = false;
+  }
+
+  /** Journal the new ones among `items`; returns their keys. */
+  private async accept(items: NewIncident[]): Promise<Set<string>> {
+    const unique = new Map<string, NewIncident>();
+    for (const i of items) if (!unique.has(key(i.projectId, i.id))) unique.set(key(i.projectId, i.id), i);
+    const maybeKnown = [...unique.entries()].filter(([k]) => this.backlog.has(k) || this.seen.mightContain(k));
+    for (const [k] of maybeKnown) if (this.backlog.has(k)) unique.delete(k);
+    const toCheck = maybeKnown.filter(([k]) => unique.has(k)).map(([, i]) => i);
+    if (toCheck.length > 0) {
+      const existing = await this.incidents.existingKeys(this.database.db, toCheck);
+      for (const k of existing) unique.delete(k);
+    }
+    const fresh = [...unique.values()];
+    if (fresh.length === 0) return new Set();
+    const segment = await this.journal.append(fresh);
+    const receivedAt = new Date();
+    for (const [k, item] of unique) {
+      this.seen.add(k);
+      this.backlog.set(k, { item, receivedAt, segment });
+    }
+    this.onAccepted(fresh);
+    void this.load();
+    return new Set(unique.keys());
+  }
+
+  /** Move the backlog into the database; delete journal segments nothing pending refers to. */
+  private load(): Promise<void> {
+    if (this.loading) {
+      this.loadAgain = true;
+      return this.loading;
+    }
+    this.loading = (async () => {
+      try {
+        do {
+          this.loadAgain = false;
+          await this.journal.rotate();
+          const entries = [...this.backlog.entries()];
+          for (let i = 0; i < entries.length; i += this.loadBatch) {
+            const chunk = entries.slice(i, i + this.loadBatch);
+            await this.incidents.createBatch(
+              this.database.db,
+              chunk.map(([, p]) => p.item),
+              chunk[0]?.[1].receivedAt,
+            );
+            for (const [k] of chunk) this.backlog.delete(k);
+            this.onLoaded(chunk.map(([, p]) => p.item));
+          }
+          const inUse = new Set([...this.backlog.values()].map((p) => p.segment));
+          for (const s of this.journal.segments()) {
+            if (s !== this.journal.active && !inUse.has(s)) this.journal.remove(s);
+          }
+        } while (this.loadAgain || this.backlog.size > 0);
+      } catch (err) {
+        this.logger.error({ err }, "loading journaled incidents failed; retrying");
+        setTimeout(() => void this.load(), 500).unref();
+      } finally {
+        this.loading = null;
+      }
+    })();
+    return this.loading;
+  }
+}

@@ -1,0 +1,132 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+
+type Row = Record<string, unknown> | unknown[];
+export interface QueryResult {
+  rows: Row[];
+  fields: { name: string; dataTypeID: number }[];
+  affectedRows?: number;
+}
+interface QueryOptions {
+  rowMode?: "array" | "object";
+  parsers?: Record<number, unknown>;
+}
+
+/** The part of the PGlite interface Drizzle's PGlite driver uses. */
+export interface PgliteLike {
+  query(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult>;
+  exec(sql: string): Promise<QueryResult[]>;
+  transaction<T>(fn: (tx: PgliteLike) => Promise<T>): Promise<T>;
+}
+
+/** The compiled worker; under the test runner (sources) the build output of the same file. */
+function workerPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith(".js")) return here.replace(/pglite-worker-client\.js$/, "pglite-worker.js");
+  const built = here.replace(/\/src\/store\/pglite-worker-client\.ts$/, "/dist/store/pglite-worker.js");
+  if (!existsSync(built)) throw new Error(`embedded database worker not built: ${built} (run npm run build)`);
+  return built;
+}
+
+/**
+ * PGlite in a worker thread, behind the interface Drizzle needs. One session: a mutex serialises
+ * statements, and a transaction holds it from BEGIN to COMMIT so nothing else interleaves.
+ */
+export class PgliteWorkerClient implements PgliteLike {
+  private seq = 0;
+  private readonly calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private lock: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on("message", (m: { id?: number; result?: unknown; error?: Record<string, unknown> }) => {
+      if (m.id === undefined) return;
+      const call = this.calls.get(m.id);
+      this.calls.delete(m.id);
+      if (!call) return;
+      if (m.error) call.reject(Object.assign(new Error(String(m.error.message)), m.error));
+      else call.resolve(m.result);
+    });
+    worker.on("error", (err) => this.failAll(err));
+    worker.on("exit", (code) => this.failAll(new Error(`embedded database worker exited (${code})`)));
+  }
+
+  static async create(dir: string | undefined, options: Record<string, unknown>): Promise<PgliteWorkerClient> {
+    const worker = new Worker(workerPath(), { workerData: { dir, options } });
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (m: { ready?: boolean }) => {
+        if (m.ready) {
+          worker.off("error", reject);
+          resolve();
+        }
+      };
+      worker.on("message", onMessage);
+      worker.once("error", reject);
+    });
+    return new PgliteWorkerClient(worker);
+  }
+
+  query(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult> {
+    return this.locked(() => this.send("query", sql, params, options));
+  }
+
+  exec(sql: string): Promise<QueryResult[]> {
+    return this.locked(() => this.call("exec", { sql }) as Promise<QueryResult[]>);
+  }
+
+  transaction<T>(fn: (tx: PgliteLike) => Promise<T>): Promise<T> {
+    return this.locked(async () => {
+      const tx: PgliteLike = {
+        query: (sql, params, options) => this.send("query", sql, params, options),
+        exec: (sql) => this.call("exec", { sql }) as Promise<QueryResult[]>,
+        transaction: (inner) => inner(tx),
+      };
+      await this.call("exec", { sql: "BEGIN" });
+      try {
+        const result = await fn(tx);
+        await this.call("exec", { sql: "COMMIT" });
+        return result;
+      } catch (err) {
+        await this.call("exec", { sql: "ROLLBACK" }).catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.locked(() => this.call("close", {}));
+    this.closed = true;
+    await this.worker.terminate();
+  }
+
+  private send(op: "query", sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult> {
+    return this.call(op, {
+      sql,
+      params: params ?? [],
+      rowMode: options?.rowMode ?? "object",
+      rawTypes: options?.parsers !== undefined,
+    }) as Promise<QueryResult>;
+  }
+
+  private call(op: string, body: Record<string, unknown>): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error("embedded database is closed"));
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.calls.set(id, { resolve, reject });
+      this.worker.postMessage({ id, op, ...body });
+    });
+  }
+
+  private locked<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(op, op);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private failAll(err: unknown): void {
+    for (const c of this.calls.values()) c.reject(err);
+    this.calls.clear();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Worker-thread host of the embedded database. PGlite runs Postgres compiled to WebAssembly on the
+ * thread that calls it; hosting it here keeps the server's event loop free to answer HTTP while
+ * queries run. Messages: {id, op: "query"|"exec"|"close", sql, params, rowMode, rawTypes}.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { PGlite, types } from "@electric-sql/pglite";
+
+interface Request {
+  id: number;
+  op: "query" | "exec" | "close";
+  sql?: string;
+  params?: unknown[];
+  rowMode?: "array" | "object";
+  /** Keep date and interval types as text, as Drizzle expects (its parsers are functions and cannot cross threads). */
+  rawTypes?: boolean;
+}
+
+const RAW_TYPES = [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182];
+const identity = Object.fromEntries(RAW_TYPES.map((t) => [t, (v: string) => v]));
+const port = parentPort;
+if (!port) throw new Error("pglite-worker must run in a worker thread");
+
+const { dir, options } = workerData as { dir: string | undefined; options: Record<string, unknown> };
+const pg = await PGlite.create(dir, options);
+
+port.on("message", async (m: Request) => {
+  try {
+    let result: unknown = null;
+    if (m.op === "query") {
+      result = await pg.query(m.sql as string, m.params ?? [], {
+        rowMode: m.rowMode ?? "object",
+        ...(m.rawTypes ? { parsers: identity } : {}),
+      });
+    } else if (m.op === "exec") {
+      result = await pg.exec(m.sql as string);
+    } else {
+      await pg.close();
+    }
+    port.postMessage({ id: m.id, result });
+  } catch (err) {
+    const e = err as Record<string, unknown> & Error;
+    port.postMessage({
+      id: m.id,
+      error: { message: e.message, name: e.name, code: e.code, detail: e.detail, constraint: e.constraint },
+    });
+  }
+});
+port.postMessage({ ready: true });
