@@ -3,6 +3,8 @@ import type { IncidentService } from "../engine/incident-service.js";
 import type { EventBus } from "../events/event-bus.js";
 import type { Executor } from "../executors/executor.js";
 import type { KnowledgeBase } from "../knowledge/knowledge-base.js";
+import type { KnowledgeSearch } from "../knowledge/knowledge-search.js";
+import type { RunbookLibrary } from "../knowledge/runbooks/runbook-library.js";
 import type { Logger } from "../shared/logger.js";
 
 /** What the HTTP layer needs from the rest of the product. */
@@ -12,6 +14,8 @@ export interface AppDeps {
   incidents: IncidentService;
   executor: Executor;
   knowledge: KnowledgeBase;
+  runbooks: RunbookLibrary;
+  knowledgeSearch: KnowledgeSearch;
   bus: EventBus;
   logger: Logger;
   version: string;

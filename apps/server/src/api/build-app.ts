@@ -10,6 +10,7 @@ import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerCoreRoutes } from "./routes/core-routes.js";
 import { registerDocsRoutes } from "./routes/docs-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
+import { registerRunbookRoutes } from "./routes/runbook-routes.js";
 import { WsHub } from "./ws-hub.js";
 
 /** Webhook bodies above this are refused with a 422 naming the body (logs up to 1 MB fit). */
@@ -56,6 +57,7 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
     registerHealthRoutes(scope, d, () => hub.size);
     registerCoreRoutes(scope, d);
     registerApprovalRoutes(scope, d);
+    registerRunbookRoutes(scope, d);
     registerDocsRoutes(scope);
   });
   return { app, hub };

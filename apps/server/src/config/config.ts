@@ -79,6 +79,22 @@ export const CONFIG_FIELDS = {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     doc: "Structured log level (JSON lines on stdout).",
   },
+  AEGIS_EMBEDDINGS_URL: {
+    schema: z.url().optional(),
+    doc: "OpenAI-compatible embeddings API (`…/v1`; `/embeddings` is appended). Set: runbook search fuses vectors with BM25.",
+  },
+  AEGIS_EMBEDDINGS_MODEL: {
+    schema: z.string().min(1).default("text-embedding-3-small"),
+    doc: "Embedding model name sent to the embeddings API.",
+  },
+  AEGIS_EMBEDDINGS_API_KEY: {
+    schema: z.string().optional(),
+    doc: "Bearer key of the embeddings API, if it needs one.",
+  },
+  AEGIS_EMBEDDINGS_MIN_SIMILARITY: {
+    schema: z.coerce.number().min(0).max(1).default(0.5),
+    doc: "Cosine similarity at which a vector hit counts as a good match (depends on the model).",
+  },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;
