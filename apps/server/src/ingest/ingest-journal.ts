@@ -16,6 +16,8 @@ export class IngestJournal {
   private seq: number;
   /** Appends and rotations run one at a time. */
   private tail: Promise<unknown> = Promise.resolve();
+  private openedAt = 0;
+  private bytes = 0;
 
   constructor(private readonly dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -40,6 +42,17 @@ export class IngestJournal {
     return this.serial(() => this.rotateNow());
   }
 
+  /**
+   * Rotate only once the current segment is old or large: rotating on every load would create and
+   * delete a file per group commit. Entries left in the active segment after loading are harmless:
+   * a replay of loaded entries changes nothing.
+   */
+  rotateIfDue(maxAgeMs: number, maxBytes: number): Promise<void> {
+    return this.serial(async () => {
+      if (this.current && (Date.now() - this.openedAt >= maxAgeMs || this.bytes >= maxBytes)) await this.rotateNow();
+    });
+  }
+
   /** The segment appends go to now (never removable). */
   get active(): string | null {
     return this.current;
@@ -55,9 +68,13 @@ export class IngestJournal {
     if (!this.handle) {
       this.current = join(this.dir, `segment-${String(this.seq++).padStart(10, "0")}.jsonl`);
       this.handle = await open(this.current, "a");
+      this.openedAt = Date.now();
+      this.bytes = 0;
     }
     const segment = this.current as string;
-    await this.handle.write(items.map((i) => `${JSON.stringify(i)}\n`).join(""));
+    const text = items.map((i) => `${JSON.stringify(i)}\n`).join("");
+    this.bytes += text.length;
+    await this.handle.write(text);
     await this.handle.datasync();
     return segment;
   }

@@ -112,6 +112,8 @@ export class JournaledIngest {
       if (this.flushing) await new Promise((r) => setTimeout(r, 5));
     }
     await this.journal.close();
+    // Everything is in the database now: no segment is needed for a replay.
+    if (this.backlog.size === 0) for (const s of this.journal.segments()) this.journal.remove(s);
   }
 
   private async flush(): Promise<void> {
@@ -167,7 +169,7 @@ export class JournaledIngest {
       try {
         do {
           this.loadAgain = false;
-          await this.journal.rotate();
+          await this.journal.rotateIfDue(1000, 16 * 1024 * 1024);
           const entries = [...this.backlog.entries()];
           for (let i = 0; i < entries.length; i += this.loadBatch) {
             const chunk = entries.slice(i, i + this.loadBatch);
