@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { registerIncidentCommands } from "./incident-commands.js";
+import { registerRunbookCommands } from "./runbook-commands.js";
 import { runStart } from "./start-command.js";
 import { runWatch } from "./watch-command.js";
 
@@ -20,6 +21,7 @@ program
   .action((opts) => runWatch(opts));
 
 registerIncidentCommands(program);
+registerRunbookCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`aegis: ${err instanceof Error ? err.message : String(err)}\n`);
