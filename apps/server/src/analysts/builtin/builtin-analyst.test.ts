@@ -141,11 +141,17 @@ describe("BuiltinAnalyst", () => {
     expect(failed.evidence.join(" ")).toMatch(/FAILED/);
   });
 
-  it("never acts on a protected target", async () => {
+  it("proposes the diagnosed fix for a protected datastore and says a human must approve it", async () => {
     const r = await run(incident(V8_OOM, { containerName: "ledger-postgres-0" }));
-    expect(r.analysis.action).toBe("NOOP");
+    expect(r.analysis.action).toBe("RESTART");
+    expect(r.analysis.justification).toMatch(/human/);
     const flagged = await run(incident(V8_OOM, { context: context({ protected: true }) }));
-    expect(flagged.analysis.action).toBe("NOOP");
+    expect(flagged.analysis.action).toBe("RESTART");
+  });
+
+  it("never proposes acting on the agent itself", async () => {
+    const r = await run(incident(V8_OOM, { containerName: "aegis-agent" }));
+    expect(r.analysis.action).toBe("NOOP");
   });
 
   it("stops restarting once the restart budget is spent", async () => {

@@ -44,14 +44,17 @@ export function decide(s: Signals): Decision {
     guardrails.push("No deploy or config change is on record, so the rollback target must be confirmed by a human.");
   }
   let ceiling = category === "unknown" ? 0.35 : 0.95;
-  if (s.protectedReason) {
-    // Whatever is wrong, the only safe proposal for a datastore or the agent itself is a human.
+  if (s.protectedTarget?.self) {
+    // Acting on the agent would kill the pipeline doing the acting: only a human can.
     guardrails.push(
-      `Not touching the target automatically: ${s.protectedReason}.${action !== "NOOP" ? ` Escalating instead of ${action}.` : ""}`,
+      `Not touching the target automatically: ${s.protectedTarget.reason}.${action !== "NOOP" ? ` Escalating instead of ${action}.` : ""}`,
     );
     action = "NOOP";
     confidence = Math.max(confidence, 0.8);
     ceiling = 0.9;
+  } else if (s.protectedTarget && action !== "NOOP") {
+    // The diagnosis stands; the council's protected-target policy sends it to a human to approve.
+    guardrails.push(`${s.protectedTarget.reason}: ${action} needs a human's approval.`);
   }
   if (s.restarts.count >= 4 && action === "RESTART") {
     const recent = strength(s, "recent_deploy") >= 0.5;

@@ -52,8 +52,21 @@ function tokens(name: string): string[] {
     .filter(Boolean);
 }
 
+export interface ProtectedTarget {
+  reason: string;
+  /** The remediation agent itself: nothing to propose but NOOP. */
+  self: boolean;
+}
+
 /** Why the target must not be touched automatically, or null. */
-export function protectedReason(input: AnalysisInput): string | null {
+export function protectedTarget(input: AnalysisInput): ProtectedTarget | null {
+  const reason = protectedReason(input);
+  if (!reason) return null;
+  const self = [input.containerName, input.context?.service].some((n) => n && tokens(n)[0] === "aegis");
+  return { reason, self };
+}
+
+function protectedReason(input: AnalysisInput): string | null {
   if (input.context?.protected === true) return "the target is flagged protected";
   for (const name of [input.containerName, input.context?.service]) {
     if (!name) continue;

@@ -91,10 +91,14 @@ describe("extractSignals", () => {
   });
 
   it("recognises protected targets by flag or by name", () => {
-    expect(extractSignals(incident("", { containerName: "orders-mysql-primary" })).protectedReason).toMatch(/mysql/);
-    expect(extractSignals(incident("", { containerName: "aegis-agent" })).protectedReason).toMatch(/agent/);
-    expect(extractSignals(incident("", { containerName: "pgbouncer-exporter" })).protectedReason).toBeNull();
-    expect(extractSignals(incident("", { context: context({ protected: true }) })).protectedReason).toMatch(
+    const mysql = extractSignals(incident("", { containerName: "orders-mysql-primary" })).protectedTarget;
+    expect(mysql?.reason).toMatch(/mysql/);
+    expect(mysql?.self).toBe(false);
+    const agent = extractSignals(incident("", { containerName: "aegis-agent" })).protectedTarget;
+    expect(agent?.reason).toMatch(/agent/);
+    expect(agent?.self).toBe(true);
+    expect(extractSignals(incident("", { containerName: "pgbouncer-exporter" })).protectedTarget).toBeNull();
+    expect(extractSignals(incident("", { context: context({ protected: true }) })).protectedTarget?.reason).toMatch(
       /protected/,
     );
   });

@@ -9,7 +9,7 @@ import { diskSignals } from "./disk-signals.js";
 import { healthSignals, logReplicas } from "./health-signals.js";
 import { buildLogView, type LogView } from "./log-view.js";
 import { memorySignals } from "./memory-signals.js";
-import { protectedReason } from "./protected-target.js";
+import { type ProtectedTarget, protectedTarget } from "./protected-target.js";
 import type { Signal, SignalKind } from "./signal.js";
 import { trafficSignals } from "./traffic-signals.js";
 
@@ -25,7 +25,7 @@ export interface Signals {
   deploys: DeployEvent[];
   /** Gap between the most relevant deploy and symptom onset, when both are known. */
   deployGapMs: number | null;
-  protectedReason: string | null;
+  protectedTarget: ProtectedTarget | null;
   injectedLines: number;
 }
 
@@ -58,7 +58,7 @@ export function extractSignals(input: AnalysisInput): Signals {
     restarts: restartCount(view),
     deploys: deploy.deploys,
     deployGapMs: nearestDeploy(view, deploy.deploys)?.gapMs ?? null,
-    protectedReason: protectedReason(input),
+    protectedTarget: protectedTarget(input),
     injectedLines: view.injectedLines,
   };
 }

@@ -1,0 +1,65 @@
+import type { AnalysisInput, AnalysisSink, Analyst } from "../analyst.js";
+import type { Citation, DetailedResult } from "./analysis-detail.js";
+import type { Redactor } from "./redactor.js";
+import { playbookFor } from "./remediation-playbook.js";
+
+/** The offline analyst as the chain's last link, its answer completed with hypotheses, citations and next steps. */
+export class BuiltinLink {
+  readonly name = "builtin";
+
+  constructor(
+    private readonly analyst: Analyst,
+    private readonly redactor: Redactor,
+  ) {}
+
+  async analyse(input: AnalysisInput, sink: AnalysisSink, signal: AbortSignal): Promise<DetailedResult> {
+    const r = await this.analyst.analyse(input, sink, signal);
+    const a = r.analysis;
+    const now = new Date().toISOString();
+    const clean = (s: string) => this.redactor.clean(s);
+    const notable = input.logs
+      .split("\n")
+      .filter((l) => /error|fatal|panic|exception|fail|oom|killed|timeout/i.test(l))
+      .slice(-2);
+    const citations: Citation[] = [
+      ...notable.map((line) => ({
+        source: "logs",
+        reference: `alert logs of ${input.incidentId}`,
+        excerpt: clean(line).slice(0, 300),
+        timestamp: input.alertTimestamp ?? now,
+      })),
+      ...input.similar.map((s) => ({
+        source: "incident_history",
+        reference: `incident:${s.incident_id} (similarity ${s.similarity_score.toFixed(2)})`,
+        excerpt: clean(`${s.root_cause} → ${s.action} (${s.outcome ?? "RESOLVED"})`).slice(0, 300),
+        timestamp: now,
+      })),
+    ];
+    const play = playbookFor(
+      a.action,
+      input.containerName ?? input.context?.service ?? "service",
+      a.replica_count,
+      a.root_cause,
+    );
+    return {
+      ...r,
+      hypotheses: [
+        {
+          rank: 1,
+          claim: clean(a.root_cause),
+          description: clean(a.justification),
+          confidence: a.confidence,
+          confidenceLower: Math.max(0, Math.round((a.confidence - 0.1) * 100) / 100),
+          confidenceUpper: Math.min(1, Math.round((a.confidence + 0.1) * 100) / 100),
+          supportingEvidence: r.evidence.map(clean),
+          contradictingEvidence: [],
+        },
+      ],
+      citations,
+      nextActions: play.nextActions,
+      commands: play.commands,
+      failures: [],
+      cacheHit: false,
+    };
+  }
+}

@@ -1,0 +1,138 @@
+import type { CostSummary, Hypothesis, TokenUsage } from "@aegis/contracts";
+import type { Config } from "../../config/config.js";
+import type { Executor } from "../../executors/executor.js";
+import type { KnowledgeBase } from "../../knowledge/knowledge-base.js";
+import type { Logger } from "../../shared/logger.js";
+import { AnalysisRecordStore } from "../../store/analysis-record-store.js";
+import type { Database } from "../../store/database.js";
+import { LlmUsageStore } from "../../store/llm-usage-store.js";
+import { BuiltinAnalyst } from "../builtin/builtin-analyst.js";
+import { AnalysisCache } from "./analysis-cache.js";
+import { AnalysisChain, type AnalysisRecords, type ChainLink } from "./analysis-chain.js";
+import type { DetailedResult } from "./analysis-detail.js";
+import { AnthropicProvider } from "./anthropic-provider.js";
+import { BuiltinLink } from "./builtin-link.js";
+import { CopilotAnalyzer } from "./copilot-analyzer.js";
+import { Investigator, type RunbookFinder } from "./investigator.js";
+import { LlmAnalyst } from "./llm-analyst.js";
+import type { LlmCallLog } from "./llm-call-log.js";
+import { OpenAiProvider } from "./openai-provider.js";
+import { PriceTable } from "./price-table.js";
+import { Redactor } from "./redactor.js";
+
+export interface AnalysisEngineDeps {
+  database: Database;
+  knowledge: KnowledgeBase;
+  executor: Executor;
+  logger: Logger;
+  projectId: string;
+  runbooks?: RunbookFinder | undefined;
+}
+
+/** Everything the server needs from the analysis engine: the pipeline's analyst and the API's services. */
+export interface AnalysisEngine {
+  chain: AnalysisChain;
+  copilot: CopilotAnalyzer;
+  redactor: Redactor;
+  tokenUsage(projectId: string, from: Date, to: Date): Promise<TokenUsage>;
+  costSummary(projectId: string, days: number): Promise<CostSummary>;
+  hypotheses(projectId: string, incidentId: string): Promise<Hypothesis[]>;
+}
+
+/** Build the configured provider chain (AEGIS_LLM_CHAIN, always ending with builtin) and its services. */
+export function createAnalysisEngine(config: Config, d: AnalysisEngineDeps): AnalysisEngine {
+  const redactor = new Redactor(config.AEGIS_REDACT_PATTERNS ?? []);
+  const prices = new PriceTable(config.AEGIS_LLM_PRICES ?? {});
+  const usage = new LlmUsageStore();
+  const records = new AnalysisRecordStore();
+  const db = d.database.db;
+  // Accounting must never fail an analysis; a lost row is logged.
+  const calls: LlmCallLog = {
+    record: (c) =>
+      usage.record(db, c).catch((err) => d.logger.error({ err, provider: c.provider }, "failed to record model usage")),
+  };
+  const saved: AnalysisRecords = {
+    save: (projectId, incidentId, provider, hypotheses, cited) =>
+      records
+        .replace(db, projectId, incidentId, provider, hypotheses, cited)
+        .catch((err) => d.logger.error({ err, incident_id: incidentId }, "failed to store hypotheses")),
+  };
+  const investigator = new Investigator({
+    knowledge: d.knowledge,
+    executor: d.executor,
+    redactor,
+    runbooks: d.runbooks,
+    prometheusUrl: config.PROMETHEUS_URL,
+    projectId: d.projectId,
+  });
+  const llm = (provider: OpenAiProvider | AnthropicProvider) =>
+    new LlmAnalyst({
+      provider,
+      investigator,
+      redactor,
+      prices,
+      calls,
+      maxToolRounds: config.AEGIS_LLM_MAX_TOOL_ROUNDS,
+      projectId: d.projectId,
+    });
+  const links: ChainLink[] = [];
+  for (const name of new Set(config.AEGIS_LLM_CHAIN)) {
+    switch (name) {
+      case "openai":
+        links.push(
+          llm(
+            new OpenAiProvider({
+              baseURL: config.OPENAI_BASE_URL,
+              apiKey: config.OPENAI_API_KEY,
+              model: config.AEGIS_LLM_MODEL,
+              jsonMode: config.AEGIS_LLM_JSON_MODE,
+            }),
+          ),
+        );
+        break;
+      case "anthropic":
+        links.push(
+          llm(
+            new AnthropicProvider({
+              baseURL: config.ANTHROPIC_BASE_URL,
+              apiKey: config.ANTHROPIC_API_KEY,
+              model: config.ANTHROPIC_MODEL,
+            }),
+          ),
+        );
+        break;
+      case "builtin":
+        break;
+    }
+  }
+  links.push(new BuiltinLink(new BuiltinAnalyst(), redactor));
+  const cache =
+    config.AEGIS_ANALYSIS_CACHE_SECS > 0
+      ? new AnalysisCache<DetailedResult>(config.AEGIS_ANALYSIS_CACHE_SECS * 1000)
+      : null;
+  const chain = new AnalysisChain(links, {
+    timeoutMs: config.AEGIS_LLM_TIMEOUT_SECS * 1000,
+    cache,
+    calls,
+    records: saved,
+    logger: d.logger,
+    projectId: d.projectId,
+  });
+  const copilot = new CopilotAnalyzer({
+    chain,
+    knowledge: d.knowledge,
+    runbooks: d.runbooks ?? null,
+    records: saved,
+    projectId: d.projectId,
+    maxReplicas: config.MAX_REPLICAS,
+    budgetMs: config.AEGIS_ANALYZE_TIMEOUT_SECS * 1000,
+  });
+  return {
+    chain,
+    copilot,
+    redactor,
+    tokenUsage: (projectId, from, to) => usage.tokenUsage(db, projectId, from, to),
+    costSummary: (projectId, days) => usage.costSummary(db, projectId, days),
+    hypotheses: (projectId, incidentId) => records.hypotheses(db, projectId, incidentId),
+  };
+}
