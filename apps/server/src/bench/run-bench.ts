@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { IncidentResult } from "@aegis/contracts";
 import { freePorts } from "../testing/free-ports.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
+import { confidenceCalibration } from "./confidence-calibration.js";
 import { startAlertmanager, startBareNode } from "./reference-servers.js";
 import { rssMb, summary } from "./stats.js";
 import { postScript, runWrk } from "./wrk.js";
@@ -142,6 +143,10 @@ async function main() {
   if (!only || only === "latency")
     write("restart-latency", await restartLatency(Number(process.env.BENCH_INCIDENTS ?? 20)));
   if (!only || only === "ingest") write("ingest", await ingest(Number(process.env.BENCH_SECS ?? 5)));
+  if (!only || only === "calibration") {
+    const dev = resolve(fileURLToPath(import.meta.url), "../../../../../../shared/data/scenarios/dev.jsonl");
+    write("confidence-calibration", await confidenceCalibration(process.env.SCENARIOS ?? dev));
+  }
 }
 
 main().then(
