@@ -1,13 +1,15 @@
 import type { RunbookRow } from "../../store/runbook-store.js";
-import { Bm25Index } from "../lexical/index.js";
+import { Bm25Index, type OpsVocabulary } from "../lexical/index.js";
+import { runbookVocabulary } from "./component-vocabulary.js";
 
 /**
  * The lexical index of one project's runbooks. The title names the alert or problem and weighs
  * most; service and tags are short labels (no length normalisation); the markdown body carries the
  * explanation, diagnosis and commands.
  */
-export function newRunbookIndex(): Bm25Index<RunbookRow> {
+export function newRunbookIndex(vocabulary: OpsVocabulary | null = runbookVocabulary): Bm25Index<RunbookRow> {
   return new Bm25Index<RunbookRow>({
+    vocabulary,
     fields: [
       { name: "title", weight: 3, value: (r) => r.title },
       { name: "service", weight: 1, b: 0, value: (r) => r.service },
