@@ -1,3 +1,4 @@
+export * from "./analysis.js";
 export * from "./enums.js";
 export * from "./errors.js";
 export * from "./incident.js";

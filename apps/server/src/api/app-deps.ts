@@ -1,3 +1,4 @@
+import type { AnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import type { Config } from "../config/config.js";
 import type { IncidentService } from "../engine/incident-service.js";
 import type { EventBus } from "../events/event-bus.js";
@@ -14,6 +15,8 @@ export interface AppDeps {
   incidents: IncidentService;
   executor: Executor;
   knowledge: KnowledgeBase;
+  /** Model chain, seed 001 analysis, hypotheses and usage analytics. */
+  analysis: AnalysisEngine;
   runbooks: RunbookLibrary;
   knowledgeSearch: KnowledgeSearch;
   bus: EventBus;

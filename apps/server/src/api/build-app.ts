@@ -6,6 +6,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fast
 import type { AppDeps } from "./app-deps.js";
 import { installAuth } from "./auth.js";
 import { installErrorHandler } from "./error-handler.js";
+import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerCoreRoutes } from "./routes/core-routes.js";
 import { registerDocsRoutes } from "./routes/docs-routes.js";
@@ -57,6 +58,7 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
     registerHealthRoutes(scope, d, () => hub.size);
     registerCoreRoutes(scope, d);
     registerApprovalRoutes(scope, d);
+    registerAnalysisRoutes(scope, d);
     registerRunbookRoutes(scope, d);
     registerDocsRoutes(scope);
   });

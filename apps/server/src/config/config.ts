@@ -75,6 +75,98 @@ export const CONFIG_FIELDS = {
     doc: "Comma list of extra protected target patterns (`*` wildcard), added to the product itself and databases.",
   },
   PIPELINE_CONCURRENCY: { schema: positiveInt.default(16), doc: "Incidents processed concurrently by this server." },
+  AEGIS_LLM_CHAIN: {
+    schema: z
+      .string()
+      .default("builtin")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(z.enum(["openai", "anthropic", "builtin"], "each entry must be openai, anthropic or builtin")).min(1),
+      ),
+    doc: "Comma list of analysis providers tried in order (`openai`, `anthropic`, `builtin`); `builtin` always ends the chain.",
+  },
+  OPENAI_BASE_URL: {
+    schema: z.url().default("https://api.openai.com/v1"),
+    doc: "Base URL of the OpenAI-compatible Chat Completions API (OpenAI, Ollama, vLLM, LM Studio, OpenRouter…).",
+  },
+  OPENAI_API_KEY: {
+    schema: z.string().optional(),
+    doc: "API key of the `openai` provider (optional for local servers).",
+  },
+  AEGIS_LLM_MODEL: { schema: z.string().min(1).default("gpt-4o-mini"), doc: "Model of the `openai` provider." },
+  AEGIS_LLM_JSON_MODE: {
+    schema: z.enum(["json_schema", "json_object", "off"]).default("json_schema"),
+    doc: "Structured output requested from the `openai` provider; a server that refuses it is retried once without.",
+  },
+  ANTHROPIC_API_KEY: { schema: z.string().optional(), doc: "API key of the `anthropic` provider." },
+  ANTHROPIC_MODEL: {
+    schema: z.string().min(1).default("claude-sonnet-4-5"),
+    doc: "Model of the `anthropic` provider.",
+  },
+  ANTHROPIC_BASE_URL: {
+    schema: z.url().default("https://api.anthropic.com"),
+    doc: "Base URL of the Anthropic Messages API.",
+  },
+  AEGIS_LLM_TIMEOUT_SECS: {
+    schema: z.coerce.number().positive().default(30),
+    doc: "Time one provider gets for a whole analysis (tool rounds included) before the chain falls back to the next.",
+  },
+  AEGIS_LLM_MAX_TOOL_ROUNDS: {
+    schema: z.coerce.number().int().min(0).max(10).default(4),
+    doc: "Investigation tool rounds a model may use before it must answer.",
+  },
+  AEGIS_LLM_PRICES: {
+    schema: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return undefined;
+        try {
+          return z.record(z.string(), z.tuple([z.number().min(0), z.number().min(0)])).parse(JSON.parse(v));
+        } catch {
+          ctx.addIssue({
+            code: "custom",
+            message: 'must be JSON like {"my-model":[0.5,1.5]} (USD per 1M prompt, completion tokens)',
+          });
+          return z.NEVER;
+        }
+      }),
+    doc: 'Extra model prices as JSON `{"model":[prompt,completion]}` in USD per million tokens, over the built-in table.',
+  },
+  AEGIS_ANALYZE_TIMEOUT_SECS: {
+    schema: z.coerce.number().positive().default(30),
+    doc: "Time budget of one `POST /api/v1/analyze`; past it the answer is a 504 with the partial results.",
+  },
+  AEGIS_ANALYSIS_CACHE_SECS: {
+    schema: z.coerce.number().min(0).default(300),
+    doc: "Window in which an identical signature (normalised alert and logs) reuses a model's analysis (`0`: off).",
+  },
+  AEGIS_REDACT_PATTERNS: {
+    schema: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return undefined;
+        try {
+          const list = z.array(z.string()).parse(JSON.parse(v));
+          for (const p of list) new RegExp(p, "g");
+          return list;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "must be a JSON array of regular expressions" });
+          return z.NEVER;
+        }
+      }),
+    doc: "Extra redaction patterns (JSON array of regular expressions) applied before anything is sent to a model.",
+  },
+  PROMETHEUS_URL: {
+    schema: z.url().optional(),
+    doc: "Prometheus base URL; set, models may call the `prometheus_query` tool.",
+  },
   LOG_LEVEL: {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     doc: "Structured log level (JSON lines on stdout).",

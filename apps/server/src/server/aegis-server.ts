@@ -2,7 +2,8 @@ import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import type { Analyst } from "../analysts/analyst.js";
-import { BuiltinAnalyst } from "../analysts/builtin/builtin-analyst.js";
+import { createAnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
+import { runbookFinderOf } from "../analysts/llm/runbook-finder.js";
 import { buildApp } from "../api/build-app.js";
 import type { Config } from "../config/config.js";
 import { defaultCouncilPolicy, PolicyCouncil } from "../council/policy-council.js";
@@ -80,7 +81,15 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
           .filter(Boolean) ?? [],
     }),
   );
-  const analyst = opts.analyst ?? new BuiltinAnalyst();
+  const analysis = createAnalysisEngine(config, {
+    database,
+    knowledge,
+    executor,
+    logger,
+    projectId: DEFAULT_PROJECT_ID,
+    runbooks: runbookFinderOf(kb.runbooks),
+  });
+  const analyst = opts.analyst ?? analysis.chain;
   const pipeline = new Pipeline(
     { database, incidents, actions, jobs, knowledge, analyst, council, executor, recorder, logger },
     {
@@ -124,6 +133,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     incidents: service,
     executor,
     knowledge,
+    analysis,
     runbooks: kb.runbooks,
     knowledgeSearch: kb.search,
     bus,

@@ -49,6 +49,11 @@ export class UpstreamError extends AegisError {
   }
 }
 
+/** A request ran out of its time budget (HTTP 504); `detail` carries what was done before. */
+export class TimeoutError extends AegisError {
+  readonly code = "timeout";
+}
+
 /** The server is shutting down or otherwise cannot take work now (HTTP 503). */
 export class UnavailableError extends AegisError {
   readonly code = "unavailable";

@@ -1,0 +1,140 @@
+import {
+  AnalyzeRequest,
+  AnalyzeResponse,
+  CopilotError,
+  CostSummary,
+  ErrorBody,
+  Hypothesis,
+  TokenUsage,
+} from "@aegis/contracts";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AegisError, AuthError, InputError, TimeoutError } from "../../shared/errors.js";
+import { DEFAULT_PROJECT_ID } from "../../store/database.js";
+import type { AppDeps } from "../app-deps.js";
+
+const DAY_MS = 86_400_000;
+const dateParam = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), "must be a date (YYYY-MM-DD) or an ISO 8601 instant")
+  .optional();
+
+/**
+ * Seed 001 `POST /api/v1/analyze`, seed 002 hypotheses and analytics (`token-usage`, `cost-summary`).
+ * The analyze route answers errors in seed 001's envelope `{error: {code, message, …}}`.
+ */
+export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const project = DEFAULT_PROJECT_ID;
+  const engine = d.analysis;
+
+  app.post(
+    "/api/v1/analyze",
+    {
+      schema: {
+        tags: ["analysis"],
+        summary: "Analyse an incident description: hypothesis, next actions, commands, citations, related incidents",
+        description:
+          "Runs the configured provider chain (AEGIS_LLM_CHAIN) with investigation tools. Identical signatures within AEGIS_ANALYSIS_CACHE_SECS are answered from the cache (`metadata.cache_hit`). Past AEGIS_ANALYZE_TIMEOUT_SECS the answer is a 504 with `partial_results`.",
+        body: AnalyzeRequest,
+        response: { 200: AnalyzeResponse, 400: CopilotError, 401: CopilotError, 504: CopilotError },
+      },
+      errorHandler: copilotErrors(d),
+    },
+    (req) => engine.copilot.analyze(req.body),
+  );
+
+  app.get(
+    "/api/v1/incidents/:incident_id/hypotheses",
+    {
+      schema: {
+        tags: ["analysis"],
+        summary: "Ranked hypotheses of an incident's diagnosis (seed 002)",
+        params: z.object({ incident_id: z.string().min(1) }),
+        response: { 200: z.array(Hypothesis), 401: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (req) => {
+      const id = req.params.incident_id;
+      const list = await engine.hypotheses(project, id);
+      // Hypotheses of an API analysis may exist without an incident; otherwise the incident must exist.
+      if (list.length === 0) await d.incidents.get(project, id);
+      return list;
+    },
+  );
+
+  app.get(
+    "/api/v1/analytics/token-usage",
+    {
+      schema: {
+        tags: ["analytics"],
+        summary: "Model token usage and cost by request type, day and provider (seed 002)",
+        querystring: z.object({ start_date: dateParam, end_date: dateParam }),
+        response: { 200: TokenUsage, 401: ErrorBody, 422: ErrorBody },
+      },
+    },
+    (req) => {
+      const now = new Date();
+      const to = req.query.end_date ? endOf(req.query.end_date) : now;
+      const from = req.query.start_date ? new Date(req.query.start_date) : new Date(to.getTime() - 7 * DAY_MS);
+      if (from >= to) throw new InputError("start_date must be before end_date");
+      return engine.tokenUsage(project, from, to);
+    },
+  );
+
+  app.get(
+    "/api/v1/analytics/cost-summary",
+    {
+      schema: {
+        tags: ["analytics"],
+        summary: "Model cost, cache effect, most expensive incidents and recommendations (seed 002)",
+        querystring: z.object({ days: z.coerce.number().int().min(1).max(365).default(7) }),
+        response: { 200: CostSummary, 401: ErrorBody, 422: ErrorBody },
+      },
+    },
+    (req) => engine.costSummary(project, req.query.days),
+  );
+}
+
+/** A date-only end is inclusive: the whole day counts. */
+function endOf(s: string): Date {
+  const d = new Date(s);
+  return /^\d{4}-\d\d-\d\d$/.test(s) ? new Date(d.getTime() + DAY_MS) : d;
+}
+
+/** Seed 001's error envelope for the analyze route. */
+function copilotErrors(d: AppDeps) {
+  return (err: FastifyError | AegisError, req: FastifyRequest, reply: FastifyReply) => {
+    const send = (status: number, error: CopilotError["error"]) => reply.code(status).send({ error });
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const first = err.validation[0];
+      const field = first?.instancePath.split("/").filter(Boolean).join(".") || "body";
+      const body = req.body as Record<string, unknown> | null | undefined;
+      if (field === "incident_description" || (field === "body" && typeof body?.incident_description !== "string")) {
+        const value = body?.incident_description;
+        return send(400, {
+          code: "INVALID_REQUEST",
+          message: "incident_description must be between 10 and 5000 characters",
+          details: { field: "incident_description", provided_length: typeof value === "string" ? value.length : 0 },
+        });
+      }
+      return send(400, {
+        code: "INVALID_REQUEST",
+        message: `${field}: ${first?.message ?? "invalid value"}`,
+        details: { field },
+      });
+    }
+    if (err instanceof AuthError) return send(401, { code: "UNAUTHORIZED", message: "Invalid or missing API key" });
+    if (err instanceof TimeoutError) {
+      const partial = (err.detail as { partial_results?: CopilotError["error"]["partial_results"] })?.partial_results;
+      return send(504, { code: "TIMEOUT", message: err.message, ...(partial ? { partial_results: partial } : {}) });
+    }
+    const fe = err as FastifyError;
+    if (fe.code === "FST_ERR_CTP_INVALID_JSON_BODY" || fe.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
+      return send(400, { code: "INVALID_REQUEST", message: "request body is not valid JSON" });
+    }
+    d.logger.error({ err, url: req.url }, "analyze failed");
+    return send(500, { code: "INTERNAL_ERROR", message: "internal server error" });
+  };
+}
