@@ -8,6 +8,7 @@ import { freePorts } from "../testing/free-ports.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
 import { confidenceCalibration } from "./confidence-calibration.js";
 import { startAlertmanager, startBareNode } from "./reference-servers.js";
+import { searchBench } from "./search-bench.js";
 import { rssMb, summary } from "./stats.js";
 import { postScript, runWrk } from "./wrk.js";
 
@@ -143,6 +144,7 @@ async function main() {
   if (!only || only === "latency")
     write("restart-latency", await restartLatency(Number(process.env.BENCH_INCIDENTS ?? 20)));
   if (!only || only === "ingest") write("ingest", await ingest(Number(process.env.BENCH_SECS ?? 5)));
+  if (!only || only === "search") write("runbook-search", await searchBench());
   if (!only || only === "calibration") {
     const dev = resolve(fileURLToPath(import.meta.url), "../../../../../../shared/data/scenarios/dev.jsonl");
     write("confidence-calibration", await confidenceCalibration(process.env.SCENARIOS ?? dev));
