@@ -40,7 +40,7 @@ export class CopilotAnalyzer {
     const trace = emptyTrace();
     const budget = AbortSignal.timeout(this.o.budgetMs);
     const timedOut = () =>
-      new TimeoutError(`Request exceeded ${Math.round(this.o.budgetMs / 1000)} second timeout`, {
+      new TimeoutError(`Request exceeded ${this.o.budgetMs / 1000} second timeout`, {
         partial_results: { tools_completed: [...trace.toolsCompleted], tools_failed: [...trace.toolsFailed] },
       });
 
