@@ -10,6 +10,7 @@ import { confidenceCalibration } from "./confidence-calibration.js";
 import { startAlertmanager, startBareNode } from "./reference-servers.js";
 import { searchBench } from "./search-bench.js";
 import { rssMb, summary } from "./stats.js";
+import { streamOverhead } from "./stream-overhead.js";
 import { postScript, runWrk } from "./wrk.js";
 
 const RESULTS = resolve(fileURLToPath(import.meta.url), "../../../../../bench/results");
@@ -145,6 +146,7 @@ async function main() {
     write("restart-latency", await restartLatency(Number(process.env.BENCH_INCIDENTS ?? 20)));
   if (!only || only === "ingest") write("ingest", await ingest(Number(process.env.BENCH_SECS ?? 5)));
   if (!only || only === "search") write("runbook-search", await searchBench());
+  if (!only || only === "stream") write("stream-overhead", await streamOverhead(20, 100));
   if (!only || only === "calibration") {
     const dev = resolve(fileURLToPath(import.meta.url), "../../../../../../shared/data/scenarios/dev.jsonl");
     write("confidence-calibration", await confidenceCalibration(process.env.SCENARIOS ?? dev));
