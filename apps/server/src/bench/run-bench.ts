@@ -86,26 +86,55 @@ async function restartLatency(n: number) {
 }
 
 /** Durable dry-run ingest under wrk, side by side with Alertmanager and a bare Node server. */
+/** Our server under wrk, on one database; with the incident count it durably stored. */
+async function ingestInto(databaseUrl: string | undefined, scriptDir: string, durationSecs: number) {
+  const proc = new ServerProcess(
+    await prepareEnv({
+      LOG_LEVEL: "error",
+      AEGIS_DEMO_APP: "false",
+      PIPELINE_CONCURRENCY: "4",
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    }),
+  );
+  await proc.start();
+  try {
+    const pid = proc.child?.pid as number;
+    await new Promise((r) => setTimeout(r, 1000));
+    const idleRss = rssMb(pid);
+    const headers = { "content-type": "application/json", "x-api-key": proc.client.apiKey };
+    const body = JSON.stringify({ ...memoryLeak("__ID__"), dry_run: true });
+    let peakRss = idleRss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssMb(pid));
+    }, 100);
+    const result = await runWrk({
+      scriptDir,
+      connections: 32,
+      threads: 2,
+      durationSecs,
+      url: proc.client.url,
+      script: postScript("/webhook", headers, body),
+    });
+    clearInterval(sampler);
+    return {
+      database: databaseUrl ? "postgres" : "pglite",
+      ...result,
+      rss_mb: { idle: Math.round(idleRss), peak_under_load: Math.round(peakRss) },
+    };
+  } finally {
+    await proc.cleanup();
+  }
+}
+
+/** Durable dry-run ingest under wrk, side by side with Alertmanager and a bare Node server. */
 async function ingest(durationSecs: number) {
   if (!hasWrk) return { skipped: "wrk is not installed (apt install wrk)" };
   const dir = mkdtempSync(join(tmpdir(), "aegis-bench-"));
-  const proc = new ServerProcess(
-    await prepareEnv({ LOG_LEVEL: "error", AEGIS_DEMO_APP: "false", PIPELINE_CONCURRENCY: "4" }),
-  );
-  await proc.start();
-  const pid = proc.child?.pid as number;
-  const idleRss = rssMb(pid);
-  const headers = { "content-type": "application/json", "x-api-key": proc.client.apiKey };
-  const body = JSON.stringify({ ...memoryLeak("__ID__"), dry_run: true });
-  let peakRss = idleRss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, rssMb(pid));
-  }, 100);
   const common = { scriptDir: dir, connections: 32, threads: 2, durationSecs };
-  const ours = await runWrk({ ...common, url: proc.client.url, script: postScript("/webhook", headers, body) });
-  clearInterval(sampler);
-  const count = (await proc.client.request("GET", "/incidents?limit=1")).status;
-  await proc.cleanup();
+  const body = JSON.stringify({ ...memoryLeak("__ID__"), dry_run: true });
+  const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  const ours = await ingestInto(undefined, dir, durationSecs);
+  const oursPg = pgUrl ? await ingestInto(pgUrl, dir, durationSecs) : null;
 
   const [amPort, barePort] = (await freePorts(2)) as [number, number];
   const am = await startAlertmanager(dir, amPort);
@@ -131,12 +160,12 @@ async function ingest(durationSecs: number) {
   return {
     load: "wrk, 2 threads, 32 connections, one dry-run webhook (unique incident_id) per request",
     aegis: ours,
+    aegis_postgres: oursPg,
     alertmanager: amResult,
     bare_node: bareResult,
     ratio_to_alertmanager: Math.round((ours.rps / amResult.rps) * 100) / 100,
     ratio_to_bare_node: Math.round((ours.rps / bareResult.rps) * 100) / 100,
-    rss_mb: { idle: Math.round(idleRss), peak_under_load: Math.round(peakRss) },
-    list_status_after_load: count,
+    ...(oursPg ? { postgres_ratio_to_alertmanager: Math.round((oursPg.rps / amResult.rps) * 100) / 100 } : {}),
   };
 }
 
