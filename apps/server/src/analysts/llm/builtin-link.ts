@@ -13,10 +13,21 @@ export class BuiltinLink {
   ) {}
 
   async analyse(input: AnalysisInput, sink: AnalysisSink, signal: AbortSignal): Promise<DetailedResult> {
-    const r = await this.analyst.analyse(input, sink, signal);
+    const clean = (s: string) => this.redactor.clean(s);
+    // The builtin analyst quotes log lines; what it shows and stores is redacted like a model's input.
+    const shown: AnalysisSink = { thinking: (m) => sink.thinking(clean(m)), token: (c) => sink.token(clean(c)) };
+    const raw = await this.analyst.analyse(input, shown, signal);
+    const r = {
+      ...raw,
+      analysis: {
+        ...raw.analysis,
+        root_cause: clean(raw.analysis.root_cause),
+        justification: clean(raw.analysis.justification),
+      },
+      evidence: raw.evidence.map(clean),
+    };
     const a = r.analysis;
     const now = new Date().toISOString();
-    const clean = (s: string) => this.redactor.clean(s);
     const notable = input.logs
       .split("\n")
       .filter((l) => /error|fatal|panic|exception|fail|oom|killed|timeout/i.test(l))

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { BuiltinAnalyst } from "../builtin/builtin-analyst.js";
+import { incident, recordingSink } from "../builtin/test-helpers.js";
+import { BuiltinLink } from "./builtin-link.js";
+import { Redactor } from "./redactor.js";
+
+describe("BuiltinLink", () => {
+  it("completes the builtin answer with a ranked hypothesis, citations and a playbook, all redacted", async () => {
+    const sink = recordingSink();
+    const logs =
+      "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory (user ops@example.com, password=hunter2)\nheap used 1900MB of 2048MB; full GC reclaims <1%";
+    const r = await new BuiltinLink(new BuiltinAnalyst(), new Redactor()).analyse(
+      incident(logs, { containerName: "buggy-app-v2" }),
+      sink,
+      new AbortController().signal,
+    );
+    expect(r.analysis.action).toBe("RESTART");
+    expect(r.hypotheses).toHaveLength(1);
+    expect(r.hypotheses[0]).toMatchObject({ rank: 1, confidence: r.analysis.confidence });
+    expect(r.citations[0]).toMatchObject({ source: "logs" });
+    expect(r.commands.map((c) => [c.command, c.safe_to_run])).toContainEqual([
+      "kubectl rollout restart deployment/buggy-app-v2",
+      false,
+    ]);
+    const everything = JSON.stringify(r) + sink.tokens.join("") + sink.thoughts.join("");
+    expect(everything).not.toContain("ops@example.com");
+    expect(everything).not.toContain("hunter2");
+  });
+});
