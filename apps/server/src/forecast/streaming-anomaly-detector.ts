@@ -1,0 +1,114 @@
+import { AnomalyLikelihood } from "./anomaly-likelihood.js";
+import { ContextNovelty } from "./context-novelty.js";
+import { EwStats } from "./ew-stats.js";
+
+/** One parameter set for every series: these defaults are what NAB-RESULTS.md reports. */
+export interface DetectorOptions {
+  /** Points that output 0 while the statistics settle (NAB ignores the first 15%, at least 169 rows). */
+  warmup: number;
+  /** EW smoothing factors of the value models, fast to slow. */
+  alphas: readonly number[];
+  /** Averaging window of raw errors for the likelihood (Numenta uses 10). */
+  shortWindow: number;
+  /** EW factor of the long-run error distribution. */
+  longAlpha: number;
+  /** z at which the raw error reaches 0.5. */
+  zHalf: number;
+  /** After a peak, lower scores are damped until the peak has decayed over about this many points. */
+  suppressSpan: number;
+  /** Factor applied to scores below the decaying last peak. */
+  suppressFactor: number;
+  /** Quantisation levels and context length of the novelty model. */
+  noveltyLevels: number;
+  noveltyOrder: number;
+  /** Window over which novelties are averaged. */
+  noveltyWindow: number;
+  /** Weight of the novelty score against the error likelihood. */
+  noveltyWeight: number;
+}
+
+export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
+  warmup: 150,
+  alphas: [0.1, 0.01],
+  shortWindow: 10,
+  longAlpha: 0.001,
+  zHalf: 3,
+  suppressSpan: 200,
+  suppressFactor: 0,
+  noveltyLevels: 10,
+  noveltyOrder: 3,
+  noveltyWindow: 5,
+  noveltyWeight: 0.5,
+};
+
+/**
+ * Streaming anomaly detector for one metric series. Each score uses only past and current points;
+ * state is a few dozen numbers, cost O(1) per point, so one instance per server metric is cheap.
+ */
+export class StreamingAnomalyDetector {
+  private readonly opts: DetectorOptions;
+  private readonly levels: EwStats[];
+  private readonly diffs: EwStats;
+  private readonly likelihood: AnomalyLikelihood;
+  private readonly novelty: ContextNovelty;
+  private readonly noveltyRecent: Float64Array;
+  private noveltySum = 0;
+  private readonly peakDecay: number;
+  private peak = 0;
+  private prev: number | undefined;
+  private seen = 0;
+
+  constructor(options: Partial<DetectorOptions> = {}) {
+    this.opts = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
+    this.levels = this.opts.alphas.map((a) => new EwStats(a));
+    this.diffs = new EwStats(this.opts.alphas[this.opts.alphas.length - 1] ?? 0.01);
+    this.likelihood = new AnomalyLikelihood(this.opts.shortWindow, this.opts.longAlpha);
+    this.novelty = new ContextNovelty(this.opts.noveltyLevels, this.opts.noveltyOrder);
+    this.noveltyRecent = new Float64Array(this.opts.noveltyWindow);
+    this.peakDecay = Math.exp(-1 / this.opts.suppressSpan);
+  }
+
+  get count(): number {
+    return this.seen;
+  }
+
+  update(_timestamp: Date, value: number): number {
+    this.seen++;
+    if (!Number.isFinite(value)) return 0;
+
+    // Raw error: the largest robust z of the value against each time scale, and of its step.
+    let z = 0;
+    for (const s of this.levels) {
+      if (s.count > 1) z = Math.max(z, robustZ(value - s.mean, s.absDev, s.mean));
+      s.update(value);
+    }
+    if (this.prev !== undefined) {
+      const d = value - this.prev;
+      if (this.diffs.count > 1) z = Math.max(z, robustZ(d - this.diffs.mean, this.diffs.absDev, value));
+      this.diffs.update(d);
+    }
+    this.prev = value;
+    const z2 = z * z;
+    const error = z2 / (z2 + this.opts.zHalf * this.opts.zHalf);
+    const lik = this.likelihood.update(error);
+    const nov = this.novelty.update(value);
+    const slot = this.seen % this.noveltyRecent.length;
+    this.noveltySum += nov - (this.noveltyRecent[slot] ?? 0);
+    this.noveltyRecent[slot] = nov;
+    const novAvg = this.noveltySum / this.noveltyRecent.length;
+    const w = this.opts.noveltyWeight;
+    const raw = w * novAvg + (1 - w) * lik;
+    if (this.seen <= this.opts.warmup) return 0;
+
+    // Only a new peak passes at full strength: NAB rewards the first detection, penalises repeats.
+    const peakBefore = this.peak;
+    this.peak = Math.max(raw, this.peak * this.peakDecay);
+    return raw > peakBefore ? raw : raw * this.opts.suppressFactor;
+  }
+}
+
+/** |dev| in units of the EW absolute deviation (×1.25 ≈ σ for Gaussian noise); flat series get a tiny floor. */
+function robustZ(dev: number, absDev: number, scale: number): number {
+  const floor = 1e-9 + 1e-6 * Math.abs(scale);
+  return Math.abs(dev) / (1.25 * absDev + floor);
+}
