@@ -14,6 +14,7 @@ export class ContextNovelty {
   constructor(
     private readonly levels: number,
     private readonly order: number,
+    private readonly power = 2,
   ) {
     this.modulo = levels ** order;
     this.counts = new Uint8Array(this.modulo);
@@ -36,6 +37,6 @@ export class ContextNovelty {
     if (this.seen < this.order) return 0;
     const c = this.counts[this.key] ?? 0;
     if (c < 255) this.counts[this.key] = c + 1;
-    return Math.max(outside, 1 / (1 + c) ** 2);
+    return Math.max(outside, 1 / (1 + c) ** this.power);
   }
 }

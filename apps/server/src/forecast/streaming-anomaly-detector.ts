@@ -25,20 +25,34 @@ export interface DetectorOptions {
   noveltyWindow: number;
   /** Weight of the novelty score against the error likelihood. */
   noveltyWeight: number;
+  /** Exponent p of the novelty 1/(1+count)^p of a seen context. */
+  noveltyPower: number;
+  /** "hold": the last peak blocks lower scores for suppressSpan points; "decay": it decays exponentially. */
+  suppressMode: "hold" | "decay";
+  combine: "mean" | "max";
+  /** Share of the novelty in the raw error fed to the likelihood. */
+  mixIntoLikelihood: number;
+  /** Share of the seen range beyond which a value is a spatial anomaly (negative: off). */
+  spatialTolerance: number;
 }
 
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
-  warmup: 150,
-  alphas: [0.1, 0.01],
-  shortWindow: 10,
+  warmup: 300,
+  alphas: [0.3, 0.03, 0.003],
+  shortWindow: 5,
   longAlpha: 0.001,
   zHalf: 3,
-  suppressSpan: 200,
+  suppressSpan: 100,
   suppressFactor: 0,
   noveltyLevels: 10,
   noveltyOrder: 3,
-  noveltyWindow: 5,
+  noveltyWindow: 3,
   noveltyWeight: 0.5,
+  noveltyPower: 2,
+  suppressMode: "hold",
+  combine: "mean",
+  mixIntoLikelihood: 0,
+  spatialTolerance: 0.02,
 };
 
 /**
@@ -54,7 +68,10 @@ export class StreamingAnomalyDetector {
   private readonly noveltyRecent: Float64Array;
   private noveltySum = 0;
   private readonly peakDecay: number;
+  private lo = Number.POSITIVE_INFINITY;
+  private hi = Number.NEGATIVE_INFINITY;
   private peak = 0;
+  private peakAge = 0;
   private prev: number | undefined;
   private seen = 0;
 
@@ -63,7 +80,7 @@ export class StreamingAnomalyDetector {
     this.levels = this.opts.alphas.map((a) => new EwStats(a));
     this.diffs = new EwStats(this.opts.alphas[this.opts.alphas.length - 1] ?? 0.01);
     this.likelihood = new AnomalyLikelihood(this.opts.shortWindow, this.opts.longAlpha);
-    this.novelty = new ContextNovelty(this.opts.noveltyLevels, this.opts.noveltyOrder);
+    this.novelty = new ContextNovelty(this.opts.noveltyLevels, this.opts.noveltyOrder, this.opts.noveltyPower);
     this.noveltyRecent = new Float64Array(this.opts.noveltyWindow);
     this.peakDecay = Math.exp(-1 / this.opts.suppressSpan);
   }
@@ -90,19 +107,32 @@ export class StreamingAnomalyDetector {
     this.prev = value;
     const z2 = z * z;
     const error = z2 / (z2 + this.opts.zHalf * this.opts.zHalf);
-    const lik = this.likelihood.update(error);
+    // Spatial anomaly as in NAB's HTM detector: a value beyond the range seen so far (+ tolerance) scores 1.
+    const tol = (this.hi - this.lo) * this.opts.spatialTolerance;
+    const spatial = this.seen > 2 && this.hi > this.lo && (value > this.hi + tol || value < this.lo - tol);
+    this.lo = Math.min(this.lo, value);
+    this.hi = Math.max(this.hi, value);
     const nov = this.novelty.update(value);
+    const m = this.opts.mixIntoLikelihood;
+    const lik = this.likelihood.update((1 - m) * error + m * nov);
     const slot = this.seen % this.noveltyRecent.length;
     this.noveltySum += nov - (this.noveltyRecent[slot] ?? 0);
     this.noveltyRecent[slot] = nov;
     const novAvg = this.noveltySum / this.noveltyRecent.length;
     const w = this.opts.noveltyWeight;
-    const raw = w * novAvg + (1 - w) * lik;
+    const blended = this.opts.combine === "max" ? Math.max(w * novAvg, (1 - w) * lik) : w * novAvg + (1 - w) * lik;
+    const raw = spatial && this.opts.spatialTolerance >= 0 ? 1 : blended;
     if (this.seen <= this.opts.warmup) return 0;
 
     // Only a new peak passes at full strength: NAB rewards the first detection, penalises repeats.
     const peakBefore = this.peak;
-    this.peak = Math.max(raw, this.peak * this.peakDecay);
+    if (this.opts.suppressMode === "hold") {
+      this.peakAge++;
+      if (raw > this.peak || this.peakAge > this.opts.suppressSpan) {
+        this.peak = raw;
+        this.peakAge = 0;
+      }
+    } else this.peak = Math.max(raw, this.peak * this.peakDecay);
     return raw > peakBefore ? raw : raw * this.opts.suppressFactor;
   }
 }
