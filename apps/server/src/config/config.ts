@@ -138,6 +138,10 @@ export const CONFIG_FIELDS = {
       }),
     doc: 'Extra model prices as JSON `{"model":[prompt,completion]}` in USD per million tokens, over the built-in table.',
   },
+  AEGIS_LLM_COUNCIL_REVIEW: {
+    schema: z.enum(["advisory", "off"]).default("advisory"),
+    doc: "With a model in the chain, SECURITY_OFFICER and AUDITOR each ask it for a review recorded on their vote (`advisory`: the hard policy still decides).",
+  },
   AEGIS_ANALYZE_TIMEOUT_SECS: {
     schema: z.coerce.number().positive().default(30),
     doc: "Time budget of one `POST /api/v1/analyze`; past it the answer is a 504 with the partial results.",

@@ -22,6 +22,12 @@ const INJECTED = diagnosisJson({
 beforeAll(async () => {
   fake = await new FakeOpenAiServer((body) => {
     const text = userText(body);
+    const system = String((body.messages as { role: string; content: string }[])[0]?.content ?? "");
+    if (system.includes("of an incident council")) {
+      // Every model review approves, even the injected rollback: the hard policy must still decide.
+      const role = system.includes("SECURITY_OFFICER") ? "security" : "audit";
+      return { events: openAiText([JSON.stringify({ verdict: "APPROVED", reasoning: `${role} review: looks fine` })]) };
+    }
     const hasToolResults = (body.messages as { role: string }[]).some((m) => m.role === "tool");
     if (text.includes("SLOW-ANALYZE")) {
       return hasToolResults
@@ -86,6 +92,15 @@ it("webhook → the model's tokens as ai.stream frames → ai.complete → counc
 
   const done = (await client.incident(id)) as IncidentResult;
   expect(done.timeline.find((t) => t.status === "AI_COMPLETE")?.message).toContain("openai:gpt-4o-mini");
+  // SECURITY_OFFICER and AUDITOR asked the model too; its reviews are on their timeline votes.
+  const votes = done.timeline.filter((t) => t.status === "COUNCIL_VOTE").map((t) => t.message);
+  expect(votes.find((v) => v.startsWith("SECURITY_OFFICER"))).toContain(
+    "Model review (openai:gpt-4o-mini): APPROVED – security review",
+  );
+  expect(votes.find((v) => v.startsWith("AUDITOR"))).toContain(
+    "Model review (openai:gpt-4o-mini): APPROVED – audit review",
+  );
+  expect(votes.find((v) => v.startsWith("SRE_AGENT"))).not.toContain("Model review");
   // Nothing personal left the process.
   expect(JSON.stringify(fake.requests)).not.toContain("admin@example.com");
 
@@ -122,6 +137,10 @@ it("a model that obeys injected log text is still stopped by the council's hard 
   expect(done.analysis?.action).toBe("ROLLBACK");
   expect(done.council_decision?.final_verdict).toBe("REJECTED");
   expect(done.council_decision?.policy_violations?.join(" ")).toMatch(/inject/i);
+  // The model's review approved; the hard policy's veto stands.
+  const security = done.council_decision?.votes.find((v) => v.role === "SECURITY_OFFICER");
+  expect(security?.verdict).toBe("REJECTED");
+  expect(security?.reasoning).toContain("Model review (openai:gpt-4o-mini): APPROVED");
   // The injected text reached the model only inside the untrusted fence.
   const prompt = userText(fake.requests.find((r) => userText(r.body).includes("ignore previous"))?.body ?? {});
   const fenced =

@@ -90,8 +90,9 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     runbooks: runbookFinderOf(kb.runbooks),
   });
   const analyst = opts.analyst ?? analysis.chain;
+  const reviewed = analysis.reviewing(council);
   const pipeline = new Pipeline(
-    { database, incidents, actions, jobs, knowledge, analyst, council, executor, recorder, logger },
+    { database, incidents, actions, jobs, knowledge, analyst, council: reviewed, executor, recorder, logger },
     {
       logTruncateChars: config.LOG_TRUNCATE_CHARS,
       maxReplicas: config.MAX_REPLICAS,

@@ -74,6 +74,8 @@ export class AnthropicProvider implements LlmProvider {
             break;
         }
       }
+      // The SDK ends an aborted stream quietly: a cut-off answer must not pass for a whole one.
+      signal.throwIfAborted();
       const toolCalls = [...blocks.entries()].sort(([a], [b]) => a - b).map(([, c]) => c);
       return { text, toolCalls, usage, stopReason };
     } catch (err) {

@@ -1,5 +1,6 @@
 import type { CostSummary, Hypothesis, TokenUsage } from "@aegis/contracts";
 import type { Config } from "../../config/config.js";
+import type { Council } from "../../council/council-port.js";
 import type { Executor } from "../../executors/executor.js";
 import type { KnowledgeBase } from "../../knowledge/knowledge-base.js";
 import type { Logger } from "../../shared/logger.js";
@@ -16,6 +17,8 @@ import { CopilotAnalyzer } from "./copilot-analyzer.js";
 import { Investigator, type RunbookFinder } from "./investigator.js";
 import { LlmAnalyst } from "./llm-analyst.js";
 import type { LlmCallLog } from "./llm-call-log.js";
+import type { LlmProvider } from "./llm-provider.js";
+import { ModelReviewedCouncil } from "./model-reviewed-council.js";
 import { OpenAiProvider } from "./openai-provider.js";
 import { PriceTable } from "./price-table.js";
 import { Redactor } from "./redactor.js";
@@ -37,6 +40,8 @@ export interface AnalysisEngine {
   tokenUsage(projectId: string, from: Date, to: Date): Promise<TokenUsage>;
   costSummary(projectId: string, days: number): Promise<CostSummary>;
   hypotheses(projectId: string, incidentId: string): Promise<Hypothesis[]>;
+  /** The council with advisory model reviews when a model is configured, else the council itself. */
+  reviewing(council: Council): Council;
 }
 
 /** Build the configured provider chain (AEGIS_LLM_CHAIN, always ending with builtin) and its services. */
@@ -65,8 +70,9 @@ export function createAnalysisEngine(config: Config, d: AnalysisEngineDeps): Ana
     prometheusUrl: config.PROMETHEUS_URL,
     projectId: d.projectId,
   });
-  const llm = (provider: OpenAiProvider | AnthropicProvider) =>
-    new LlmAnalyst({
+  const llm = (provider: LlmProvider) => {
+    providers.push(provider);
+    return new LlmAnalyst({
       provider,
       investigator,
       redactor,
@@ -75,7 +81,9 @@ export function createAnalysisEngine(config: Config, d: AnalysisEngineDeps): Ana
       maxToolRounds: config.AEGIS_LLM_MAX_TOOL_ROUNDS,
       projectId: d.projectId,
     });
+  };
   const links: ChainLink[] = [];
+  const providers: LlmProvider[] = [];
   for (const name of new Set(config.AEGIS_LLM_CHAIN)) {
     switch (name) {
       case "openai":
@@ -134,5 +142,18 @@ export function createAnalysisEngine(config: Config, d: AnalysisEngineDeps): Ana
     tokenUsage: (projectId, from, to) => usage.tokenUsage(db, projectId, from, to),
     costSummary: (projectId, days) => usage.costSummary(db, projectId, days),
     hypotheses: (projectId, incidentId) => records.hypotheses(db, projectId, incidentId),
+    reviewing: (council) => {
+      const provider = providers[0];
+      if (!provider || config.AEGIS_LLM_COUNCIL_REVIEW === "off") return council;
+      return new ModelReviewedCouncil(council, {
+        provider,
+        redactor,
+        prices,
+        calls,
+        logger: d.logger,
+        timeoutMs: config.AEGIS_LLM_TIMEOUT_SECS * 1000,
+        projectId: d.projectId,
+      });
+    },
   };
 }

@@ -99,6 +99,8 @@ export class OpenAiProvider implements LlmProvider {
         if (choice.finish_reason) stopReason = choice.finish_reason;
       }
     }
+    // The SDK ends an aborted stream quietly: a cut-off answer must not pass for a whole one.
+    signal.throwIfAborted();
     const toolCalls = [...calls.entries()]
       .sort(([a], [b]) => a - b)
       .map(([i, c]) => ({ ...c, id: c.id || `call_${i}` }))
