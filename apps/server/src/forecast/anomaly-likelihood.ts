@@ -17,6 +17,7 @@ export class AnomalyLikelihood {
   constructor(
     shortWindow: number,
     private readonly longAlpha: number,
+    private readonly sdFloor = 1e-3,
   ) {
     this.recent = new Float64Array(shortWindow);
   }
@@ -31,7 +32,8 @@ export class AnomalyLikelihood {
 
     // Score against the distribution *before* this point, then learn it.
     const variance = Math.max(this.sq - this.mean * this.mean, 0);
-    const sd = Math.max(Math.sqrt(variance), 1e-3);
+    // Numenta bounds the spread from below too, so a very quiet stream does not alarm on tiny errors.
+    const sd = Math.max(Math.sqrt(variance), this.sdFloor);
     const tail = this.n < 2 ? 0.5 : gaussianTail((shortMean - this.mean) / sd);
 
     this.n++;

@@ -1,5 +1,6 @@
 import { AnomalyLikelihood } from "./anomaly-likelihood.js";
 import { ContextNovelty } from "./context-novelty.js";
+import { DailyProfile } from "./daily-profile.js";
 import { EwStats } from "./ew-stats.js";
 
 /** One parameter set for every series: these defaults are what NAB-RESULTS.md reports. */
@@ -29,11 +30,18 @@ export interface DetectorOptions {
   noveltyPower: number;
   /** "hold": the last peak blocks lower scores for suppressSpan points; "decay": it decays exponentially. */
   suppressMode: "hold" | "decay";
-  combine: "mean" | "max";
+  combine: "mean" | "max" | "or";
   /** Share of the novelty in the raw error fed to the likelihood. */
   mixIntoLikelihood: number;
   /** Share of the seen range beyond which a value is a spatial anomaly (negative: off). */
   spatialTolerance: number;
+  /** Daily-seasonal error: off, folded into the z, or its own likelihood. */
+  seasonal: "off" | "z" | "lik";
+  /** Lower bound of the error spread in the likelihood. */
+  sdFloor: number;
+  /** Score of a spatial anomaly at the tolerance, rising to 1 at spatialScale × range beyond. */
+  spatialBase: number;
+  spatialScale: number;
 }
 
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
@@ -47,12 +55,16 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   noveltyLevels: 10,
   noveltyOrder: 3,
   noveltyWindow: 3,
-  noveltyWeight: 0.5,
+  noveltyWeight: 0.6,
   noveltyPower: 2,
   suppressMode: "hold",
   combine: "mean",
   mixIntoLikelihood: 0,
   spatialTolerance: 0.02,
+  seasonal: "lik",
+  sdFloor: 0.001,
+  spatialBase: 1,
+  spatialScale: 0.2,
 };
 
 /**
@@ -68,6 +80,9 @@ export class StreamingAnomalyDetector {
   private readonly noveltyRecent: Float64Array;
   private noveltySum = 0;
   private readonly peakDecay: number;
+  private readonly daily = new DailyProfile();
+  private readonly dailyStats = new EwStats(0.01);
+  private readonly dailyLikelihood: AnomalyLikelihood;
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
   private peak = 0;
@@ -79,7 +94,8 @@ export class StreamingAnomalyDetector {
     this.opts = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
     this.levels = this.opts.alphas.map((a) => new EwStats(a));
     this.diffs = new EwStats(this.opts.alphas[this.opts.alphas.length - 1] ?? 0.01);
-    this.likelihood = new AnomalyLikelihood(this.opts.shortWindow, this.opts.longAlpha);
+    this.likelihood = new AnomalyLikelihood(this.opts.shortWindow, this.opts.longAlpha, this.opts.sdFloor);
+    this.dailyLikelihood = new AnomalyLikelihood(this.opts.shortWindow, this.opts.longAlpha, this.opts.sdFloor);
     this.novelty = new ContextNovelty(this.opts.noveltyLevels, this.opts.noveltyOrder, this.opts.noveltyPower);
     this.noveltyRecent = new Float64Array(this.opts.noveltyWindow);
     this.peakDecay = Math.exp(-1 / this.opts.suppressSpan);
@@ -89,7 +105,7 @@ export class StreamingAnomalyDetector {
     return this.seen;
   }
 
-  update(_timestamp: Date, value: number): number {
+  update(timestamp: Date, value: number): number {
     this.seen++;
     if (!Number.isFinite(value)) return 0;
 
@@ -105,23 +121,47 @@ export class StreamingAnomalyDetector {
       this.diffs.update(d);
     }
     this.prev = value;
+    // Seasonal error: change against the same time yesterday, in units of its usual size.
+    let dailyLik = 0;
+    const dr = this.opts.seasonal === "off" ? undefined : this.daily.update(timestamp, value);
+    if (dr !== undefined) {
+      const s = this.dailyStats;
+      const zs = s.count > 1 ? robustZ(dr - s.mean, s.absDev, value) : 0;
+      s.update(dr);
+      if (this.opts.seasonal === "z") z = Math.max(z, zs);
+      else {
+        const zs2 = zs * zs;
+        dailyLik = this.dailyLikelihood.update(zs2 / (zs2 + this.opts.zHalf * this.opts.zHalf));
+      }
+    }
     const z2 = z * z;
     const error = z2 / (z2 + this.opts.zHalf * this.opts.zHalf);
     // Spatial anomaly as in NAB's HTM detector: a value beyond the range seen so far (+ tolerance) scores 1.
-    const tol = (this.hi - this.lo) * this.opts.spatialTolerance;
-    const spatial = this.seen > 2 && this.hi > this.lo && (value > this.hi + tol || value < this.lo - tol);
+    const range = this.hi - this.lo;
+    const excess = range > 0 && this.seen > 2 ? Math.max(value - this.hi, this.lo - value) / range : 0;
+    const spatial = excess > this.opts.spatialTolerance;
     this.lo = Math.min(this.lo, value);
     this.hi = Math.max(this.hi, value);
     const nov = this.novelty.update(value);
     const m = this.opts.mixIntoLikelihood;
-    const lik = this.likelihood.update((1 - m) * error + m * nov);
+    const lik = Math.max(dailyLik, this.likelihood.update((1 - m) * error + m * nov));
     const slot = this.seen % this.noveltyRecent.length;
     this.noveltySum += nov - (this.noveltyRecent[slot] ?? 0);
     this.noveltyRecent[slot] = nov;
     const novAvg = this.noveltySum / this.noveltyRecent.length;
     const w = this.opts.noveltyWeight;
-    const blended = this.opts.combine === "max" ? Math.max(w * novAvg, (1 - w) * lik) : w * novAvg + (1 - w) * lik;
-    const raw = spatial && this.opts.spatialTolerance >= 0 ? 1 : blended;
+    const blended =
+      this.opts.combine === "max"
+        ? Math.max(w * novAvg, (1 - w) * lik)
+        : this.opts.combine === "or"
+          ? 1 - (1 - w * novAvg) * (1 - (1 - w) * lik)
+          : w * novAvg + (1 - w) * lik;
+    // Graded, so a far breakout outranks a creeping new high of a trending series.
+    const { spatialBase, spatialScale } = this.opts;
+    const raw =
+      spatial && this.opts.spatialTolerance >= 0
+        ? Math.max(blended, spatialBase + (1 - spatialBase) * Math.min(1, excess / spatialScale))
+        : blended;
     if (this.seen <= this.opts.warmup) return 0;
 
     // Only a new peak passes at full strength: NAB rewards the first detection, penalises repeats.
