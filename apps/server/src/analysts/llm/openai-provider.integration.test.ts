@@ -141,6 +141,67 @@ describe("openai provider over a fake Chat Completions server", () => {
     expect(s.requests.map((q) => Boolean(q.body.response_format))).toEqual([true, false, false]);
   });
 
+  it("speaks to servers that refuse stream_options or max_tokens (compatibility mode), without usage", async () => {
+    const s = await fake((body) =>
+      body.stream_options || body.max_tokens
+        ? { status: 400 }
+        : { events: openAiText([diagnosisJson()]).filter((e) => (e as { choices: unknown[] }).choices.length > 0) },
+    );
+    const calls = memoryCalls();
+    const r = await openAiLink(s.baseURL, calls, { maxToolRounds: 0 }).analyse(
+      incident(LEAK),
+      recordingSink(),
+      new AbortController().signal,
+      run(),
+    );
+    expect(r.analysis.action).toBe("RESTART");
+    expect(s.requests[1]?.body).toMatchObject({ max_completion_tokens: 2000, stream: true });
+    expect(s.requests[1]?.body.temperature).toBeUndefined();
+    expect(calls.calls[0]).toMatchObject({ ok: true, promptTokens: 0, completionTokens: 0 });
+  });
+
+  it("reads tool calls sent whole in one chunk without an index (Ollama style)", async () => {
+    const whole = (name: string, args: object, id: string) => ({
+      id: "x",
+      object: "chat.completion.chunk",
+      created: 1,
+      model: "m",
+      choices: [
+        {
+          index: 0,
+          delta: {
+            role: "assistant",
+            tool_calls: [{ id, type: "function", function: { name, arguments: JSON.stringify(args) } }],
+          },
+          finish_reason: null,
+        },
+      ],
+    });
+    const s = await fake((_, n) =>
+      n === 1
+        ? {
+            events: [
+              whole("container_metrics", {}, "a"),
+              whole("recent_deploys", {}, "b"),
+              {
+                id: "x",
+                object: "chat.completion.chunk",
+                created: 1,
+                model: "m",
+                choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }],
+              },
+            ],
+          }
+        : { events: openAiText([diagnosisJson()]) },
+    );
+    const trace = { toolsCompleted: [] as string[], toolsFailed: [] as string[], runbooksRetrieved: 0 };
+    await openAiLink(s.baseURL).analyse(incident(LEAK), recordingSink(), new AbortController().signal, {
+      ...run(),
+      trace,
+    });
+    expect(trace.toolsCompleted).toEqual(["container_metrics", "recent_deploys"]);
+  });
+
   it("repairs an invalid answer once", async () => {
     const s = await fake((_, n) => ({
       events: openAiText([n === 1 ? `{"root_cause": "leak", "action": "REBOOT", "confidence": 1.7,` : diagnosisJson()]),

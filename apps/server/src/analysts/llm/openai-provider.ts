@@ -20,13 +20,16 @@ export interface OpenAiProviderOptions {
  * Any OpenAI-compatible Chat Completions server (OpenAI, Ollama, vLLM, LM Studio, OpenRouter…),
  * streamed over SSE. Servers differ in small ways, so: usage is requested but optional, tool-call
  * deltas are merged by index (ids and names may come once or repeatedly), and a server that refuses
- * structured output (400/422) is asked again without it, once, and never again by this instance.
+ * the request (400/422) is asked once more in compatibility mode — no structured output, no
+ * stream_options, no temperature, `max_completion_tokens` (reasoning models) — which this instance
+ * then keeps using.
  */
 export class OpenAiProvider implements LlmProvider {
   readonly kind = "openai";
   readonly model: string;
   private readonly client: OpenAI;
-  private jsonMode: JsonMode;
+  private readonly jsonMode: JsonMode;
+  private compat = false;
 
   constructor(o: OpenAiProviderOptions) {
     this.model = o.model;
@@ -36,14 +39,14 @@ export class OpenAiProvider implements LlmProvider {
   }
 
   async complete(req: LlmRequest, onToken: (chunk: string) => void, signal: AbortSignal): Promise<LlmTurn> {
-    const mode = this.jsonMode;
+    const compat = this.compat;
     try {
-      return await this.stream(req, mode, onToken, signal);
+      return await this.stream(req, compat, onToken, signal);
     } catch (err) {
       const status = err instanceof OpenAI.APIError ? err.status : undefined;
-      if (mode !== "off" && req.responseSchema && (status === 400 || status === 422) && !signal.aborted) {
-        this.jsonMode = "off";
-        return this.stream(req, "off", onToken, signal).catch((e) => {
+      if (!compat && (status === 400 || status === 422) && !signal.aborted) {
+        this.compat = true;
+        return this.stream(req, true, onToken, signal).catch((e) => {
           throw toProviderError(e, signal);
         });
       }
@@ -51,15 +54,16 @@ export class OpenAiProvider implements LlmProvider {
     }
   }
 
-  private async stream(req: LlmRequest, mode: JsonMode, onToken: (chunk: string) => void, signal: AbortSignal) {
+  private async stream(req: LlmRequest, compat: boolean, onToken: (chunk: string) => void, signal: AbortSignal) {
     const params: ChatCompletionCreateParamsStreaming = {
       model: this.model,
       messages: [{ role: "system", content: req.system }, ...req.messages.map(toOpenAi)],
       stream: true,
-      stream_options: { include_usage: true },
-      max_tokens: req.maxTokens,
-      temperature: 0.1,
+      ...(compat
+        ? { max_completion_tokens: req.maxTokens }
+        : { stream_options: { include_usage: true }, max_tokens: req.maxTokens, temperature: 0.1 }),
     };
+    const mode: JsonMode = compat ? "off" : this.jsonMode;
     if (req.tools.length > 0) {
       params.tools = req.tools.map((t) => ({
         type: "function",
