@@ -2,6 +2,7 @@ import { AnomalyLikelihood } from "./anomaly-likelihood.js";
 import { ContextNovelty } from "./context-novelty.js";
 import { DailyProfile } from "./daily-profile.js";
 import { EwStats } from "./ew-stats.js";
+import { RelativeEntropy } from "./relative-entropy.js";
 
 /** One parameter set for every series: these defaults are what NAB-RESULTS.md reports. */
 export interface DetectorOptions {
@@ -42,6 +43,13 @@ export interface DetectorOptions {
   /** Score of a spatial anomaly at the tolerance, rising to 1 at spatialScale × range beyond. */
   spatialBase: number;
   spatialScale: number;
+  /** Time-of-day buckets in the novelty context (1: none). */
+  noveltyPhases: number;
+  /** Distribution-change component: histogram bins, recent window, long-run EW factor, weight (0: off). */
+  entropyBins: number;
+  entropyWindow: number;
+  entropyAlpha: number;
+  entropyWeight: number;
 }
 
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
@@ -65,6 +73,11 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   sdFloor: 0.001,
   spatialBase: 1,
   spatialScale: 0.2,
+  noveltyPhases: 1,
+  entropyBins: 5,
+  entropyWindow: 52,
+  entropyAlpha: 0.002,
+  entropyWeight: 1,
 };
 
 /**
@@ -81,6 +94,8 @@ export class StreamingAnomalyDetector {
   private noveltySum = 0;
   private readonly peakDecay: number;
   private readonly daily = new DailyProfile();
+  private readonly entropy: RelativeEntropy;
+  private readonly entropyLikelihood: AnomalyLikelihood;
   private readonly dailyStats = new EwStats(0.01);
   private readonly dailyLikelihood: AnomalyLikelihood;
   private lo = Number.POSITIVE_INFINITY;
@@ -95,8 +110,15 @@ export class StreamingAnomalyDetector {
     this.levels = this.opts.alphas.map((a) => new EwStats(a));
     this.diffs = new EwStats(this.opts.alphas[this.opts.alphas.length - 1] ?? 0.01);
     this.likelihood = new AnomalyLikelihood(this.opts.shortWindow, this.opts.longAlpha, this.opts.sdFloor);
+    this.entropy = new RelativeEntropy(this.opts.entropyBins, this.opts.entropyWindow, this.opts.entropyAlpha);
+    this.entropyLikelihood = new AnomalyLikelihood(1, this.opts.longAlpha, this.opts.sdFloor);
     this.dailyLikelihood = new AnomalyLikelihood(this.opts.shortWindow, this.opts.longAlpha, this.opts.sdFloor);
-    this.novelty = new ContextNovelty(this.opts.noveltyLevels, this.opts.noveltyOrder, this.opts.noveltyPower);
+    this.novelty = new ContextNovelty(
+      this.opts.noveltyLevels,
+      this.opts.noveltyOrder,
+      this.opts.noveltyPower,
+      this.opts.noveltyPhases,
+    );
     this.noveltyRecent = new Float64Array(this.opts.noveltyWindow);
     this.peakDecay = Math.exp(-1 / this.opts.suppressSpan);
   }
@@ -142,7 +164,8 @@ export class StreamingAnomalyDetector {
     const spatial = excess > this.opts.spatialTolerance;
     this.lo = Math.min(this.lo, value);
     this.hi = Math.max(this.hi, value);
-    const nov = this.novelty.update(value);
+    const phase = Math.floor((timestamp.getUTCHours() * this.opts.noveltyPhases) / 24);
+    const nov = this.novelty.update(value, Number.isFinite(phase) ? phase : 0);
     const m = this.opts.mixIntoLikelihood;
     const lik = Math.max(dailyLik, this.likelihood.update((1 - m) * error + m * nov));
     const slot = this.seen % this.noveltyRecent.length;
@@ -158,10 +181,12 @@ export class StreamingAnomalyDetector {
           : w * novAvg + (1 - w) * lik;
     // Graded, so a far breakout outranks a creeping new high of a trending series.
     const { spatialBase, spatialScale } = this.opts;
+    const ent = this.opts.entropyWeight > 0 ? this.entropyLikelihood.update(this.entropy.update(value)) : 0;
+    const withEntropy = Math.max(blended, this.opts.entropyWeight * ent);
     const raw =
       spatial && this.opts.spatialTolerance >= 0
-        ? Math.max(blended, spatialBase + (1 - spatialBase) * Math.min(1, excess / spatialScale))
-        : blended;
+        ? Math.max(withEntropy, spatialBase + (1 - spatialBase) * Math.min(1, excess / spatialScale))
+        : withEntropy;
     if (this.seen <= this.opts.warmup) return 0;
 
     // Only a new peak passes at full strength: NAB rewards the first detection, penalises repeats.
