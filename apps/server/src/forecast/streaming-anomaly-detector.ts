@@ -20,6 +20,8 @@ export interface DetectorOptions {
   suppressSpan: number;
   /** Factor applied to scores below the decaying last peak. */
   suppressFactor: number;
+  /** In a hold, a score passes only if it beats the held peak by this much. */
+  suppressMargin: number;
   /** Quantisation levels and context length of the novelty model. */
   noveltyLevels: number;
   noveltyOrder: number;
@@ -50,6 +52,8 @@ export interface DetectorOptions {
   entropyWindow: number;
   entropyAlpha: number;
   entropyWeight: number;
+  /** Weight of the error likelihood on its own (besides its share of the blend). */
+  likelihoodWeight: number;
 }
 
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
@@ -60,6 +64,7 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   zHalf: 3,
   suppressSpan: 100,
   suppressFactor: 0,
+  suppressMargin: 0.02,
   noveltyLevels: 10,
   noveltyOrder: 3,
   noveltyWindow: 3,
@@ -78,6 +83,7 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   entropyWindow: 52,
   entropyAlpha: 0.002,
   entropyWeight: 1,
+  likelihoodWeight: 0,
 };
 
 /**
@@ -182,7 +188,7 @@ export class StreamingAnomalyDetector {
     // Graded, so a far breakout outranks a creeping new high of a trending series.
     const { spatialBase, spatialScale } = this.opts;
     const ent = this.opts.entropyWeight > 0 ? this.entropyLikelihood.update(this.entropy.update(value)) : 0;
-    const withEntropy = Math.max(blended, this.opts.entropyWeight * ent);
+    const withEntropy = Math.max(blended, this.opts.entropyWeight * ent, this.opts.likelihoodWeight * lik);
     const raw =
       spatial && this.opts.spatialTolerance >= 0
         ? Math.max(withEntropy, spatialBase + (1 - spatialBase) * Math.min(1, excess / spatialScale))
@@ -190,14 +196,19 @@ export class StreamingAnomalyDetector {
     if (this.seen <= this.opts.warmup) return 0;
 
     // Only a new peak passes at full strength: NAB rewards the first detection, penalises repeats.
-    const peakBefore = this.peak;
+    // While a hold lasts, a score must beat the held peak by a margin, so a ramp fires once.
     if (this.opts.suppressMode === "hold") {
       this.peakAge++;
-      if (raw > this.peak || this.peakAge > this.opts.suppressSpan) {
+      const holding = this.peakAge <= this.opts.suppressSpan;
+      const pass = !holding || raw > this.peak + this.opts.suppressMargin;
+      if (!holding || raw > this.peak) {
         this.peak = raw;
         this.peakAge = 0;
       }
-    } else this.peak = Math.max(raw, this.peak * this.peakDecay);
+      return pass ? raw : raw * this.opts.suppressFactor;
+    }
+    const peakBefore = this.peak;
+    this.peak = Math.max(raw, this.peak * this.peakDecay);
     return raw > peakBefore ? raw : raw * this.opts.suppressFactor;
   }
 }
