@@ -15,14 +15,13 @@ export class ContextNovelty {
     private readonly levels: number,
     private readonly order: number,
     private readonly power = 2,
-    private readonly phases = 1,
   ) {
     this.modulo = levels ** order;
-    this.counts = new Uint8Array(this.modulo * phases);
+    this.counts = new Uint8Array(this.modulo);
   }
 
   /** Returns a novelty in [0,1]: 1 for an unseen context or a value outside the range seen so far. */
-  update(value: number, phase = 0): number {
+  update(value: number): number {
     this.seen++;
     const range = this.hi - this.lo;
     let outside = 0;
@@ -36,10 +35,8 @@ export class ContextNovelty {
     const q = span > 0 ? Math.min(this.levels - 1, Math.floor(((value - this.lo) / span) * this.levels)) : 0;
     this.key = (this.key * this.levels + q) % this.modulo;
     if (this.seen < this.order) return 0;
-    // The phase (time-of-day bucket) makes "right shape, wrong time of day" novel too.
-    const at = this.key * this.phases + (phase % this.phases);
-    const c = this.counts[at] ?? 0;
-    if (c < 255) this.counts[at] = c + 1;
+    const c = this.counts[this.key] ?? 0;
+    if (c < 255) this.counts[this.key] = c + 1;
     return Math.max(outside, 1 / (1 + c) ** this.power);
   }
 }

@@ -47,6 +47,15 @@ describe("StreamingAnomalyDetector", () => {
       d,
     );
     expect(max(scores)).toBe(0);
+    expect(d.warmingUp).toBe(true);
+    d.update(new Date(), 1);
+    expect(d.warmingUp).toBe(false);
+  });
+
+  it("fires once per burst: a repeated spike right after the first one is held", () => {
+    const scores = run(series(2000, (i, e) => steady(i, e) + (i === 1600 || i === 1620 ? 60 : 0)));
+    expect(max(scores.slice(1600, 1605))).toBeGreaterThan(0.5);
+    expect(max(scores.slice(1606, 1700))).toBe(0);
   });
 
   it("keeps scores in [0,1] for flat, huge, tiny and non-finite input", () => {

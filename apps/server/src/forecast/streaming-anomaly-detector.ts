@@ -4,7 +4,7 @@ import { DailyProfile } from "./daily-profile.js";
 import { EwStats } from "./ew-stats.js";
 import { RelativeEntropy } from "./relative-entropy.js";
 
-/** One parameter set for every series: these defaults are what NAB-RESULTS.md reports. */
+/** One parameter set for every series: the defaults are what NAB-RESULTS.md reports. */
 export interface DetectorOptions {
   /** Points that output 0 while the statistics settle (NAB ignores the first 15%, at least 169 rows). */
   warmup: number;
@@ -12,130 +12,111 @@ export interface DetectorOptions {
   alphas: readonly number[];
   /** Averaging window of raw errors for the likelihood (Numenta uses 10). */
   shortWindow: number;
-  /** EW factor of the long-run error distribution. */
+  /** EW factor of the long-run distributions the likelihoods compare against. */
   longAlpha: number;
-  /** z at which the raw error reaches 0.5. */
+  /** Robust z at which the raw error reaches 0.5. */
   zHalf: number;
-  /** After a peak, lower scores are damped until the peak has decayed over about this many points. */
-  suppressSpan: number;
-  /** Factor applied to scores below the decaying last peak. */
-  suppressFactor: number;
-  /** In a hold, a score passes only if it beats the held peak by this much. */
-  suppressMargin: number;
   /** Quantisation levels and context length of the novelty model. */
   noveltyLevels: number;
   noveltyOrder: number;
   /** Window over which novelties are averaged. */
   noveltyWindow: number;
-  /** Weight of the novelty score against the error likelihood. */
-  noveltyWeight: number;
-  /** Exponent p of the novelty 1/(1+count)^p of a seen context. */
+  /** Novelty exponent p: a context seen c times scores 1/(1+c)^p. */
   noveltyPower: number;
-  /** "hold": the last peak blocks lower scores for suppressSpan points; "decay": it decays exponentially. */
-  suppressMode: "hold" | "decay";
-  combine: "mean" | "max" | "or";
-  /** Share of the novelty in the raw error fed to the likelihood. */
-  mixIntoLikelihood: number;
-  /** Share of the seen range beyond which a value is a spatial anomaly (negative: off). */
+  /** Weight of the novelty against the error likelihood in their blend. */
+  noveltyWeight: number;
+  /** Share of the seen range beyond which a value is a spatial anomaly, scored 1 (negative: off). */
   spatialTolerance: number;
-  /** Daily-seasonal error: off, folded into the z, or its own likelihood. */
-  seasonal: "off" | "z" | "lik";
-  /** Lower bound of the error spread in the likelihood. */
-  sdFloor: number;
-  /** Score of a spatial anomaly at the tolerance, rising to 1 at spatialScale × range beyond. */
-  spatialBase: number;
-  spatialScale: number;
-  /** Time-of-day buckets in the novelty context (1: none). */
-  noveltyPhases: number;
   /** Distribution-change component: histogram bins, recent window, long-run EW factor, weight (0: off). */
   entropyBins: number;
   entropyWindow: number;
   entropyAlpha: number;
   entropyWeight: number;
-  /** Weight of the error likelihood on its own (besides its share of the blend). */
-  likelihoodWeight: number;
+  /** Also score the change against the same time yesterday (measured: no gain on NAB, so off). */
+  seasonal: boolean;
+  /** After a score, lower ones are held at 0 for this many points... */
+  suppressSpan: number;
+  /** ...and higher ones pass only if they beat the held peak by this margin, so a ramp fires once. */
+  suppressMargin: number;
 }
 
-export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
+export const DEFAULT_DETECTOR_OPTIONS: Readonly<DetectorOptions> = {
   warmup: 300,
-  alphas: [0.3, 0.03, 0.003],
+  alphas: [0.3, 0.003],
   shortWindow: 5,
   longAlpha: 0.001,
-  zHalf: 3,
-  suppressSpan: 100,
-  suppressFactor: 0,
-  suppressMargin: 0.02,
+  zHalf: 2.5,
   noveltyLevels: 10,
   noveltyOrder: 3,
   noveltyWindow: 3,
-  noveltyWeight: 0.6,
   noveltyPower: 2,
-  suppressMode: "hold",
-  combine: "mean",
-  mixIntoLikelihood: 0,
+  noveltyWeight: 0.6,
   spatialTolerance: 0.02,
-  seasonal: "lik",
-  sdFloor: 0.001,
-  spatialBase: 1,
-  spatialScale: 0.2,
-  noveltyPhases: 1,
   entropyBins: 5,
   entropyWindow: 52,
   entropyAlpha: 0.002,
   entropyWeight: 1,
-  likelihoodWeight: 0,
+  seasonal: false,
+  suppressSpan: 100,
+  suppressMargin: 0.02,
 };
 
 /**
- * Streaming anomaly detector for one metric series. Each score uses only past and current points;
- * state is a few dozen numbers, cost O(1) per point, so one instance per server metric is cheap.
+ * Streaming anomaly detector for one metric series: score = max of
+ *  - a blend of sequence novelty (unseen context of quantised values) and the Numenta-style
+ *    likelihood of robust multi-scale z errors,
+ *  - the likelihood of a distribution change (relative entropy of recent vs long-run histogram),
+ *  - 1 for a spatial anomaly (beyond the range seen so far),
+ * then held so that each burst fires once. Each score uses only past and current points; cost is
+ * O(levels^order + bins) memory (about 1.3 KB) and O(bins) time per point, for any series length.
  */
 export class StreamingAnomalyDetector {
   private readonly opts: DetectorOptions;
   private readonly levels: EwStats[];
-  private readonly diffs: EwStats;
+  private readonly steps: EwStats;
   private readonly likelihood: AnomalyLikelihood;
   private readonly novelty: ContextNovelty;
   private readonly noveltyRecent: Float64Array;
   private noveltySum = 0;
-  private readonly peakDecay: number;
-  private readonly daily = new DailyProfile();
   private readonly entropy: RelativeEntropy;
   private readonly entropyLikelihood: AnomalyLikelihood;
+  private readonly daily: DailyProfile | undefined;
   private readonly dailyStats = new EwStats(0.01);
   private readonly dailyLikelihood: AnomalyLikelihood;
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
+  private prev: number | undefined;
   private peak = 0;
   private peakAge = 0;
-  private prev: number | undefined;
   private seen = 0;
 
   constructor(options: Partial<DetectorOptions> = {}) {
-    this.opts = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
-    this.levels = this.opts.alphas.map((a) => new EwStats(a));
-    this.diffs = new EwStats(this.opts.alphas[this.opts.alphas.length - 1] ?? 0.01);
-    this.likelihood = new AnomalyLikelihood(this.opts.shortWindow, this.opts.longAlpha, this.opts.sdFloor);
-    this.entropy = new RelativeEntropy(this.opts.entropyBins, this.opts.entropyWindow, this.opts.entropyAlpha);
-    this.entropyLikelihood = new AnomalyLikelihood(1, this.opts.longAlpha, this.opts.sdFloor);
-    this.dailyLikelihood = new AnomalyLikelihood(this.opts.shortWindow, this.opts.longAlpha, this.opts.sdFloor);
-    this.novelty = new ContextNovelty(
-      this.opts.noveltyLevels,
-      this.opts.noveltyOrder,
-      this.opts.noveltyPower,
-      this.opts.noveltyPhases,
-    );
-    this.noveltyRecent = new Float64Array(this.opts.noveltyWindow);
-    this.peakDecay = Math.exp(-1 / this.opts.suppressSpan);
+    const o = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
+    this.opts = o;
+    this.levels = o.alphas.map((a) => new EwStats(a));
+    this.steps = new EwStats(o.alphas[o.alphas.length - 1] ?? 0.01);
+    this.likelihood = new AnomalyLikelihood(o.shortWindow, o.longAlpha);
+    this.novelty = new ContextNovelty(o.noveltyLevels, o.noveltyOrder, o.noveltyPower);
+    this.noveltyRecent = new Float64Array(o.noveltyWindow);
+    this.entropy = new RelativeEntropy(o.entropyBins, o.entropyWindow, o.entropyAlpha);
+    this.entropyLikelihood = new AnomalyLikelihood(1, o.longAlpha);
+    this.daily = o.seasonal ? new DailyProfile() : undefined;
+    this.dailyLikelihood = new AnomalyLikelihood(o.shortWindow, o.longAlpha);
   }
 
+  /** Points seen so far (callers can report "warming up" while count <= warmup). */
   get count(): number {
     return this.seen;
+  }
+
+  get warmingUp(): boolean {
+    return this.seen <= this.opts.warmup;
   }
 
   update(timestamp: Date, value: number): number {
     this.seen++;
     if (!Number.isFinite(value)) return 0;
+    const o = this.opts;
 
     // Raw error: the largest robust z of the value against each time scale, and of its step.
     let z = 0;
@@ -145,71 +126,52 @@ export class StreamingAnomalyDetector {
     }
     if (this.prev !== undefined) {
       const d = value - this.prev;
-      if (this.diffs.count > 1) z = Math.max(z, robustZ(d - this.diffs.mean, this.diffs.absDev, value));
-      this.diffs.update(d);
+      if (this.steps.count > 1) z = Math.max(z, robustZ(d - this.steps.mean, this.steps.absDev, value));
+      this.steps.update(d);
     }
     this.prev = value;
-    // Seasonal error: change against the same time yesterday, in units of its usual size.
-    let dailyLik = 0;
-    const dr = this.opts.seasonal === "off" ? undefined : this.daily.update(timestamp, value);
-    if (dr !== undefined) {
-      const s = this.dailyStats;
-      const zs = s.count > 1 ? robustZ(dr - s.mean, s.absDev, value) : 0;
-      s.update(dr);
-      if (this.opts.seasonal === "z") z = Math.max(z, zs);
-      else {
-        const zs2 = zs * zs;
-        dailyLik = this.dailyLikelihood.update(zs2 / (zs2 + this.opts.zHalf * this.opts.zHalf));
-      }
-    }
-    const z2 = z * z;
-    const error = z2 / (z2 + this.opts.zHalf * this.opts.zHalf);
-    // Spatial anomaly as in NAB's HTM detector: a value beyond the range seen so far (+ tolerance) scores 1.
+    const lik = Math.max(this.likelihood.update(squash(z, o.zHalf)), this.seasonalLikelihood(timestamp, value));
+
+    // Spatial anomaly as in NAB's HTM detector: a value beyond the range seen so far (+ tolerance).
     const range = this.hi - this.lo;
     const excess = range > 0 && this.seen > 2 ? Math.max(value - this.hi, this.lo - value) / range : 0;
-    const spatial = excess > this.opts.spatialTolerance;
+    const spatial = o.spatialTolerance >= 0 && excess > o.spatialTolerance;
     this.lo = Math.min(this.lo, value);
     this.hi = Math.max(this.hi, value);
-    const phase = Math.floor((timestamp.getUTCHours() * this.opts.noveltyPhases) / 24);
-    const nov = this.novelty.update(value, Number.isFinite(phase) ? phase : 0);
-    const m = this.opts.mixIntoLikelihood;
-    const lik = Math.max(dailyLik, this.likelihood.update((1 - m) * error + m * nov));
+
+    const nov = this.novelty.update(value);
     const slot = this.seen % this.noveltyRecent.length;
     this.noveltySum += nov - (this.noveltyRecent[slot] ?? 0);
     this.noveltyRecent[slot] = nov;
     const novAvg = this.noveltySum / this.noveltyRecent.length;
-    const w = this.opts.noveltyWeight;
-    const blended =
-      this.opts.combine === "max"
-        ? Math.max(w * novAvg, (1 - w) * lik)
-        : this.opts.combine === "or"
-          ? 1 - (1 - w * novAvg) * (1 - (1 - w) * lik)
-          : w * novAvg + (1 - w) * lik;
-    // Graded, so a far breakout outranks a creeping new high of a trending series.
-    const { spatialBase, spatialScale } = this.opts;
-    const ent = this.opts.entropyWeight > 0 ? this.entropyLikelihood.update(this.entropy.update(value)) : 0;
-    const withEntropy = Math.max(blended, this.opts.entropyWeight * ent, this.opts.likelihoodWeight * lik);
-    const raw =
-      spatial && this.opts.spatialTolerance >= 0
-        ? Math.max(withEntropy, spatialBase + (1 - spatialBase) * Math.min(1, excess / spatialScale))
-        : withEntropy;
-    if (this.seen <= this.opts.warmup) return 0;
 
-    // Only a new peak passes at full strength: NAB rewards the first detection, penalises repeats.
-    // While a hold lasts, a score must beat the held peak by a margin, so a ramp fires once.
-    if (this.opts.suppressMode === "hold") {
-      this.peakAge++;
-      const holding = this.peakAge <= this.opts.suppressSpan;
-      const pass = !holding || raw > this.peak + this.opts.suppressMargin;
-      if (!holding || raw > this.peak) {
-        this.peak = raw;
-        this.peakAge = 0;
-      }
-      return pass ? raw : raw * this.opts.suppressFactor;
+    const ent = o.entropyWeight > 0 ? this.entropyLikelihood.update(this.entropy.update(value)) : 0;
+    const blend = o.noveltyWeight * novAvg + (1 - o.noveltyWeight) * lik;
+    const raw = spatial ? 1 : Math.max(blend, o.entropyWeight * ent);
+    if (this.seen <= o.warmup) return 0;
+    return this.suppress(raw);
+  }
+
+  /** NAB rewards the first detection in a window and charges every false one: fire once per burst. */
+  private suppress(raw: number): number {
+    this.peakAge++;
+    const holding = this.peakAge <= this.opts.suppressSpan;
+    const pass = !holding || raw > this.peak + this.opts.suppressMargin;
+    if (!holding || raw > this.peak) {
+      this.peak = raw;
+      this.peakAge = 0;
     }
-    const peakBefore = this.peak;
-    this.peak = Math.max(raw, this.peak * this.peakDecay);
-    return raw > peakBefore ? raw : raw * this.opts.suppressFactor;
+    return pass ? raw : 0;
+  }
+
+  /** Change against the same time yesterday, in units of its usual size, as a likelihood. */
+  private seasonalLikelihood(timestamp: Date, value: number): number {
+    const dr = this.daily?.update(timestamp, value);
+    if (dr === undefined) return 0;
+    const s = this.dailyStats;
+    const zs = s.count > 1 ? robustZ(dr - s.mean, s.absDev, value) : 0;
+    s.update(dr);
+    return this.dailyLikelihood.update(squash(zs, this.opts.zHalf));
   }
 }
 
@@ -217,4 +179,10 @@ export class StreamingAnomalyDetector {
 function robustZ(dev: number, absDev: number, scale: number): number {
   const floor = 1e-9 + 1e-6 * Math.abs(scale);
   return Math.abs(dev) / (1.25 * absDev + floor);
+}
+
+/** Maps z ≥ 0 to [0,1), reaching 0.5 at zHalf: bounded, so one wild point cannot dominate the averages. */
+function squash(z: number, zHalf: number): number {
+  const z2 = z * z;
+  return z2 / (z2 + zHalf * zHalf);
 }
