@@ -81,7 +81,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
           .filter(Boolean) ?? [],
     }),
   );
-  const analysis = createAnalysisEngine(config, {
+  const analysis = await createAnalysisEngine(config, {
     database,
     knowledge,
     executor,

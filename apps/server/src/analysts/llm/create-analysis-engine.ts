@@ -11,7 +11,6 @@ import { BuiltinAnalyst } from "../builtin/builtin-analyst.js";
 import { AnalysisCache } from "./analysis-cache.js";
 import { AnalysisChain, type AnalysisRecords, type ChainLink } from "./analysis-chain.js";
 import type { DetailedResult } from "./analysis-detail.js";
-import { AnthropicProvider } from "./anthropic-provider.js";
 import { BuiltinLink } from "./builtin-link.js";
 import { CopilotAnalyzer } from "./copilot-analyzer.js";
 import { Investigator, type RunbookFinder } from "./investigator.js";
@@ -19,7 +18,6 @@ import { LlmAnalyst } from "./llm-analyst.js";
 import type { LlmCallLog } from "./llm-call-log.js";
 import type { LlmProvider } from "./llm-provider.js";
 import { ModelReviewedCouncil } from "./model-reviewed-council.js";
-import { OpenAiProvider } from "./openai-provider.js";
 import { PriceTable } from "./price-table.js";
 import { Redactor } from "./redactor.js";
 
@@ -45,7 +43,11 @@ export interface AnalysisEngine {
 }
 
 /** Build the configured provider chain (AEGIS_LLM_CHAIN, always ending with builtin) and its services. */
-export function createAnalysisEngine(config: Config, d: AnalysisEngineDeps): AnalysisEngine {
+/**
+ * Build the analysis engine from config. Vendor SDKs are loaded only for the providers the chain
+ * names (they cost ~20 MB of memory that a builtin-only server does not need).
+ */
+export async function createAnalysisEngine(config: Config, d: AnalysisEngineDeps): Promise<AnalysisEngine> {
   const redactor = new Redactor(config.AEGIS_REDACT_PATTERNS ?? []);
   const prices = new PriceTable(config.AEGIS_LLM_PRICES ?? {});
   const usage = new LlmUsageStore();
@@ -86,7 +88,8 @@ export function createAnalysisEngine(config: Config, d: AnalysisEngineDeps): Ana
   const providers: LlmProvider[] = [];
   for (const name of new Set(config.AEGIS_LLM_CHAIN)) {
     switch (name) {
-      case "openai":
+      case "openai": {
+        const { OpenAiProvider } = await import("./openai-provider.js");
         links.push(
           llm(
             new OpenAiProvider({
@@ -98,7 +101,9 @@ export function createAnalysisEngine(config: Config, d: AnalysisEngineDeps): Ana
           ),
         );
         break;
-      case "anthropic":
+      }
+      case "anthropic": {
+        const { AnthropicProvider } = await import("./anthropic-provider.js");
         links.push(
           llm(
             new AnthropicProvider({
@@ -109,6 +114,7 @@ export function createAnalysisEngine(config: Config, d: AnalysisEngineDeps): Ana
           ),
         );
         break;
+      }
       case "builtin":
         break;
     }
