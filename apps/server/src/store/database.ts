@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PGlite } from "@electric-sql/pglite";
@@ -8,7 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
-import { PgliteWorkerClient } from "./pglite-worker-client.js";
+import { initPgliteCluster, PgliteWorkerClient } from "./pglite-worker-client.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -68,9 +68,12 @@ async function openPglite(dir: string | undefined): Promise<Database> {
   if (!target.startsWith("memory://")) mkdirSync(target, { recursive: true });
   // PostgreSQL's default 128 MB of shared buffers is sized for a server, not an embedded store:
   // 8 MB keeps the product's idle footprint small and is plenty for its working set.
-  const client = await PgliteWorkerClient.create(target.startsWith("memory://") ? undefined : target, {
-    postgresqlconf: ["shared_buffers=8MB", "wal_buffers=256kB", "temp_buffers=1MB", "work_mem=2MB"],
-  });
+  const dataDir = target.startsWith("memory://") ? undefined : target;
+  const options = { postgresqlconf: ["shared_buffers=8MB", "wal_buffers=256kB", "temp_buffers=1MB", "work_mem=2MB"] };
+  if (dataDir && !existsSync(join(dataDir, "PG_VERSION"))) {
+    await initPgliteCluster(dataDir, options);
+  }
+  const client = await PgliteWorkerClient.create(dataDir, options);
   // Drizzle's PGlite driver only calls query/exec/transaction, which the worker client provides.
   const db = drizzlePglite({ client: client as unknown as PGlite, schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS });

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -20,13 +21,27 @@ export interface PgliteLike {
   transaction<T>(fn: (tx: PgliteLike) => Promise<T>): Promise<T>;
 }
 
-/** The compiled worker; under the test runner (sources) the build output of the same file. */
-function workerPath(): string {
+/** A compiled sibling script; under the test runner (sources) the build output of it. */
+function siblingScript(name: string): string {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith(".js")) return here.replace(/pglite-worker-client\.js$/, "pglite-worker.js");
-  const built = here.replace(/\/src\/store\/pglite-worker-client\.ts$/, "/dist/store/pglite-worker.js");
-  if (!existsSync(built)) throw new Error(`embedded database worker not built: ${built} (run npm run build)`);
+  if (here.endsWith(".js")) return here.replace(/pglite-worker-client\.js$/, `${name}.js`);
+  const built = here.replace(/\/src\/store\/pglite-worker-client\.ts$/, `/dist/store/${name}.js`);
+  if (!existsSync(built)) throw new Error(`embedded database script not built: ${built} (run npm run build)`);
   return built;
+}
+
+/** Create the cluster in a separate process (see pglite-init.ts for why). */
+export async function initPgliteCluster(dir: string, options: Record<string, unknown>): Promise<void> {
+  const child = spawn(process.execPath, [siblingScript("pglite-init"), dir, JSON.stringify(options)], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", resolve);
+  });
+  if (code !== 0) throw new Error(`creating the embedded database in ${dir} failed (exit ${code}): ${stderr.trim()}`);
 }
 
 /**
@@ -53,7 +68,7 @@ export class PgliteWorkerClient implements PgliteLike {
   }
 
   static async create(dir: string | undefined, options: Record<string, unknown>): Promise<PgliteWorkerClient> {
-    const worker = new Worker(workerPath(), { workerData: { dir, options } });
+    const worker = new Worker(siblingScript("pglite-worker"), { workerData: { dir, options } });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (m: { ready?: boolean }) => {
         if (m.ready) {
