@@ -18,6 +18,9 @@ export class IngestJournal {
   private tail: Promise<unknown> = Promise.resolve();
   private openedAt = 0;
   private bytes = 0;
+  private written = 0;
+  private synced = 0;
+  private syncing: Promise<void> | null = null;
 
   constructor(private readonly dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -32,9 +35,15 @@ export class IngestJournal {
       .map((f) => join(this.dir, f));
   }
 
-  /** Durably append: returns once the lines are on disk. Returns the segment written to. */
-  append(items: NewIncident[]): Promise<string> {
-    return this.serial(() => this.appendNow(items));
+  /**
+   * Durably append: returns once the lines are on disk. Returns the segment written to. Writes are
+   * ordered; the fdatasync is shared (group commit): a sync in flight is joined, and writes made
+   * meanwhile are covered by the next one, so writing never waits for another batch's sync.
+   */
+  async append(items: NewIncident[]): Promise<string> {
+    const { segment, seq } = await this.serial(() => this.writeNow(items));
+    await this.syncThrough(seq);
+    return segment;
   }
 
   /** Close the current segment so the next append starts a new one. */
@@ -64,7 +73,7 @@ export class IngestJournal {
     return run;
   }
 
-  private async appendNow(items: NewIncident[]): Promise<string> {
+  private async writeNow(items: NewIncident[]): Promise<{ segment: string; seq: number }> {
     if (!this.handle) {
       this.current = join(this.dir, `segment-${String(this.seq++).padStart(10, "0")}.jsonl`);
       this.handle = await open(this.current, "a");
@@ -75,11 +84,29 @@ export class IngestJournal {
     const text = items.map((i) => `${JSON.stringify(i)}\n`).join("");
     this.bytes += text.length;
     await this.handle.write(text);
-    await this.handle.datasync();
-    return segment;
+    return { segment, seq: ++this.written };
+  }
+
+  /** Wait until every write up to `seq` is on disk. */
+  private async syncThrough(seq: number): Promise<void> {
+    while (this.synced < seq) {
+      if (!this.syncing) {
+        const handle = this.handle;
+        const target = this.written;
+        this.syncing = (async () => {
+          if (handle) await handle.datasync();
+          this.synced = Math.max(this.synced, target);
+        })().finally(() => {
+          this.syncing = null;
+        });
+      }
+      await this.syncing;
+    }
   }
 
   private async rotateNow(): Promise<void> {
+    // Everything written to the outgoing segment must be on disk before it is closed.
+    await this.syncThrough(this.written);
     const h = this.handle;
     this.handle = null;
     this.current = null;

@@ -48,11 +48,16 @@ describe.each(testDatabaseKinds())("journaled ingest on %s", (kind) => {
     await ingest.recover();
     const answers = await Promise.all(["a", "b", "a", "c"].map((id) => ingest.submit(item(id))));
     expect(answers).toEqual([true, true, false, true]);
+    // The same id in a second batch while the first is still being journaled: still only one.
+    const first = ingest.submit(item("e"));
+    await new Promise((r) => setImmediate(r));
+    const second = ingest.submit(item("e"));
+    expect([await first, await second]).toEqual([true, false]);
     await ingest.drain();
-    expect(loaded.sort()).toEqual(["a", "b", "c"]);
+    expect(loaded.sort()).toEqual(["a", "b", "c", "e"]);
     const store = new IncidentStore();
-    expect(await store.count(t.database.db, P)).toBe(3);
-    expect(await new JobQueue(t.database.db).pending()).toBe(3);
+    expect(await store.count(t.database.db, P)).toBe(4);
+    expect(await new JobQueue(t.database.db).pending()).toBe(4);
     expect(readdirSync(dir)).toEqual([]);
     // Known ids are answered "exists" after a restart too (seen-ids filter + database).
     const again = make();

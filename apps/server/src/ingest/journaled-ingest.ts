@@ -35,7 +35,9 @@ const key = (projectId: string, id: string) => `${projectId}\u0000${id}`;
  */
 export class JournaledIngest {
   private queue: Waiting[] = [];
-  private flushing = false;
+  private scheduled = false;
+  private inFlight = 0;
+  private readonly reserved = new Set<string>();
   private lastSubmitAt = 0;
   private readonly backlog = new Map<string, JournaledIncident>();
   private seen = new SeenIds();
@@ -84,9 +86,12 @@ export class JournaledIngest {
     this.lastSubmitAt = performance.now();
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.flush());
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.pump();
+        });
       }
     });
   }
@@ -98,7 +103,7 @@ export class JournaledIngest {
 
   /** Whether webhooks arrived recently or the loader is behind. */
   activeWithin(windowMs: number): boolean {
-    return this.flushing || this.backlog.size > 0 || performance.now() - this.lastSubmitAt < windowMs;
+    return this.busy || this.backlog.size > 0 || performance.now() - this.lastSubmitAt < windowMs;
   }
 
   get backlogSize(): number {
@@ -107,56 +112,82 @@ export class JournaledIngest {
 
   /** Shutdown: load everything accepted so far. */
   async drain(): Promise<void> {
-    while (this.flushing || this.backlog.size > 0 || this.loading) {
+    while (this.busy || this.backlog.size > 0 || this.loading) {
       await (this.loading ?? this.load());
-      if (this.flushing) await new Promise((r) => setTimeout(r, 5));
+      if (this.busy) await new Promise((r) => setTimeout(r, 5));
     }
     await this.journal.close();
     // Everything is in the database now: no segment is needed for a replay.
     if (this.backlog.size === 0) for (const s of this.journal.segments()) this.journal.remove(s);
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      if (this.backlog.size >= this.maxBacklog) await (this.loading ?? this.load());
+  private get busy(): boolean {
+    return this.scheduled || this.inFlight > 0 || this.queue.length > 0;
+  }
+
+  /**
+   * Start batches: up to two in flight, so one batch is written while the previous one's fdatasync
+   * runs (the journal shares syncs between them).
+   */
+  private pump(): void {
+    while (this.queue.length > 0 && this.inFlight < 2) {
       const batch = this.queue.splice(0, this.maxBatch);
-      try {
-        const created = await this.accept(batch.map((w) => w.item));
-        const answered = new Set<string>();
-        for (const w of batch) {
-          const k = key(w.item.projectId, w.item.id);
-          w.resolve(created.has(k) && !answered.has(k));
-          answered.add(k);
-        }
-      } catch (err) {
-        for (const w of batch) w.reject(err);
-      }
+      this.inFlight++;
+      void this.process(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
     }
-    this.flushing = false;
+  }
+
+  private async process(batch: Waiting[]): Promise<void> {
+    if (this.backlog.size >= this.maxBacklog) await (this.loading ?? this.load());
+    try {
+      const created = await this.accept(batch.map((w) => w.item));
+      const answered = new Set<string>();
+      for (const w of batch) {
+        const k = key(w.item.projectId, w.item.id);
+        w.resolve(created.has(k) && !answered.has(k));
+        answered.add(k);
+      }
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    }
   }
 
   /** Journal the new ones among `items`; returns their keys. */
   private async accept(items: NewIncident[]): Promise<Set<string>> {
     const unique = new Map<string, NewIncident>();
-    for (const i of items) if (!unique.has(key(i.projectId, i.id))) unique.set(key(i.projectId, i.id), i);
-    const maybeKnown = [...unique.entries()].filter(([k]) => this.backlog.has(k) || this.seen.mightContain(k));
-    for (const [k] of maybeKnown) if (this.backlog.has(k)) unique.delete(k);
-    const toCheck = maybeKnown.filter(([k]) => unique.has(k)).map(([, i]) => i);
-    if (toCheck.length > 0) {
-      const existing = await this.incidents.existingKeys(this.database.db, toCheck);
-      for (const k of existing) unique.delete(k);
+    for (const i of items) {
+      const k = key(i.projectId, i.id);
+      // Known, or being accepted by a batch in flight: not new.
+      if (!unique.has(k) && !this.backlog.has(k) && !this.reserved.has(k)) unique.set(k, i);
     }
-    const fresh = [...unique.values()];
-    if (fresh.length === 0) return new Set();
-    const segment = await this.journal.append(fresh);
-    const receivedAt = new Date();
-    for (const [k, item] of unique) {
-      this.seen.add(k);
-      this.backlog.set(k, { item, receivedAt, segment });
+    // Reserve before the first await, so a concurrent batch cannot accept the same id.
+    for (const k of unique.keys()) this.reserved.add(k);
+    try {
+      const toCheck = [...unique.entries()].filter(([k]) => this.seen.mightContain(k)).map(([, i]) => i);
+      if (toCheck.length > 0) {
+        const existing = await this.incidents.existingKeys(this.database.db, toCheck);
+        for (const k of existing) {
+          unique.delete(k);
+          this.reserved.delete(k);
+        }
+      }
+      const fresh = [...unique.values()];
+      if (fresh.length === 0) return new Set();
+      const segment = await this.journal.append(fresh);
+      const receivedAt = new Date();
+      for (const [k, item] of unique) {
+        this.seen.add(k);
+        this.backlog.set(k, { item, receivedAt, segment });
+      }
+      this.onAccepted(fresh);
+      void this.load();
+      return new Set(unique.keys());
+    } finally {
+      for (const k of unique.keys()) this.reserved.delete(k);
     }
-    this.onAccepted(fresh);
-    void this.load();
-    return new Set(unique.keys());
   }
 
   /** Move the backlog into the database; delete journal segments nothing pending refers to. */
