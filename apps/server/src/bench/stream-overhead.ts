@@ -46,6 +46,9 @@ export async function streamOverhead(incidents: number, tokensPerIncident: numbe
         dry_run: true,
       });
       await sock.waitFor((f) => f.type === "ai.complete" && f.incident_id === id, 30_000);
+      // The council's model reviews stream next; let them finish so the next incident's tokens are
+      // measured on an otherwise idle engine (overlapping streams measure the event loop, not the engine).
+      await sock.waitFor((f) => f.type === "council.decision" && f.incident_id === id, 30_000);
       const sent = fake.requests[before]?.sentAt ?? [];
       const got = received.get(id) ?? [];
       if (got.length !== tokens.length)
