@@ -37,7 +37,8 @@ export class JournaledIngest {
   private queue: Waiting[] = [];
   private scheduled = false;
   private inFlight = 0;
-  private readonly reserved = new Set<string>();
+  /** Ids being accepted by a batch in flight, with that batch's completion. */
+  private readonly reserved = new Map<string, Promise<void>>();
   private lastSubmitAt = 0;
   private readonly backlog = new Map<string, JournaledIncident>();
   private seen = new SeenIds();
@@ -158,21 +159,31 @@ export class JournaledIngest {
   /** Journal the new ones among `items`; returns their keys. */
   private async accept(items: NewIncident[]): Promise<Set<string>> {
     const unique = new Map<string, NewIncident>();
+    const owners = new Set<Promise<void>>();
     for (const i of items) {
       const k = key(i.projectId, i.id);
-      // Known, or being accepted by a batch in flight: not new.
-      if (!unique.has(k) && !this.backlog.has(k) && !this.reserved.has(k)) unique.set(k, i);
+      if (unique.has(k) || this.backlog.has(k)) continue;
+      // Being accepted by a batch in flight: not new here, but answer only once it is readable.
+      const owner = this.reserved.get(k);
+      if (owner) owners.add(owner);
+      else unique.set(k, i);
     }
+    const created = await this.acceptOwn(unique);
+    await Promise.all(owners);
+    return created;
+  }
+
+  private async acceptOwn(unique: Map<string, NewIncident>): Promise<Set<string>> {
+    let release = () => undefined as void;
+    const mine = new Promise<void>((r) => {
+      release = r;
+    });
     // Reserve before the first await, so a concurrent batch cannot accept the same id.
-    for (const k of unique.keys()) this.reserved.add(k);
+    for (const k of unique.keys()) this.reserved.set(k, mine);
     try {
       const toCheck = [...unique.entries()].filter(([k]) => this.seen.mightContain(k)).map(([, i]) => i);
       if (toCheck.length > 0) {
-        const existing = await this.incidents.existingKeys(this.database.db, toCheck);
-        for (const k of existing) {
-          unique.delete(k);
-          this.reserved.delete(k);
-        }
+        for (const k of await this.incidents.existingKeys(this.database.db, toCheck)) unique.delete(k);
       }
       const fresh = [...unique.values()];
       if (fresh.length === 0) return new Set();
@@ -186,7 +197,8 @@ export class JournaledIngest {
       void this.load();
       return new Set(unique.keys());
     } finally {
-      for (const k of unique.keys()) this.reserved.delete(k);
+      for (const [k, owner] of this.reserved) if (owner === mine) this.reserved.delete(k);
+      release();
     }
   }
 
