@@ -4,7 +4,7 @@ import { buildPrompt } from "./build-prompt.js";
 import { DIAGNOSIS_JSON_SCHEMA, validateDiagnosis } from "./diagnosis-schema.js";
 import { extractJson } from "./extract-json.js";
 import type { Investigator } from "./investigator.js";
-import type { LlmCallLog, LlmCallRecord } from "./llm-call-log.js";
+import { type LlmCallLog, type LlmCallRecord, providerCallRecord } from "./llm-call-log.js";
 import type { LlmMessage, LlmProvider, LlmRequest, LlmUsage } from "./llm-provider.js";
 import type { PriceTable } from "./price-table.js";
 import { ProviderError } from "./provider-error.js";
@@ -141,19 +141,17 @@ export class LlmAnalyst {
   }
 
   private async account(run: RunOptions, usage: LlmUsage, started: number, error: string | null) {
-    await this.o.calls.record({
-      projectId: this.o.projectId,
-      incidentId: run.incidentId,
-      requestType: run.requestType,
-      provider: this.o.provider.kind,
-      model: this.o.provider.model,
-      promptTokens: usage.promptTokens,
-      completionTokens: usage.completionTokens,
-      latencyMs: Math.round(performance.now() - started),
-      costUsd: this.o.prices.costOf(this.o.provider.model, usage),
-      cacheHit: false,
-      ok: error === null,
-      error: error?.slice(0, 500) ?? null,
-    });
+    await this.o.calls.record(
+      providerCallRecord({
+        projectId: this.o.projectId,
+        incidentId: run.incidentId,
+        requestType: run.requestType,
+        provider: this.o.provider,
+        prices: this.o.prices,
+        usage,
+        startedAt: started,
+        error,
+      }),
+    );
   }
 }

@@ -4,7 +4,7 @@ import type { Council, CouncilInput } from "../../council/council-port.js";
 import type { Logger } from "../../shared/logger.js";
 import { UntrustedFence } from "./build-prompt.js";
 import { extractJson } from "./extract-json.js";
-import type { LlmCallLog } from "./llm-call-log.js";
+import { type LlmCallLog, providerCallRecord } from "./llm-call-log.js";
 import type { LlmProvider, LlmUsage } from "./llm-provider.js";
 import type { PriceTable } from "./price-table.js";
 import type { Redactor } from "./redactor.js";
@@ -101,20 +101,18 @@ Answer with one JSON object: {"verdict": "APPROVED" | "REJECTED" | "NEEDS_REVIEW
       this.o.logger.warn({ role, err: error }, "model review failed");
       return `Model review (${this.label}) unavailable: ${error.slice(0, 160)}`;
     } finally {
-      await this.o.calls.record({
-        projectId: this.o.projectId,
-        incidentId: input.incident.incidentId,
-        requestType: "review",
-        provider: this.o.provider.kind,
-        model: this.o.provider.model,
-        promptTokens: usage.promptTokens,
-        completionTokens: usage.completionTokens,
-        latencyMs: Math.round(performance.now() - started),
-        costUsd: this.o.prices.costOf(this.o.provider.model, usage),
-        cacheHit: false,
-        ok: error === null,
-        error,
-      });
+      await this.o.calls.record(
+        providerCallRecord({
+          projectId: this.o.projectId,
+          incidentId: input.incident.incidentId,
+          requestType: "review",
+          provider: this.o.provider,
+          prices: this.o.prices,
+          usage,
+          startedAt: started,
+          error,
+        }),
+      );
     }
   }
 }
