@@ -23,19 +23,21 @@ export interface AnalysisSink {
 }
 
 /** Diagnosis categories the analysts recognise. */
-export type IncidentCategory =
-  | "memory_leak"
-  | "cpu_runaway"
-  | "traffic_surge"
-  | "bad_deploy"
-  | "db_latency"
-  | "dependency_outage"
-  | "disk_full"
-  | "crashloop_config"
-  | "cert_expiry"
-  | "over_provisioned"
-  | "noise"
-  | "unknown";
+export const INCIDENT_CATEGORIES = [
+  "memory_leak",
+  "cpu_runaway",
+  "traffic_surge",
+  "bad_deploy",
+  "db_latency",
+  "dependency_outage",
+  "disk_full",
+  "crashloop_config",
+  "cert_expiry",
+  "over_provisioned",
+  "noise",
+  "unknown",
+] as const;
+export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
 
 /** An analyst's answer: the seed's AIAnalysis plus the evidence behind it, for the council. */
 export interface AnalystResult {

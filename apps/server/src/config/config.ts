@@ -3,6 +3,33 @@ import { z } from "zod";
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
 
+/** A setting holding JSON: unset stays undefined; anything unparsable or off-schema is reported with `message`. */
+function jsonSetting<T extends z.ZodType>(schema: T, message: string) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx): z.output<T> | undefined => {
+      if (!v) return undefined;
+      try {
+        const parsed = schema.safeParse(JSON.parse(v));
+        if (parsed.success) return parsed.data;
+      } catch {
+        // not JSON: reported below
+      }
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    });
+}
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, "g");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One entry per setting: the env name, its schema with default, and a one-line doc (README table). */
 export const CONFIG_FIELDS = {
   AEGIS_HOST: {
@@ -121,21 +148,10 @@ export const CONFIG_FIELDS = {
     doc: "Investigation tool rounds a model may use before it must answer.",
   },
   AEGIS_LLM_PRICES: {
-    schema: z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (!v) return undefined;
-        try {
-          return z.record(z.string(), z.tuple([z.number().min(0), z.number().min(0)])).parse(JSON.parse(v));
-        } catch {
-          ctx.addIssue({
-            code: "custom",
-            message: 'must be JSON like {"my-model":[0.5,1.5]} (USD per 1M prompt, completion tokens)',
-          });
-          return z.NEVER;
-        }
-      }),
+    schema: jsonSetting(
+      z.record(z.string(), z.tuple([z.number().min(0), z.number().min(0)])),
+      'must be JSON like {"my-model":[0.5,1.5]} (USD per 1M prompt, completion tokens)',
+    ),
     doc: 'Extra model prices as JSON `{"model":[prompt,completion]}` in USD per million tokens, over the built-in table.',
   },
   AEGIS_LLM_COUNCIL_REVIEW: {
@@ -151,20 +167,10 @@ export const CONFIG_FIELDS = {
     doc: "Window in which an identical signature (normalised alert and logs) reuses a model's analysis (`0`: off).",
   },
   AEGIS_REDACT_PATTERNS: {
-    schema: z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (!v) return undefined;
-        try {
-          const list = z.array(z.string()).parse(JSON.parse(v));
-          for (const p of list) new RegExp(p, "g");
-          return list;
-        } catch {
-          ctx.addIssue({ code: "custom", message: "must be a JSON array of regular expressions" });
-          return z.NEVER;
-        }
-      }),
+    schema: jsonSetting(
+      z.array(z.string()).refine((list) => list.every(isRegExp)),
+      "must be a JSON array of regular expressions",
+    ),
     doc: "Extra redaction patterns (JSON array of regular expressions) applied before anything is sent to a model.",
   },
   PROMETHEUS_URL: {

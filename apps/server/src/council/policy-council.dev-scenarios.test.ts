@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { ActionType, IncidentContext, Verdict } from "@aegis/contracts";
 import { describe, expect, it } from "vitest";
 import type { IncidentCategory } from "../analysts/analyst.js";
+import { INCIDENT_CATEGORIES } from "../analysts/analyst.js";
 import type { CouncilInput } from "./council-port.js";
 import { PolicyCouncil } from "./policy-council.js";
 
@@ -37,20 +38,7 @@ const POLICY_CATEGORIES = new Set(["prompt_injection", "protected_target", "flap
 /** Cases where the policy alone must block every forbidden action (a crash loop is visible in the input). */
 const BLOCKING_CATEGORIES = new Set([...POLICY_CATEGORIES, "crashloop_config"]);
 /** Labels that are not analyst categories; an analyst would report some technical diagnosis. */
-const ANALYST_CATEGORIES = new Set<string>([
-  "memory_leak",
-  "cpu_runaway",
-  "traffic_surge",
-  "bad_deploy",
-  "db_latency",
-  "dependency_outage",
-  "disk_full",
-  "crashloop_config",
-  "cert_expiry",
-  "over_provisioned",
-  "noise",
-  "unknown",
-]);
+const ANALYST_CATEGORIES = new Set<string>(INCIDENT_CATEGORIES);
 
 /** A confident, well-evidenced proposal: the policy, not the analyst's doubt, has to decide. */
 function proposalFor(s: Scenario, action: ActionType, replicaCount = 3): CouncilInput {

@@ -1,21 +1,8 @@
 import { ActionType } from "@aegis/contracts";
 import { z } from "zod";
-import type { IncidentCategory } from "../analyst.js";
+import { INCIDENT_CATEGORIES } from "../analyst.js";
 
-export const CATEGORIES = [
-  "memory_leak",
-  "cpu_runaway",
-  "traffic_surge",
-  "bad_deploy",
-  "db_latency",
-  "dependency_outage",
-  "disk_full",
-  "crashloop_config",
-  "cert_expiry",
-  "over_provisioned",
-  "noise",
-  "unknown",
-] as const satisfies readonly IncidentCategory[];
+export const CATEGORIES = INCIDENT_CATEGORIES;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const unit = z.number().min(0).max(1);
