@@ -249,3 +249,127 @@ export const citations = pgTable(
   },
   (t) => [index("citations_incident_idx").on(t.projectId, t.incidentId, t.seq)],
 );
+
+/**
+ * Downsampled metric history of the predictive monitor (seed 004), the training set of its model.
+ * One row per (server, data time): a replayed batch is stored once. Metrics are typed columns, not
+ * jsonb: batches are inserted through `unnest` of one array per column, and real/integer columns
+ * take less than half the space of the equivalent jsonb.
+ */
+export const monitorSamples = pgTable(
+  "monitor_samples",
+  {
+    projectId: text("project_id").notNull(),
+    serverName: text("server_name").notNull(),
+    ts: ts("ts").notNull(),
+    status: text("status").notNull(),
+    cpuUserPct: real("cpu_user_pct").notNull(),
+    cpuSysPct: real("cpu_sys_pct").notNull(),
+    cpuIowaitPct: real("cpu_iowait_pct").notNull(),
+    cpuIdlePct: real("cpu_idle_pct").notNull(),
+    javaCpuPct: real("java_cpu_pct").notNull(),
+    memUsedPct: real("mem_used_pct").notNull(),
+    swapUsedPct: real("swap_used_pct").notNull(),
+    diskUsagePct: real("disk_usage_pct").notNull(),
+    netInMbS: real("net_in_mb_s").notNull(),
+    netOutMbS: real("net_out_mb_s").notNull(),
+    backCloseWait: integer("back_close_wait").notNull(),
+    frontCloseWait: integer("front_close_wait").notNull(),
+    loadAverage: real("load_average").notNull(),
+    uptimeDays: integer("uptime_days").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.serverName, t.ts] }),
+    // Training reads in data-time order (keyset on ts, server) and retention deletes by ts.
+    index("monitor_samples_ts_idx").on(t.projectId, t.ts, t.serverName),
+  ],
+);
+
+/** Alert level changes of monitored servers; raising events get `resolved_at` when their server is healthy again. */
+export const monitorAlertEvents = pgTable(
+  "monitor_alert_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    projectId: text("project_id").notNull(),
+    ts: ts("ts").notNull(),
+    serverName: text("server_name").notNull(),
+    profile: text("profile").notNull(),
+    eventType: text("event_type").notNull(), // raised | escalated | deescalated | resolved
+    previousLevel: text("previous_level").notNull(),
+    newLevel: text("new_level").notNull(),
+    riskScore: doublePrecision("risk_score").notNull(),
+    message: text("message"),
+    resolvedAt: ts("resolved_at"),
+    resolutionDurationMinutes: doublePrecision("resolution_duration_minutes"),
+  },
+  (t) => [
+    index("monitor_alert_events_ts_idx").on(t.projectId, t.ts),
+    index("monitor_alert_events_server_idx").on(t.projectId, t.serverName, t.ts),
+  ],
+);
+
+/** Fleet health over time (seed 004 `/historical/environment`). */
+export const monitorFleetSnapshots = pgTable(
+  "monitor_fleet_snapshots",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    projectId: text("project_id").notNull(),
+    ts: ts("ts").notNull(),
+    totalServers: integer("total_servers").notNull(),
+    criticalCount: integer("critical_count").notNull(),
+    warningCount: integer("warning_count").notNull(),
+    degradedCount: integer("degraded_count").notNull(),
+    healthyCount: integer("healthy_count").notNull(),
+    fleetHealth: doublePrecision("fleet_health").notNull(),
+    prob30m: doublePrecision("prob_30m").notNull(),
+    prob8h: doublePrecision("prob_8h").notNull(),
+  },
+  (t) => [index("monitor_fleet_snapshots_ts_idx").on(t.projectId, t.ts)],
+);
+
+/** Fitted monitor models: the JSON file under `<dataDir>/models/` and what is known of it. At most one is current. */
+export const monitorModels = pgTable(
+  "monitor_models",
+  {
+    projectId: text("project_id").notNull(),
+    name: text("name").notNull(),
+    version: integer("version").notNull(),
+    created: ts("created").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    path: text("path").notNull(),
+    params: jsonb("params").notNull(),
+    isCurrent: boolean("is_current").notNull().default(false),
+    metrics: jsonb("metrics").$type<Record<string, number>>().notNull().default({}),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.name] }),
+    uniqueIndex("monitor_models_current_uq").on(t.projectId).where(sql`is_current`),
+  ],
+);
+
+/**
+ * Training runs of the monitor model. At most one runs per project, across server instances (partial
+ * unique index); `heartbeat_at` lets a starting server tell a crashed run from one still alive elsewhere.
+ */
+export const monitorTrainings = pgTable(
+  "monitor_trainings",
+  {
+    projectId: text("project_id").notNull(),
+    trainingId: text("training_id").notNull(),
+    startedAt: ts("started_at").notNull(),
+    finishedAt: ts("finished_at"),
+    heartbeatAt: ts("heartbeat_at").notNull(),
+    status: text("status").notNull(), // running | succeeded | failed | cancelled
+    epochs: integer("epochs").notNull(),
+    incremental: boolean("incremental").notNull(),
+    epoch: integer("epoch").notNull().default(0),
+    loss: doublePrecision("loss"),
+    samples: integer("samples").notNull().default(0),
+    error: text("error"),
+    modelName: text("model_name"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.trainingId] }),
+    uniqueIndex("monitor_trainings_running_uq").on(t.projectId).where(sql`status = 'running'`),
+  ],
+);
