@@ -1,4 +1,5 @@
 import type { AIAnalysis, IncidentContext, RetrievedIncident } from "@aegis/contracts";
+import type { RunbookMatch } from "../knowledge/knowledge-base.js";
 
 /** What an analyst sees about one incident. Logs are already truncated to LOG_TRUNCATE_CHARS. */
 export interface AnalysisInput {
@@ -10,6 +11,8 @@ export interface AnalysisInput {
   context: IncidentContext | null;
   /** Similar past incidents from the knowledge base, best first, each with its outcome. */
   similar: RetrievedIncident[];
+  /** Best runbook documents for the incident, best first; `confidence` "low" is no good match. */
+  runbooks?: RunbookMatch[];
   /** The alert's own timestamp (ISO 8601) when the sender gave one. */
   alertTimestamp?: string | null;
   /** Upper bound for replica_count (MAX_REPLICAS). */

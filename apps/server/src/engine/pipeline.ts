@@ -2,7 +2,7 @@ import type { AIAnalysis, CouncilDecision, CouncilVote, IncidentContext, Runbook
 import type { AnalysisInput, Analyst, AnalystResult, IncidentCategory } from "../analysts/analyst.js";
 import type { Council } from "../council/council-port.js";
 import type { Executor } from "../executors/executor.js";
-import type { KnowledgeBase } from "../knowledge/knowledge-base.js";
+import type { KnowledgeBase, RunbookMatch } from "../knowledge/knowledge-base.js";
 import type { Logger } from "../shared/logger.js";
 import type { ActionLog } from "../store/action-log.js";
 import type { Database } from "../store/database.js";
@@ -10,6 +10,7 @@ import type { IncidentRow, IncidentStore } from "../store/incident-store.js";
 import type { ClaimedJob, JobQueue } from "../store/job-queue.js";
 import { executeAction } from "./execute-action.js";
 import type { IncidentRecorder } from "./recorder.js";
+import { DEFAULT_REOPEN_WINDOW_MS, type Recurrence, recurrenceMessage, reopenRecurrence } from "./recurrence.js";
 import { type VerifyOptions, verifyHealth } from "./verifier.js";
 
 export interface PipelineDeps {
@@ -31,6 +32,13 @@ export interface PipelineOptions {
   verify: VerifyOptions;
   /** Similar incidents retrieved for the analyst. */
   ragLimit: number;
+  /** Runbook documents retrieved for the analyst. Default 3. */
+  runbookLimit?: number;
+  /**
+   * A new alert for the same service and alert name (or diagnosis) this soon after an incident was
+   * verified RESOLVED marks that fix REOPENED. Default 24 h (DEFAULT_REOPEN_WINDOW_MS); 0 disables.
+   */
+  reopenWindowMs?: number;
 }
 
 /** How a run ended for the worker: finished, parked for a human, or handed back (shutdown). */
@@ -96,9 +104,15 @@ export class Pipeline {
   private async analyse(row: IncidentRow, input: AnalysisInput): Promise<void> {
     const { projectId, id } = row;
     const rec = this.d.recorder;
+    // Before retrieval, so the analyst already sees the earlier fix as REOPENED.
+    let recurrence = await this.noteRecurrence(row, null);
     const query = `${row.alertType}\n${input.logs}`;
-    const similar = await this.d.knowledge.similar(projectId, query, this.o.ragLimit);
+    const [similar, runbooks] = await Promise.all([
+      this.d.knowledge.similar(projectId, query, this.o.ragLimit),
+      this.runbooksFor(projectId, query),
+    ]);
     input.similar = similar;
+    input.runbooks = runbooks;
     const best = similar[0];
     const ragMessage =
       similar.length === 0
@@ -106,9 +120,17 @@ export class Pipeline {
         : `Retrieved ${similar.length} similar past incident${similar.length === 1 ? "" : "s"} (best match: ${(
             (best?.similarity_score ?? 0) * 100
           ).toFixed(1)}%)`;
+    const goodRunbook = runbooks.find((r) => r.confidence !== "low");
+    const runbookMessage =
+      runbooks.length === 0
+        ? null
+        : goodRunbook
+          ? `Best runbook: ${goodRunbook.title} (${goodRunbook.id}, ${goodRunbook.confidence} confidence, score ${goodRunbook.score.toFixed(2)})`
+          : "No runbook is a good match for this incident.";
     await rec.commit(projectId, id, {
       steps: [
         { status: "RAG_RETRIEVAL", message: ragMessage, agent: "RAG_ENGINE" },
+        ...(runbookMessage ? [{ status: "RAG_RETRIEVAL" as const, message: runbookMessage, agent: "RAG_ENGINE" }] : []),
         { status: "ANALYSING", message: "AI SRE Agent is analysing the incident…", agent: "SRE_AGENT" },
       ],
       patch: { status: "ANALYSING" },
@@ -124,6 +146,8 @@ export class Pipeline {
       },
     });
     const analysis = clampAnalysis(result.analysis, this.o.maxReplicas);
+    // Same service and same diagnosis counts too, once the diagnosis is known.
+    recurrence ??= await this.noteRecurrence(row, result.category);
     await rec.commit(projectId, id, {
       steps: [
         {
@@ -257,6 +281,44 @@ export class Pipeline {
     if (learn) await this.learn(row.projectId, this.entryOf(row, proposal, "FAILED", null));
   }
 
+  /** Marks the fix of an incident this one is a recurrence of REOPENED, on this incident's timeline. */
+  private async noteRecurrence(row: IncidentRow, category: string | null): Promise<Recurrence | null> {
+    const windowMs = this.o.reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS;
+    const receivedAt = row.createdAt;
+    try {
+      const found = await reopenRecurrence(
+        {
+          knowledge: this.d.knowledge,
+          categoryOf: async (incidentId) =>
+            (await this.d.incidents.getRow(this.d.database.db, row.projectId, incidentId))?.category ?? null,
+        },
+        row.projectId,
+        { id: row.id, alertType: row.alertType, containerName: row.containerName, receivedAt },
+        category,
+        windowMs,
+      );
+      if (found) {
+        await this.d.recorder.commit(row.projectId, row.id, {
+          steps: [{ status: "RAG_RETRIEVAL", message: recurrenceMessage(found, receivedAt), agent: "RAG_ENGINE" }],
+        });
+      }
+      return found;
+    } catch (err) {
+      // Bookkeeping about an earlier incident must not stop this one's remediation.
+      this.d.logger.error({ err, incident_id: row.id }, "failed to check for a recurrence");
+      return null;
+    }
+  }
+
+  private async runbooksFor(projectId: string, query: string): Promise<RunbookMatch[]> {
+    try {
+      return await this.d.knowledge.runbooks(projectId, query, this.o.runbookLimit ?? 3);
+    } catch (err) {
+      this.d.logger.error({ err }, "runbook retrieval failed");
+      return [];
+    }
+  }
+
   private async learn(projectId: string, entry: RunbookEntry): Promise<void> {
     try {
       await this.d.knowledge.learn(projectId, entry);
@@ -293,6 +355,7 @@ export class Pipeline {
       severity: row.severity,
       context: (row.context as IncidentContext | null) ?? null,
       similar: [],
+      runbooks: [],
       maxReplicas: this.o.maxReplicas,
       alertTimestamp: row.alertTimestamp,
     };

@@ -38,9 +38,9 @@ export function createKnowledge(database: Database, logger: Logger, o: Knowledge
         { source: "runbook" },
       )
     : new NoVectors();
-  const incidents = new StoredKnowledgeBase(database, new KnowledgeStore());
   const runbooks = new RunbookLibrary(database, new RunbookStore(), vectors, {
     vectorMinSimilarity: o.embeddingsMinSimilarity,
   });
+  const incidents = new StoredKnowledgeBase(database, new KnowledgeStore(), runbooks);
   return { incidents, runbooks, search: new KnowledgeSearch(runbooks, incidents), close: () => vectors.close() };
 }

@@ -1,11 +1,12 @@
-import type { RetrievedIncident, RunbookEntry } from "@aegis/contracts";
+import type { FixOutcome, RetrievedIncident, RunbookEntry } from "@aegis/contracts";
 import type { Database } from "../store/database.js";
 import type { KnowledgeStore } from "../store/knowledge-store.js";
-import type { KnowledgeBase } from "./knowledge-base.js";
+import type { KnowledgeBase, RunbookMatch } from "./knowledge-base.js";
 import { Bm25Index } from "./lexical/bm25-index.js";
+import type { RunbookLibrary } from "./runbooks/runbook-library.js";
 
 /** Outcomes rank: a fix that worked is preferred over one that did not, at equal similarity. */
-const OUTCOME_WEIGHT: Record<string, number> = { RESOLVED: 1, REOPENED: 0.7, ROLLED_BACK: 0.6, FAILED: 0.5 };
+export const OUTCOME_WEIGHT: Record<string, number> = { RESOLVED: 1, REOPENED: 0.7, ROLLED_BACK: 0.6, FAILED: 0.5 };
 
 /**
  * Learned incidents persisted in the store and indexed in memory (BM25F over alert type, root cause
@@ -17,11 +18,52 @@ export class StoredKnowledgeBase implements KnowledgeBase {
   constructor(
     private readonly database: Database,
     private readonly store: KnowledgeStore,
+    /** Runbook documents served with the learned incidents; unset: `runbooks()` finds none. */
+    private readonly library: RunbookLibrary | null = null,
   ) {}
 
   async learn(projectId: string, entry: RunbookEntry): Promise<void> {
     await this.store.upsert(this.database.db, projectId, entry);
     (await this.index(projectId)).update(entry.incident_id, entry);
+  }
+
+  async resolvedBetween(projectId: string, containerName: string, from: Date, to: Date): Promise<RunbookEntry[]> {
+    const index = await this.index(projectId);
+    const service = containerName.toLowerCase();
+    const lo = from.getTime();
+    const hi = to.getTime();
+    const found: { e: RunbookEntry; at: number }[] = [];
+    for (const e of index.documents()) {
+      if ((e.outcome ?? "RESOLVED") !== "RESOLVED" || !e.resolved_at) continue;
+      if (e.container_name?.toLowerCase() !== service) continue;
+      const at = Date.parse(e.resolved_at);
+      if (at >= lo && at <= hi) found.push({ e, at });
+    }
+    return found.sort((a, b) => b.at - a.at).map((f) => f.e);
+  }
+
+  async setOutcome(projectId: string, incidentId: string, outcome: FixOutcome): Promise<RunbookEntry | null> {
+    const current = (await this.index(projectId)).get(incidentId);
+    if (!current) return null;
+    if (current.outcome === outcome) return current;
+    const next = { ...current, outcome };
+    await this.learn(projectId, next);
+    return next;
+  }
+
+  async runbooks(projectId: string, query: string, limit: number): Promise<RunbookMatch[]> {
+    if (!this.library) return [];
+    const found = await this.library.search(projectId, { query, topK: limit });
+    return found.hits.map((h) => ({
+      id: h.runbook.id,
+      title: h.runbook.title,
+      service: h.runbook.service,
+      score: h.score,
+      confidence: h.confidence,
+      excerpt: h.excerpt,
+      body: h.runbook.body,
+      url: h.runbook.url,
+    }));
   }
 
   list(projectId: string): Promise<RunbookEntry[]> {

@@ -5,6 +5,7 @@ import { explain } from "./explain.js";
 import { knowledgeAdjustment } from "./knowledge-adjustment.js";
 import { clamp } from "./numbers.js";
 import { replicaCount } from "./replicas.js";
+import { citeRunbook, runbookGuidance } from "./runbook-guidance.js";
 import { extractSignals } from "./signals.js";
 import { streamText } from "./stream.js";
 
@@ -27,7 +28,10 @@ export class BuiltinAnalyst implements Analyst {
 
     const s = extractSignals(input);
     sink.thinking(`Recognised ${s.list.length} signals: ${[...s.best.keys()].join(", ") || "none"}.`);
-    const d = decide(s);
+    const guide = runbookGuidance(input.runbooks);
+    // Only a high-confidence runbook may settle a near-tie between hypotheses.
+    const d = decide(s, { preferAction: guide.runbook?.confidence === "high" ? guide.implied : null });
+    if (guide.runbook) sink.thinking(`Best runbook: ${citeRunbook(guide.runbook)}.`);
     sink.thinking(
       `Leading hypotheses: ${d.scores
         .slice(0, 3)
@@ -46,6 +50,19 @@ export class BuiltinAnalyst implements Analyst {
     const kb = knowledgeAdjustment(d.action, input.similar);
     confidence += kb.delta;
     if (kb.notes.length) notes.push(`Knowledge base: ${kb.notes.join("; ")}.`);
+    if (guide.runbook) {
+      const rb = guide.runbook;
+      const w = rb.confidence === "high" ? 1 : 0.5;
+      if (guide.implied === d.action) {
+        confidence += 0.05 * w;
+        notes.push(`Runbook ${citeRunbook(rb)} also calls for ${d.action}.`);
+      } else if (guide.implied) {
+        confidence -= 0.05 * w;
+        notes.push(`Runbook ${citeRunbook(rb)} calls for ${guide.implied} instead; check it before acting.`);
+      } else {
+        notes.push(`Runbook to follow: ${citeRunbook(rb)}.`);
+      }
+    }
     confidence = Math.round(clamp(confidence, 0.05, d.ceiling) * 100) / 100;
 
     const cpu = input.context?.metrics?.cpu_percent ?? null;

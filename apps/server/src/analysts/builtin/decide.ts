@@ -23,9 +23,35 @@ export interface Decision {
   guardrails: string[];
 }
 
-export function decide(s: Signals): Decision {
+/** A runbook's action settles a near-tie between hypotheses only when they are this close. */
+const PREFER_MARGIN = 0.1;
+
+export interface DecideOptions {
+  /**
+   * An action an outside source (a high-confidence runbook) calls for: among hypotheses within
+   * PREFER_MARGIN of the best, one calling for it wins. It never overrides a clear diagnosis.
+   */
+  preferAction?: ActionType | null;
+}
+
+export function decide(s: Signals, o: DecideOptions = {}): Decision {
   const scores = scoreCategories(s);
   let winner: CategoryScore = scores[0] ?? { category: "unknown", score: 0, support: [], against: [] };
+  let preferredBy: string | null = null;
+  if (o.preferAction && actionFor(winner.category, s) !== o.preferAction) {
+    const close = scores.find(
+      (c) =>
+        c !== winner &&
+        c.category !== "unknown" &&
+        c.score >= UNKNOWN_BELOW &&
+        winner.score - c.score <= PREFER_MARGIN &&
+        actionFor(c.category, s) === o.preferAction,
+    );
+    if (close) {
+      preferredBy = `${close.category} (${close.score.toFixed(2)}) and ${winner.category} (${winner.score.toFixed(2)}) fit almost equally; the matching runbook's ${o.preferAction} settles it.`;
+      winner = close;
+    }
+  }
   if (winner.score < UNKNOWN_BELOW && winner.category !== "unknown") {
     winner = { category: "unknown", score: winner.score, support: winner.support, against: winner.against };
   }
@@ -38,7 +64,7 @@ export function decide(s: Signals): Decision {
   let confidence =
     category === "unknown" ? Math.min(0.35, 0.15 + winner.score * 0.3) : winner.score * (1 - 0.55 * rival);
 
-  const guardrails: string[] = [];
+  const guardrails: string[] = preferredBy ? [preferredBy] : [];
   if (action === "ROLLBACK" && !hasChangeEvidence(s)) {
     confidence = Math.min(confidence, 0.55);
     guardrails.push("No deploy or config change is on record, so the rollback target must be confirmed by a human.");

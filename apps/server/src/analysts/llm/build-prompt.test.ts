@@ -57,3 +57,31 @@ describe("buildPrompt", () => {
     expect(p.system).not.toContain("investigation tools");
   });
 });
+
+describe("buildPrompt with runbooks", () => {
+  it("fences the good runbook matches and leaves out the weak ones", () => {
+    const rb = (id: string, confidence: "high" | "medium" | "low") => ({
+      id,
+      title: `Title ${id}`,
+      service: "widget-api",
+      score: confidence === "low" ? 0.3 : 0.7,
+      confidence,
+      excerpt: `excerpt of ${id}`,
+      body: "",
+      url: null,
+    });
+    const p = buildPrompt(
+      incident("ERROR boom", { runbooks: [rb("good", "high"), rb("weak", "low")] }),
+      new Redactor(),
+      {
+        tools: false,
+      },
+    );
+    expect(p.user).toContain('source="matching_runbooks"');
+    expect(p.user).toContain('runbook:good "Title good" (high-confidence match');
+    expect(p.user).not.toContain("runbook:weak");
+    expect(buildPrompt(incident("ERROR boom"), new Redactor(), { tools: false }).user).not.toContain(
+      "matching_runbooks",
+    );
+  });
+});

@@ -71,6 +71,16 @@ export function buildPrompt(
       .join("\n");
     parts.push("", fence.wrap("similar_past_incidents", clean(past)));
   }
+  const runbooks = (input.runbooks ?? []).filter((r) => r.confidence !== "low").slice(0, 3);
+  if (runbooks.length > 0) {
+    const list = runbooks
+      .map(
+        (r) =>
+          `- runbook:${r.id} "${r.title}" (${r.confidence}-confidence match, score ${r.score.toFixed(2)}): ${r.excerpt}`,
+      )
+      .join("\n");
+    parts.push("", fence.wrap("matching_runbooks", clean(list)));
+  }
   if (opts.extraContext) parts.push("", fence.wrap("request", clean(opts.extraContext)));
   return {
     system: SYSTEM(fence.id, input.maxReplicas, opts.tools),

@@ -38,6 +38,9 @@ export const knowledgeStub: KnowledgeBase = {
   learn: async () => undefined,
   list: async () => [],
   similar: async () => [PAST],
+  resolvedBetween: async () => [],
+  setOutcome: async () => null,
+  runbooks: async () => [],
 };
 
 const metric: ContainerMetrics = {

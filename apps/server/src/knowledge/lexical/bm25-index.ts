@@ -149,6 +149,11 @@ export class Bm25Index<T> {
     return slot === undefined ? undefined : this.docs[slot];
   }
 
+  /** The indexed documents, in no particular order. */
+  *documents(): IterableIterator<T> {
+    for (const id of this.slotOf.values()) yield this.docs[id] as T;
+  }
+
   /** Index a new document. Throws if the id is already present (use update to replace). */
   add(id: string, doc: T): void {
     if (this.slotOf.has(id)) throw new Error(`document ${id} is already indexed`);
