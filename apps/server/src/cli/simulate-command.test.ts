@@ -198,7 +198,9 @@ describe("runSimulation (scripted fetch)", () => {
     const leak = report.faults.find((x) => x.server_name === "ppdb001" && x.critical_at);
     expect(leak).toMatchObject({ since: "2025-01-15T11:00:00", first_alert_level: "critical" });
     expect(leak?.lead_minutes).toBeGreaterThan(60);
-    expect(t.out.join("\n")).toMatch(/! ppdb001 reports critical_issue \(memory leak since 11:00\), first alert critical at/);
+    expect(t.out.join("\n")).toMatch(
+      /! ppdb001 reports critical_issue \(memory leak since 11:00\), first alert critical at/,
+    );
     expect(t.out.some((l) => /\+ injected memory leak/.test(l))).toBe(true);
     const summary = formatSummary(report);
     expect(summary[0]).toMatch(/^sent 480 records in 80 ticks over 80 requests/);
