@@ -55,6 +55,31 @@ export const OPS_SYNONYM_CLASSES: readonly SynonymClass[] = [
   },
   { name: "leak", weight: 0.5, members: ["leak", "leaking", "growing", "increasing", ["creeping", 0.7]] },
   { name: "gc", weight: 0.5, members: ["gc", "garbage collection", "gc pause", ["stop the world", 0.7]] },
+  {
+    name: "at-max",
+    weight: 0.5,
+    members: ["max", "maximum", "upper bound", "upper limit", "ceiling", "cap", "capped", "limit reached", "at the limit"],
+  },
+  {
+    name: "reconcile",
+    weight: 0.5,
+    members: ["reconcile", "reconciliation", "reconciling", "desired state", "sync", "syncing", ["apply", 0.6]],
+  },
+  {
+    name: "watch",
+    weight: 0.5,
+    members: ["watch", "watches", "watch stream", "streaming connection", "informer", ["long poll", 0.7]],
+  },
+  {
+    name: "startup",
+    weight: 0.5,
+    members: ["startup", "start up", "slow to start", "startup time", "startup latency", "cold start", ["starting", 0.6]],
+  },
+  {
+    name: "discarded",
+    weight: 0.4,
+    members: ["discarded", "dropped", "thrown away", "ignored", "rejected", ["lost", 0.5]],
+  },
   // --- restarts / lifecycle
   {
     name: "crashloop",
@@ -69,6 +94,11 @@ export const OPS_SYNONYM_CLASSES: readonly SynonymClass[] = [
       "keeps restarting",
       "restart loop",
       "back-off",
+      "keeps crashing",
+      "keeps dying",
+      ["dying", 0.7],
+      ["dies", 0.7],
+      ["coming back", 0.6],
       ["crash", 0.8],
       ["exit code", 0.5],
     ],
@@ -255,7 +285,17 @@ export const OPS_SYNONYM_CLASSES: readonly SynonymClass[] = [
   {
     name: "rollout",
     weight: 0.5,
-    members: ["rollout", "deploy", "deployment", "release", "rolling update", "update", ["rollback", 0.7]],
+    members: [
+      "rollout",
+      "deploy",
+      "deployment",
+      "release",
+      "rolling update",
+      "update",
+      "upgrade",
+      ["revision", 0.7],
+      ["rollback", 0.7],
+    ],
   },
   {
     name: "workload-controllers",
@@ -274,7 +314,8 @@ export const OPS_SYNONYM_CLASSES: readonly SynonymClass[] = [
     members: ["quota", "resource quota", "limit", "limits", "exceeded", "overcommit", "overcommitted"],
   },
   { name: "namespace", weight: 0.4, members: ["namespace", "project", "tenant"] },
-  { name: "config", weight: 0.5, members: ["config", "configuration", "settings", "configmap", ["reload", 0.6]] },
+  { name: "config", weight: 0.5, members: ["config", "configuration", "settings", "configmap", "config file", "yaml", ["manifest", 0.7], ["reload", 0.6]],
+  },
   {
     name: "mismatch",
     weight: 0.5,
@@ -295,6 +336,9 @@ export const OPS_SYNONYM_CLASSES: readonly SynonymClass[] = [
       "offline",
       "outage",
       "disappeared",
+      "not running",
+      "not up",
+      ["stopped", 0.7],
       ["absent", 0.8],
       ["missing", 0.6],
     ],
@@ -362,7 +406,18 @@ export const OPS_SYNONYM_CLASSES: readonly SynonymClass[] = [
   {
     name: "scrape",
     weight: 0.5,
-    members: ["scrape", "scraping", "target", "targets", "exporter", "metrics endpoint", "service discovery"],
+    members: [
+      "scrape",
+      "scraping",
+      "target",
+      "targets",
+      "exporter",
+      "metrics endpoint",
+      "service discovery",
+      ["collect", 0.7],
+      ["collected", 0.7],
+      ["discovery", 0.7],
+    ],
   },
   {
     name: "alerting",
