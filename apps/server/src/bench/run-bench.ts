@@ -7,6 +7,7 @@ import type { IncidentResult } from "@aegis/contracts";
 import { freePorts } from "../testing/free-ports.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
 import { confidenceCalibration } from "./confidence-calibration.js";
+import { monitorBench } from "./monitor-bench.js";
 import { startAlertmanager, startBareNode } from "./reference-servers.js";
 import { searchBench } from "./search-bench.js";
 import { rssMb, summary } from "./stats.js";
@@ -176,6 +177,20 @@ async function main() {
   if (!only || only === "ingest") write("ingest", await ingest(Number(process.env.BENCH_SECS ?? 5)));
   if (!only || only === "search") write("runbook-search", await searchBench());
   if (!only || only === "stream") write("stream-overhead", await streamOverhead(20, 100));
+  if (!only || only === "monitor") {
+    const env = process.env;
+    write(
+      "monitor",
+      await monitorBench({
+        fleets: (env.BENCH_MONITOR_FLEETS ?? "1000,10000").split(",").map(Number),
+        historyTicks: Number(env.BENCH_MONITOR_HISTORY ?? 300),
+        ingestSecs: Number(env.BENCH_MONITOR_SECS ?? 10),
+        batch: Number(env.BENCH_MONITOR_BATCH ?? 5000),
+        connections: Number(env.BENCH_MONITOR_CONNECTIONS ?? 4),
+        reads: Number(env.BENCH_MONITOR_READS ?? 200),
+      }),
+    );
+  }
   if (!only || only === "calibration") {
     const dev = resolve(fileURLToPath(import.meta.url), "../../../../../../shared/data/scenarios/dev.jsonl");
     write("confidence-calibration", await confidenceCalibration(process.env.SCENARIOS ?? dev));
