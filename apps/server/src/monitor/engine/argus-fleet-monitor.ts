@@ -1,0 +1,267 @@
+import type { AlertLevel, MetricRecord } from "@aegis/contracts";
+import type {
+  AlertEvent,
+  Explanation,
+  FleetMonitor,
+  FleetPredictions,
+  IngestResult,
+  MonitorModel,
+  PredictionAlert,
+  ServerPrediction,
+} from "../monitor-types.js";
+import { alertBadge, roundRisk, severityRank } from "./alert-level.js";
+import { formatDuration } from "./breach-message.js";
+import { formatDataTime, hourSlot, parseDataTime } from "./data-time.js";
+import { explainServer } from "./explain-server.js";
+import { DEFAULT_MODEL } from "./model-params.js";
+import { ModelRuntime } from "./model-runtime.js";
+import { FORECAST_GROUPS, PERCENT_GROUPS } from "./risk-features.js";
+import type { RiskContext } from "./risk-function.js";
+import { assessServer, newRiskContext } from "./server-assessment.js";
+import { ServerTracker } from "./server-tracker.js";
+
+export interface ArgusFleetMonitorOptions {
+  model?: MonitorModel;
+  /** Points kept per server (seed: 2,880 = 10 days of 5-minute samples). */
+  windowSize?: number;
+  /** Records (fleet-wide) before predictions are considered warmed up (seed: 100). */
+  warmupRecords?: number;
+}
+
+/** Forecast points per metric in `predictions()`, one per sampling interval. */
+export const FORECAST_POINTS = 12;
+
+/** Names of the forecast arrays, by forecast group ("cpu_pct", "mem_pct" are the seed's). */
+const FORECAST_KEYS = ["cpu_pct", "mem_pct", "swap_pct", "disk_pct", "iowait_pct", "load"] as const;
+
+/**
+ * The predictive monitor (seed 004, Tachyon Argus) as a pure in-memory engine.
+ *
+ * - `ingest` is O(1) per record (forecasters, anomaly detectors and ring buffer update in place);
+ *   each server touched by a batch is re-assessed once at the end of the batch, and its level
+ *   change, if any, is returned as an AlertEvent.
+ * - Per server, records must arrive in time order: a record whose timestamp is not after the
+ *   server's last one (a duplicate or out-of-order record) is dropped and not counted, so replays
+ *   and retries cannot corrupt the forecasters. Other servers in the same batch are unaffected.
+ * - All times are data time (record timestamps), never the wall clock.
+ * - `predictions()` is cached until the next ingest that accepts a record, or `setModel`.
+ */
+export class ArgusFleetMonitor implements FleetMonitor {
+  readonly windowSize: number;
+  readonly warmupRecords: number;
+  private rt: ModelRuntime;
+  private ctx: RiskContext;
+  private readonly servers = new Map<string, ServerTracker>();
+  private count = 0;
+  private batchNo = 0;
+  private latestMs = Number.NEGATIVE_INFINITY;
+  private latestOffsetLess = true;
+  private cache: FleetPredictions | undefined;
+  private predictedAt: string | null = null;
+  /** Reused for the anomaly detectors' timestamp argument (no allocation per record). */
+  private readonly date = new Date(0);
+
+  constructor(opts: ArgusFleetMonitorOptions = {}) {
+    this.windowSize = opts.windowSize ?? 2880;
+    this.warmupRecords = opts.warmupRecords ?? 100;
+    if (!Number.isInteger(this.windowSize) || this.windowSize < 1) throw new RangeError("windowSize must be ≥ 1");
+    this.rt = new ModelRuntime(opts.model ?? DEFAULT_MODEL);
+    this.ctx = newRiskContext(this.rt);
+  }
+
+  get recordCount(): number {
+    return this.count;
+  }
+
+  get serversTracked(): number {
+    return this.servers.size;
+  }
+
+  /** Data time of the latest records when `predictions()` was last computed. */
+  get lastPrediction(): string | null {
+    return this.predictedAt;
+  }
+
+  get model(): MonitorModel {
+    return this.rt.model;
+  }
+
+  /** The fitted parameters take effect at once: every server is re-assessed (no events). */
+  setModel(model: MonitorModel): void {
+    this.rt = new ModelRuntime(model);
+    this.ctx = newRiskContext(this.rt);
+    for (const s of this.servers.values()) assessServer(s, this.rt, this.ctx);
+    this.cache = undefined;
+  }
+
+  ingest(records: readonly MetricRecord[]): IngestResult {
+    const batch = ++this.batchNo;
+    const touched: ServerTracker[] = [];
+    const before: AlertLevel[] = [];
+    let accepted = 0;
+    let prevTs = "";
+    let prevMs = Number.NaN;
+    for (const r of records) {
+      // Fleet batches share timestamps: parse each distinct string once.
+      if (r.timestamp !== prevTs) {
+        prevTs = r.timestamp;
+        prevMs = parseDataTime(prevTs);
+      }
+      const ms = prevMs;
+      if (!Number.isFinite(ms)) continue;
+      let s = this.servers.get(r.server_name);
+      if (s === undefined) {
+        s = new ServerTracker(r.server_name, this.windowSize, this.rt);
+        this.servers.set(r.server_name, s);
+      }
+      if (ms <= s.lastMs) continue;
+      if (s.batch !== batch) {
+        s.batch = batch;
+        touched.push(s);
+        before.push(s.level);
+      }
+      s.observe(ms, r, this.rt, this.date);
+      accepted++;
+      if (ms > this.latestMs) {
+        this.latestMs = ms;
+        this.latestOffsetLess = s.offsetLess;
+      }
+    }
+    this.count += accepted;
+    if (accepted > 0) this.cache = undefined;
+
+    const events: AlertEvent[] = [];
+    for (let i = 0; i < touched.length; i++) {
+      const s = touched[i]!;
+      assessServer(s, this.rt, this.ctx);
+      const previous = before[i]!;
+      if (s.level !== previous) events.push(levelChange(s, previous));
+    }
+    return { accepted, tick: this.count, warmup_complete: this.count >= this.warmupRecords, events };
+  }
+
+  /**
+   * The seed's /predictions/current payload. `fleet_health` is the mean of (100 − risk) over the
+   * servers (100 = every server at its healthy reference); `prob_30m`/`prob_8h` are the chance
+   * that at least one server becomes critical within 30 minutes / 8 hours, 1 − ∏(1 − p_s),
+   * treating servers as independent (a server already critical counts as p_s = 1). Alerts are the
+   * servers at warning or critical, by risk.
+   */
+  predictions(): FleetPredictions {
+    if (this.cache) return this.cache;
+    const predictions = Object.create(null) as Record<string, ServerPrediction>;
+    const summary = {
+      total_servers: 0,
+      critical: 0,
+      warning: 0,
+      degraded: 0,
+      healthy: 0,
+      fleet_health: 100,
+      prob_30m: 0,
+      prob_8h: 0,
+    };
+    const alerts: PredictionAlert[] = [];
+    const stamps = new Map<string, string[]>();
+    let health = 0;
+    let survive30 = 1;
+    let survive8h = 1;
+    for (const s of this.servers.values()) {
+      const p = this.serverPrediction(s, stamps);
+      predictions[s.name] = p;
+      summary.total_servers++;
+      summary[s.level]++;
+      health += 100 - s.risk;
+      survive30 *= 1 - s.pCritical30m;
+      survive8h *= 1 - s.pCritical8h;
+      if (s.level === "critical" || s.level === "warning") {
+        alerts.push({
+          server_name: s.name,
+          level: s.level,
+          risk_score: p.risk_score,
+          profile: s.profile,
+          message: s.message ?? "",
+          time_to_issue:
+            s.timeToIssueMinutes === null
+              ? null
+              : s.timeToIssueMinutes === 0
+                ? "now"
+                : formatDuration(s.timeToIssueMinutes),
+        });
+      }
+    }
+    if (summary.total_servers > 0) summary.fleet_health = Math.round((health / summary.total_servers) * 10) / 10;
+    summary.prob_30m = round3(1 - survive30);
+    summary.prob_8h = round3(1 - survive8h);
+    alerts.sort((a, b) => b.risk_score - a.risk_score);
+    const timestamp = Number.isFinite(this.latestMs) ? formatDataTime(this.latestMs, this.latestOffsetLess) : "";
+    this.predictedAt = timestamp || null;
+    this.cache = { predictions, summary, alerts, timestamp };
+    return this.cache;
+  }
+
+  explain(serverName: string): Explanation | undefined {
+    const s = this.servers.get(serverName);
+    return s ? explainServer(s, this.rt) : undefined;
+  }
+
+  private serverPrediction(s: ServerTracker, stamps: Map<string, string[]>): ServerPrediction {
+    const stepMs = Math.max(1000, Math.round(s.intervalMs / 1000) * 1000);
+    const key = `${s.lastMs}|${stepMs}|${s.offsetLess}`;
+    let timestamps = stamps.get(key);
+    if (!timestamps) {
+      timestamps = [];
+      for (let k = 1; k <= FORECAST_POINTS; k++) timestamps.push(formatDataTime(s.lastMs + k * stepMs, s.offsetLess));
+      stamps.set(key, timestamps);
+    }
+    const forecast: ServerPrediction["forecast"] = { cpu_pct: [], mem_pct: [], timestamps };
+    for (let g = 0; g < FORECAST_GROUPS.length; g++) {
+      const f = s.forecasters[g]!;
+      const tab = this.rt.tables[g]!;
+      const pct = PERCENT_GROUPS.has(FORECAST_GROUPS[g]!);
+      const series: number[] = [];
+      for (let k = 1; k <= FORECAST_POINTS; k++) {
+        const v = f.forecast(k, hourSlot(s.lastMs + k * stepMs), tab);
+        series.push(Math.round((pct ? Math.min(100, Math.max(0, v)) : Math.max(0, v)) * 100) / 100);
+      }
+      forecast[FORECAST_KEYS[g]!] = series;
+    }
+    const x = s.current;
+    return {
+      risk_score: roundRisk(s.risk),
+      profile: s.profile,
+      alert: alertBadge(s.risk),
+      display_metrics: {
+        cpu: `${x[0]!.toFixed(1)}%`,
+        memory: `${x[1]!.toFixed(1)}%`,
+        // Records carry no disk throughput; I/O wait is the disk-pressure signal they do carry.
+        disk_io: `${x[4]!.toFixed(1)}% iowait`,
+        disk: `${x[3]!.toFixed(1)}%`,
+        network: `${x[6]!.toFixed(1)} MB/s`,
+      },
+      forecast,
+      anomaly_score: round3(s.anomaly),
+      message: s.message,
+      time_to_issue_minutes: s.timeToIssueMinutes,
+      last_seen: s.lastTimestamp,
+    };
+  }
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function levelChange(s: ServerTracker, previous: AlertLevel): AlertEvent {
+  const up = severityRank(s.level) > severityRank(previous);
+  return {
+    timestamp: s.lastTimestamp,
+    server_name: s.name,
+    profile: s.profile,
+    event_type:
+      previous === "healthy" ? "raised" : s.level === "healthy" ? "resolved" : up ? "escalated" : "deescalated",
+    previous_level: previous,
+    new_level: s.level,
+    risk_score: roundRisk(s.risk),
+    message: s.message,
+  };
+}
