@@ -39,7 +39,7 @@ export interface ServerProfile {
 export const PROFILES: readonly ServerProfile[] = [
   {
     id: "web",
-    label: "Web",
+    label: "Web Server",
     prefix: "ppweb",
     weight: 0.3,
     cores: 8,
@@ -102,7 +102,7 @@ export const PROFILES: readonly ServerProfile[] = [
   },
   {
     id: "conductor",
-    label: "Conductor",
+    label: "Conductor Mgmt",
     prefix: "ppcon",
     weight: 0.1,
     cores: 8,
