@@ -28,38 +28,63 @@ export class ForecastTables {
   }
 }
 
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Hour slots a day must cover before it updates the seasonal profile. */
+const MIN_DAY_SLOTS = 20;
+
 /**
- * Damped Holt (additive level + damped trend) with an additive hour-of-day seasonal profile,
- * learnt online in error-correction form:
- *   e = x − (ℓ + φb + s[hour]);  ℓ ← ℓ + φb + αe;  b ← φb + αβe;  s[hour] ← s[hour] + γe.
- * Damping keeps long-horizon forecasts of a transient slope sane; the seasonal profile keeps a
- * daily cycle from being read as a trend. It also tracks the one-step residual variance (for the
- * prediction interval) and the long-run spread of the series (which caps that interval: host
- * metrics are bounded and mean-reverting, not random walks). O(1) per point.
+ * Damped Holt (additive level + damped trend) on the deseasonalised series y = x − c[hour],
+ * with a daily hour-of-day profile c learnt online once per completed day:
+ *   e = y − (ℓ + φb);  ℓ ← ℓ + φb + αe;  b ← φb + αβe;
+ *   at a day's end: d[h] = (day's mean at hour h) − (day's mean) − (that day's level drift at h),
+ *                   s[h] ← s[h] + γ(d[h] − s[h]),  c = s − mean(s).
+ * Learning the profile from whole days with the day's own drift removed keeps a trend (a memory
+ * leak) out of it, and keeps a responsive level from absorbing the daily cycle before the profile
+ * can learn it (what happens with per-point seasonal updates when each slot gets many samples).
+ * Damping keeps long-horizon forecasts of a transient slope sane. Also tracks the one-step
+ * residual variance (prediction intervals) and the long-run spread (which caps them: host metrics
+ * are bounded and mean-reverting, not random walks). O(1) per point, O(24) once a day.
  */
 export class HoltForecaster {
   level = Number.NaN;
   trend = 0;
   /** EW variance of one-step errors. */
   errVar = 0;
-  /** EW mean and variance of the raw series. */
+  /** Slow EW mean and variance of the raw series. */
   longMean = 0;
   longVar = 0;
   count = 0;
-  readonly season: Float64Array;
+  /** Uncentred hour-of-day profile and its sum (so centring is O(1)). */
+  private readonly season = new Float64Array(24);
+  private seasonSum = 0;
+  /** The current day's per-hour sums and counts, and where its level started. */
+  private readonly daySum = new Float64Array(24);
+  private readonly dayCount = new Float64Array(24);
+  private day = Number.NaN;
+  private dayStartMs = 0;
+  private dayStartLevel = 0;
+  private dayLastMs = 0;
 
   constructor(season?: readonly number[]) {
-    this.season = new Float64Array(24);
-    if (season) this.season.set(season);
+    if (season) {
+      this.season.set(season);
+      for (const v of season) this.seasonSum += v;
+    }
+  }
+
+  /** Centred seasonal offset of an hour slot. */
+  seasonal(slot: number): number {
+    return this.season[slot]! - this.seasonSum / 24;
   }
 
   /**
-   * Adds an observation at hour slot `slot`, `steps` sampling intervals after the previous one
-   * (a gap first advances the state without correction). Returns the one-step error (NaN for the first point).
+   * Adds an observation at data time `ms`, `steps` sampling intervals after the previous one (a
+   * gap first advances the state without correction). Returns the one-step error (NaN for the first point).
    */
   update(
     x: number,
-    slot: number,
+    ms: number,
     steps: number,
     p: SmoothingParams,
     tables: ForecastTables,
@@ -71,33 +96,72 @@ export class HoltForecaster {
     const dm = x - this.longMean;
     this.longMean += a * dm;
     this.longVar += a * (dm * dm - this.longVar);
-    if (this.count === 1) {
-      this.level = x - this.season[slot]!;
-      return Number.NaN;
+
+    const day = Math.floor(ms / DAY_MS);
+    if (day !== this.day) this.startDay(day, ms, p.gamma);
+    const slot = Math.floor(ms / HOUR_MS) % 24;
+    this.daySum[slot] = this.daySum[slot]! + x;
+    this.dayCount[slot] = this.dayCount[slot]! + 1;
+    this.dayLastMs = ms;
+
+    const y = x - this.seasonal(slot);
+    let e = Number.NaN;
+    if (this.count === 1) this.level = y;
+    else {
+      if (steps > 1) {
+        const gap = Math.min(steps - 1, MAX_STEPS);
+        this.level += this.trend * tables.damped[gap]!;
+        this.trend *= p.phi ** gap;
+      }
+      const damped = p.phi * this.trend;
+      e = y - (this.level + damped);
+      this.level += damped + p.alpha * e;
+      this.trend = damped + p.alpha * p.beta * e;
+      const va = Math.max(varianceAlpha, 1 / (this.count - 1));
+      this.errVar += va * (e * e - this.errVar);
     }
-    if (steps > 1) {
-      const gap = Math.min(steps - 1, MAX_STEPS);
-      this.level += this.trend * tables.damped[gap]!;
-      this.trend *= p.phi ** gap;
-    }
-    const damped = p.phi * this.trend;
-    const e = x - (this.level + damped + this.season[slot]!);
-    this.level += damped + p.alpha * e;
-    this.trend = damped + p.alpha * p.beta * e;
-    this.season[slot] = this.season[slot]! + p.gamma * e;
-    const va = Math.max(varianceAlpha, 1 / (this.count - 1));
-    this.errVar += va * (e * e - this.errVar);
+    if (ms === this.dayStartMs) this.dayStartLevel = this.level;
     return e;
+  }
+
+  /** Closes the previous day (learning from it if it covered enough hours) and opens `day`. */
+  private startDay(day: number, ms: number, gamma: number): void {
+    let slots = 0;
+    let total = 0;
+    let n = 0;
+    for (let h = 0; h < 24; h++) {
+      if (this.dayCount[h]! > 0) slots++;
+      total += this.daySum[h]!;
+      n += this.dayCount[h]!;
+    }
+    if (slots >= MIN_DAY_SLOTS && Number.isFinite(this.day)) {
+      const mean = total / n;
+      const span = Math.max(this.dayLastMs - this.dayStartMs, 1);
+      const drift = (this.level - this.dayStartLevel) / span;
+      const mid = (this.dayStartMs + this.dayLastMs) / 2;
+      for (let h = 0; h < 24; h++) {
+        if (this.dayCount[h] === 0) continue;
+        const at = this.day * DAY_MS + (h + 0.5) * HOUR_MS;
+        const d = this.daySum[h]! / this.dayCount[h]! - mean - drift * (at - mid);
+        const ds = gamma * (d - this.season[h]!);
+        this.season[h] = this.season[h]! + ds;
+        this.seasonSum += ds;
+      }
+    }
+    this.daySum.fill(0);
+    this.dayCount.fill(0);
+    this.day = day;
+    this.dayStartMs = ms;
   }
 
   /** The fitted current value (level + season now). */
   fitted(slot: number): number {
-    return this.level + this.season[slot]!;
+    return this.level + this.seasonal(slot);
   }
 
   /** Point forecast h steps ahead, landing in hour slot `slot`. */
   forecast(h: number, slot: number, tables: ForecastTables): number {
-    return this.level + this.trend * tables.damped[Math.min(h, MAX_STEPS)]! + this.season[slot]!;
+    return this.level + this.trend * tables.damped[Math.min(h, MAX_STEPS)]! + this.seasonal(slot);
   }
 }
 

@@ -21,7 +21,7 @@ export interface ProfileParams {
   seasonal: Partial<Record<ForecastGroup, number[]>>;
 }
 
-/** Damped Holt with additive hour-of-day seasonality (see holt-forecaster.ts). */
+/** Damped Holt with additive hour-of-day seasonality (see holt-forecaster.ts); γ is per completed day. */
 export interface SmoothingParams {
   alpha: number;
   beta: number;
@@ -90,7 +90,7 @@ function defaultProfiles(): Record<ProfileName, ProfileParams> {
 
 function defaultSmoothing(): Record<ForecastGroup, SmoothingParams> {
   const out = {} as Record<ForecastGroup, SmoothingParams>;
-  for (const g of FORECAST_GROUPS) out[g] = { alpha: 0.3, beta: 0.05, gamma: 0.05, phi: 0.998 };
+  for (const g of FORECAST_GROUPS) out[g] = { alpha: 0.3, beta: 0.05, gamma: 0.3, phi: 0.998 };
   return out;
 }
 

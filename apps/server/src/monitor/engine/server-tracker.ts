@@ -94,10 +94,9 @@ export class ServerTracker {
     writeNumericFeatures(r, x, 0);
 
     const p = rt.params;
-    const slot = hourSlot(ms);
     for (let g = 0; g < N_FORECAST; g++) {
       const f = this.forecasters[g]!;
-      f.update(x[g]!, slot, steps, p.smoothing[FORECAST_GROUPS[g]!], rt.tables[g]!, p.varianceAlpha, p.spreadAlpha);
+      f.update(x[g]!, ms, steps, p.smoothing[FORECAST_GROUPS[g]!], rt.tables[g]!, p.varianceAlpha, p.spreadAlpha);
     }
 
     date.setTime(ms);
@@ -161,14 +160,14 @@ export class ServerTracker {
     const slot30 = hourSlot(this.lastMs + MS_30M);
     for (let g = 0; g < N_FORECAST; g++) {
       const f = this.forecasters[g]!;
-      const s0 = f.season[slot]!;
+      const s0 = f.seasonal(slot);
       out.value[g] = f.fitted(slot);
       out.trend[g] = f.trend;
       out.sigma[g] = Math.sqrt(f.errVar);
       out.spread[g] = Math.sqrt(f.longVar);
-      out.lift30[g] = Math.max(0, f.season[slot30]! - s0);
+      out.lift30[g] = Math.max(0, f.seasonal(slot30) - s0);
       let lift = 0;
-      for (let k = 1; k <= 8; k++) lift = Math.max(lift, f.season[hourSlot(this.lastMs + k * MS_HOUR)]! - s0);
+      for (let k = 1; k <= 8; k++) lift = Math.max(lift, f.seasonal(hourSlot(this.lastMs + k * MS_HOUR)) - s0);
       out.lift8h[g] = lift;
     }
     for (let g = N_FORECAST; g < N_NUMERIC; g++) out.value[g] = this.current[g]!;
