@@ -90,7 +90,7 @@ function defaultProfiles(): Record<ProfileName, ProfileParams> {
 
 function defaultSmoothing(): Record<ForecastGroup, SmoothingParams> {
   const out = {} as Record<ForecastGroup, SmoothingParams>;
-  for (const g of FORECAST_GROUPS) out[g] = { alpha: 0.3, beta: 0.05, gamma: 0.3, phi: 0.998 };
+  for (const g of FORECAST_GROUPS) out[g] = { alpha: 0.3, beta: 0.05, gamma: 0.3, phi: 0.9995 };
   return out;
 }
 
