@@ -6,6 +6,7 @@ import type { Executor } from "../executors/executor.js";
 import type { KnowledgeBase } from "../knowledge/knowledge-base.js";
 import type { KnowledgeSearch } from "../knowledge/knowledge-search.js";
 import type { RunbookLibrary } from "../knowledge/runbooks/runbook-library.js";
+import type { Monitor } from "../monitor/create-monitor.js";
 import type { Logger } from "../shared/logger.js";
 
 /** What the HTTP layer needs from the rest of the product. */
@@ -19,6 +20,8 @@ export interface AppDeps {
   analysis: AnalysisEngine;
   runbooks: RunbookLibrary;
   knowledgeSearch: KnowledgeSearch;
+  /** Seed 004 predictive monitor. */
+  monitor: Monitor;
   bus: EventBus;
   logger: Logger;
   version: string;

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { AuthError } from "../shared/errors.js";
 
 /** Paths anyone may read. */
-const PUBLIC = new Set(["/health"]);
+const PUBLIC = new Set(["/health", "/status"]);
 /** GET paths a browser opens directly, which may carry the key as `?token=` (WebSocket, docs). */
 const TOKEN_QUERY = /^\/(ws|docs|redoc|openapi\.json)(\/|$|\?)/;
 

@@ -6,11 +6,13 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fast
 import type { AppDeps } from "./app-deps.js";
 import { installAuth } from "./auth.js";
 import { installErrorHandler } from "./error-handler.js";
+import { installRateLimits, monitorRateLimits } from "./monitor-rate-limits.js";
 import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerCoreRoutes } from "./routes/core-routes.js";
 import { registerDocsRoutes } from "./routes/docs-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
+import { registerMonitorRoutes } from "./routes/monitor-routes.js";
 import { registerRunbookRoutes } from "./routes/runbook-routes.js";
 import { WsHub } from "./ws-hub.js";
 
@@ -49,6 +51,7 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  await installRateLimits(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   const hub = new WsHub(d.bus, d.logger);
@@ -60,6 +63,7 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
     registerApprovalRoutes(scope, d);
     registerAnalysisRoutes(scope, d);
     registerRunbookRoutes(scope, d);
+    registerMonitorRoutes(scope, d, monitorRateLimits(d.config.AEGIS_MONITOR_RATE_LIMITS));
     registerDocsRoutes(scope);
   });
   return { app, hub };

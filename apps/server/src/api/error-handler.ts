@@ -7,6 +7,7 @@ import {
   ForbiddenError,
   InputError,
   NotFoundError,
+  RateLimitError,
   TimeoutError,
   UnavailableError,
   UpstreamError,
@@ -23,6 +24,7 @@ function statusOf(err: AegisError): number {
   if (err instanceof ConflictError) return 409;
   if (err instanceof AuthError) return 401;
   if (err instanceof ForbiddenError) return 403;
+  if (err instanceof RateLimitError) return 429;
   if (err instanceof UnavailableError) return 503;
   if (err instanceof TimeoutError) return 504;
   if (err instanceof UpstreamError) return 502;

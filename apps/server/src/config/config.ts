@@ -197,6 +197,28 @@ export const CONFIG_FIELDS = {
     schema: z.coerce.number().min(0).max(1).default(0.5),
     doc: "Cosine similarity at which a vector hit counts as a good match (depends on the model).",
   },
+  AEGIS_MONITOR_RATE_LIMITS: {
+    schema: z
+      .enum(["on", "off"])
+      .default("on")
+      .transform((v) => v === "on"),
+    doc: "Seed 004 per-client rate limits on the monitor routes (`/feed/data` 60/min, reads 30/min, admin 10/min); `off` for load tests.",
+  },
+  AEGIS_MONITOR_PROACTIVE: {
+    schema: z
+      .enum(["on", "off"])
+      .default("on")
+      .transform((v) => v === "on"),
+    doc: "A server predicted critical opens an incident in the remediation loop (a dry run when the runtime does not manage it).",
+  },
+  AEGIS_MONITOR_SNAPSHOT_SECS: {
+    schema: z.coerce.number().positive().default(60),
+    doc: "Wall-clock interval of the fleet-health snapshots kept for `/historical/environment`.",
+  },
+  AEGIS_MONITOR_SAMPLE_MINUTES: {
+    schema: z.coerce.number().min(0).default(5),
+    doc: "Data-time minutes between two stored metric samples of one server (the training history; `0`: every record).",
+  },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;

@@ -17,6 +17,7 @@ import type { Executor } from "../executors/executor.js";
 import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
 import { createKnowledge } from "../knowledge/create-knowledge.js";
+import { createMonitor } from "../monitor/create-monitor.js";
 import type { Logger } from "../shared/logger.js";
 import { ActionLog } from "../store/action-log.js";
 import { type Database, DEFAULT_PROJECT_ID, openDatabase, pgliteDirFor } from "../store/database.js";
@@ -127,6 +128,14 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   await ingest.recover();
   service = new IncidentService(database, incidents, jobs, recorder, ingest);
 
+  const monitor = await createMonitor(config, {
+    database,
+    dataDir,
+    logger,
+    incidents: { receive: (p) => (service as IncidentService).receive(DEFAULT_PROJECT_ID, p) },
+    manages: (server) => executor.has(server),
+  });
+
   await executor.start();
   const { app, hub } = await buildApp({
     config,
@@ -137,6 +146,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     analysis,
     runbooks: kb.runbooks,
     knowledgeSearch: kb.search,
+    monitor,
     bus,
     logger,
     version: VERSION,
@@ -166,6 +176,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
         await ingest.drain();
         await worker.stop(opts.drainMs ?? 20_000);
         await closing;
+        await monitor.close();
         await executor.stop();
         await kb.close();
         await database.close();

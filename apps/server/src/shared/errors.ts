@@ -59,6 +59,17 @@ export class UnavailableError extends AegisError {
   readonly code = "unavailable";
 }
 
+/** A client spent its request budget (HTTP 429); `detail` is the seed's sentence with the wait. */
+export class RateLimitError extends AegisError {
+  readonly code = "rate_limited";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, message);
+  }
+}
+
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }

@@ -11,9 +11,12 @@ const Health = z.object({
   database: z.string(),
   executor: z.string(),
   uptime_seconds: z.number(),
+  service: z.string(),
+  running: z.boolean(),
+  monitor: z.object({ servers_tracked: z.number().int(), warmup_complete: z.boolean() }),
 });
 
-/** Seed 000 `/health`: public, with the WebSocket client count. */
+/** Seed 000 `/health` (kept exactly) plus seed 004's `service` and `running`: public, with the WebSocket client count. */
 export function registerHealthRoutes(fastify: FastifyInstance, d: AppDeps, wsClients: () => number): void {
   const started = Date.now();
   fastify.withTypeProvider<ZodTypeProvider>().get(
@@ -21,7 +24,7 @@ export function registerHealthRoutes(fastify: FastifyInstance, d: AppDeps, wsCli
     {
       schema: {
         tags: ["system"],
-        summary: "Liveness and WebSocket client count (no key needed)",
+        summary: "Liveness, WebSocket client count and monitor state (no key needed)",
         response: { 200: Health },
       },
     },
@@ -33,6 +36,12 @@ export function registerHealthRoutes(fastify: FastifyInstance, d: AppDeps, wsCli
       database: d.databaseKind,
       executor: d.executor.kind,
       uptime_seconds: (Date.now() - started) / 1000,
+      service: "aegisops",
+      running: true,
+      monitor: {
+        servers_tracked: d.monitor.service.engine.serversTracked,
+        warmup_complete: d.monitor.service.engine.recordCount >= d.monitor.service.engine.warmupRecords,
+      },
     }),
   );
 }

@@ -1,0 +1,183 @@
+import type { MetricRecord } from "@aegis/contracts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AegisClient } from "../testing/aegis-client.js";
+import { prepareEnv, startInProcess } from "../testing/test-server.js";
+
+/** Seed 004 (Tachyon Argus) over real HTTP on PGlite: validation, warm-up, predictions, explanations, limits. */
+
+const START = Date.parse("2026-03-02T08:00:00Z");
+const STEP_MS = 5 * 60_000;
+
+function sample(server: string, i: number, over: Partial<MetricRecord> = {}): MetricRecord {
+  const wobble = Math.sin(i / 7) * 2;
+  return {
+    timestamp: new Date(START + i * STEP_MS).toISOString().replace(".000Z", ""),
+    server_name: server,
+    status: "healthy",
+    cpu_user_pct: 22 + wobble,
+    cpu_sys_pct: 6,
+    cpu_iowait_pct: 1.5,
+    cpu_idle_pct: 70.5 - wobble,
+    java_cpu_pct: 12,
+    mem_used_pct: 55 + wobble / 2,
+    swap_used_pct: 2,
+    disk_usage_pct: 40,
+    net_in_mb_s: 10 + wobble,
+    net_out_mb_s: 7,
+    back_close_wait: 3,
+    front_close_wait: 2,
+    load_average: 1.8,
+    uptime_days: 30,
+    ...over,
+  };
+}
+
+/** `servers` healthy servers plus `ppdb900` whose memory climbs linearly toward exhaustion from tick `leakFrom`. */
+function fleet(ticks: number, servers: number, leakFrom: number, from = 0): MetricRecord[] {
+  const out: MetricRecord[] = [];
+  for (let i = from; i < from + ticks; i++) {
+    for (let s = 0; s < servers; s++) out.push(sample(`ppweb${String(s + 1).padStart(3, "0")}`, i));
+    const leak = i < leakFrom ? 0 : (i - leakFrom) * 0.9;
+    const mem = Math.min(99.5, 60 + leak);
+    out.push(
+      sample("ppdb900", i, {
+        mem_used_pct: mem,
+        swap_used_pct: Math.min(90, 2 + Math.max(0, mem - 85) * 3),
+      }),
+    );
+  }
+  return out;
+}
+
+let client: AegisClient;
+let url: string;
+let stop: () => Promise<void>;
+
+beforeAll(async () => {
+  const te = await prepareEnv({ AEGIS_DEMO_APP: "false" });
+  const s = await startInProcess(te);
+  client = s.client;
+  url = s.server.url;
+  stop = s.stop;
+}, 60_000);
+
+afterAll(async () => {
+  await stop?.();
+});
+
+describe("seed 004 monitor API", () => {
+  it("serves /status without a key and reports warm-up; other monitor routes need the key", async () => {
+    const res = await fetch(`${url}/status`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ model_loaded: true, rolling_window_size: 2880, warmup_complete: false });
+    for (const path of ["/predictions/current", "/alerts/active", "/explain/x", "/historical/summary"]) {
+      expect((await fetch(`${url}${path}`)).status, path).toBe(401);
+    }
+  });
+
+  it("refuses a batch with an unknown status or an out-of-range field, naming it, and ingests none of it", async () => {
+    const before = (await client.request("GET", "/status")).body.records_received as number;
+    const bad = [sample("ppdb001", 0), { ...sample("ppdb001", 1), status: "on_fire" }];
+    const r1 = await client.request("POST", "/feed/data", { records: bad });
+    expect(r1.status).toBe(422);
+    const detail = r1.body.detail as { loc: unknown[]; msg: string; type: string }[];
+    expect(detail[0]?.loc).toEqual(["body", "records", 1, "status"]);
+    const r2 = await client.request("POST", "/feed/data", {
+      records: [{ ...sample("ppdb001", 0), cpu_user_pct: 120 }],
+    });
+    expect(r2.status).toBe(422);
+    expect((r2.body.detail as { loc: unknown[] }[])[0]?.loc).toEqual(["body", "records", 0, "cpu_user_pct"]);
+    const { mem_used_pct: _omit, ...missing } = sample("ppdb001", 0);
+    const r3 = await client.request("POST", "/feed/data", { records: [missing] });
+    expect(r3.status).toBe(422);
+    expect(r3.body.detail).toContainEqual({
+      loc: ["body", "records", 0, "mem_used_pct"],
+      msg: "Field required",
+      type: "missing",
+    });
+    expect((await client.request("GET", "/status")).body.records_received).toBe(before);
+  });
+
+  it("answers warming_up and insufficient_data before 100 records", async () => {
+    const r = await client.request("POST", "/feed/data", { records: fleet(10, 4, 10_000) });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ status: "warming_up", records_received: 50, tick: 50, warmup_complete: false });
+    expect(r.body.progress).toBe("50% (need 100 records minimum)");
+    const p = await client.request("GET", "/predictions/current");
+    expect(p.body).toEqual({
+      error: "insufficient_data",
+      message: "Need at least 100 records, have 50",
+      predictions: {},
+    });
+  });
+
+  it("predicts a memory leak before exhaustion, explains it and opens a proactive incident", async () => {
+    // 10 more healthy ticks (warm-up done), then the leak: 0.9 points per 5 minutes from 60%.
+    const warm = await client.request("POST", "/feed/data", { records: fleet(10, 4, 10_000, 10) });
+    expect(warm.body).toMatchObject({ status: "accepted", warmup_complete: true, rolling_window_size: 2880 });
+    const leak = await client.request("POST", "/feed/data", { records: fleet(30, 4, 20, 20) });
+    expect(leak.status).toBe(200);
+
+    const p = await client.request("GET", "/predictions/current");
+    expect(p.status).toBe(200);
+    const predictions = p.body.predictions as Record<string, Record<string, unknown>>;
+    const db = predictions.ppdb900 as { risk_score: number; profile: string; alert: { level: string; color: string } };
+    const web = predictions.ppweb001 as { risk_score: number; alert: { level: string } };
+    expect(db.profile).toBe("Database");
+    expect(db.risk_score).toBeGreaterThan(web.risk_score);
+    expect(web.alert.level).toBe("healthy");
+    expect(["warning", "critical"]).toContain(db.alert.level);
+    const summary = p.body.summary as Record<string, number>;
+    expect(summary.total_servers).toBe(5);
+    expect(summary.healthy).toBeGreaterThanOrEqual(4);
+    expect(summary.prob_8h).toBeGreaterThan(0);
+
+    const active = await client.request("GET", "/alerts/active");
+    const alerts = active.body.alerts as { server_name: string; message: string }[];
+    expect(alerts.map((a) => a.server_name)).toEqual(["ppdb900"]);
+    expect(alerts[0]?.message.toLowerCase()).toContain("memory");
+
+    const x = await client.request("GET", "/explain/ppdb900");
+    expect(x.status).toBe(200);
+    const shap = x.body.shap as { top_features: { feature: string; contribution: number }[]; baseline_risk: number };
+    const total = shap.top_features.reduce((s, f) => s + f.contribution, 0);
+    const risk = (x.body.prediction as { risk_score: number }).risk_score;
+    expect(total).toBeCloseTo(risk - shap.baseline_risk, 0);
+    expect(shap.top_features[0]?.feature).toMatch(/mem/);
+    const cf = x.body.counterfactuals as { risk_after: number }[];
+    expect(cf.length).toBeGreaterThan(0);
+    expect(cf[0]?.risk_after).toBeLessThan(risk);
+    expect((await client.request("GET", "/explain/nope")).status).toBe(404);
+  });
+
+  it("a critical prediction becomes one incident of the loop (dry run: the runtime does not manage the server)", async () => {
+    // Keep leaking until critical; more ticks must not open a second incident.
+    await client.request("POST", "/feed/data", { records: fleet(25, 4, 20, 50) });
+    let list: { incident_id: string }[] = [];
+    for (let i = 0; i < 100 && list.length === 0; i++) {
+      const r = await client.request("GET", "/incidents?limit=50");
+      list = (r.body as { incident_id: string }[]).filter((x) => x.incident_id.startsWith("argus-ppdb900-"));
+      if (list.length === 0) await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(list).toHaveLength(1);
+    await client.request("POST", "/feed/data", { records: fleet(5, 4, 20, 75) });
+    const inc = await client.incident(list[0]?.incident_id as string);
+    expect(inc?.alert_type).toMatch(/^Predicted: /);
+    const again = (await client.request("GET", "/incidents?limit=50")).body as { incident_id: string }[];
+    expect(again.filter((x) => x.incident_id.startsWith("argus-ppdb900-"))).toHaveLength(1);
+  });
+
+  it("/health keeps seed 000's fields and adds seed 004's", async () => {
+    const h = (await (await fetch(`${url}/health`)).json()) as Record<string, unknown>;
+    expect(h).toMatchObject({ status: "ok", mode: "GOD_MODE", service: "aegisops", running: true });
+    expect(h.monitor).toMatchObject({ servers_tracked: 5, warmup_complete: true });
+  });
+
+  it("limits reads to 30 a minute per client with the seed's 429", async () => {
+    let last = { status: 0, body: {} as Record<string, unknown> };
+    for (let i = 0; i < 40 && last.status !== 429; i++) last = await client.request("GET", "/alerts/active");
+    expect(last.status).toBe(429);
+    expect(last.body.detail).toMatch(/^Rate limit exceeded\. Try again in \d+ seconds\.$/);
+  });
+});

@@ -1,0 +1,178 @@
+import { AlertLevel, ErrorBody, FeedRequest } from "@aegis/contracts";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { NotFoundError } from "../../shared/errors.js";
+import type { AppDeps } from "../app-deps.js";
+import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
+
+/** Batches of this many bytes fit (50,000 records of ~450 bytes); other routes keep the global limit. */
+export const FEED_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+
+const errors = { 401: ErrorBody, 422: ErrorBody, 429: ErrorBody };
+
+const Status = z.object({
+  model_loaded: z.boolean(),
+  model_path: z.string(),
+  model_version: z.number().int(),
+  rolling_window_size: z.number().int(),
+  servers_tracked: z.number().int(),
+  last_prediction: z.string().nullable(),
+  uptime_seconds: z.number(),
+  warmup_complete: z.boolean(),
+  records_received: z.number().int(),
+  samples_stored: z.number().int(),
+  samples_dropped: z.number().int(),
+  proactive_incidents: z.number().int(),
+});
+
+const FeedAccepted = z.object({
+  status: z.enum(["accepted", "warming_up"]),
+  records_received: z.number().int(),
+  tick: z.number().int(),
+  rolling_window_size: z.number().int(),
+  warmup_complete: z.boolean(),
+  progress: z.string().optional(),
+  alert_events: z.number().int(),
+});
+
+const ActiveAlerts = z.object({
+  timestamp: z.string(),
+  count: z.number().int(),
+  alerts: z.array(
+    z.object({
+      server_name: z.string(),
+      level: AlertLevel,
+      risk_score: z.number(),
+      profile: z.string(),
+      message: z.string(),
+      time_to_issue: z.string().nullable(),
+    }),
+  ),
+});
+
+const Explanation = z.object({
+  server_name: z.string(),
+  prediction: z.object({ risk_score: z.number(), alert_level: AlertLevel }),
+  shap: z.object({
+    top_features: z.array(
+      z.object({ feature: z.string(), importance: z.number(), stars: z.string(), contribution: z.number() }),
+    ),
+    baseline_risk: z.number(),
+  }),
+  attention: z.object({ focus_periods: z.array(z.string()), analysis: z.string() }),
+  counterfactuals: z.array(
+    z.object({ scenario: z.string(), impact: z.string(), recommendation: z.string(), risk_after: z.number() }),
+  ),
+});
+
+/** Seed 004 (Tachyon Argus) live endpoints: status, metrics in, predictions, alerts, explanations. */
+export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limits: MonitorRateLimits): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const m = d.monitor.service;
+
+  app.get(
+    "/status",
+    {
+      schema: {
+        tags: ["monitor"],
+        summary: "Predictive monitor status (no key needed)",
+        security: [],
+        response: { 200: Status },
+      },
+    },
+    () => m.status(),
+  );
+
+  app.post(
+    "/feed/data",
+    {
+      bodyLimit: FEED_BODY_LIMIT_BYTES,
+      config: { rateLimit: rateLimitOf(limits.feed) },
+      schema: {
+        tags: ["monitor"],
+        summary: "Feed server metrics to the predictive monitor",
+        description:
+          "Every record is validated per field and range; one bad record refuses the batch with a 422 naming `body.records.<i>.<field>` (nothing of it is ingested). Until 100 records have arrived the answer is `warming_up` with the progress.",
+        body: FeedRequest,
+        response: { 200: FeedAccepted, ...errors },
+      },
+    },
+    (req) => {
+      const r = m.ingest(req.body.records);
+      const base = {
+        records_received: req.body.records.length,
+        tick: r.tick,
+        rolling_window_size: m.engine.windowSize,
+        warmup_complete: r.warmup_complete,
+        alert_events: r.events.length,
+      };
+      if (r.warmup_complete) return { status: "accepted" as const, ...base };
+      const need = m.engine.warmupRecords;
+      const pct = Math.min(99, Math.floor((100 * r.tick) / need));
+      return { status: "warming_up" as const, ...base, progress: `${pct}% (need ${need} records minimum)` };
+    },
+  );
+
+  app.get(
+    "/predictions/current",
+    {
+      config: { rateLimit: rateLimitOf(limits.read) },
+      schema: {
+        tags: ["monitor"],
+        summary: "Current risk, alert level and forecasts of every server, with the fleet summary",
+        description:
+          'Per server: `risk_score` 0–100, `profile`, `alert` (level, score, colour, emoji, label), `display_metrics`, `forecast` (arrays per metric with `timestamps`, in data time) and extensions (`anomaly_score`, `message`, `time_to_issue_minutes`, `last_seen`). `summary`: counts per level, `fleet_health`, `prob_30m`, `prob_8h`. Before warm-up: `{error: "insufficient_data", message, predictions: {}}`.',
+      },
+    },
+    () => {
+      const e = m.engine;
+      if (e.recordCount < e.warmupRecords) {
+        return {
+          error: "insufficient_data",
+          message: `Need at least ${e.warmupRecords} records, have ${e.recordCount}`,
+          predictions: {},
+        };
+      }
+      return e.predictions();
+    },
+  );
+
+  app.get(
+    "/alerts/active",
+    {
+      config: { rateLimit: rateLimitOf(limits.read) },
+      schema: {
+        tags: ["monitor"],
+        summary: "Servers currently at degraded, warning or critical, highest risk first",
+        response: { 200: ActiveAlerts, ...errors },
+      },
+    },
+    () => {
+      const e = m.engine;
+      if (e.recordCount < e.warmupRecords) return { timestamp: m.now().toISOString(), count: 0, alerts: [] };
+      const p = e.predictions();
+      return { timestamp: p.timestamp, count: p.alerts.length, alerts: p.alerts };
+    },
+  );
+
+  app.get(
+    "/explain/:server_name",
+    {
+      config: { rateLimit: rateLimitOf(limits.read) },
+      schema: {
+        tags: ["monitor"],
+        summary: "Why a server has its risk: Shapley attributions, focus periods, counterfactuals",
+        description:
+          "`shap.top_features[].contribution` are exact Shapley values of the risk function (they sum to `risk_score − baseline_risk`); counterfactuals are recomputed through the same function.",
+        params: z.object({ server_name: z.string().min(1).max(200) }),
+        response: { 200: Explanation, 404: ErrorBody, ...errors },
+      },
+    },
+    (req) => {
+      const x = m.engine.explain(req.params.server_name);
+      if (!x) throw new NotFoundError(`unknown server: ${req.params.server_name}`);
+      return x;
+    },
+  );
+}

@@ -1,0 +1,100 @@
+import type { Config } from "../config/config.js";
+import type { Logger } from "../shared/logger.js";
+import type { Database } from "../store/database.js";
+import { ArgusFleetMonitor } from "./engine/argus-fleet-monitor.js";
+import { MonitorHistoryStore } from "./history/monitor-history-store.js";
+import { MonitorService } from "./monitor-service.js";
+import { type IncidentSink, ProactiveIncidents } from "./proactive-incidents.js";
+import { SampleRecorder } from "./sample-recorder.js";
+import { ModelRegistry } from "./training/model-registry.js";
+import { TrainingService } from "./training/training-service.js";
+
+/** The predictive monitor's parts, as the HTTP layer sees them. */
+export interface Monitor {
+  service: MonitorService;
+  history: MonitorHistoryStore;
+  registry: ModelRegistry;
+  training: TrainingService;
+  /** Path of the model the engine runs, as `/admin/models` lists it ("built-in" before any training). */
+  currentModelPath(): string;
+  /** Load a registered model (latest without a path), make it current and hot-swap it into the engine. */
+  reload(path?: string): Promise<{ name: string; path: string }>;
+  close(): Promise<void>;
+}
+
+const BUILT_IN = "built-in";
+
+/** Wire the monitor: engine with the current model, history, training, and the bridge to the loop. */
+export async function createMonitor(
+  config: Config,
+  deps: {
+    database: Database;
+    dataDir: string;
+    logger: Logger;
+    incidents: IncidentSink;
+    manages: (s: string) => boolean;
+  },
+): Promise<Monitor> {
+  const logger = deps.logger.child({ component: "monitor" });
+  const db = deps.database.db;
+  const history = new MonitorHistoryStore(db);
+  const registry = new ModelRegistry(db, deps.dataDir);
+  const engine = new ArgusFleetMonitor();
+  let modelPath = BUILT_IN;
+
+  const current = (await registry.list()).current_model;
+  if (current) {
+    try {
+      const loaded = await registry.load(`models/${current}.json`);
+      engine.setModel(loaded.model);
+      modelPath = loaded.path;
+    } catch (err) {
+      logger.warn({ err, model: current }, "current monitor model not loadable; running the built-in parameters");
+    }
+  }
+
+  const samples = new SampleRecorder(history, logger, {
+    everyMinutes: config.AEGIS_MONITOR_SAMPLE_MINUTES,
+    maxPending: 100_000,
+    batchSize: 5_000,
+  });
+  const proactive = new ProactiveIncidents(deps.incidents, logger, {
+    enabled: config.AEGIS_MONITOR_PROACTIVE,
+    manages: deps.manages,
+  });
+  const service = new MonitorService(engine, history, samples, proactive, logger, () => modelPath);
+
+  const training = new TrainingService({
+    db,
+    history,
+    registry,
+    logger,
+    baseModel: () => engine.model,
+    onModel: (model) => {
+      service.setModel(model);
+      modelPath = `models/${model.name}.json`;
+    },
+    exclusive: deps.database.kind === "pglite",
+  });
+  await training.recover();
+  service.start(config.AEGIS_MONITOR_SNAPSHOT_SECS * 1000);
+
+  return {
+    service,
+    history,
+    registry,
+    training,
+    currentModelPath: () => modelPath,
+    reload: async (path) => {
+      const loaded = await registry.load(path);
+      await registry.markCurrent(loaded.model.name);
+      service.setModel(loaded.model);
+      modelPath = loaded.path;
+      return { name: loaded.model.name, path: loaded.path };
+    },
+    close: async () => {
+      await training.close();
+      await service.stop();
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import type { MetricRecord } from "@aegis/contracts";
+import type { Logger } from "../shared/logger.js";
+import type { AlertEvent, FleetMonitor, FleetSummary, IngestResult, MonitorModel } from "./monitor-types.js";
+import type { ProactiveIncidents } from "./proactive-incidents.js";
+import type { SampleRecorder } from "./sample-recorder.js";
+
+/** Where alert events and fleet snapshots are kept. */
+export interface MonitorHistorySink {
+  appendAlertEvents(events: AlertEvent[]): Promise<void>;
+  appendSnapshot(summary: FleetSummary, at: string): Promise<void>;
+}
+
+export interface MonitorStatus {
+  model_loaded: boolean;
+  model_path: string;
+  model_version: number;
+  rolling_window_size: number;
+  servers_tracked: number;
+  last_prediction: string | null;
+  uptime_seconds: number;
+  warmup_complete: boolean;
+  records_received: number;
+  samples_stored: number;
+  samples_dropped: number;
+  proactive_incidents: number;
+}
+
+/**
+ * The live side of the predictive monitor: feeds the engine, records level changes and fleet
+ * snapshots, keeps the training history and hands critical predictions to the remediation loop.
+ * Nothing here blocks `/feed/data` on the store: writes are queued and their failures logged.
+ */
+export class MonitorService {
+  private readonly started = Date.now();
+  private historyWrites: Promise<unknown> = Promise.resolve();
+  private snapshotTimer: NodeJS.Timeout | null = null;
+  private lastSnapshotTick = 0;
+  private latestDataTime: string | null = null;
+
+  constructor(
+    readonly engine: FleetMonitor,
+    private readonly history: MonitorHistorySink,
+    private readonly samples: SampleRecorder,
+    private readonly proactive: ProactiveIncidents,
+    private readonly logger: Logger,
+    private readonly modelPath: () => string,
+  ) {}
+
+  /** Take a fleet snapshot every `everyMs` of wall time while data keeps arriving. */
+  start(everyMs: number): void {
+    this.snapshotTimer = setInterval(() => void this.snapshot(), everyMs);
+    this.snapshotTimer.unref();
+  }
+
+  ingest(records: readonly MetricRecord[]): IngestResult {
+    const result = this.engine.ingest(records);
+    for (const r of records) {
+      if (this.latestDataTime === null || r.timestamp > this.latestDataTime) this.latestDataTime = r.timestamp;
+    }
+    this.samples.offer(records);
+    if (result.events.length > 0) this.record(result.events);
+    return result;
+  }
+
+  /** The monitor's "now": the newest record's time (data may be replayed or simulated), else the clock. */
+  now(): Date {
+    return this.latestDataTime ? new Date(this.latestDataTime) : new Date();
+  }
+
+  status(): MonitorStatus {
+    const e = this.engine;
+    return {
+      model_loaded: true,
+      model_path: this.modelPath(),
+      model_version: e.model.version,
+      rolling_window_size: e.windowSize,
+      servers_tracked: e.serversTracked,
+      last_prediction: e.lastPrediction,
+      uptime_seconds: Math.round((Date.now() - this.started) / 1000),
+      warmup_complete: e.recordCount >= e.warmupRecords,
+      records_received: e.recordCount,
+      samples_stored: this.samples.stored,
+      samples_dropped: this.samples.dropped,
+      proactive_incidents: this.proactive.openedCount,
+    };
+  }
+
+  setModel(model: MonitorModel): void {
+    this.engine.setModel(model);
+    this.logger.info({ model: model.name, version: model.version }, "monitor model loaded");
+  }
+
+  /** Store one fleet snapshot if records arrived since the last one. */
+  async snapshot(): Promise<void> {
+    const e = this.engine;
+    if (e.recordCount === this.lastSnapshotTick || e.recordCount < e.warmupRecords) return;
+    this.lastSnapshotTick = e.recordCount;
+    const p = e.predictions();
+    await this.enqueue(() => this.history.appendSnapshot(p.summary, p.timestamp));
+  }
+
+  /** Wait for queued history writes and stored samples. */
+  async flush(): Promise<void> {
+    await this.historyWrites;
+    await this.samples.flush();
+  }
+
+  async stop(): Promise<void> {
+    if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+    this.snapshotTimer = null;
+    await this.flush();
+  }
+
+  private record(events: AlertEvent[]): void {
+    void this.enqueue(() => this.history.appendAlertEvents(events));
+    // Only a critical event can open an incident; the fleet's predictions are computed just then.
+    if (!events.some((e) => e.new_level === "critical" || e.new_level === "healthy")) return;
+    const predictions = events.some((e) => e.new_level === "critical") ? this.engine.predictions().predictions : {};
+    void this.proactive
+      .onEvents(events, (server) => predictions[server])
+      .catch((err) => this.logger.warn({ err }, "proactive incidents failed"));
+  }
+
+  /** History writes run one after another, in event order. */
+  private enqueue(write: () => Promise<void>): Promise<void> {
+    const next = this.historyWrites.then(write).catch((err) => this.logger.warn({ err }, "monitor history not stored"));
+    this.historyWrites = next;
+    return next;
+  }
+}
