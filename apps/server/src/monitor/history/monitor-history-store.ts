@@ -61,7 +61,7 @@ export type ExportTable = "alerts" | "environment";
 
 const RAISING = sql.raw(`('raised', 'escalated', 'deescalated')`);
 const TREND_THRESHOLD = 5;
-const SAMPLE_PAGE = 5_000;
+const SAMPLE_PAGE = 20_000;
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const iso = (d: Date) => d.toISOString();

@@ -7,6 +7,8 @@ import { ConflictError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
 import { monitorTrainings } from "../../store/schema.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../../testing/test-databases.js";
+import { DEFAULT_MODEL } from "../engine/model-params.js";
+import { healthyValues, rng, syntheticRecord } from "../engine/synthetic-fleet.js";
 import { MonitorHistoryStore } from "../history/monitor-history-store.js";
 import type { MonitorModel } from "../monitor-types.js";
 import { ModelRegistry } from "./model-registry.js";
@@ -211,5 +213,28 @@ describe.each(testDatabaseKinds())("training service on %s", (kind) => {
       (s) => !s.training_active,
     );
     expect(await shared.stats()).toMatchObject({ total_trainings: 3, models_produced: 1 });
+  });
+
+  it("trains with the engine's fitModel by default", async () => {
+    const { history, registry, loaded, make } = await setup({});
+    const rand = rng(7);
+    const start = Date.UTC(2025, 0, 14, 0, 0);
+    const records: MetricRecord[] = [];
+    for (let i = 0; i < 288; i++) {
+      const ms = start + i * 5 * 60_000;
+      for (const name of ["web01", "web02", "ppdb001"])
+        records.push(syntheticRecord(name, ms, healthyValues(ms, rand)));
+    }
+    await history.appendSamples(records);
+    const engine = make({ fitModule: undefined, baseModel: () => DEFAULT_MODEL });
+    await engine.trigger({ epochs: 2 });
+    const done = await until(
+      () => engine.status(),
+      (s) => !s.training_active,
+    );
+    expect(done).toMatchObject({ status: "succeeded", progress: { epoch: 2, total_epochs: 2 }, error: null });
+    expect(done.loss).toBeGreaterThan(0);
+    expect(loaded[0]).toMatchObject({ name: done.model_name, version: DEFAULT_MODEL.version + 1 });
+    expect((await registry.load()).model.params).toEqual(loaded[0]?.params);
   });
 });
