@@ -54,7 +54,7 @@ let url: string;
 let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  const te = await prepareEnv({ AEGIS_DEMO_APP: "false" });
+  const te = await prepareEnv({ AEGIS_DEMO_APP: "false", AEGIS_MONITOR_SNAPSHOT_SECS: "0.2" });
   const s = await startInProcess(te);
   client = s.client;
   url = s.server.url;
@@ -166,6 +166,80 @@ describe("seed 004 monitor API", () => {
     expect(inc?.alert_type).toMatch(/^Predicted: /);
     const again = (await client.request("GET", "/incidents?limit=50")).body as { incident_id: string }[];
     expect(again.filter((x) => x.incident_id.startsWith("argus-ppdb900-"))).toHaveLength(1);
+  });
+
+  it("keeps the level changes and fleet snapshots as history, queryable and exportable", async () => {
+    type Ev = { server_name: string; event_type: string; new_level: string };
+    let events: Ev[] = [];
+    for (let i = 0; i < 100 && !events.some((e) => e.new_level === "critical"); i++) {
+      events = (await client.request("GET", "/historical/alerts?time_range=1d")).body.alerts as Ev[];
+      if (!events.some((e) => e.new_level === "critical")) await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(events.every((e) => e.server_name === "ppdb900")).toBe(true);
+    expect(events.map((e) => e.event_type)).toContain("raised");
+    expect(events.some((e) => e.new_level === "critical")).toBe(true);
+    const other = await client.request("GET", "/historical/alerts?time_range=1d&server_name=ppweb001");
+    expect(other.body).toMatchObject({ success: true, count: 0, alerts: [] });
+
+    const summary = await client.request("GET", "/historical/summary?time_range=1d");
+    expect(summary.body).toMatchObject({ success: true, time_range: "1d" });
+    expect(summary.body.total_alerts).toBe(events.filter((e) => e.event_type !== "resolved").length);
+
+    const server = await client.request("GET", "/historical/server/ppdb900?time_range=1d");
+    expect(server.body).toMatchObject({ success: true, server_name: "ppdb900", risk_trend: "degrading" });
+    expect(server.body.max_risk_score).toBeGreaterThanOrEqual(80);
+
+    const csv = await client.request("GET", "/historical/export/alerts?time_range=1w");
+    expect(csv.body.filename).toMatch(/^argus_alerts_1w_\d{8}_\d{6}\.csv$/);
+    const lines = (csv.body.csv_data as string).trim().split("\n");
+    expect(lines[0]).toMatch(/^timestamp,server_name,.*event_type/);
+    expect(lines).toHaveLength(events.length + 1);
+
+    let snapshots: { total_servers: number }[] = [];
+    for (let i = 0; i < 100 && snapshots.length === 0; i++) {
+      snapshots = (await client.request("GET", "/historical/environment?time_range=1d")).body
+        .snapshots as typeof snapshots;
+      if (snapshots.length === 0) await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(snapshots[0]?.total_servers).toBe(5);
+
+    const bad = await client.request("GET", "/historical/summary?time_range=2d");
+    expect(bad.status).toBe(422);
+    expect((bad.body.detail as { loc: unknown[] }[])[0]?.loc).toEqual(["querystring", "time_range"]);
+    expect((await client.request("GET", "/historical/export/users")).status).toBe(422);
+  });
+
+  it("retrains on the stored history in the background and hot-loads the model", async () => {
+    const bad = await client.request("POST", "/admin/trigger-training?incremental=maybe");
+    expect(bad.status).toBe(422);
+    const t = await client.request("POST", "/admin/trigger-training?epochs=2&incremental=false");
+    expect(t.status).toBe(200);
+    expect(t.body).toMatchObject({ success: true, epochs: 2, incremental: false, message: "Training started" });
+    let status: Record<string, unknown> = {};
+    for (let i = 0; i < 400 && status.status !== "succeeded"; i++) {
+      status = (await client.request("GET", "/admin/training-status")).body;
+      if (status.status === "failed") throw new Error(`training failed: ${String(status.error)}`);
+      if (status.status !== "succeeded") await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(status).toMatchObject({ training_active: false, training_id: t.body.training_id, status: "succeeded" });
+    const models = (await client.request("GET", "/admin/models")).body as {
+      models: { name: string; path: string; is_current: boolean }[];
+      current_model: string;
+    };
+    expect(models.current_model).toBe(status.model_name);
+    expect(models.models.find((x) => x.is_current)?.name).toBe(status.model_name);
+    const st = (await client.request("GET", "/status")).body;
+    expect(st.model_path).toBe(`models/${String(status.model_name)}.json`);
+    const stats = (await client.request("GET", "/admin/training-stats")).body;
+    expect(stats).toMatchObject({ total_trainings: 1, models_produced: 1 });
+
+    const reload = await client.request("POST", "/admin/reload-model", { model_path: models.models[0]?.path });
+    expect(reload.body).toMatchObject({ success: true, model: models.models[0]?.name });
+    expect((await client.request("POST", "/admin/reload-model", { model_path: "../../etc/passwd" })).status).toBe(400);
+    expect((await client.request("POST", "/admin/reload-model", { model_path: "models/nope.json" })).status).toBe(404);
+    // Predictions keep working with the new parameters and the old windows.
+    const p = await client.request("GET", "/predictions/current");
+    expect(Object.keys(p.body.predictions as object)).toHaveLength(5);
   });
 
   it("/health keeps seed 000's fields and adds seed 004's", async () => {

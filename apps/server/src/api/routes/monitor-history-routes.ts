@@ -1,0 +1,189 @@
+import { AlertLevel, ErrorBody, TimeRange } from "@aegis/contracts";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppDeps } from "../app-deps.js";
+import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
+
+const errors = { 401: ErrorBody, 422: ErrorBody, 429: ErrorBody };
+const serverName = z.string().min(1).max(200);
+
+const AlertEventRow = z.object({
+  timestamp: z.string(),
+  server_name: z.string(),
+  profile: z.string(),
+  event_type: z.enum(["raised", "escalated", "deescalated", "resolved"]),
+  previous_level: AlertLevel,
+  new_level: AlertLevel,
+  risk_score: z.number(),
+  message: z.string().nullable(),
+  resolved_at: z.string().nullable(),
+  resolution_duration_minutes: z.number().nullable(),
+});
+
+const Snapshot = z.object({
+  timestamp: z.string(),
+  total_servers: z.number().int(),
+  critical_count: z.number().int(),
+  warning_count: z.number().int(),
+  degraded_count: z.number().int(),
+  healthy_count: z.number().int(),
+  fleet_health: z.number(),
+  prob_30m: z.number(),
+  prob_8h: z.number(),
+});
+
+/**
+ * Seed 004 `/historical/*`: alert events, per-server history and fleet snapshots over a
+ * `time_range` that ends at the monitor's "now" (the newest record's time: replayed or
+ * simulated data has its own clock).
+ */
+export function registerMonitorHistoryRoutes(fastify: FastifyInstance, d: AppDeps, limits: MonitorRateLimits): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const h = d.monitor.history;
+  const now = () => d.monitor.service.now();
+  const config = { rateLimit: rateLimitOf(limits.read) };
+  const range = (def: TimeRange) => z.object({ time_range: TimeRange.default(def) });
+
+  app.get(
+    "/historical/summary",
+    {
+      config,
+      schema: {
+        tags: ["monitor"],
+        summary: "Alert and fleet-health summary for executive reporting",
+        description:
+          "`incidents_prevented`: warnings raised in the range that resolved without the server ever reaching critical. Averages are null when nothing happened in the range.",
+        querystring: range("1d"),
+        response: {
+          200: z.object({
+            success: z.literal(true),
+            time_range: TimeRange,
+            total_alerts: z.number().int(),
+            alerts_by_level: z.object({ critical: z.number(), warning: z.number(), degraded: z.number() }),
+            avg_resolution_time_minutes: z.number().nullable(),
+            incidents_prevented: z.number().int(),
+            fleet_health_avg: z.number().nullable(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => ({
+      success: true as const,
+      time_range: req.query.time_range,
+      ...(await h.summary(req.query.time_range, now())),
+    }),
+  );
+
+  app.get(
+    "/historical/alerts",
+    {
+      config,
+      schema: {
+        tags: ["monitor"],
+        summary: "Alert level changes (raised, escalated, de-escalated, resolved) in a time range",
+        querystring: range("1h").extend({ server_name: serverName.optional() }),
+        response: {
+          200: z.object({
+            success: z.literal(true),
+            time_range: TimeRange,
+            count: z.number().int(),
+            alerts: z.array(AlertEventRow),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const alerts = await h.alerts(req.query.time_range, now(), req.query.server_name);
+      return { success: true as const, time_range: req.query.time_range, count: alerts.length, alerts };
+    },
+  );
+
+  app.get(
+    "/historical/server/:server_name",
+    {
+      config,
+      schema: {
+        tags: ["monitor"],
+        summary: "One server's alert history: counts, time-weighted risk, time in warning/critical, trend",
+        params: z.object({ server_name: serverName }),
+        querystring: range("1d"),
+        response: {
+          200: z.object({
+            success: z.literal(true),
+            server_name: z.string(),
+            time_range: TimeRange,
+            alert_count: z.number().int(),
+            avg_risk_score: z.number(),
+            max_risk_score: z.number(),
+            time_in_warning_pct: z.number(),
+            time_in_critical_pct: z.number(),
+            risk_trend: z.enum(["improving", "stable", "degrading"]),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => ({
+      success: true as const,
+      time_range: req.query.time_range,
+      ...(await h.server(req.params.server_name, req.query.time_range, now())),
+    }),
+  );
+
+  app.get(
+    "/historical/environment",
+    {
+      config,
+      schema: {
+        tags: ["monitor"],
+        summary: "Fleet-health snapshots over time",
+        querystring: range("1h"),
+        response: {
+          200: z.object({
+            success: z.literal(true),
+            time_range: TimeRange,
+            count: z.number().int(),
+            snapshots: z.array(Snapshot),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const snapshots = await h.environment(req.query.time_range, now());
+      return { success: true as const, time_range: req.query.time_range, count: snapshots.length, snapshots };
+    },
+  );
+
+  app.get(
+    "/historical/export/:table",
+    {
+      config,
+      schema: {
+        tags: ["monitor"],
+        summary: "Export alert events or fleet snapshots as CSV (inside JSON)",
+        params: z.object({ table: z.enum(["alerts", "environment"]) }),
+        querystring: range("1d"),
+        response: {
+          200: z.object({
+            success: z.literal(true),
+            table: z.enum(["alerts", "environment"]),
+            time_range: TimeRange,
+            csv_data: z.string(),
+            filename: z.string(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => ({
+      success: true as const,
+      table: req.params.table,
+      time_range: req.query.time_range,
+      ...(await h.exportCsv(req.params.table, req.query.time_range, now())),
+    }),
+  );
+}
