@@ -116,7 +116,7 @@ export class TrainingService {
     if (!Number.isInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) {
       throw new InputError(`epochs must be an integer from 1 to ${MAX_EPOCHS}`, "invalid_epochs");
     }
-    if (this.run) throw new ConflictError(`training ${this.run.id} is already running`);
+    if (this.run) throw new ConflictError(`a training is already running${this.run.id ? ` (${this.run.id})` : ""}`);
     // Claimed before the first await so a concurrent trigger sees it.
     const run = new Run(epochs, incremental);
     this.run = run;
