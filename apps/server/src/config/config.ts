@@ -219,6 +219,10 @@ export const CONFIG_FIELDS = {
     schema: z.coerce.number().min(0).default(5),
     doc: "Data-time minutes between two stored metric samples of one server (the training history; `0`: every record).",
   },
+  AEGIS_MONITOR_RETENTION_DAYS: {
+    schema: z.coerce.number().positive().default(30),
+    doc: "Days (data time) of metric samples, alert events and fleet snapshots kept; older ones are pruned hourly.",
+  },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;

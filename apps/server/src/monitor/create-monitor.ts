@@ -77,7 +77,7 @@ export async function createMonitor(
     exclusive: deps.database.kind === "pglite",
   });
   await training.recover();
-  service.start(config.AEGIS_MONITOR_SNAPSHOT_SECS * 1000);
+  service.start(config.AEGIS_MONITOR_SNAPSHOT_SECS * 1000, config.AEGIS_MONITOR_RETENTION_DAYS);
 
   return {
     service,

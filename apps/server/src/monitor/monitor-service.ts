@@ -1,5 +1,6 @@
 import type { MetricRecord } from "@aegis/contracts";
 import type { Logger } from "../shared/logger.js";
+import { dataTimeMs } from "./history/time-range.js";
 import type { AlertEvent, FleetMonitor, FleetSummary, IngestResult, MonitorModel } from "./monitor-types.js";
 import type { ProactiveIncidents } from "./proactive-incidents.js";
 import type { SampleRecorder } from "./sample-recorder.js";
@@ -8,7 +9,10 @@ import type { SampleRecorder } from "./sample-recorder.js";
 export interface MonitorHistorySink {
   appendAlertEvents(events: AlertEvent[]): Promise<void>;
   appendSnapshot(summary: FleetSummary, at: string): Promise<void>;
+  prune(olderThan: Date): Promise<{ samples: number; alertEvents: number; snapshots: number }>;
 }
+
+const HOUR_MS = 3_600_000;
 
 export interface MonitorStatus {
   model_loaded: boolean;
@@ -34,8 +38,9 @@ export class MonitorService {
   private readonly started = Date.now();
   private historyWrites: Promise<unknown> = Promise.resolve();
   private snapshotTimer: NodeJS.Timeout | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
   private lastSnapshotTick = 0;
-  private latestDataTime: string | null = null;
+  private latestDataMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly engine: FleetMonitor,
@@ -46,17 +51,28 @@ export class MonitorService {
     private readonly modelPath: () => string,
   ) {}
 
-  /** Take a fleet snapshot every `everyMs` of wall time while data keeps arriving. */
-  start(everyMs: number): void {
-    this.snapshotTimer = setInterval(() => void this.snapshot(), everyMs);
+  /**
+   * Take a fleet snapshot every `snapshotMs` of wall time while data keeps arriving, and every
+   * hour drop history older than `retentionDays` (in data time).
+   */
+  start(snapshotMs: number, retentionDays: number): void {
+    this.snapshotTimer = setInterval(() => void this.snapshot(), snapshotMs);
     this.snapshotTimer.unref();
+    this.pruneTimer = setInterval(() => void this.prune(retentionDays), HOUR_MS);
+    this.pruneTimer.unref();
+  }
+
+  async prune(retentionDays: number): Promise<void> {
+    const cutoff = new Date(this.now().getTime() - retentionDays * 24 * HOUR_MS);
+    await this.enqueue(async () => {
+      const removed = await this.history.prune(cutoff);
+      this.logger.info({ ...removed, before: cutoff.toISOString() }, "monitor history pruned");
+    });
   }
 
   ingest(records: readonly MetricRecord[]): IngestResult {
     const result = this.engine.ingest(records);
-    for (const r of records) {
-      if (this.latestDataTime === null || r.timestamp > this.latestDataTime) this.latestDataTime = r.timestamp;
-    }
+    for (const r of records) this.latestDataMs = Math.max(this.latestDataMs, dataTimeMs(r.timestamp));
     this.samples.offer(records);
     if (result.events.length > 0) this.record(result.events);
     return result;
@@ -64,7 +80,7 @@ export class MonitorService {
 
   /** The monitor's "now": the newest record's time (data may be replayed or simulated), else the clock. */
   now(): Date {
-    return this.latestDataTime ? new Date(this.latestDataTime) : new Date();
+    return Number.isFinite(this.latestDataMs) ? new Date(this.latestDataMs) : new Date();
   }
 
   status(): MonitorStatus {
@@ -107,7 +123,9 @@ export class MonitorService {
 
   async stop(): Promise<void> {
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.snapshotTimer = null;
+    this.pruneTimer = null;
     await this.flush();
   }
 

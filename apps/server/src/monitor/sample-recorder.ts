@@ -1,5 +1,6 @@
 import type { MetricRecord } from "@aegis/contracts";
 import type { Logger } from "../shared/logger.js";
+import { dataTimeMs } from "./history/time-range.js";
 
 export interface SampleSink {
   appendSamples(records: MetricRecord[]): Promise<void>;
@@ -43,7 +44,7 @@ export class SampleRecorder {
   offer(records: readonly MetricRecord[]): void {
     const gapMs = this.opts.everyMinutes * 60_000;
     for (const r of records) {
-      const t = Date.parse(r.timestamp);
+      const t = dataTimeMs(r.timestamp);
       const last = this.lastKept.get(r.server_name);
       if (last !== undefined && t - last < gapMs && t >= last) continue;
       if (this.pending.length >= this.opts.maxPending) {

@@ -1,0 +1,75 @@
+import type { MetricRecord } from "@aegis/contracts";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../shared/logger.js";
+import { SampleRecorder } from "./sample-recorder.js";
+
+const base: Omit<MetricRecord, "timestamp" | "server_name"> = {
+  status: "healthy",
+  cpu_user_pct: 20,
+  cpu_sys_pct: 5,
+  cpu_iowait_pct: 1,
+  cpu_idle_pct: 74,
+  java_cpu_pct: 10,
+  mem_used_pct: 50,
+  swap_used_pct: 1,
+  disk_usage_pct: 40,
+  net_in_mb_s: 5,
+  net_out_mb_s: 3,
+  back_close_wait: 1,
+  front_close_wait: 1,
+  load_average: 1,
+  uptime_days: 3,
+};
+const at = (server: string, minute: number): MetricRecord => ({
+  ...base,
+  server_name: server,
+  timestamp: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString().slice(0, 19),
+});
+
+describe("SampleRecorder", () => {
+  it("keeps one sample per server per interval of data time", async () => {
+    const stored: MetricRecord[] = [];
+    const r = new SampleRecorder({ appendSamples: async (b) => void stored.push(...b) }, createLogger("silent"), {
+      everyMinutes: 5,
+      maxPending: 1000,
+      batchSize: 2,
+    });
+    r.offer([0, 1, 2, 5, 6, 10].flatMap((m) => [at("a", m), at("b", m)]));
+    await r.flush();
+    expect(stored.filter((s) => s.server_name === "a").map((s) => s.timestamp.slice(11, 16))).toEqual([
+      "00:00",
+      "00:05",
+      "00:10",
+    ]);
+    expect(r.stored).toBe(6);
+    expect(r.dropped).toBe(0);
+  });
+
+  it("drops and counts samples instead of blocking when the store falls behind, and counts failed writes", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((res) => {
+      release = res;
+    });
+    let calls = 0;
+    const r = new SampleRecorder(
+      {
+        appendSamples: async () => {
+          calls += 1;
+          if (calls === 1) await gate;
+          else throw new Error("disk full");
+        },
+      },
+      createLogger("silent"),
+      { everyMinutes: 0, maxPending: 3, batchSize: 2 },
+    );
+    r.offer([at("a", 0), at("a", 1), at("a", 2)]);
+    // 2 are in the first (blocked) write and 1 waits: of 3 more, 2 fit under the bound of 3 and 1 is dropped.
+    r.offer([at("a", 3), at("a", 4), at("a", 5)]);
+    expect(r.dropped).toBe(1);
+    release();
+    await r.flush();
+    expect(r.stored).toBe(2);
+    // The 3 that waited went to a store that failed: counted as dropped, not retried forever.
+    expect(r.dropped).toBe(1 + 3);
+  });
+});
