@@ -168,6 +168,23 @@ describe("runSimulation (scripted fetch)", () => {
     );
   });
 
+  it("a 429 on /alerts/active pauses the reads for the Retry-After without holding up the feed", async () => {
+    fed = 0;
+    let alertCalls = 0;
+    const { f } = fakeFetch((method, path, body) => {
+      if (method === "POST") return feedReply((body as { records: unknown[] }).records.length);
+      alertCalls++;
+      if (alertCalls === 1) return json(429, { detail: "Rate limit exceeded. Try again in 60 seconds." });
+      return json(200, { alerts: [] });
+    });
+    const t = io(f);
+    const report = await runSimulation({ ...base, batch: 10, alertsEvery: 1 }, t.io);
+    // First read refused; the clock never reaches the end of the pause, so only the final read follows.
+    expect(alertCalls).toBe(2);
+    expect(report).toMatchObject({ ticks: 20, records: 200, requests: 20, rate_limited: 1 });
+    expect(t.sleeps).toEqual([]);
+  });
+
   it("paces ticks against wall time at speed > 0 and reports detection lead time per injected fault", async () => {
     fed = 0;
     const { f } = fakeFetch((method, path, body) => {

@@ -91,7 +91,8 @@ const minutesBetween = (a: string, b: string) => (Date.parse(`${b}Z`) - Date.par
 /** "ppdb003 critical 88.1 Memory exhaustion predicted in 40 minutes (injected: memory leak since 10:05)". */
 export function formatAlertLine(alert: ActiveAlert, truth: FaultTruth | undefined): string {
   let text = alert.message;
-  if (alert.time_to_issue && !text.includes(alert.time_to_issue)) text += ` in ${alert.time_to_issue}`;
+  const tti = alert.time_to_issue;
+  if (tti && /^\d/.test(tti) && !text.includes(tti)) text += ` in ${tti}`;
   const injected = !truth
     ? "injected: none"
     : truth.ended_at
@@ -117,6 +118,7 @@ export async function runSimulation(o: SimulateOptions, io: SimulateIo): Promise
   };
 
   /** One HTTP exchange; a 429 waits as told and tries again (or gives up when `retry` is false). */
+  let alertsPausedUntil = Number.NEGATIVE_INFINITY;
   const call = async (method: string, path: string, body: string | null, retry: boolean) => {
     for (;;) {
       if (io.signal?.aborted) return null;
@@ -131,8 +133,12 @@ export async function runSimulation(o: SimulateOptions, io: SimulateIo): Promise
       }
       if (res.status === 429) {
         report.rate_limited++;
-        if (!retry) return null;
         const wait = retryAfterMs(res.headers.get("retry-after"), text, io.now());
+        if (!retry) {
+          // Reads are optional: skip them until the budget is back instead of holding up the feed.
+          alertsPausedUntil = io.now() + wait;
+          return null;
+        }
         io.err(`rate limited on ${method} ${path}; waiting ${formatDuration(wait)}`);
         await io.sleep(wait);
         continue;
@@ -148,7 +154,6 @@ export async function runSimulation(o: SimulateOptions, io: SimulateIo): Promise
   let seenFaults = 0;
   const critical = new Set<string>();
   let warmedUp = false;
-  let lastAlertsAt = Number.NEGATIVE_INFINITY;
   let lastTs = sim.nextTimestamp;
 
   /** Fault of a server now, or one that ended within the last hour of data time. */
@@ -183,7 +188,6 @@ export async function runSimulation(o: SimulateOptions, io: SimulateIo): Promise
   };
 
   const checkAlerts = async () => {
-    lastAlertsAt = io.now();
     const body = (await call("GET", "/alerts/active", null, false)) as { alerts?: ActiveAlert[] } | null;
     if (!body?.alerts) return;
     const now = new Set<string>();
@@ -255,7 +259,7 @@ export async function runSimulation(o: SimulateOptions, io: SimulateIo): Promise
       o.alertsEvery > 0 &&
       warmedUp &&
       Math.floor(report.ticks / o.alertsEvery) > Math.floor(firstTick / o.alertsEvery) &&
-      io.now() - lastAlertsAt >= 2500;
+      io.now() >= alertsPausedUntil;
     if (due) await checkAlerts();
   }
   if (warmedUp && o.alertsEvery > 0 && !io.signal?.aborted) await checkAlerts();
