@@ -11,7 +11,7 @@ import type {
 } from "../monitor-types.js";
 import { alertBadge, roundRisk, severityRank } from "./alert-level.js";
 import { formatDuration } from "./breach-message.js";
-import { formatDataTime, hourSlot, parseDataTime } from "./data-time.js";
+import { formatDataTime, hourSlot, isOffsetLess, parseDataTime } from "./data-time.js";
 import { explainServer } from "./explain-server.js";
 import { DEFAULT_MODEL } from "./model-params.js";
 import { ModelRuntime } from "./model-runtime.js";
@@ -101,11 +101,13 @@ export class ArgusFleetMonitor implements FleetMonitor {
     let accepted = 0;
     let prevTs = "";
     let prevMs = Number.NaN;
+    let offsetLess = true;
     for (const r of records) {
       // Fleet batches share timestamps: parse each distinct string once.
       if (r.timestamp !== prevTs) {
         prevTs = r.timestamp;
         prevMs = parseDataTime(prevTs);
+        offsetLess = isOffsetLess(prevTs);
       }
       const ms = prevMs;
       if (!Number.isFinite(ms)) continue;
@@ -120,7 +122,7 @@ export class ArgusFleetMonitor implements FleetMonitor {
         touched.push(s);
         before.push(s.level);
       }
-      s.observe(ms, r, this.rt, this.date);
+      s.observe(ms, offsetLess, r, this.rt, this.date);
       accepted++;
       if (ms > this.latestMs) {
         this.latestMs = ms;

@@ -1,7 +1,13 @@
 import type { MonitorModel } from "../monitor-types.js";
 import { CRITICAL_RISK } from "./alert-level.js";
 import { ForecastTables } from "./holt-forecaster.js";
-import { type ModelParams, paramsOf, type Thresholds, thresholdsByIndex } from "./model-params.js";
+import {
+  type ModelParams,
+  paramsOf,
+  type SmoothingParams,
+  type Thresholds,
+  thresholdsByIndex,
+} from "./model-params.js";
 import { FORECAST_GROUPS, NUMERIC_GROUPS } from "./risk-features.js";
 import { PROFILES, type ProfileName } from "./server-profile.js";
 
@@ -13,6 +19,8 @@ export class ModelRuntime {
   readonly params: ModelParams;
   readonly thresholds: Record<ProfileName, Thresholds[]>;
   readonly tables: ForecastTables[];
+  /** Smoothing factors by forecast group index. */
+  readonly smoothing: SmoothingParams[];
   readonly groupWeight: Float64Array;
   /** Forecast groups whose breach alone makes a server critical (weight ≥ CRITICAL_RISK/100): they define "hits critical". */
   readonly criticalGroups: number[];
@@ -22,7 +30,8 @@ export class ModelRuntime {
     const p = this.params;
     this.thresholds = {} as Record<ProfileName, Thresholds[]>;
     for (const name of PROFILES) this.thresholds[name] = thresholdsByIndex(p.profiles[name]);
-    this.tables = FORECAST_GROUPS.map((g) => new ForecastTables(p.smoothing[g]));
+    this.smoothing = FORECAST_GROUPS.map((g) => p.smoothing[g]);
+    this.tables = this.smoothing.map((sp) => new ForecastTables(sp));
     this.groupWeight = Float64Array.from(NUMERIC_GROUPS.map((g) => p.weights.group[g]));
     this.criticalGroups = FORECAST_GROUPS.map((_, i) => i).filter((i) => this.groupWeight[i]! >= CRITICAL_RISK / 100);
   }

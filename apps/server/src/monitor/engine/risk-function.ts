@@ -126,7 +126,9 @@ function breachProbability(x: RiskInput, g: number, steps: number, lift: number,
   const mean = x.value[g]! + x.trend[g]! * tab.damped[h]! + lift;
   const s2 = x.sigma[g]! * x.sigma[g]!;
   const sd = Math.sqrt(Math.min(s2 * tab.variance[h]!, s2 + x.spread[g]! * x.spread[g]!)) + 1e-6;
-  return gaussianTail((crit - mean) / sd);
+  const z = (crit - mean) / sd;
+  // Beyond 8σ the tail is < 1e-15: skip the exp (most metrics of a healthy fleet are there).
+  return z > 8 ? 0 : gaussianTail(z);
 }
 
 function clamp01(v: number): number {

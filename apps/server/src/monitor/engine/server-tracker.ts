@@ -1,6 +1,6 @@
 import type { AlertLevel, MetricRecord, ServerStatus } from "@aegis/contracts";
 import { StreamingAnomalyDetector } from "../../forecast/streaming-anomaly-detector.js";
-import { hourSlot, isOffsetLess } from "./data-time.js";
+import { hourSlot } from "./data-time.js";
 import { HoltForecaster } from "./holt-forecaster.js";
 import type { ModelRuntime } from "./model-runtime.js";
 import {
@@ -22,13 +22,12 @@ export const DEFAULT_INTERVAL_MS = 300_000;
 /** Records after which a server without a telling name gets a profile from its behaviour. */
 export const PROFILE_INFERENCE_RECORDS = 36;
 /**
- * Groups scored by the NAB anomaly detector. Each detector costs ~0.6 µs a point, so three of the
- * most telling series (CPU, memory, I/O wait) keep ingest above 150k records/s.
+ * Groups scored by the NAB anomaly detector. Each detector costs ~0.6 µs a point (a third of the
+ * per-record budget at 150k records/s), so only CPU (which includes I/O wait: 100 − idle) and memory.
  */
-export const ANOMALY_GROUPS: readonly number[] = [G_CPU, G_MEMORY, G_IOWAIT];
+export const ANOMALY_GROUPS: readonly number[] = [G_CPU, G_MEMORY];
 
 const MS_30M = 1_800_000;
-const MS_HOUR = 3_600_000;
 
 /**
  * Everything the engine keeps about one server, updated in O(1) per record: the rolling window,
@@ -81,13 +80,16 @@ export class ServerTracker {
     this.detectors = ANOMALY_GROUPS.map(() => new StreamingAnomalyDetector({ warmup }));
   }
 
-  /** Adds a record at data time `ms` (> lastMs: the monitor drops stale and duplicate records first). */
-  observe(ms: number, r: MetricRecord, rt: ModelRuntime, date: Date): void {
+  /**
+   * Adds a record at data time `ms` (> lastMs: the monitor drops stale and duplicate records first);
+   * `offsetLess` tells how its timestamp was written (see data-time.ts).
+   */
+  observe(ms: number, offsetLess: boolean, r: MetricRecord, rt: ModelRuntime, date: Date): void {
     const steps = this.trackInterval(ms);
     this.records++;
     this.lastMs = ms;
     this.lastTimestamp = r.timestamp;
-    this.offsetLess = isOffsetLess(r.timestamp);
+    this.offsetLess = offsetLess;
     this.status = r.status;
     this.javaCpu = r.java_cpu_pct;
     const x = this.current;
@@ -96,7 +98,7 @@ export class ServerTracker {
     const p = rt.params;
     for (let g = 0; g < N_FORECAST; g++) {
       const f = this.forecasters[g]!;
-      f.update(x[g]!, ms, steps, p.smoothing[FORECAST_GROUPS[g]!], rt.tables[g]!, p.varianceAlpha, p.spreadAlpha);
+      f.update(x[g]!, ms, steps, rt.smoothing[g]!, rt.tables[g]!, p.varianceAlpha, p.spreadAlpha);
     }
 
     date.setTime(ms);
@@ -148,12 +150,6 @@ export class ServerTracker {
     });
   }
 
-  /** Steps of this server's sampling interval in 30 minutes and 8 hours. */
-  horizonSteps(): { steps30: number; steps8h: number } {
-    const steps30 = Math.max(1, Math.round(MS_30M / this.intervalMs));
-    return { steps30, steps8h: steps30 * 16 };
-  }
-
   /** Fills the risk function's input from the current state (see RiskInput). */
   riskInput(out: RiskInput): RiskInput {
     const slot = hourSlot(this.lastMs);
@@ -167,7 +163,7 @@ export class ServerTracker {
       out.spread[g] = Math.sqrt(f.longVar);
       out.lift30[g] = Math.max(0, f.seasonal(slot30) - s0);
       let lift = 0;
-      for (let k = 1; k <= 8; k++) lift = Math.max(lift, f.seasonal(hourSlot(this.lastMs + k * MS_HOUR)) - s0);
+      for (let k = 1; k <= 8; k++) lift = Math.max(lift, f.seasonal((slot + k) % 24) - s0);
       out.lift8h[g] = lift;
     }
     for (let g = N_FORECAST; g < N_NUMERIC; g++) out.value[g] = this.current[g]!;
@@ -178,13 +174,14 @@ export class ServerTracker {
 
   /** Points the risk function at this server's profile and horizons. */
   riskContext(rt: ModelRuntime, out: RiskContext): RiskContext {
-    const { steps30, steps8h } = this.horizonSteps();
+    // Horizons in this server's sampling steps: 30 minutes, and 16 times that (8 hours).
+    const steps30 = Math.max(1, Math.round(MS_30M / this.intervalMs));
     out.thresholds = rt.thresholds[this.profile];
     out.groupWeight = rt.groupWeight;
     out.weights = rt.params.weights;
     out.tables = rt.tables;
     out.steps30 = steps30;
-    out.steps8h = steps8h;
+    out.steps8h = steps30 * 16;
     return out;
   }
 }
