@@ -144,7 +144,7 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
       config: { rateLimit: rateLimitOf(limits.read) },
       schema: {
         tags: ["monitor"],
-        summary: "Servers currently at degraded, warning or critical, highest risk first",
+        summary: "Servers currently at warning or critical, highest risk first (degraded ones are counted in the summary)",
         response: { 200: ActiveAlerts, ...errors },
       },
     },
