@@ -1,3 +1,4 @@
+import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { MetricRecord } from "@aegis/contracts";
 import { FleetSimulator } from "../monitor/simulator/fleet-simulator.js";
@@ -176,7 +177,8 @@ async function benchFleet(n: number, o: MonitorBenchOptions, log: (s: string) =>
     const ingSecs = (performance.now() - t0) / 1000;
     log(`monitor bench: ${n} servers, ${ing.records} records in ${round(ingSecs, 2)} s`);
 
-    // Predictions, repeated: nothing new between reads.
+    // Predictions, repeated: nothing new between reads; after a pause so the background sample writer settles.
+    await new Promise((r) => setTimeout(r, 2000));
     await feeder.get("/predictions/current"); // warm
     const repeated: number[] = [];
     let bytes = 0;
@@ -252,6 +254,7 @@ export async function monitorBench(
   log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
 ) {
   const results: FleetResult[] = [];
+  const machine = { cpus: cpus().length, load_average_at_start: loadavg().map((x) => round(x, 2)) };
   for (const n of o.fleets) results.push(await benchFleet(n, o, log));
   const table = monitorTable(results);
   process.stdout.write(`\n${table}\n\n`);
@@ -261,6 +264,11 @@ export async function monitorBench(
       `HTTP against the server process (aegis start), rate limits off, proactive incidents off; history fed sequentially, ` +
       `ingest with ${o.connections} connections each owning a shard of the fleet, ~${o.batch} records per request; ` +
       `predictions: ${o.reads} sequential GETs with nothing new (repeated) and GETs each right after a whole-fleet tick (fresh)`,
+    machine: {
+      ...machine,
+      load_average_at_end: loadavg().map((x) => round(x, 2)),
+      note: "the bench client, the server and other work share these cores: figures are noisy",
+    },
     target: { ingest_records_per_sec: 50_000, predictions_p99_ms_at_1000: 100 },
     ...(at1k
       ? {
