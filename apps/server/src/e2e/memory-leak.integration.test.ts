@@ -111,7 +111,8 @@ it("memory leak end to end: trigger → watchdog webhook → RESTART → memory 
   expect(rag.retrieved[0]?.incident_id).toBe(id);
   expect(rag.retrieved[0]?.similarity_score).toBeGreaterThan(0);
 
-  // A second similar incident sees the first as a similar past incident.
+  // The same alert again, right after the fix: a recurrence. The first fix is marked REOPENED, and
+  // the new incident still sees the first as a similar past incident.
   const next = `${id}-again`;
   await client.request("POST", "/webhook", {
     incident_id: next,
@@ -121,5 +122,11 @@ it("memory leak end to end: trigger → watchdog webhook → RESTART → memory 
     dry_run: true,
   });
   const again = (await client.waitFor(next, (i) => i.council_decision !== null)) as IncidentResult;
-  expect(again.timeline.find((t) => t.status === "RAG_RETRIEVAL")?.message).toMatch(/Retrieved \d+ similar/);
+  const retrieval = again.timeline.filter((t) => t.status === "RAG_RETRIEVAL").map((t) => t.message);
+  expect(retrieval[0]).toMatch(new RegExp(`^Recurrence of ${id} `));
+  expect(retrieval.some((m) => /Retrieved \d+ similar/.test(m))).toBe(true);
+  const learned = (await client.request("GET", "/runbook")).body as unknown as {
+    entries: { incident_id: string; outcome?: string }[];
+  };
+  expect(learned.entries.find((e) => e.incident_id === id)?.outcome).toBe("REOPENED");
 });

@@ -70,6 +70,9 @@ const Explanation = z.object({
 export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limits: MonitorRateLimits): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const m = d.monitor.service;
+  // The engine caches its predictions until the next accepted record; so does their JSON (about
+  // 1 MB per 1,000 servers), so repeated reads between feeds cost no serialisation.
+  let serialised: { of: object; json: string } | null = null;
 
   app.get(
     "/status",
@@ -125,7 +128,7 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
           'Per server: `risk_score` 0–100, `profile`, `alert` (level, score, colour, emoji, label), `display_metrics`, `forecast` (arrays per metric with `timestamps`, in data time) and extensions (`anomaly_score`, `message`, `time_to_issue_minutes`, `last_seen`). `summary`: counts per level, `fleet_health`, `prob_30m`, `prob_8h`. Before warm-up: `{error: "insufficient_data", message, predictions: {}}`.',
       },
     },
-    () => {
+    (_req, reply) => {
       const e = m.engine;
       if (e.recordCount < e.warmupRecords) {
         return {
@@ -134,7 +137,9 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
           predictions: {},
         };
       }
-      return e.predictions();
+      const p = e.predictions();
+      if (serialised?.of !== p) serialised = { of: p, json: JSON.stringify(p) };
+      return reply.type("application/json; charset=utf-8").send(serialised.json);
     },
   );
 
