@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { rng } from "../monitor/engine/synthetic-fleet.js";
 import { StreamingAnomalyDetector } from "./streaming-anomaly-detector.js";
-
-/** Deterministic pseudo-random noise (mulberry32) so the tests never flake. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function series(n: number, at: (i: number, noise: number) => number, seed = 1): number[] {
   const r = rng(seed);

@@ -1,4 +1,4 @@
-import type { MetricRecord, ServerStatus } from "@aegis/contracts";
+import { type MetricRecord, ServerStatus } from "@aegis/contracts";
 
 /**
  * The risk function's input feature groups. Shapley values are exact over these 10 groups
@@ -54,16 +54,7 @@ export const GROUP_LABELS: Readonly<Record<RiskGroup, string>> = {
 /** Groups measured in percent (formatting, clamping of forecasts to 0..100). */
 export const PERCENT_GROUPS: ReadonlySet<NumericGroup> = new Set(["cpu", "memory", "swap", "disk", "iowait"]);
 
-export const STATUSES: readonly ServerStatus[] = [
-  "healthy",
-  "critical_issue",
-  "heavy_load",
-  "idle",
-  "maintenance",
-  "morning_spike",
-  "offline",
-  "recovery",
-];
+export const STATUSES: readonly ServerStatus[] = ServerStatus.options;
 const STATUS_CODES = new Map(STATUSES.map((s, i) => [s, i]));
 
 export function statusCode(status: ServerStatus): number {
