@@ -149,7 +149,8 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
       config: { rateLimit: rateLimitOf(limits.read) },
       schema: {
         tags: ["monitor"],
-        summary: "Servers currently at warning or critical, highest risk first (degraded ones are counted in the summary)",
+        summary:
+          "Servers currently at warning or critical, highest risk first (degraded ones are counted in the summary)",
         response: { 200: ActiveAlerts, ...errors },
       },
     },

@@ -58,7 +58,17 @@ export const OPS_SYNONYM_CLASSES: readonly SynonymClass[] = [
   {
     name: "at-max",
     weight: 0.5,
-    members: ["max", "maximum", "upper bound", "upper limit", "ceiling", "cap", "capped", "limit reached", "at the limit"],
+    members: [
+      "max",
+      "maximum",
+      "upper bound",
+      "upper limit",
+      "ceiling",
+      "cap",
+      "capped",
+      "limit reached",
+      "at the limit",
+    ],
   },
   {
     name: "reconcile",
@@ -73,7 +83,15 @@ export const OPS_SYNONYM_CLASSES: readonly SynonymClass[] = [
   {
     name: "startup",
     weight: 0.5,
-    members: ["startup", "start up", "slow to start", "startup time", "startup latency", "cold start", ["starting", 0.6]],
+    members: [
+      "startup",
+      "start up",
+      "slow to start",
+      "startup time",
+      "startup latency",
+      "cold start",
+      ["starting", 0.6],
+    ],
   },
   {
     name: "discarded",
@@ -314,7 +332,19 @@ export const OPS_SYNONYM_CLASSES: readonly SynonymClass[] = [
     members: ["quota", "resource quota", "limit", "limits", "exceeded", "overcommit", "overcommitted"],
   },
   { name: "namespace", weight: 0.4, members: ["namespace", "project", "tenant"] },
-  { name: "config", weight: 0.5, members: ["config", "configuration", "settings", "configmap", "config file", "yaml", ["manifest", 0.7], ["reload", 0.6]],
+  {
+    name: "config",
+    weight: 0.5,
+    members: [
+      "config",
+      "configuration",
+      "settings",
+      "configmap",
+      "config file",
+      "yaml",
+      ["manifest", 0.7],
+      ["reload", 0.6],
+    ],
   },
   {
     name: "mismatch",
