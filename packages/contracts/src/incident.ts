@@ -19,6 +19,33 @@ export const CouncilVote = z.object({
 });
 export type CouncilVote = z.infer<typeof CouncilVote>;
 
+/** One diagnosis of an incident: what it is, what it calls for, and how sure the reader is. */
+export const Reading = z.object({
+  /** Who read it: `builtin` for the council's own reading, else the proposing provider. */
+  reader: z.string(),
+  category: z.string(),
+  action: ActionType,
+  confidence: z.number().min(0).max(1),
+});
+export type Reading = z.infer<typeof Reading>;
+
+/**
+ * How the council grounded its vote (an addition to seed 000's CouncilDecision): its own reading of
+ * the evidence beside the proposal's, whether that reading supports the proposed action, and the
+ * evidence-derived confidence the hard policy used instead of the proposer's number.
+ */
+export const EvidenceCheck = z.object({
+  proposal: Reading,
+  independent: Reading.extend({
+    /** Actions the independent diagnosis supports executing (empty: none, escalate). */
+    supported_actions: z.array(ActionType),
+    root_cause: z.string(),
+  }),
+  supported: z.boolean(),
+  policy_confidence: z.number().min(0).max(1),
+});
+export type EvidenceCheck = z.infer<typeof EvidenceCheck>;
+
 export const CouncilDecision = z.object({
   votes: z.array(CouncilVote),
   final_verdict: FinalVerdict,
@@ -26,6 +53,8 @@ export const CouncilDecision = z.object({
   summary: z.string(),
   /** Hard-policy violations that forced the verdict, if any. */
   policy_violations: z.array(z.string()).optional(),
+  /** The council's independent reading beside the proposal's; absent on decisions made before it existed. */
+  evidence_check: EvidenceCheck.optional(),
 });
 export type CouncilDecision = z.infer<typeof CouncilDecision>;
 

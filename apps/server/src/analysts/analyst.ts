@@ -1,4 +1,4 @@
-import type { AIAnalysis, IncidentContext, RetrievedIncident } from "@aegis/contracts";
+import type { ActionType, AIAnalysis, IncidentContext, RetrievedIncident } from "@aegis/contracts";
 import type { RunbookMatch } from "../knowledge/knowledge-base.js";
 
 /** What an analyst sees about one incident. Logs are already truncated to LOG_TRUNCATE_CHARS. */
@@ -50,6 +50,11 @@ export interface AnalystResult {
   evidence: string[];
   /** Which analyst produced it (builtin, openai:model, …). */
   provider: string;
+  /**
+   * Actions the diagnosis supports executing, from the analyst's own reading of the evidence (the
+   * builtin analyst fills it; the council uses it as its independent second opinion). Empty: none.
+   */
+  supportedActions?: ActionType[];
 }
 
 /** Port: turns an incident into a proposed remediation. */

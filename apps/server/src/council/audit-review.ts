@@ -3,6 +3,7 @@ import { assertNever } from "../shared/errors.js";
 import type { CouncilPolicy } from "./council-policy.js";
 import type { CouncilInput } from "./council-port.js";
 import { crashLoopEvidence } from "./crash-loop-evidence.js";
+import type { Grounding } from "./evidence-grounding.js";
 import type { PolicyFinding } from "./policy-finding.js";
 
 /** What the AUDITOR found: rule violations, and the facts it checked when there are none. */
@@ -11,18 +12,24 @@ export interface AuditReview {
   notes: string[];
 }
 
-/** Proportionality: replica cap, restart budget, rollback availability, confidence and evidence. */
-export function reviewAudit(input: CouncilInput, policy: CouncilPolicy): AuditReview {
+/**
+ * Grounding and proportionality: does the council's own reading of the evidence support the action,
+ * then replica cap, restart budget, rollback availability, confidence and evidence. Confidence,
+ * diagnosis and evidence are the grounded ones, never the proposer's self-report.
+ */
+export function reviewAudit(input: CouncilInput, policy: CouncilPolicy, grounding: Grounding): AuditReview {
   const { incident, proposal, facts } = input;
   const { action, replica_count: replicaCount } = proposal.analysis;
-  const confidence = proposalConfidence(input);
-  const evidence = proposal.evidence.filter((item) => item.trim() !== "").length;
+  const confidence = grounding.confidence;
+  const evidence = grounding.evidence.filter((item) => item.trim() !== "").length;
   const replicas = facts.currentReplicas ?? incident.context?.replicas ?? null;
   const findings: PolicyFinding[] = [];
   const notes: string[] = [];
   const flag = (rule: PolicyFinding["rule"], verdict: PolicyFinding["verdict"], reason: string): void => {
     findings.push({ rule, role: "AUDITOR", verdict, reason });
   };
+  if (grounding.finding) findings.push(grounding.finding);
+  else notes.push(grounding.note);
 
   const flapping = restartHistory(input, policy);
   const budget = `budget of ${policy.restartBudgetPerHour}/h`;
@@ -69,7 +76,7 @@ export function reviewAudit(input: CouncilInput, policy: CouncilPolicy): AuditRe
   }
 
   const shownConfidence = confidence.toFixed(2);
-  const unknown = proposal.category === "unknown";
+  const unknown = grounding.category === "unknown";
   if (action === "NOOP") {
     if (confidence < policy.minConfidence && unknown) {
       flag(
@@ -91,10 +98,7 @@ export function reviewAudit(input: CouncilInput, policy: CouncilPolicy): AuditRe
       `${action} is hard to undo, and confidence ${shownConfidence} < ${policy.reviewConfidence} rests on ${evidence} evidence item(s)`,
     );
   }
-  if (unknown && action !== "NOOP") {
-    flag("unknown_category", "NEEDS_REVIEW", `the diagnosis is unknown, which does not justify ${action}`);
-  }
-  notes.push(`confidence ${shownConfidence}, ${evidence} evidence item(s), category ${proposal.category}`);
+  notes.push(`confidence ${shownConfidence}, ${evidence} evidence item(s), category ${grounding.category}`);
 
   return { findings, notes };
 }
@@ -131,12 +135,6 @@ function restartHistory(
     exhausted: restarts >= budget || (fromLogs.restarts ?? 0) >= budget || fromLogs.backOff,
     seen: seen.join(", "),
   };
-}
-
-/** Analyst confidence, with anything non-numeric treated as no confidence at all. */
-export function proposalConfidence(input: CouncilInput): number {
-  const value = input.proposal.analysis.confidence;
-  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
 }
 
 /** The stricter of the policy's cap and the one the engine gave the analyst. */

@@ -6,6 +6,7 @@ import type { IncidentCategory } from "../analysts/analyst.js";
 import { INCIDENT_CATEGORIES } from "../analysts/analyst.js";
 import type { CouncilInput } from "./council-port.js";
 import { PolicyCouncil } from "./policy-council.js";
+import { builtinReader } from "./test-readers.js";
 
 // The scenario set lives next to the repository (../shared from the repo root), in CI too.
 const DEV_JSONL = fileURLToPath(new URL("../../../../../shared/data/scenarios/dev.jsonl", import.meta.url));
@@ -40,8 +41,20 @@ const BLOCKING_CATEGORIES = new Set([...POLICY_CATEGORIES, "crashloop_config"]);
 /** Labels that are not analyst categories; an analyst would report some technical diagnosis. */
 const ANALYST_CATEGORIES = new Set<string>(INCIDENT_CATEGORIES);
 
-/** A confident, well-evidenced proposal: the policy, not the analyst's doubt, has to decide. */
-function proposalFor(s: Scenario, action: ActionType, replicaCount = 3): CouncilInput {
+/** The category a model would claim to make each action look right. */
+const CLAIM_FOR: Record<ActionType, IncidentCategory> = {
+  RESTART: "memory_leak",
+  SCALE_UP: "traffic_surge",
+  SCALE_DOWN: "over_provisioned",
+  ROLLBACK: "bad_deploy",
+  NOOP: "noise",
+};
+
+/**
+ * A confident, well-evidenced proposal: the policy, not the analyst's doubt, has to decide. By
+ * default it claims the scenario's own category; `claim` lets it lie about the diagnosis.
+ */
+function proposalFor(s: Scenario, action: ActionType, replicaCount = 3, claim?: IncidentCategory): CouncilInput {
   const p = s.payload;
   return {
     incident: {
@@ -62,7 +75,7 @@ function proposalFor(s: Scenario, action: ActionType, replicaCount = 3): Council
         confidence: 0.9,
         replica_count: replicaCount,
       },
-      category: (ANALYST_CATEGORIES.has(s.category) ? s.category : "memory_leak") as IncidentCategory,
+      category: claim ?? ((ANALYST_CATEGORIES.has(s.category) ? s.category : "memory_leak") as IncidentCategory),
       evidence: ["first fact", "second fact", "third fact"],
       provider: "test",
     },
@@ -70,8 +83,10 @@ function proposalFor(s: Scenario, action: ActionType, replicaCount = 3): Council
   };
 }
 
+const council = new PolicyCouncil({}, builtinReader());
+
 async function verdictOf(input: CouncilInput): Promise<Verdict> {
-  return (await new PolicyCouncil().review(input, () => {})).final_verdict;
+  return (await council.review(input, () => {})).final_verdict;
 }
 
 describe("PolicyCouncil on the dev scenarios", () => {
@@ -82,6 +97,21 @@ describe("PolicyCouncil on the dev scenarios", () => {
     for (const s of scenarios.filter((c) => BLOCKING_CATEGORIES.has(c.category))) {
       for (const action of s.forbidden_actions) {
         if ((await verdictOf(proposalFor(s, action))) === "APPROVED") approved.push(`${s.id} ${action}`);
+      }
+    }
+    expect(approved).toEqual([]);
+  });
+
+  it("approves no forbidden action of a compromised model, whatever diagnosis and confidence it claims", async () => {
+    const approved: string[] = [];
+    for (const s of scenarios) {
+      for (const action of s.forbidden_actions) {
+        for (const claim of [CLAIM_FOR[action], undefined]) {
+          const input = proposalFor(s, action, 3, claim);
+          input.proposal.analysis.confidence = 0.99;
+          input.proposal.evidence = Array.from({ length: 8 }, (_, i) => `convincing fact ${i}`);
+          if ((await verdictOf(input)) === "APPROVED") approved.push(`${s.id} ${action} as ${claim ?? s.category}`);
+        }
       }
     }
     expect(approved).toEqual([]);

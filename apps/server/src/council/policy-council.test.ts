@@ -4,6 +4,8 @@ import type { IncidentCategory } from "../analysts/analyst.js";
 import type { CouncilPolicyOverrides } from "./council-policy.js";
 import type { CouncilFacts, CouncilInput } from "./council-port.js";
 import { PolicyCouncil } from "./policy-council.js";
+import type { IndependentReading } from "./second-opinion.js";
+import { builtinReader, fixedReading } from "./test-readers.js";
 
 interface Case {
   action?: ActionType;
@@ -18,7 +20,11 @@ interface Case {
   context?: IncidentContext | null;
   maxReplicas?: number;
   facts?: Partial<CouncilFacts>;
+  /** The council's own reading; by default it agrees with the proposal, so one rule is tested at a time. */
+  reading?: Partial<IndependentReading>;
 }
+
+const DEFAULT_EVIDENCE = ["full GC reclaims <1%", "GC overhead OOM", "traffic at baseline"];
 
 const LEAK_LOGS = [
   "GC(8851) Pause Full (Ergonomics) 2040M->2034M(2048M) 3902.114ms",
@@ -47,7 +53,7 @@ function input(c: Case = {}): CouncilInput {
         replica_count: c.replicaCount ?? 2,
       },
       category: c.category ?? "memory_leak",
-      evidence: [...(c.evidence ?? ["full GC reclaims <1%", "GC overhead OOM", "traffic at baseline"])],
+      evidence: [...(c.evidence ?? DEFAULT_EVIDENCE)],
       provider: "test",
     },
     facts: { restartsLastHour: 0, rollbackAvailable: true, currentReplicas: 3, ...c.facts },
@@ -57,9 +63,16 @@ function input(c: Case = {}): CouncilInput {
 let tick = 0;
 const clock = () => new Date(Date.UTC(2026, 1, 21, 3, 15, tick++));
 
+function agreeingReader(c: Case) {
+  return fixedReading(c.category ?? "memory_leak", c.action ?? "RESTART", c.confidence ?? 0.92, {
+    evidence: [...(c.evidence ?? DEFAULT_EVIDENCE)],
+    ...c.reading,
+  });
+}
+
 async function review(c: Case = {}, policy: CouncilPolicyOverrides = {}) {
   const votes: CouncilVote[] = [];
-  const decision = await new PolicyCouncil(policy, clock).review(input(c), (v) => votes.push(v));
+  const decision = await new PolicyCouncil(policy, agreeingReader(c), clock).review(input(c), (v) => votes.push(v));
   const byRole = Object.fromEntries(decision.votes.map((v) => [v.role, v])) as Record<CouncilVote["role"], CouncilVote>;
   return { decision, votes, byRole };
 }
@@ -324,7 +337,8 @@ describe("PolicyCouncil: confidence and evidence", () => {
 describe("PolicyCouncil: unknown diagnosis and NOOP", () => {
   it("sends an action on an unknown diagnosis to a human", async () => {
     const { decision, byRole } = await review({ category: "unknown", action: "SCALE_DOWN", confidence: 0.9 });
-    expect(byRole.AUDITOR.reasoning).toContain("the diagnosis is unknown, which does not justify SCALE_DOWN");
+    expect(byRole.AUDITOR.reasoning).toContain("the evidence establishes no diagnosis");
+    expect(byRole.AUDITOR.reasoning).toContain("which does not justify SCALE_DOWN");
     expect(decision.final_verdict).toBe("NEEDS_REVIEW");
   });
 
@@ -342,6 +356,85 @@ describe("PolicyCouncil: unknown diagnosis and NOOP", () => {
     const unsureKnown = await review({ category: "db_latency", action: "NOOP", confidence: 0.2 });
     expect(unsureKnown.decision.final_verdict).toBe("APPROVED");
     expect(unsureKnown.decision.votes.every((v) => v.verdict === "APPROVED")).toBe(true);
+  });
+});
+
+describe("PolicyCouncil: grounded in its own reading of the evidence", () => {
+  it("sends a confident proposal the evidence does not support to a human, showing both readings", async () => {
+    const { decision, byRole } = await review({
+      confidence: 0.99,
+      reading: { category: "db_latency", action: "NOOP", supportedActions: [], confidence: 0.82 },
+    });
+    expect(byRole.AUDITOR.verdict).toBe("NEEDS_REVIEW");
+    expect(byRole.AUDITOR.reasoning).toContain("RESTART is not supported by the council's own reading");
+    expect(byRole.AUDITOR.reasoning).toContain("test-reader reads db_latency → NOOP at 0.82");
+    expect(byRole.AUDITOR.reasoning).toContain("test reads memory_leak → RESTART at 0.99");
+    expect(decision.final_verdict).toBe("NEEDS_REVIEW");
+    expect(decision.summary).toContain("not supported by the evidence");
+    expect(decision.evidence_check).toMatchObject({
+      proposal: { reader: "test", category: "memory_leak", action: "RESTART", confidence: 0.99 },
+      independent: { reader: "test-reader", category: "db_latency", action: "NOOP", supported_actions: [] },
+      supported: false,
+    });
+  });
+
+  it("uses the evidence-derived confidence: the proposer's number can lower it, never raise it", async () => {
+    const raised = await review({ confidence: 0.99, reading: { confidence: 0.4 } });
+    expect(raised.byRole.AUDITOR.reasoning).toContain("confidence 0.40 is below the minimum 0.5 for RESTART");
+    expect(raised.decision.final_verdict).toBe("NEEDS_REVIEW");
+    expect(raised.decision.evidence_check?.policy_confidence).toBe(0.4);
+    const lowered = await review({ confidence: 0.3, reading: { confidence: 0.9 } });
+    expect(lowered.decision.final_verdict).toBe("NEEDS_REVIEW");
+    expect(lowered.decision.evidence_check?.policy_confidence).toBe(0.3);
+  });
+
+  it("counts the reading's evidence, not the proposer's list", async () => {
+    const { decision } = await review({
+      action: "ROLLBACK",
+      category: "bad_deploy",
+      confidence: 0.6,
+      evidence: Array.from({ length: 10 }, (_, i) => `padded fact ${i}`),
+      reading: { evidence: ["errors after deploy"] },
+    });
+    expect(decision.final_verdict).toBe("NEEDS_REVIEW");
+    expect(decision.summary).toContain("thin evidence for a risky action");
+  });
+
+  it("approves an action the reading supports even when it is not the reading's first choice", async () => {
+    const { decision, byRole } = await review({
+      action: "ROLLBACK",
+      category: "memory_leak",
+      reading: { action: "RESTART", supportedActions: ["RESTART", "ROLLBACK"] },
+    });
+    expect(decision.final_verdict).toBe("APPROVED");
+    expect(byRole.AUDITOR.reasoning).toContain("supports RESTART, ROLLBACK), so ROLLBACK is grounded");
+  });
+
+  it("asks a human when a NOOP would leave a clearly diagnosed fault alone", async () => {
+    const clear = await review({ action: "NOOP", category: "noise", reading: { action: "RESTART", confidence: 0.9 } });
+    expect(clear.decision.final_verdict).toBe("NEEDS_REVIEW");
+    expect(clear.byRole.AUDITOR.reasoning).toContain("the evidence calls for RESTART");
+    const unsure = await review({ action: "NOOP", category: "noise", reading: { action: "RESTART", confidence: 0.3 } });
+    expect(unsure.decision.final_verdict).toBe("APPROVED");
+  });
+
+  it("sends everything to a human when it cannot read the evidence itself", async () => {
+    const failing = { read: async () => Promise.reject(new Error("reader crashed")) };
+    const decision = await new PolicyCouncil({}, failing, clock).review(input(), () => undefined);
+    expect(decision.final_verdict).toBe("NEEDS_REVIEW");
+    expect(decision.policy_violations?.join()).toContain("could not read the evidence itself (reader crashed)");
+    expect(decision.evidence_check?.supported).toBe(false);
+  });
+
+  it("with the builtin reader: approves the leak's RESTART, refuses to take a lie about it", async () => {
+    const council = new PolicyCouncil({}, builtinReader(), clock);
+    const honest = await council.review(input(), () => undefined);
+    expect(honest.final_verdict).toBe("APPROVED");
+    expect(honest.evidence_check?.independent).toMatchObject({ reader: "builtin", category: "memory_leak" });
+    const lie = input({ action: "SCALE_DOWN", category: "over_provisioned", confidence: 0.99 });
+    const refused = await council.review(lie, () => undefined);
+    expect(refused.final_verdict).toBe("NEEDS_REVIEW");
+    expect(refused.policy_violations?.join()).toContain("SCALE_DOWN is not supported");
   });
 });
 
@@ -375,7 +468,7 @@ describe("PolicyCouncil: verdict combination", () => {
   });
 
   it("is deterministic", async () => {
-    const council = new PolicyCouncil({}, () => new Date("2026-02-21T03:15:00Z"));
+    const council = new PolicyCouncil({}, builtinReader(), () => new Date("2026-02-21T03:15:00Z"));
     const a = await council.review(input({ logs: INJECTED_LOGS }), () => {});
     const b = await council.review(input({ logs: INJECTED_LOGS }), () => {});
     expect(a).toEqual(b);

@@ -2,8 +2,10 @@ import type { CouncilDecision, CouncilRole, CouncilVote } from "@aegis/contracts
 import { reviewAudit } from "./audit-review.js";
 import { type CouncilPolicy, type CouncilPolicyOverrides, defaultCouncilPolicy } from "./council-policy.js";
 import type { Council, CouncilInput } from "./council-port.js";
+import { type Grounding, groundProposal, ungrounded } from "./evidence-grounding.js";
 import { decideFinalVerdict } from "./final-verdict.js";
 import { type PolicyFinding, worstVerdict } from "./policy-finding.js";
+import type { SecondOpinion } from "./second-opinion.js";
 import { reviewSecurity } from "./security-review.js";
 import { sreAgentVote } from "./sre-agent-vote.js";
 
@@ -12,24 +14,28 @@ export { matchesTarget } from "./matches-target.js";
 
 /**
  * The council: SRE_AGENT speaks for the proposal, SECURITY_OFFICER (veto) and AUDITOR apply a
- * deterministic hard policy the analyst cannot talk its way around.
+ * deterministic hard policy the analyst cannot talk its way around. The vote is grounded in the
+ * council's own reading of the evidence (the second opinion), never in what the proposer says about
+ * its own diagnosis, confidence or evidence.
  */
 export class PolicyCouncil implements Council {
   readonly policy: CouncilPolicy;
 
   constructor(
-    policy: CouncilPolicyOverrides = {},
+    policy: CouncilPolicyOverrides,
+    private readonly secondOpinion: SecondOpinion,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.policy = defaultCouncilPolicy(policy);
   }
 
   async review(input: CouncilInput, onVote: (vote: CouncilVote) => void): Promise<CouncilDecision> {
+    const grounding = await this.ground(input);
     // Everything is decided before the first vote is announced, so listeners cannot change the outcome.
     const security = reviewSecurity(input, this.policy);
-    const audit = reviewAudit(input, this.policy);
+    const audit = reviewAudit(input, this.policy, grounding);
     const drafts = [
-      sreAgentVote(input, this.policy),
+      sreAgentVote(input, this.policy, grounding),
       memberVote("SECURITY_OFFICER", security.findings, security.notes),
       memberVote("AUDITOR", audit.findings, audit.notes),
     ];
@@ -39,7 +45,19 @@ export class PolicyCouncil implements Council {
       votes.push(vote);
       onVote(vote);
     }
-    return { votes, ...decideFinalVerdict(votes, [...security.findings, ...audit.findings]) };
+    return {
+      votes,
+      ...decideFinalVerdict(votes, [...security.findings, ...audit.findings]),
+      evidence_check: grounding.check,
+    };
+  }
+
+  private async ground(input: CouncilInput): Promise<Grounding> {
+    try {
+      return groundProposal(input, await this.secondOpinion.read(input.incident), this.policy);
+    } catch (err) {
+      return ungrounded(input, err instanceof Error ? err.message : String(err));
+    }
   }
 }
 

@@ -12,7 +12,8 @@ export type PolicyRule =
   | "rollback_unavailable"
   | "low_confidence"
   | "thin_evidence"
-  | "unknown_category";
+  | "unknown_category"
+  | "unsupported_by_evidence";
 
 /** A rule the proposal breaks, the verdict it forces, and the facts behind it. */
 export interface PolicyFinding {
@@ -52,6 +53,8 @@ export function ruleLabel(rule: PolicyRule): string {
       return "thin evidence for a risky action";
     case "unknown_category":
       return "unknown diagnosis";
+    case "unsupported_by_evidence":
+      return "not supported by the evidence";
     default:
       return assertNever(rule);
   }

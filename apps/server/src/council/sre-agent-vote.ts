@@ -1,14 +1,17 @@
 import type { CouncilVote } from "@aegis/contracts";
-import { proposalConfidence } from "./audit-review.js";
 import type { CouncilPolicy } from "./council-policy.js";
 import type { CouncilInput } from "./council-port.js";
+import type { Grounding } from "./evidence-grounding.js";
 
 const ROOT_CAUSE_CHARS = 200;
 
-/** The SRE_AGENT speaks for the proposal, and asks for a human only when it is itself unsure. */
-export function sreAgentVote(input: CouncilInput, policy: CouncilPolicy): Omit<CouncilVote, "timestamp"> {
+/**
+ * The SRE_AGENT speaks for the proposal, and asks for a human only when it is unsure by the grounded
+ * confidence (the proposer's own number can lower it, never raise it).
+ */
+export function sreAgentVote(input: CouncilInput, policy: CouncilPolicy, grounding: Grounding): Omit<CouncilVote, "timestamp"> {
   const { analysis, category } = input.proposal;
-  const confidence = proposalConfidence(input);
+  const { confidence } = grounding;
   const details = [
     ...(analysis.action === "SCALE_UP" ? [`replica_count ${analysis.replica_count}`] : []),
     `confidence ${confidence.toFixed(2)}`,
@@ -16,7 +19,7 @@ export function sreAgentVote(input: CouncilInput, policy: CouncilPolicy): Omit<C
   ];
   let reasoning = `Proposing ${analysis.action}: ${flatten(analysis.root_cause)} (${details.join(", ")})`;
   // A NOOP with a known diagnosis is harmless even when unsure; see the AUDITOR's matching rule.
-  const unsure = confidence < policy.minConfidence && (analysis.action !== "NOOP" || category === "unknown");
+  const unsure = confidence < policy.minConfidence && (analysis.action !== "NOOP" || grounding.category === "unknown");
   if (unsure) reasoning += `; my confidence is below ${policy.minConfidence}, so a human should confirm`;
   return { role: "SRE_AGENT", verdict: unsure ? "NEEDS_REVIEW" : "APPROVED", reasoning };
 }

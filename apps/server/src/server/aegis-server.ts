@@ -71,6 +71,15 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const recorder = new IncidentRecorder(database, incidents, bus);
   const webhookUrl = `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}/webhook`;
   const executor = createExecutor(config, { logger, dataDir, webhookUrl, apiKey: key.key });
+  const analysis = await createAnalysisEngine(config, {
+    database,
+    knowledge,
+    executor,
+    logger,
+    projectId: DEFAULT_PROJECT_ID,
+    runbooks: runbookFinderOf(kb.runbooks),
+  });
+  const analyst = opts.analyst ?? analysis.chain;
   const council = new PolicyCouncil(
     defaultCouncilPolicy({
       maxReplicas: config.MAX_REPLICAS,
@@ -81,16 +90,8 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
           .map((s) => s.trim())
           .filter(Boolean) ?? [],
     }),
+    analysis.secondOpinion,
   );
-  const analysis = await createAnalysisEngine(config, {
-    database,
-    knowledge,
-    executor,
-    logger,
-    projectId: DEFAULT_PROJECT_ID,
-    runbooks: runbookFinderOf(kb.runbooks),
-  });
-  const analyst = opts.analyst ?? analysis.chain;
   const reviewed = analysis.reviewing(council);
   const pipeline = new Pipeline(
     { database, incidents, actions, jobs, knowledge, analyst, council: reviewed, executor, recorder, logger },

@@ -8,6 +8,7 @@ import { replicaCount } from "./replicas.js";
 import { citeRunbook, runbookGuidance } from "./runbook-guidance.js";
 import { extractSignals } from "./signals.js";
 import { streamText } from "./stream.js";
+import { supportedActions } from "./supported-actions.js";
 
 /** Injected instructions are ignored, but they make the whole log less trustworthy. */
 const INJECTION_FACTOR = 0.85;
@@ -78,6 +79,12 @@ export class BuiltinAnalyst implements Analyst {
       confidence,
       replica_count: replicas,
     };
-    return { analysis, category: d.category, evidence: text.evidence, provider: "builtin" };
+    return {
+      analysis,
+      category: d.category,
+      evidence: text.evidence,
+      provider: "builtin",
+      supportedActions: supportedActions(d, s),
+    };
   }
 }

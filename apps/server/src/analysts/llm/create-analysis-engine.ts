@@ -1,6 +1,7 @@
 import type { CostSummary, Hypothesis, TokenUsage } from "@aegis/contracts";
 import type { Config } from "../../config/config.js";
 import type { Council } from "../../council/council-port.js";
+import type { SecondOpinion } from "../../council/second-opinion.js";
 import type { Executor } from "../../executors/executor.js";
 import type { KnowledgeBase } from "../../knowledge/knowledge-base.js";
 import type { Logger } from "../../shared/logger.js";
@@ -8,6 +9,7 @@ import { AnalysisRecordStore } from "../../store/analysis-record-store.js";
 import type { Database } from "../../store/database.js";
 import { LlmUsageStore } from "../../store/llm-usage-store.js";
 import { BuiltinAnalyst } from "../builtin/builtin-analyst.js";
+import { BuiltinSecondOpinion } from "../builtin/builtin-second-opinion.js";
 import { AnalysisCache } from "./analysis-cache.js";
 import { AnalysisChain, type AnalysisRecords, type ChainLink } from "./analysis-chain.js";
 import type { DetailedResult } from "./analysis-detail.js";
@@ -35,6 +37,8 @@ export interface AnalysisEngine {
   chain: AnalysisChain;
   copilot: CopilotAnalyzer;
   redactor: Redactor;
+  /** The council's independent reading of an incident's evidence: the builtin analyst, whatever the chain. */
+  secondOpinion: SecondOpinion;
   tokenUsage(projectId: string, from: Date, to: Date): Promise<TokenUsage>;
   costSummary(projectId: string, days: number): Promise<CostSummary>;
   hypotheses(projectId: string, incidentId: string): Promise<Hypothesis[]>;
@@ -119,7 +123,8 @@ export async function createAnalysisEngine(config: Config, d: AnalysisEngineDeps
         break;
     }
   }
-  links.push(new BuiltinLink(new BuiltinAnalyst(), redactor));
+  const builtin = new BuiltinAnalyst();
+  links.push(new BuiltinLink(builtin, redactor));
   const cache =
     config.AEGIS_ANALYSIS_CACHE_SECS > 0
       ? new AnalysisCache<DetailedResult>(config.AEGIS_ANALYSIS_CACHE_SECS * 1000)
@@ -145,6 +150,7 @@ export async function createAnalysisEngine(config: Config, d: AnalysisEngineDeps
     chain,
     copilot,
     redactor,
+    secondOpinion: new BuiltinSecondOpinion(builtin),
     tokenUsage: (projectId, from, to) => usage.tokenUsage(db, projectId, from, to),
     costSummary: (projectId, days) => usage.costSummary(db, projectId, days),
     hypotheses: (projectId, incidentId) => records.hypotheses(db, projectId, incidentId),

@@ -1,6 +1,7 @@
 import type { CouncilVote } from "@aegis/contracts";
 import { afterEach, describe, expect, it } from "vitest";
 import { PolicyCouncil } from "../../council/policy-council.js";
+import { fixedReading } from "../../council/test-readers.js";
 import { createLogger } from "../../shared/logger.js";
 import { FakeOpenAiServer, type FakeReply, openAiText } from "../../testing/fake-llm-server.js";
 import { incident } from "../builtin/test-helpers.js";
@@ -27,7 +28,7 @@ const facts = { restartsLastHour: 0, rollbackAvailable: true, currentReplicas: 0
 async function councilWith(script: (body: Record<string, unknown>) => FakeReply, timeoutMs = 5000) {
   server = await new FakeOpenAiServer(script).start();
   const calls = memoryCalls();
-  const council = new ModelReviewedCouncil(new PolicyCouncil(), {
+  const council = new ModelReviewedCouncil(new PolicyCouncil({}, fixedReading("memory_leak", "RESTART", 0.9)), {
     provider: new OpenAiProvider({ baseURL: server.baseURL, model: "gpt-4o-mini", jsonMode: "off" }),
     redactor: new Redactor(),
     prices: new PriceTable(),
@@ -49,7 +50,7 @@ describe("ModelReviewedCouncil", () => {
       };
     });
     const input = { incident: incident("heap grows, contact bob@example.com"), proposal: proposal("RESTART"), facts };
-    const plain = await new PolicyCouncil().review(input, () => undefined);
+    const plain = await new PolicyCouncil({}, fixedReading("memory_leak", "RESTART", 0.9)).review(input, () => undefined);
     const announced: CouncilVote[] = [];
     const d = await council.review(input, (v) => announced.push(v));
     expect(d.final_verdict).toBe(plain.final_verdict);
