@@ -7,6 +7,7 @@ import type { IncidentResult } from "@aegis/contracts";
 import { freePorts } from "../testing/free-ports.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
 import { confidenceCalibration } from "./confidence-calibration.js";
+import { councilEval } from "./council-eval.js";
 import { monitorBench } from "./monitor-bench.js";
 import { startAlertmanager, startBareNode } from "./reference-servers.js";
 import { searchBench } from "./search-bench.js";
@@ -191,9 +192,13 @@ async function main() {
       }),
     );
   }
+  const dev = resolve(fileURLToPath(import.meta.url), "../../../../../../shared/data/scenarios/dev.jsonl");
   if (!only || only === "calibration") {
-    const dev = resolve(fileURLToPath(import.meta.url), "../../../../../../shared/data/scenarios/dev.jsonl");
     write("confidence-calibration", await confidenceCalibration(process.env.SCENARIOS ?? dev));
+  }
+  if (!only || only === "council") {
+    const { cases, ...summary } = await councilEval(process.env.SCENARIOS ?? dev);
+    write("council-grounding", { ...summary, cases });
   }
 }
 

@@ -81,7 +81,12 @@ export function ungrounded(input: CouncilInput, error: string): Grounding {
   const finding = review("unsupported_by_evidence", `the council could not read the evidence itself (${error})`);
   return {
     check: {
-      proposal: { reader: proposerOf(provider), category, action: analysis.action, confidence: unit(analysis.confidence) },
+      proposal: {
+        reader: proposerOf(provider),
+        category,
+        action: analysis.action,
+        confidence: unit(analysis.confidence),
+      },
       independent: {
         reader: "none",
         category: "unknown",

@@ -9,7 +9,11 @@ const ROOT_CAUSE_CHARS = 200;
  * The SRE_AGENT speaks for the proposal, and asks for a human only when it is unsure by the grounded
  * confidence (the proposer's own number can lower it, never raise it).
  */
-export function sreAgentVote(input: CouncilInput, policy: CouncilPolicy, grounding: Grounding): Omit<CouncilVote, "timestamp"> {
+export function sreAgentVote(
+  input: CouncilInput,
+  policy: CouncilPolicy,
+  grounding: Grounding,
+): Omit<CouncilVote, "timestamp"> {
   const { analysis, category } = input.proposal;
   const { confidence } = grounding;
   const details = [

@@ -50,7 +50,10 @@ describe("ModelReviewedCouncil", () => {
       };
     });
     const input = { incident: incident("heap grows, contact bob@example.com"), proposal: proposal("RESTART"), facts };
-    const plain = await new PolicyCouncil({}, fixedReading("memory_leak", "RESTART", 0.9)).review(input, () => undefined);
+    const plain = await new PolicyCouncil({}, fixedReading("memory_leak", "RESTART", 0.9)).review(
+      input,
+      () => undefined,
+    );
     const announced: CouncilVote[] = [];
     const d = await council.review(input, (v) => announced.push(v));
     expect(d.final_verdict).toBe(plain.final_verdict);
