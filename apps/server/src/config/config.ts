@@ -30,6 +30,9 @@ function isRegExp(pattern: string): boolean {
   }
 }
 
+/** A switch: `on`/`off`, or `true`/`false` as the table of defaults shows it. */
+const onOff = z.enum(["on", "off", "true", "false"]).transform((v) => v === "on" || v === "true");
+
 /** One entry per setting: the env name, its schema with default, and a one-line doc (README table). */
 export const CONFIG_FIELDS = {
   AEGIS_HOST: {
@@ -95,7 +98,7 @@ export const CONFIG_FIELDS = {
   },
   MIN_CONFIDENCE: {
     schema: z.coerce.number().min(0).max(1).default(0.5),
-    doc: "Analyst confidence below which an action needs a human.",
+    doc: "Confidence below which an action needs a human: the council's own reading of the evidence, which a model's number can lower but never raise.",
   },
   PROTECTED_TARGETS: {
     schema: z.string().optional(),
@@ -198,17 +201,11 @@ export const CONFIG_FIELDS = {
     doc: "Cosine similarity at which a vector hit counts as a good match (depends on the model).",
   },
   AEGIS_MONITOR_RATE_LIMITS: {
-    schema: z
-      .enum(["on", "off"])
-      .default("on")
-      .transform((v) => v === "on"),
+    schema: onOff.default(true),
     doc: "Seed 004 per-client rate limits on the monitor routes (`/feed/data` 60/min, reads 30/min, admin 10/min); `off` for load tests.",
   },
   AEGIS_MONITOR_PROACTIVE: {
-    schema: z
-      .enum(["on", "off"])
-      .default("on")
-      .transform((v) => v === "on"),
+    schema: onOff.default(true),
     doc: "A server predicted critical opens an incident in the remediation loop (a dry run when the runtime does not manage it).",
   },
   AEGIS_MONITOR_SNAPSHOT_SECS: {
