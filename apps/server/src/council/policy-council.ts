@@ -7,8 +7,8 @@ import { type PolicyFinding, worstVerdict } from "./policy-finding.js";
 import { reviewSecurity } from "./security-review.js";
 import { sreAgentVote } from "./sre-agent-vote.js";
 
+export { matchesTarget } from "../safety/matches-target.js";
 export { defaultCouncilPolicy } from "./council-policy.js";
-export { matchesTarget } from "./matches-target.js";
 
 /**
  * The council: SRE_AGENT speaks for the proposal, SECURITY_OFFICER (veto) and AUDITOR apply a

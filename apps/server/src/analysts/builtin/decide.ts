@@ -70,7 +70,7 @@ export function decide(s: Signals, o: DecideOptions = {}): Decision {
     guardrails.push("No deploy or config change is on record, so the rollback target must be confirmed by a human.");
   }
   let ceiling = category === "unknown" ? 0.35 : 0.95;
-  if (s.protectedTarget?.self) {
+  if (s.protectedTarget?.kind === "self") {
     // Acting on the agent would kill the pipeline doing the acting: only a human can.
     guardrails.push(
       `Not touching the target automatically: ${s.protectedTarget.reason}.${action !== "NOOP" ? ` Escalating instead of ${action}.` : ""}`,

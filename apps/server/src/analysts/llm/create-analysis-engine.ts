@@ -3,6 +3,7 @@ import type { Config } from "../../config/config.js";
 import type { Council } from "../../council/council-port.js";
 import type { Executor } from "../../executors/executor.js";
 import type { KnowledgeBase } from "../../knowledge/knowledge-base.js";
+import { TargetProtection } from "../../safety/target-protection.js";
 import type { Logger } from "../../shared/logger.js";
 import { AnalysisRecordStore } from "../../store/analysis-record-store.js";
 import type { Database } from "../../store/database.js";
@@ -119,7 +120,9 @@ export async function createAnalysisEngine(config: Config, d: AnalysisEngineDeps
         break;
     }
   }
-  links.push(new BuiltinLink(new BuiltinAnalyst(), redactor));
+  links.push(
+    new BuiltinLink(new BuiltinAnalyst({ protection: TargetProtection.fromList(config.PROTECTED_TARGETS) }), redactor),
+  );
   const cache =
     config.AEGIS_ANALYSIS_CACHE_SECS > 0
       ? new AnalysisCache<DetailedResult>(config.AEGIS_ANALYSIS_CACHE_SECS * 1000)
