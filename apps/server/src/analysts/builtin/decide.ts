@@ -79,8 +79,8 @@ export function decide(s: Signals, o: DecideOptions = {}): Decision {
     confidence = Math.max(confidence, 0.8);
     ceiling = 0.9;
   } else if (s.protectedTarget && action !== "NOOP") {
-    // The diagnosis stands; the council's protected-target policy sends it to a human to approve.
-    guardrails.push(`${s.protectedTarget.reason}: ${action} needs a human's approval.`);
+    // The diagnosis stands; the council checks the same protection and sends the action to a human.
+    guardrails.push(`${s.protectedTarget.reason}: the council will send ${action} to a human for approval.`);
   }
   if (s.restarts.count >= 4 && action === "RESTART") {
     const recent = strength(s, "recent_deploy") >= 0.5;
