@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { TargetProtection } from "../safety/target-protection.js";
 import { defaultCouncilPolicy } from "./council-policy.js";
-import { protectingPattern } from "./protecting-pattern.js";
 
 describe("defaultCouncilPolicy", () => {
   it("has safe defaults", () => {
@@ -10,8 +10,11 @@ describe("defaultCouncilPolicy", () => {
     expect(policy.restartBudgetPerHour).toBe(3);
     expect(policy.minConfidence).toBe(0.5);
     expect(policy.reviewConfidence).toBe(0.7);
-    expect(policy.selfTargets).toEqual(["aegis*"]);
+    expect(policy.protection.operatorPatterns).toEqual([]);
   });
+
+  const kindOf = (policy: ReturnType<typeof defaultCouncilPolicy>, name: string) =>
+    policy.protection.check({ names: [name] })?.kind ?? null;
 
   it.each([
     "postgres-primary",
@@ -23,7 +26,7 @@ describe("defaultCouncilPolicy", () => {
     "etcd-2",
     "aegis-agent",
   ])("protects %s by default", (name) => {
-    expect(protectingPattern(defaultCouncilPolicy().protectedTargets, name)).not.toBeNull();
+    expect(kindOf(defaultCouncilPolicy(), name)).not.toBeNull();
   });
 
   it.each([
@@ -34,14 +37,14 @@ describe("defaultCouncilPolicy", () => {
     "buggy-app-v2",
     "feedback-api",
   ])("does not protect %s by default", (name) => {
-    expect(protectingPattern(defaultCouncilPolicy().protectedTargets, name)).toBeNull();
+    expect(kindOf(defaultCouncilPolicy(), name)).toBeNull();
   });
 
-  it("applies overrides and appends extra protected targets after the defaults", () => {
-    const policy = defaultCouncilPolicy({ maxReplicas: 8, extraProtectedTargets: ["billing*"] });
+  it("applies overrides; operator patterns add to the defaults", () => {
+    const policy = defaultCouncilPolicy({ maxReplicas: 8, protection: new TargetProtection(["billing*"]) });
     expect(policy.maxReplicas).toBe(8);
-    expect(protectingPattern(policy.protectedTargets, "billing-worker")).toBe("billing*");
-    expect(protectingPattern(policy.protectedTargets, "postgres-primary")).toBe("postgres*");
+    expect(kindOf(policy, "billing-worker")).toBe("operator");
+    expect(kindOf(policy, "postgres-primary")).toBe("store");
   });
 
   it.each([

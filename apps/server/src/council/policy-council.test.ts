@@ -1,6 +1,7 @@
 import type { ActionType, CouncilVote, IncidentContext } from "@aegis/contracts";
 import { describe, expect, it } from "vitest";
 import type { IncidentCategory } from "../analysts/analyst.js";
+import { TargetProtection } from "../safety/target-protection.js";
 import type { CouncilPolicyOverrides } from "./council-policy.js";
 import type { CouncilFacts, CouncilInput } from "./council-port.js";
 import { PolicyCouncil } from "./policy-council.js";
@@ -195,7 +196,7 @@ describe("PolicyCouncil: protected and self targets", () => {
   });
 
   it("honours operator-added protected targets", async () => {
-    const { decision } = await review({ containerName: "ledger" }, { extraProtectedTargets: ["ledger"] });
+    const { decision } = await review({ containerName: "ledger" }, { protection: new TargetProtection(["ledger"]) });
     expect(decision.final_verdict).toBe("NEEDS_REVIEW");
   });
 });

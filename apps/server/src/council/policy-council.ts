@@ -10,7 +10,6 @@ import { reviewSecurity } from "./security-review.js";
 import { sreAgentVote } from "./sre-agent-vote.js";
 
 export { defaultCouncilPolicy } from "./council-policy.js";
-export { matchesTarget } from "./matches-target.js";
 
 /**
  * The council: SRE_AGENT speaks for the proposal, SECURITY_OFFICER (veto) and AUDITOR apply a

@@ -1,8 +1,7 @@
+import type { InjectionSignal } from "../safety/detect-injection.js";
 import type { CouncilPolicy } from "./council-policy.js";
 import type { CouncilInput } from "./council-port.js";
-import type { InjectionSignal } from "./injection-detector.js";
 import type { PolicyFinding } from "./policy-finding.js";
-import { protectingPattern } from "./protecting-pattern.js";
 import { targetNames } from "./target-names.js";
 
 /** What the SECURITY_OFFICER found: rule violations, and the facts it checked when there are none. */
@@ -48,24 +47,21 @@ export function reviewSecurity(input: CouncilInput, policy: CouncilPolicy): Secu
 
   const names = targetNames(input);
   const shown = names.length > 0 ? names.join(" / ") : "the unnamed target";
-  const selfMatch = firstMatch(policy.selfTargets, names);
-  const storePattern = names.map((name) => protectingPattern(policy.protectedTargets, name)).find((p) => p !== null);
-  const flagged = incident.context?.protected === true;
-  if (selfMatch) {
-    const what = `target ${selfMatch.name} is AegisOps itself (matches "${selfMatch.pattern}")`;
+  const protection = policy.protection.check({ names, context: incident.context });
+  if (protection?.kind === "self") {
+    const what = `target ${protection.reason}`;
     if (acts) reject("self_target", `${what}: ${action} would take down the pipeline handling this incident`);
     else notes.push(`${what}; NOOP leaves it alone`);
-  } else if (storePattern || flagged) {
-    const why = flagged ? "context.protected is true" : `name matches protected pattern "${storePattern}"`;
+  } else if (protection) {
     if (acts) {
       findings.push({
         rule: "protected_target",
         role: "SECURITY_OFFICER",
         verdict: "NEEDS_REVIEW",
-        reason: `${shown} is a protected target (${why}): a human decides whether to ${action} it`,
+        reason: `protected target: ${protection.reason}; a human decides whether to ${action} it`,
       });
     } else {
-      notes.push(`${shown} is protected (${why}); NOOP leaves it alone`);
+      notes.push(`protected target: ${protection.reason}; NOOP leaves it alone`);
     }
   } else {
     notes.push(`${shown} is neither AegisOps nor a protected store`);
@@ -106,12 +102,4 @@ function describeSignals(signals: readonly InjectionSignal[]): string {
   const quoted = signals.slice(0, MAX_QUOTED_SIGNALS).map((s) => `${s.kind}: "${s.excerpt}"`);
   const more = signals.length - quoted.length;
   return more > 0 ? `${quoted.join("; ")}; +${more} more` : quoted.join("; ");
-}
-
-function firstMatch(patterns: readonly string[], names: readonly string[]): { pattern: string; name: string } | null {
-  for (const name of names) {
-    const pattern = protectingPattern(patterns, name);
-    if (pattern !== null) return { pattern, name };
-  }
-  return null;
 }

@@ -18,6 +18,7 @@ import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
 import { createKnowledge } from "../knowledge/create-knowledge.js";
 import { createMonitor } from "../monitor/create-monitor.js";
+import { TargetProtection } from "../safety/target-protection.js";
 import type { Logger } from "../shared/logger.js";
 import { ActionLog } from "../store/action-log.js";
 import { type Database, DEFAULT_PROJECT_ID, openDatabase, pgliteDirFor } from "../store/database.js";
@@ -71,7 +72,9 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const recorder = new IncidentRecorder(database, incidents, bus);
   const webhookUrl = `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}/webhook`;
   const executor = createExecutor(config, { logger, dataDir, webhookUrl, apiKey: key.key });
+  const protection = TargetProtection.fromList(config.PROTECTED_TARGETS);
   const analysis = await createAnalysisEngine(config, {
+    protection,
     database,
     knowledge,
     executor,
@@ -85,10 +88,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
       maxReplicas: config.MAX_REPLICAS,
       restartBudgetPerHour: config.RESTART_BUDGET_PER_HOUR,
       minConfidence: config.MIN_CONFIDENCE,
-      extraProtectedTargets:
-        config.PROTECTED_TARGETS?.split(",")
-          .map((s) => s.trim())
-          .filter(Boolean) ?? [],
+      protection,
     }),
     analysis.secondOpinion,
   );

@@ -1,4 +1,5 @@
 import type { AIAnalysis } from "@aegis/contracts";
+import { TargetProtection } from "../../safety/target-protection.js";
 import type { AnalysisInput, AnalysisSink, Analyst, AnalystResult } from "../analyst.js";
 import { decide } from "./decide.js";
 import { explain } from "./explain.js";
@@ -19,6 +20,12 @@ const INJECTION_FACTOR = 0.85;
  */
 export class BuiltinAnalyst implements Analyst {
   readonly name = "builtin";
+  private readonly protection: TargetProtection;
+
+  /** `protection`: the same instance the council uses, so both agree on what is protected. */
+  constructor(options: { protection?: TargetProtection } = {}) {
+    this.protection = options.protection ?? new TargetProtection();
+  }
 
   async analyse(input: AnalysisInput, sink: AnalysisSink, signal?: AbortSignal): Promise<AnalystResult> {
     signal?.throwIfAborted();
@@ -27,7 +34,7 @@ export class BuiltinAnalyst implements Analyst {
       `Builtin analyst: reading ${lineCount} log lines${input.context ? " and the context block" : ""} for "${input.alertType}".`,
     );
 
-    const s = extractSignals(input);
+    const s = extractSignals(input, this.protection);
     sink.thinking(`Recognised ${s.list.length} signals: ${[...s.best.keys()].join(", ") || "none"}.`);
     const guide = runbookGuidance(input.runbooks);
     // Only a high-confidence runbook may settle a near-tie between hypotheses.

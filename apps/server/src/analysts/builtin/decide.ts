@@ -4,6 +4,9 @@ import { actionFor } from "./actions.js";
 import { type CategoryScore, scoreCategories } from "./scoring.js";
 import { type Signals, strength } from "./signals.js";
 
+/** Restarts after which the target is flapping: another restart, or a clone of it, repeats the crash. */
+export const CRASH_LOOP_RESTARTS = 4;
+
 /** Below this the best hypothesis is not worth acting on. */
 const UNKNOWN_BELOW = 0.3;
 
@@ -70,7 +73,7 @@ export function decide(s: Signals, o: DecideOptions = {}): Decision {
     guardrails.push("No deploy or config change is on record, so the rollback target must be confirmed by a human.");
   }
   let ceiling = category === "unknown" ? 0.35 : 0.95;
-  if (s.protectedTarget?.self) {
+  if (s.protectedTarget?.kind === "self") {
     // Acting on the agent would kill the pipeline doing the acting: only a human can.
     guardrails.push(
       `Not touching the target automatically: ${s.protectedTarget.reason}.${action !== "NOOP" ? ` Escalating instead of ${action}.` : ""}`,
@@ -79,10 +82,10 @@ export function decide(s: Signals, o: DecideOptions = {}): Decision {
     confidence = Math.max(confidence, 0.8);
     ceiling = 0.9;
   } else if (s.protectedTarget && action !== "NOOP") {
-    // The diagnosis stands; the council's protected-target policy sends it to a human to approve.
-    guardrails.push(`${s.protectedTarget.reason}: ${action} needs a human's approval.`);
+    // The diagnosis stands; the council checks the same protection and sends the action to a human.
+    guardrails.push(`${s.protectedTarget.reason}: the council will send ${action} to a human for approval.`);
   }
-  if (s.restarts.count >= 4 && action === "RESTART") {
+  if (s.restarts.count >= CRASH_LOOP_RESTARTS && action === "RESTART") {
     const recent = strength(s, "recent_deploy") >= 0.5;
     guardrails.push(
       `It has already restarted ${s.restarts.count} times recently (${s.restarts.evidence}); another restart will not help` +

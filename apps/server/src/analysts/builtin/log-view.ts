@@ -1,5 +1,5 @@
+import { stripInjection } from "../../safety/strip-injection.js";
 import type { AnalysisInput } from "../analyst.js";
-import { scanForInjection } from "./injection.js";
 import { parseInstant, parseTimestamp, parseYearless } from "./timestamps.js";
 
 export type Level = "error" | "warn" | "info" | "unknown";
@@ -89,7 +89,7 @@ export function buildLogView(input: AnalysisInput): LogView {
   let injectedLines = 0;
   const alertMs = parseInstant(input.alertTimestamp ?? null);
   const lines: LogLine[] = boundedLines(input.logs).map((raw, index) => {
-    const scan = scanForInjection(raw);
+    const scan = stripInjection(raw);
     if (scan.injected) injectedLines++;
     return { text: scan.clean, index, ts: parseTimestamp(scan.clean), level: levelOf(scan.clean) };
   });
@@ -100,7 +100,7 @@ export function buildLogView(input: AnalysisInput): LogView {
     const year = new Date(anchor).getUTCFullYear();
     for (const l of lines) if (l.ts === null) l.ts = parseYearless(l.text, year);
   }
-  const alertScan = scanForInjection(input.alertType);
+  const alertScan = stripInjection(input.alertType);
   if (alertScan.injected) injectedLines++;
 
   const stamps = lines.map((l) => l.ts).filter((t): t is number => t !== null);

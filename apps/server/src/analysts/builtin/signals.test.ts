@@ -93,10 +93,10 @@ describe("extractSignals", () => {
   it("recognises protected targets by flag or by name", () => {
     const mysql = extractSignals(incident("", { containerName: "orders-mysql-primary" })).protectedTarget;
     expect(mysql?.reason).toMatch(/mysql/);
-    expect(mysql?.self).toBe(false);
+    expect(mysql?.kind).toBe("store");
     const agent = extractSignals(incident("", { containerName: "aegis-agent" })).protectedTarget;
     expect(agent?.reason).toMatch(/agent/);
-    expect(agent?.self).toBe(true);
+    expect(agent?.kind).toBe("self");
     expect(extractSignals(incident("", { containerName: "pgbouncer-exporter" })).protectedTarget).toBeNull();
     expect(extractSignals(incident("", { context: context({ protected: true }) })).protectedTarget?.reason).toMatch(
       /protected/,

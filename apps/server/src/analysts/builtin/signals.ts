@@ -1,3 +1,5 @@
+import type { Protection } from "../../safety/protection.js";
+import { TargetProtection } from "../../safety/target-protection.js";
 import type { AnalysisInput } from "../analyst.js";
 import { certSignals } from "./cert-signals.js";
 import { cpuSignals } from "./cpu-signals.js";
@@ -9,7 +11,6 @@ import { diskSignals } from "./disk-signals.js";
 import { healthSignals, logReplicas } from "./health-signals.js";
 import { buildLogView, type LogView } from "./log-view.js";
 import { memorySignals } from "./memory-signals.js";
-import { type ProtectedTarget, protectedTarget } from "./protected-target.js";
 import type { Signal, SignalKind } from "./signal.js";
 import { trafficSignals } from "./traffic-signals.js";
 
@@ -25,11 +26,12 @@ export interface Signals {
   deploys: DeployEvent[];
   /** Gap between the most relevant deploy and symptom onset, when both are known. */
   deployGapMs: number | null;
-  protectedTarget: ProtectedTarget | null;
+  /** Why the target must not be acted on without a human (or at all, for AegisOps itself). */
+  protectedTarget: Protection | null;
   injectedLines: number;
 }
 
-export function extractSignals(input: AnalysisInput): Signals {
+export function extractSignals(input: AnalysisInput, protection = new TargetProtection()): Signals {
   const view = buildLogView(input);
   const traffic = trafficSignals(view);
   const deploy = deploySignals(view);
@@ -58,7 +60,7 @@ export function extractSignals(input: AnalysisInput): Signals {
     restarts: restartCount(view),
     deploys: deploy.deploys,
     deployGapMs: nearestDeploy(view, deploy.deploys)?.gapMs ?? null,
-    protectedTarget: protectedTarget(input),
+    protectedTarget: protection.check({ names: [input.containerName], context: input.context }),
     injectedLines: view.injectedLines,
   };
 }

@@ -1,9 +1,6 @@
 import type { ActionType } from "@aegis/contracts";
-import type { Decision } from "./decide.js";
+import { CRASH_LOOP_RESTARTS, type Decision } from "./decide.js";
 import { type Signals, strength } from "./signals.js";
-
-/** A crash loop this long means the target already restarts by itself; more of it is not a fix. */
-const CRASH_LOOP_RESTARTS = 4;
 
 /**
  * The actions a diagnosis supports executing: what a senior SRE would accept for it, given the
@@ -11,7 +8,7 @@ const CRASH_LOOP_RESTARTS = 4;
  * needs no support); an empty list means the evidence supports no action.
  */
 export function supportedActions(d: Decision, s: Signals): ActionType[] {
-  if (s.protectedTarget?.self) return [];
+  if (s.protectedTarget?.kind === "self") return [];
   const supported = new Set<ActionType>();
   const add = (action: ActionType) => action !== "NOOP" && supported.add(action);
   add(d.diagnosedAction);

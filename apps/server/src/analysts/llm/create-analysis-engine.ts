@@ -4,6 +4,7 @@ import type { Council } from "../../council/council-port.js";
 import type { SecondOpinion } from "../../council/second-opinion.js";
 import type { Executor } from "../../executors/executor.js";
 import type { KnowledgeBase } from "../../knowledge/knowledge-base.js";
+import type { TargetProtection } from "../../safety/target-protection.js";
 import type { Logger } from "../../shared/logger.js";
 import { AnalysisRecordStore } from "../../store/analysis-record-store.js";
 import type { Database } from "../../store/database.js";
@@ -30,6 +31,8 @@ export interface AnalysisEngineDeps {
   logger: Logger;
   projectId: string;
   runbooks?: RunbookFinder | undefined;
+  /** What is protected (PROTECTED_TARGETS included): the same instance the council's policy uses. */
+  protection: TargetProtection;
 }
 
 /** Everything the server needs from the analysis engine: the pipeline's analyst and the API's services. */
@@ -123,7 +126,7 @@ export async function createAnalysisEngine(config: Config, d: AnalysisEngineDeps
         break;
     }
   }
-  const builtin = new BuiltinAnalyst();
+  const builtin = new BuiltinAnalyst({ protection: d.protection });
   links.push(new BuiltinLink(builtin, redactor));
   const cache =
     config.AEGIS_ANALYSIS_CACHE_SECS > 0

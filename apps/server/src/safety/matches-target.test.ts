@@ -16,6 +16,7 @@ describe("matchesTarget", () => {
     ["kafka-broker-?", "kafka-broker-2"],
     ["orders-db", "prod-orders-db-0"],
     ["db", "ordersDb"],
+    ["billing-*", "billing-worker"],
   ])("%s matches %s", (pattern, name) => {
     expect(matchesTarget(pattern, name)).toBe(true);
   });
