@@ -71,17 +71,16 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const recorder = new IncidentRecorder(database, incidents, bus);
   const webhookUrl = `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}/webhook`;
   const executor = createExecutor(config, { logger, dataDir, webhookUrl, apiKey: key.key });
-  const council = new PolicyCouncil(
-    defaultCouncilPolicy({
-      maxReplicas: config.MAX_REPLICAS,
-      restartBudgetPerHour: config.RESTART_BUDGET_PER_HOUR,
-      minConfidence: config.MIN_CONFIDENCE,
-      extraProtectedTargets:
-        config.PROTECTED_TARGETS?.split(",")
-          .map((s) => s.trim())
-          .filter(Boolean) ?? [],
-    }),
-  );
+  const policy = defaultCouncilPolicy({
+    maxReplicas: config.MAX_REPLICAS,
+    restartBudgetPerHour: config.RESTART_BUDGET_PER_HOUR,
+    minConfidence: config.MIN_CONFIDENCE,
+    extraProtectedTargets:
+      config.PROTECTED_TARGETS?.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean) ?? [],
+  });
+  const council = new PolicyCouncil(policy);
   const analysis = await createAnalysisEngine(config, {
     database,
     knowledge,
@@ -97,6 +96,8 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     {
       logTruncateChars: config.LOG_TRUNCATE_CHARS,
       maxReplicas: config.MAX_REPLICAS,
+      // The council's budget, enforced again (atomically) when the action starts.
+      restartBudgetPerHour: policy.restartBudgetPerHour,
       ragLimit: 3,
       verify: {
         timeoutMs: config.HEALTH_TIMEOUT_SECS * 1000,
