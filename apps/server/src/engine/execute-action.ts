@@ -1,8 +1,17 @@
 import type { AIAnalysis } from "@aegis/contracts";
 import { assertNever } from "../shared/errors.js";
+import type { ActionRow } from "../store/action-log.js";
+import type { Db } from "../store/database.js";
 import type { PipelineDeps } from "./pipeline.js";
 
-export type ExecuteOutcome = { ok: true; resumed: boolean } | { ok: false; error: string };
+/**
+ * `parked`: the action was not started and the incident waits for a human (restart budget spent by
+ * other incidents after the council's review); the job is parked like a council NEEDS_REVIEW.
+ */
+export type ExecuteOutcome =
+  | { ok: true; resumed: boolean }
+  | { ok: false; parked: true; reason: string }
+  | { ok: false; parked?: false; error: string };
 
 type RemediatingAction = Exclude<AIAnalysis["action"], "NOOP">;
 
@@ -13,7 +22,15 @@ type RemediatingAction = Exclude<AIAnalysis["action"], "NOOP">;
  */
 export async function executeAction(
   d: PipelineDeps,
-  a: { projectId: string; incidentId: string; target: string; analysis: AIAnalysis; maxReplicas: number },
+  a: {
+    projectId: string;
+    incidentId: string;
+    target: string;
+    analysis: AIAnalysis;
+    maxReplicas: number;
+    /** Restarts of one target per hour that need no human (the council policy's restartBudgetPerHour). */
+    restartBudgetPerHour: number;
+  },
 ): Promise<ExecuteOutcome> {
   const { projectId, incidentId, target, analysis } = a;
   const action = analysis.action as RemediatingAction;
@@ -37,16 +54,48 @@ export async function executeAction(
 
   const status = action === "SCALE_UP" || action === "SCALE_DOWN" ? "SCALING" : "EXECUTING";
   const count = Math.min(analysis.replica_count, a.maxReplicas);
-  const record = await db.transaction(async (tx) => {
+  // The council saw the restart count at review time; other incidents of the same target may have
+  // restarted it since. Checking the budget and recording this start under the target's lock makes
+  // the two one step for every server sharing the database: no two starts can both see room left.
+  // The same lock serialises scale actions of a target, so their absolute (capped) replica counts
+  // are applied one after the other.
+  const gate = await db.transaction(async (tx): Promise<{ parked: string } | { record: ActionRow }> => {
+    await d.actions.lockTarget(tx, projectId, target);
+    const budget = action === "RESTART" ? await restartBudget(d, tx, a) : null;
+    const approvedBy = budget?.spent
+      ? ((await d.incidents.getRow(tx, projectId, incidentId))?.approvedBy ?? null)
+      : null;
+    if (budget?.spent && approvedBy === null) {
+      const reason = `The restart budget (${budget.used} of ${a.restartBudgetPerHour} in the last hour) was used up by other incidents after the council's review; ${action} on ${target} was not started. Awaiting human approval (POST /api/v1/incidents/${incidentId}/approve or /reject).`;
+      await d.incidents.append(tx, projectId, incidentId, { status: "AWAITING_APPROVAL", message: reason });
+      await d.incidents.update(tx, projectId, incidentId, { status: "AWAITING_APPROVAL" });
+      return { parked: reason };
+    }
     const rec = await d.actions.start(tx, { projectId, incidentId, key, kind: action, target, params: { count } });
+    const overBudget =
+      budget?.spent && approvedBy !== null
+        ? ` (approved by ${approvedBy} although it exceeds the restart budget: ${budget.used} of ${a.restartBudgetPerHour} in the last hour)`
+        : "";
     await d.incidents.append(tx, projectId, incidentId, {
       status,
       message:
-        action === "SCALE_UP" ? `Scaling ${target} up to ${count} replicas` : `Executing: ${action} on ${target}`,
+        action === "SCALE_UP"
+          ? `Scaling ${target} up to ${count} replicas`
+          : `Executing: ${action} on ${target}${overBudget}`,
     });
     await d.incidents.update(tx, projectId, incidentId, { status });
-    return rec;
+    return { record: rec };
   });
+  if ("parked" in gate) {
+    d.recorder.publish("status.update", incidentId, {
+      incident_id: incidentId,
+      status: "AWAITING_APPROVAL",
+      message: gate.parked,
+      agent: null,
+    });
+    return { ok: false, parked: true, reason: gate.parked };
+  }
+  const record = gate.record;
   d.recorder.publish("status.update", incidentId, { incident_id: incidentId, status, message: `Executing: ${action}` });
   d.recorder.publish("docker.action", incidentId, { incident_id: incidentId, action, container: target });
 
@@ -124,4 +173,14 @@ async function finish(
     patch,
     extra: (tx) => d.actions.finish(tx, actionId, { state: "succeeded", result }),
   });
+}
+
+/** Restarts of the target in the last hour, read under the target's lock. */
+async function restartBudget(
+  d: PipelineDeps,
+  tx: Db,
+  a: { projectId: string; target: string; restartBudgetPerHour: number },
+): Promise<{ used: number; spent: boolean }> {
+  const used = await d.actions.restartsSince(tx, a.projectId, a.target, new Date(Date.now() - 3_600_000));
+  return { used, spent: used >= a.restartBudgetPerHour };
 }

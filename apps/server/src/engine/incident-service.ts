@@ -74,7 +74,8 @@ export class IncidentService {
         status: "APPROVED",
         message: "Human reviewer approved the action.",
       });
-      await this.incidents.update(tx, projectId, id, { status: "APPROVED" });
+      // Durable mark of a human decision: execution honours it even past the restart budget.
+      await this.incidents.update(tx, projectId, id, { status: "APPROVED", approvedBy: by });
       await this.jobs.resume(tx, projectId, id);
     });
     this.recorder.publish("status.update", id, { incident_id: id, status: "APPROVED", message: `Approved by ${by}` });

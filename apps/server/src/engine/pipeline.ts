@@ -29,6 +29,8 @@ export interface PipelineDeps {
 export interface PipelineOptions {
   logTruncateChars: number;
   maxReplicas: number;
+  /** Restarts of one target per hour without a human (the council policy's value), enforced at execution. */
+  restartBudgetPerHour: number;
   verify: VerifyOptions;
   /** Similar incidents retrieved for the analyst. */
   ragLimit: number;
@@ -97,8 +99,7 @@ export class Pipeline {
       return "done";
     }
     if (stopping.aborted) return "released";
-    await this.remediate(row, proposal);
-    return "done";
+    return this.remediate(row, proposal);
   }
 
   private async analyse(row: IncidentRow, input: AnalysisInput): Promise<void> {
@@ -218,12 +219,12 @@ export class Pipeline {
     return decision.final_verdict;
   }
 
-  private async remediate(row: IncidentRow, proposal: AnalystResult): Promise<void> {
+  private async remediate(row: IncidentRow, proposal: AnalystResult): Promise<RunOutcome> {
     const { projectId, id } = row;
     const analysis = proposal.analysis;
     if (analysis.action === "NOOP") {
       await this.resolve(row, proposal, "No remediation needed (NOOP): the incident is resolved without action.");
-      return;
+      return "done";
     }
     const target = targetOf(row, this.d.executor);
     if (!target || !this.d.executor.has(target)) {
@@ -233,7 +234,7 @@ export class Pipeline {
         `Target "${target ?? "(none)"}" is not managed by the ${this.d.executor.kind} executor.`,
         false,
       );
-      return;
+      return "done";
     }
     const outcome = await executeAction(this.d, {
       projectId,
@@ -241,10 +242,12 @@ export class Pipeline {
       target,
       analysis,
       maxReplicas: this.o.maxReplicas,
+      restartBudgetPerHour: this.o.restartBudgetPerHour,
     });
     if (!outcome.ok) {
+      if (outcome.parked) return "parked";
       await this.fail(row, proposal, outcome.error, true);
-      return;
+      return "done";
     }
     await this.d.recorder.transition(projectId, id, "VERIFYING", "Running health checks…");
     const check = await verifyHealth(this.d.executor, target, this.o.verify, (attempt, healthy) =>
@@ -259,6 +262,7 @@ export class Pipeline {
     } else {
       await this.fail(row, proposal, `Health check failed after ${check.attempts} attempts: ${check.detail}`, true);
     }
+    return "done";
   }
 
   private async resolve(row: IncidentRow, proposal: AnalystResult, message: string): Promise<void> {

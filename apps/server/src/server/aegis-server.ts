@@ -73,6 +73,12 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const webhookUrl = `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}/webhook`;
   const executor = createExecutor(config, { logger, dataDir, webhookUrl, apiKey: key.key });
   const protection = TargetProtection.fromList(config.PROTECTED_TARGETS);
+  const policy = defaultCouncilPolicy({
+    maxReplicas: config.MAX_REPLICAS,
+    restartBudgetPerHour: config.RESTART_BUDGET_PER_HOUR,
+    minConfidence: config.MIN_CONFIDENCE,
+    protection,
+  });
   const analysis = await createAnalysisEngine(config, {
     protection,
     database,
@@ -83,21 +89,15 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     runbooks: runbookFinderOf(kb.runbooks),
   });
   const analyst = opts.analyst ?? analysis.chain;
-  const council = new PolicyCouncil(
-    defaultCouncilPolicy({
-      maxReplicas: config.MAX_REPLICAS,
-      restartBudgetPerHour: config.RESTART_BUDGET_PER_HOUR,
-      minConfidence: config.MIN_CONFIDENCE,
-      protection,
-    }),
-    analysis.secondOpinion,
-  );
+  const council = new PolicyCouncil(policy, analysis.secondOpinion);
   const reviewed = analysis.reviewing(council);
   const pipeline = new Pipeline(
     { database, incidents, actions, jobs, knowledge, analyst, council: reviewed, executor, recorder, logger },
     {
       logTruncateChars: config.LOG_TRUNCATE_CHARS,
       maxReplicas: config.MAX_REPLICAS,
+      // The council's budget, enforced again (atomically) when the action starts.
+      restartBudgetPerHour: policy.restartBudgetPerHour,
       ragLimit: 3,
       verify: {
         timeoutMs: config.HEALTH_TIMEOUT_SECS * 1000,

@@ -6,6 +6,18 @@ export type ActionRow = typeof actions.$inferSelect;
 
 /** Remediation actions with idempotency keys: the record is committed before the action runs. */
 export class ActionLog {
+  /**
+   * Serialises the actions on one target until the caller's transaction ends, across every server
+   * process sharing the database: a check of the action history (restart budget) and the record of
+   * the action it allows are then one atomic step. The key is a 64-bit hash of project and target;
+   * a collision only serialises two unrelated targets, which is harmless. Must run inside a
+   * transaction (the lock is released at COMMIT/ROLLBACK).
+   */
+  async lockTarget(tx: Db, projectId: string, target: string): Promise<void> {
+    const key = `${projectId}:${target}`;
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}::text, 0))`);
+  }
+
   async find(db: Db, projectId: string, key: string): Promise<ActionRow | undefined> {
     const rows = await db
       .select()

@@ -41,6 +41,7 @@ export interface IncidentPatch {
   evidence?: string[] | null;
   provider?: string | null;
   councilDecision?: CouncilDecision | null;
+  approvedBy?: string | null;
   resolvedAt?: Date | null;
   error?: string | null;
   replicasSpawned?: number;

@@ -43,6 +43,11 @@ export const incidents = pgTable(
     evidence: jsonb("evidence"),
     provider: text("provider"),
     councilDecision: jsonb("council_decision"),
+    /**
+     * Who approved the action when a human did (POST /approve); null when the council approved it on
+     * its own. A human's approval is their decision and overrides the restart budget.
+     */
+    approvedBy: text("approved_by"),
     resolvedAt: ts("resolved_at"),
     error: text("error"),
     replicasSpawned: integer("replicas_spawned").notNull().default(0),

@@ -48,8 +48,81 @@ const KEEP = [
   "p99 latency 4.2s, error rate 3.1%",
 ];
 
+/** [text, the card or national ID numbers in it, the kind they are counted as] */
+const IDENTIFIERS: [string, string[], "card" | "national_id"][] = [
+  ["charge declined for card 4111 1111 1111 1111 (visa)", ["4111 1111 1111 1111"], "card"],
+  ["pan=4111111111111111 exp=12/27", ["4111111111111111"], "card"],
+  ['{"card":"5555-5555-5555-4444","cvc":"***"}', ["5555-5555-5555-4444"], "card"],
+  ["mastercard 2-series 2223003122003222 refused", ["2223003122003222"], "card"],
+  ["amex 3782 822463 10005 and 378282246310005", ["3782 822463 10005", "378282246310005"], "card"],
+  ["diners 3056 930902 5904 / 30569309025904", ["3056 930902 5904", "30569309025904"], "card"],
+  ["discover 6011 0009 9013 9424 and jcb 3530111333300000", ["6011 0009 9013 9424", "3530111333300000"], "card"],
+  ["old visa 4222222222222 retried", ["4222222222222"], "card"],
+  [
+    "19-digit 6011 1111 1111 1111 110 or 4111111111111111110.",
+    ["6011 1111 1111 1111 110", "4111111111111111110"],
+    "card",
+  ],
+  ["card ending: 4111111111111111, amount 12.00", ["4111111111111111"], "card"],
+  ["ssn=123-45-6789 rejected", ["123-45-6789"], "national_id"],
+  ["customer SSN 078-05-1120.", ["078-05-1120"], "national_id"],
+  ["NI number QQ 12 34 56 C on file", ["QQ 12 34 56 C"], "national_id"],
+  ["nino=AB123456C; employer JG 10 37 52 A", ["AB123456C", "JG 10 37 52 A"], "national_id"],
+];
+
+/** Numbers that look a little like cards or national IDs and must not be counted as either. */
+const NOT_IDENTIFIERS: [string, string][] = [
+  ["epoch ms", "event at 1718900000123 processed"],
+  ["nanosecond timestamp (passes Luhn, but no card starts with 1)", "ts=1718900000123456789 span closed"],
+  ["ISO timestamp", "2024-06-20T14:33:20.123456789Z request done"],
+  ["UUID", "request 123e4567-e89b-12d3-a456-426614174000 failed"],
+  ["UUID of digits", "job 41111111-1111-1111-1111-111111111111 queued"],
+  ["W3C trace id", "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"],
+  ["Datadog trace id passing Luhn", "dd.trace_id=4111111111111111 dd.span_id=5555555555554444"],
+  ["camelCase order id passing Luhn", '{"orderId": "4111111111111111"}'],
+  ["order id failing Luhn", "order 4111111111111112 shipped"],
+  ["grouped order id failing Luhn", "order #5555 5555 5555 4445 shipped"],
+  ["sha256", "digest e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
+  ["phone numbers", "call +1 415-555-2671 or +44 20 7946 0958 or +4915112345678"],
+  ["IPs", "from 192.168.100.200 and 2001:0db8:85a3:0000:0000:8a2e:0370:7334"],
+  ["durations", "took 4500000000000ns (4500000000000 ns), gc 123456789012345us"],
+  ["version strings", "deployed v4.111.1111.1111 and 4.1.1111-1111, build 5.5555555555554444"],
+  ["decimal", "balance 4111111111111111.25 EUR"],
+  ["Kubernetes resource versions", 'resourceVersion: "582937462" / resourceVersion=5829374628194'],
+  ["dates", "2024-06-20 and 20240620 and 2024-06-20-1234"],
+  ["SSN area 000", "ref 000-12-3456"],
+  ["SSN area 666", "ref 666-12-3456"],
+  ["SSN area 9xx", "ref 900-12-3456"],
+  ["SSN group 00", "ref 123-00-4567"],
+  ["SSN serial 0000", "ref 123-45-0000"],
+  ["part of a longer dashed id", "build 2024-123-45-6789-x and 12-123-45-6789"],
+  ["NINO with D first", "DA123456C"],
+  ["NINO with O second", "AO123456A"],
+  ["unallocated NINO prefix", "GB123456A and ZZ 12 34 56 A"],
+  ["NINO suffix out of range", "AB123456E"],
+  ["NINO-like inside a token", "SKUAB123456C and AB1234567C and ab123456c"],
+];
+
 describe("Redactor", () => {
   const r = new Redactor();
+
+  it.each(IDENTIFIERS)("redacts %j", (text, numbers, kind) => {
+    const out = r.redact(text);
+    for (const n of numbers) expect(out.text).not.toContain(n);
+    expect(out.counts[kind]).toBe(numbers.length);
+  });
+
+  it.each(NOT_IDENTIFIERS)("leaves %s alone", (_, text) => {
+    const out = r.redact(text);
+    expect(out.counts.card).toBeUndefined();
+    expect(out.counts.national_id).toBeUndefined();
+  });
+
+  it("replaces card and national ID numbers with their kind", () => {
+    expect(r.clean("card 4111-1111-1111-1111, ssn 123-45-6789, nino AB 12 34 56 C")).toBe(
+      "card [REDACTED:card], ssn [REDACTED:national_id], nino [REDACTED:national_id]",
+    );
+  });
 
   it.each(CORPUS)("removes every secret from %j", (text, secrets) => {
     const out = r.clean(text);
@@ -79,7 +152,17 @@ describe("Redactor", () => {
   });
 
   it("stays linear on hostile input", () => {
-    const hostile = `${"a".repeat(200_000)} ${"1.".repeat(50_000)} ${"password".repeat(20_000)}`;
+    const hostile = [
+      "a".repeat(200_000),
+      "1.".repeat(50_000),
+      "password".repeat(20_000),
+      "4".repeat(200_000),
+      "4111 ".repeat(50_000),
+      "4111-1111-".repeat(20_000),
+      "123-45-".repeat(30_000),
+      "AB 12 ".repeat(30_000),
+      "id=".repeat(50_000) + "4".repeat(50_000),
+    ].join(" ");
     const t0 = performance.now();
     r.clean(hostile);
     expect(performance.now() - t0).toBeLessThan(1000);

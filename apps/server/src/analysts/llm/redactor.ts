@@ -1,9 +1,13 @@
+import { isPaymentCardNumber } from "./payment-card.js";
+
 /** One redaction rule: what it finds and the label its matches are replaced with. */
 interface Rule {
   kind: string;
   pattern: RegExp;
   /** Replacement; `[REDACTED:kind]` by default. Groups keep the harmless part (a key's name). */
   replace?: string;
+  /** A check the match must also pass (a checksum a regular expression cannot express). */
+  accept?: (match: string) => boolean;
 }
 
 const SECRET_NAMES =
@@ -34,6 +38,35 @@ const RULES: Rule[] = [
   { kind: "api_key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   { kind: "api_key", pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g },
   {
+    // 13–19 digits, contiguous or in the printed groupings (4-4-4-4, 4-4-4-4-3, Amex 4-6-5, Diners
+    // 4-6-4) with one kind of separator, then an issuer length and Luhn check (isPaymentCardNumber).
+    // Not a part of a longer token (hex ids, UUIDs, decimals, dashed ids), and not the value of an
+    // `…_id` / `…Id` key: trace, span and order ids are numbers that pass Luhn one time in ten.
+    kind: "card",
+    pattern: new RegExp(
+      `(?<![\\w.+-])(?<!(?:[_.-]id|[_.-]ID|[a-z]Id|[a-z]ID|\\bid|\\bID)["']?\\s{0,2}[=:]\\s{0,2}["']?)` +
+        `(?:[2-6]\\d{12,18}|[2-6]\\d{3}([ -])\\d{4}\\1\\d{4}\\1\\d{4}(?:\\1\\d{3})?|3\\d{3}([ -])\\d{6}\\2\\d{4,5})` +
+        `(?![\\w-]|[.,]\\d)`,
+      "g",
+    ),
+    accept: isPaymentCardNumber,
+  },
+  {
+    // US SSN, dashed only (nine bare digits are too common): never-issued areas 000, 666 and 900–999,
+    // group 00 and serial 0000 excluded.
+    kind: "national_id",
+    pattern: /(?<![\w.-])(?!000|666|9)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-]|[.,]\d)/g,
+  },
+  {
+    // UK National Insurance number: two prefix letters (D, F, I, U, V never used; O never second;
+    // BG, GB, KN, NK, NT, TN, ZZ never allocated), six digits in pairs, suffix A–D. Upper case only,
+    // as HMRC prints them. Q is not issued either but is kept: QQ is the specimen prefix that forms
+    // and test data (the usual way real-looking numbers reach logs) are filled in with.
+    kind: "national_id",
+    pattern:
+      /(?<![A-Za-z0-9])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-TW-Z][A-CEGHJ-NP-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/g,
+  },
+  {
     // name=value, name: value, "name": "value" — the name stays, the value goes.
     kind: "secret",
     pattern: new RegExp(
@@ -63,9 +96,9 @@ export interface Redaction {
 }
 
 /**
- * Removes secrets, tokens, passwords, keys, e-mail addresses and IP addresses from text before it
- * leaves the process (prompts, tool results) or is stored with an analysis. Extra patterns come
- * from configuration (AEGIS_REDACT_PATTERNS).
+ * Removes secrets, tokens, passwords, keys, payment card numbers, national ID numbers, e-mail
+ * addresses and IP addresses from text before it leaves the process (prompts, tool results) or is
+ * stored with an analysis. Extra patterns come from configuration (AEGIS_REDACT_PATTERNS).
  */
 export class Redactor {
   private readonly rules: Rule[];
@@ -80,6 +113,7 @@ export class Redactor {
     for (const rule of this.rules) {
       rule.pattern.lastIndex = 0;
       out = out.replace(rule.pattern, (...args: unknown[]) => {
+        if (rule.accept && !rule.accept(args[0] as string)) return args[0] as string;
         counts[rule.kind] = (counts[rule.kind] ?? 0) + 1;
         if (!rule.replace) return `[REDACTED:${rule.kind}]`;
         return rule.replace.replace(/\$(\d)/g, (_, n: string) => String(args[Number(n)] ?? ""));
