@@ -1,12 +1,12 @@
 import type { AnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import type { Config } from "../config/config.js";
 import type { IncidentService } from "../engine/incident-service.js";
-import type { EventBus } from "../events/event-bus.js";
-import type { Executor } from "../executors/executor.js";
-import type { KnowledgeBase } from "../knowledge/knowledge-base.js";
 import type { KnowledgeSearch } from "../knowledge/knowledge-search.js";
 import type { RunbookLibrary } from "../knowledge/runbooks/runbook-library.js";
 import type { Monitor } from "../monitor/create-monitor.js";
+import type { EventBus } from "../ports/event-bus.js";
+import type { Executor } from "../ports/executor.js";
+import type { KnowledgeBase } from "../ports/knowledge-base.js";
 import type { Logger } from "../shared/logger.js";
 
 /** What the HTTP layer needs from the rest of the product. */

@@ -1,7 +1,7 @@
 import type { WsFrame } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
-import type { EventBus } from "../events/event-bus.js";
+import type { EventBus } from "../ports/event-bus.js";
 import type { Logger } from "../shared/logger.js";
 
 /** A client that cannot keep up is cut off rather than buffered without bound. */

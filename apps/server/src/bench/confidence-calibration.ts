@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { IncidentPayload } from "@aegis/contracts";
-import type { AnalysisInput } from "../analysts/analyst.js";
 import { BuiltinAnalyst } from "../analysts/builtin/builtin-analyst.js";
+import type { AnalysisInput } from "../ports/analyst.js";
 
 interface Case {
   id: string;

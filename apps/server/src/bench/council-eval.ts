@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ActionType, IncidentResult } from "@aegis/contracts";
-import { INCIDENT_CATEGORIES, type IncidentCategory } from "../analysts/analyst.js";
+import { INCIDENT_CATEGORIES, type IncidentCategory } from "../ports/analyst.js";
 import { diagnosisJson, FakeOpenAiServer, openAiText, pieces } from "../testing/fake-llm-server.js";
 import { prepareEnv, startInProcess } from "../testing/test-server.js";
 

@@ -54,7 +54,7 @@ export async function streamOverhead(incidents: number, tokensPerIncident: numbe
       if (got.length !== tokens.length)
         throw new Error(`incident ${id}: ${got.length} frames for ${tokens.length} tokens`);
       // Event 0 is the role chunk; tokens are events 1..n.
-      got.forEach((at, i) => overheads.push(at - (sent[i + 1] as number)));
+      for (const [i, at] of got.entries()) overheads.push(at - (sent[i + 1] as number));
     }
     sock.ws.close();
     return {

@@ -171,7 +171,7 @@ describe("runSimulation (scripted fetch)", () => {
   it("a 429 on /alerts/active pauses the reads for the Retry-After without holding up the feed", async () => {
     fed = 0;
     let alertCalls = 0;
-    const { f } = fakeFetch((method, path, body) => {
+    const { f } = fakeFetch((method, _path, body) => {
       if (method === "POST") return feedReply((body as { records: unknown[] }).records.length);
       alertCalls++;
       if (alertCalls === 1) return json(429, { detail: "Rate limit exceeded. Try again in 60 seconds." });
@@ -187,7 +187,7 @@ describe("runSimulation (scripted fetch)", () => {
 
   it("paces ticks against wall time at speed > 0 and reports detection lead time per injected fault", async () => {
     fed = 0;
-    const { f } = fakeFetch((method, path, body) => {
+    const { f } = fakeFetch((method, _path, body) => {
       if (method === "POST") return feedReply((body as { records: unknown[] }).records.length);
       // The monitor flags ppdb001 as soon as it is asked.
       return json(200, {

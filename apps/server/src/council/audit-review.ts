@@ -1,7 +1,7 @@
 import type { ActionType } from "@aegis/contracts";
+import type { CouncilInput } from "../ports/council.js";
 import { assertNever } from "../shared/errors.js";
 import type { CouncilPolicy } from "./council-policy.js";
-import type { CouncilInput } from "./council-port.js";
 import { crashLoopEvidence } from "./crash-loop-evidence.js";
 import type { Grounding } from "./evidence-grounding.js";
 import type { PolicyFinding } from "./policy-finding.js";

@@ -1,8 +1,8 @@
 import type { EvidenceCheck } from "@aegis/contracts";
+import type { CouncilInput } from "../ports/council.js";
+import type { IndependentReading } from "../ports/second-opinion.js";
 import type { CouncilPolicy } from "./council-policy.js";
-import type { CouncilInput } from "./council-port.js";
 import type { PolicyFinding } from "./policy-finding.js";
-import type { IndependentReading } from "./second-opinion.js";
 
 /** The council's vote grounded in its own reading of the evidence rather than the proposer's self-report. */
 export interface Grounding {

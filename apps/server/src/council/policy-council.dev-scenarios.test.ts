@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ActionType, IncidentContext, Verdict } from "@aegis/contracts";
 import { describe, expect, it } from "vitest";
-import type { IncidentCategory } from "../analysts/analyst.js";
-import { INCIDENT_CATEGORIES } from "../analysts/analyst.js";
-import type { CouncilInput } from "./council-port.js";
+import type { IncidentCategory } from "../ports/analyst.js";
+import { INCIDENT_CATEGORIES } from "../ports/analyst.js";
+import type { CouncilInput } from "../ports/council.js";
 import { PolicyCouncil } from "./policy-council.js";
 import { builtinReader } from "./test-readers.js";
 

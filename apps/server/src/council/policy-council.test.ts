@@ -1,11 +1,11 @@
 import type { ActionType, CouncilVote, IncidentContext } from "@aegis/contracts";
 import { describe, expect, it } from "vitest";
-import type { IncidentCategory } from "../analysts/analyst.js";
+import type { IncidentCategory } from "../ports/analyst.js";
+import type { CouncilFacts, CouncilInput } from "../ports/council.js";
+import type { IndependentReading } from "../ports/second-opinion.js";
 import { TargetProtection } from "../safety/target-protection.js";
 import type { CouncilPolicyOverrides } from "./council-policy.js";
-import type { CouncilFacts, CouncilInput } from "./council-port.js";
 import { PolicyCouncil } from "./policy-council.js";
-import type { IndependentReading } from "./second-opinion.js";
 import { builtinReader, fixedReading } from "./test-readers.js";
 
 interface Case {

@@ -1,11 +1,11 @@
 import type { CouncilDecision, CouncilRole, CouncilVote } from "@aegis/contracts";
+import type { Council, CouncilInput } from "../ports/council.js";
+import type { SecondOpinion } from "../ports/second-opinion.js";
 import { reviewAudit } from "./audit-review.js";
 import { type CouncilPolicy, type CouncilPolicyOverrides, defaultCouncilPolicy } from "./council-policy.js";
-import type { Council, CouncilInput } from "./council-port.js";
 import { type Grounding, groundProposal, ungrounded } from "./evidence-grounding.js";
 import { decideFinalVerdict } from "./final-verdict.js";
 import { type PolicyFinding, worstVerdict } from "./policy-finding.js";
-import type { SecondOpinion } from "./second-opinion.js";
 import { reviewSecurity } from "./security-review.js";
 import { sreAgentVote } from "./sre-agent-vote.js";
 

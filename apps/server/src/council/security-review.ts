@@ -1,6 +1,6 @@
+import type { CouncilInput } from "../ports/council.js";
 import type { InjectionSignal } from "../safety/detect-injection.js";
 import type { CouncilPolicy } from "./council-policy.js";
-import type { CouncilInput } from "./council-port.js";
 import type { PolicyFinding } from "./policy-finding.js";
 import { targetNames } from "./target-names.js";
 

@@ -1,6 +1,6 @@
 import type { CouncilVote } from "@aegis/contracts";
+import type { CouncilInput } from "../ports/council.js";
 import type { CouncilPolicy } from "./council-policy.js";
-import type { CouncilInput } from "./council-port.js";
 import type { Grounding } from "./evidence-grounding.js";
 
 const ROOT_CAUSE_CHARS = 200;

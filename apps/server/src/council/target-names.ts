@@ -1,4 +1,4 @@
-import type { CouncilInput } from "./council-port.js";
+import type { CouncilInput } from "../ports/council.js";
 
 /** Names the target goes by: the container, the service it belongs to, and what the engine resolved. */
 export function targetNames({ incident, facts }: CouncilInput): string[] {

@@ -1,8 +1,8 @@
 import type { ActionType } from "@aegis/contracts";
-import type { IncidentCategory } from "../analysts/analyst.js";
 import { BuiltinAnalyst } from "../analysts/builtin/builtin-analyst.js";
 import { BuiltinSecondOpinion } from "../analysts/builtin/builtin-second-opinion.js";
-import type { IndependentReading, SecondOpinion } from "./second-opinion.js";
+import type { IncidentCategory } from "../ports/analyst.js";
+import type { IndependentReading, SecondOpinion } from "../ports/second-opinion.js";
 
 /** Test double: a second opinion that always reads the same diagnosis, to test one policy rule at a time. */
 export function fixedReading(

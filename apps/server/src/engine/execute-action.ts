@@ -2,7 +2,7 @@ import type { AIAnalysis } from "@aegis/contracts";
 import { assertNever } from "../shared/errors.js";
 import type { ActionRow } from "../store/action-log.js";
 import type { Db } from "../store/database.js";
-import type { PipelineDeps } from "./pipeline.js";
+import type { PipelineDeps } from "./pipeline-deps.js";
 
 /**
  * `parked`: the action was not started and the incident waits for a human (restart budget spent by

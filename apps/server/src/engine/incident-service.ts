@@ -1,5 +1,4 @@
 import type { IncidentPayload, IncidentResult, IncidentStatus } from "@aegis/contracts";
-import type { EventBus } from "../events/event-bus.js";
 import type { JournaledIngest } from "../ingest/journaled-ingest.js";
 import { ConflictError, NotFoundError, UnavailableError } from "../shared/errors.js";
 import type { Database } from "../store/database.js";

@@ -1,30 +1,13 @@
 import type { AIAnalysis, CouncilDecision, CouncilVote, IncidentContext, RunbookEntry } from "@aegis/contracts";
-import type { AnalysisInput, Analyst, AnalystResult, IncidentCategory } from "../analysts/analyst.js";
-import type { Council } from "../council/council-port.js";
-import type { Executor } from "../executors/executor.js";
-import type { KnowledgeBase, RunbookMatch } from "../knowledge/knowledge-base.js";
-import type { Logger } from "../shared/logger.js";
-import type { ActionLog } from "../store/action-log.js";
-import type { Database } from "../store/database.js";
-import type { IncidentRow, IncidentStore } from "../store/incident-store.js";
-import type { ClaimedJob, JobQueue } from "../store/job-queue.js";
+import type { AnalysisInput, AnalystResult, IncidentCategory } from "../ports/analyst.js";
+import type { Executor } from "../ports/executor.js";
+import type { RunbookMatch } from "../ports/knowledge-base.js";
+import type { IncidentRow } from "../store/incident-store.js";
+import type { ClaimedJob } from "../store/job-queue.js";
 import { executeAction } from "./execute-action.js";
-import type { IncidentRecorder } from "./recorder.js";
+import type { PipelineDeps } from "./pipeline-deps.js";
 import { DEFAULT_REOPEN_WINDOW_MS, type Recurrence, recurrenceMessage, reopenRecurrence } from "./recurrence.js";
 import { type VerifyOptions, verifyHealth } from "./verifier.js";
-
-export interface PipelineDeps {
-  database: Database;
-  incidents: IncidentStore;
-  actions: ActionLog;
-  jobs: JobQueue;
-  knowledge: KnowledgeBase;
-  analyst: Analyst;
-  council: Council;
-  executor: Executor;
-  recorder: IncidentRecorder;
-  logger: Logger;
-}
 
 export interface PipelineOptions {
   logTruncateChars: number;
@@ -106,7 +89,7 @@ export class Pipeline {
     const { projectId, id } = row;
     const rec = this.d.recorder;
     // Before retrieval, so the analyst already sees the earlier fix as REOPENED.
-    let recurrence = await this.noteRecurrence(row, null);
+    const recurrence = await this.noteRecurrence(row, null);
     const query = `${row.alertType}\n${input.logs}`;
     const [similar, runbooks] = await Promise.all([
       this.d.knowledge.similar(projectId, query, this.o.ragLimit),
@@ -148,7 +131,7 @@ export class Pipeline {
     });
     const analysis = clampAnalysis(result.analysis, this.o.maxReplicas);
     // Same service and same diagnosis counts too, once the diagnosis is known.
-    recurrence ??= await this.noteRecurrence(row, result.category);
+    if (!recurrence) await this.noteRecurrence(row, result.category);
     await rec.commit(projectId, id, {
       steps: [
         {

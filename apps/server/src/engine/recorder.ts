@@ -1,5 +1,5 @@
 import type { IncidentStatus, TimelineStatus, WsFrameType } from "@aegis/contracts";
-import type { EventBus } from "../events/event-bus.js";
+import type { EventBus } from "../ports/event-bus.js";
 import type { Database, Db } from "../store/database.js";
 import type { IncidentPatch, IncidentStore } from "../store/incident-store.js";
 

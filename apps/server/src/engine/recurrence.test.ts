@@ -1,6 +1,6 @@
 import type { FixOutcome, RunbookEntry } from "@aegis/contracts";
 import { describe, expect, it } from "vitest";
-import type { KnowledgeBase } from "../knowledge/knowledge-base.js";
+import type { KnowledgeBase } from "../ports/knowledge-base.js";
 import { DEFAULT_REOPEN_WINDOW_MS, recurrenceMessage, reopenRecurrence } from "./recurrence.js";
 
 const HOUR = 3_600_000;

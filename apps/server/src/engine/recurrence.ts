@@ -1,5 +1,5 @@
 import type { RunbookEntry } from "@aegis/contracts";
-import type { KnowledgeBase } from "../knowledge/knowledge-base.js";
+import type { KnowledgeBase } from "../ports/knowledge-base.js";
 
 /**
  * How long after an incident was verified RESOLVED a new alert of the same kind on the same service

@@ -1,4 +1,4 @@
-import type { Executor } from "../executors/executor.js";
+import type { Executor } from "../ports/executor.js";
 
 export interface VerifyOptions {
   timeoutMs: number;

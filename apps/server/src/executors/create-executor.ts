@@ -1,7 +1,7 @@
 import type { Config } from "../config/config.js";
+import type { Executor } from "../ports/executor.js";
 import { assertNever } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
-import type { Executor } from "./executor.js";
 import { demoServices } from "./local/demo-services.js";
 import { LocalExecutor } from "./local/local-executor.js";
 

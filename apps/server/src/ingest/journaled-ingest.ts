@@ -174,7 +174,7 @@ export class JournaledIngest {
   }
 
   private async acceptOwn(unique: Map<string, NewIncident>): Promise<Set<string>> {
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     const mine = new Promise<void>((r) => {
       release = r;
     });

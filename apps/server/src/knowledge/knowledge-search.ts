@@ -1,5 +1,5 @@
 import type { ActionType, FixOutcome } from "@aegis/contracts";
-import type { KnowledgeBase } from "./knowledge-base.js";
+import type { KnowledgeBase } from "../ports/knowledge-base.js";
 import type { MatchConfidence } from "./lexical/index.js";
 import { confidenceOf } from "./match-confidence.js";
 import type { RunbookLibrary } from "./runbooks/runbook-library.js";

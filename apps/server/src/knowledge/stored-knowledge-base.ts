@@ -1,7 +1,7 @@
 import type { FixOutcome, RetrievedIncident, RunbookEntry } from "@aegis/contracts";
+import type { KnowledgeBase, RunbookMatch } from "../ports/knowledge-base.js";
 import type { Database } from "../store/database.js";
 import type { KnowledgeStore } from "../store/knowledge-store.js";
-import type { KnowledgeBase, RunbookMatch } from "./knowledge-base.js";
 import { Bm25Index } from "./lexical/bm25-index.js";
 import type { RunbookLibrary } from "./runbooks/runbook-library.js";
 

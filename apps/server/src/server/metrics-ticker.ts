@@ -1,5 +1,5 @@
-import type { EventBus } from "../events/event-bus.js";
-import type { Executor } from "../executors/executor.js";
+import type { EventBus } from "../ports/event-bus.js";
+import type { Executor } from "../ports/executor.js";
 import type { Logger } from "../shared/logger.js";
 
 /** Pushes `metrics` and `container.list` frames every interval while someone listens. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Hypothesis as HypothesisDto } from "@aegis/contracts";
 import { and, asc, eq } from "drizzle-orm";
-import type { Citation, Hypothesis } from "../analysts/llm/analysis-detail.js";
+import type { Citation, Hypothesis } from "../ports/analysis-records.js";
 import type { Db } from "./database.js";
 import { citations, hypotheses } from "./schema.js";
 

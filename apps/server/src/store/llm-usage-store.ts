@@ -1,6 +1,6 @@
 import type { CostSummary, TokenUsage } from "@aegis/contracts";
 import { sql } from "drizzle-orm";
-import type { LlmCallRecord } from "../analysts/llm/llm-call-log.js";
+import type { LlmCallRecord } from "../ports/analysis-records.js";
 import type { Db } from "./database.js";
 import { rowsOf } from "./rows-of.js";
 import { hypotheses, incidents, llmCalls } from "./schema.js";

@@ -1,6 +1,6 @@
 import type { AIAnalysis } from "@aegis/contracts";
+import type { AnalysisInput, AnalysisSink, Analyst, AnalystResult } from "../../ports/analyst.js";
 import { TargetProtection } from "../../safety/target-protection.js";
-import type { AnalysisInput, AnalysisSink, Analyst, AnalystResult } from "../analyst.js";
 import { decide } from "./decide.js";
 import { explain } from "./explain.js";
 import { knowledgeAdjustment } from "./knowledge-adjustment.js";

@@ -1,5 +1,5 @@
-import type { IndependentReading, SecondOpinion } from "../../council/second-opinion.js";
-import type { AnalysisInput, AnalysisSink, Analyst } from "../analyst.js";
+import type { AnalysisInput, AnalysisSink, Analyst } from "../../ports/analyst.js";
+import type { IndependentReading, SecondOpinion } from "../../ports/second-opinion.js";
 
 const SILENT: AnalysisSink = { thinking: () => undefined, token: () => undefined };
 

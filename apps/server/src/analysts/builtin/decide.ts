@@ -1,5 +1,5 @@
 import type { ActionType } from "@aegis/contracts";
-import type { IncidentCategory } from "../analyst.js";
+import type { IncidentCategory } from "../../ports/analyst.js";
 import { actionFor } from "./actions.js";
 import { type CategoryScore, scoreCategories } from "./scoring.js";
 import { type Signals, strength } from "./signals.js";

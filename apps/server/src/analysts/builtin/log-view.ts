@@ -1,5 +1,5 @@
+import type { AnalysisInput } from "../../ports/analyst.js";
 import { stripInjection } from "../../safety/strip-injection.js";
-import type { AnalysisInput } from "../analyst.js";
 import { parseInstant, parseTimestamp, parseYearless } from "./timestamps.js";
 
 export type Level = "error" | "warn" | "info" | "unknown";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunbookMatch } from "../../knowledge/knowledge-base.js";
+import type { RunbookMatch } from "../../ports/knowledge-base.js";
 import { BuiltinAnalyst } from "./builtin-analyst.js";
 import { impliedAction, runbookGuidance } from "./runbook-guidance.js";
 import { context, incident, recordingSink } from "./test-helpers.js";

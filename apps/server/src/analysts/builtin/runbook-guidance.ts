@@ -1,5 +1,5 @@
 import type { ActionType } from "@aegis/contracts";
-import type { RunbookMatch } from "../../knowledge/knowledge-base.js";
+import type { RunbookMatch } from "../../ports/knowledge-base.js";
 
 export interface RunbookGuidance {
   /** The best runbook when it is a good match (medium or high confidence), else null. */

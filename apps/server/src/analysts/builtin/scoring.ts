@@ -1,4 +1,4 @@
-import type { IncidentCategory } from "../analyst.js";
+import type { IncidentCategory } from "../../ports/analyst.js";
 import type { SignalKind } from "./signal.js";
 import { type Signals, strength } from "./signals.js";
 

@@ -1,6 +1,6 @@
+import type { AnalysisInput } from "../../ports/analyst.js";
 import type { Protection } from "../../safety/protection.js";
 import { TargetProtection } from "../../safety/target-protection.js";
-import type { AnalysisInput } from "../analyst.js";
 import { certSignals } from "./cert-signals.js";
 import { cpuSignals } from "./cpu-signals.js";
 import { crashSignals, restartCount } from "./crash-signals.js";

@@ -1,4 +1,4 @@
-import type { AnalysisSink } from "../analyst.js";
+import type { AnalysisSink } from "../../ports/analyst.js";
 
 /** Splits text into word-sized chunks (each keeps its trailing space) so the UI can show it typing. */
 export function chunks(text: string): string[] {

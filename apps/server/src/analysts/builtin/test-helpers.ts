@@ -1,5 +1,5 @@
 import type { IncidentContext, RetrievedIncident } from "@aegis/contracts";
-import type { AnalysisInput, AnalysisSink } from "../analyst.js";
+import type { AnalysisInput, AnalysisSink } from "../../ports/analyst.js";
 
 /** A minimal incident for tests; override what the test is about. */
 export function incident(logs: string, over: Partial<AnalysisInput> = {}): AnalysisInput {

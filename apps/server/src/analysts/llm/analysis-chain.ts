@@ -1,29 +1,18 @@
+import type { AnalysisRecords, LlmCallLog } from "../../ports/analysis-records.js";
+import type { AnalysisInput, AnalysisSink, Analyst } from "../../ports/analyst.js";
 import type { Logger } from "../../shared/logger.js";
-import type { AnalysisInput, AnalysisSink, Analyst } from "../analyst.js";
 import { chunks } from "../builtin/stream.js";
 import type { AnalysisCache } from "./analysis-cache.js";
-import type { Citation, DetailedResult, Hypothesis } from "./analysis-detail.js";
+import type { DetailedResult } from "./analysis-detail.js";
 import { emptyTrace } from "./analysis-detail.js";
 import { analysisSignature } from "./analysis-signature.js";
 import type { RunOptions } from "./llm-analyst.js";
-import type { LlmCallLog } from "./llm-call-log.js";
 import { ProviderError } from "./provider-error.js";
 
 /** One entry of the chain: a model (LlmAnalyst) or the builtin analyst (BuiltinLink). */
 export interface ChainLink {
   readonly name: string;
   analyse(input: AnalysisInput, sink: AnalysisSink, signal: AbortSignal, run: RunOptions): Promise<DetailedResult>;
-}
-
-/** Port: where an incident's hypotheses and citations are kept (the store, in the server). */
-export interface AnalysisRecords {
-  save(
-    projectId: string,
-    incidentId: string,
-    provider: string,
-    hypotheses: Hypothesis[],
-    citations: Citation[],
-  ): Promise<void>;
 }
 
 export interface ChainOptions {

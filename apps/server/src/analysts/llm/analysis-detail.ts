@@ -1,24 +1,5 @@
-import type { AnalystResult } from "../analyst.js";
-
-/** A fact an analysis used: where it came from, how to find it again, what it said, when. */
-export interface Citation {
-  source: string;
-  reference: string;
-  excerpt: string;
-  timestamp: string;
-}
-
-/** One ranked explanation (seed 002 hypothesis shape). */
-export interface Hypothesis {
-  rank: number;
-  claim: string;
-  description: string;
-  confidence: number;
-  confidenceLower: number;
-  confidenceUpper: number;
-  supportingEvidence: string[];
-  contradictingEvidence: string[];
-}
+import type { Citation, Hypothesis } from "../../ports/analysis-records.js";
+import type { AnalystResult } from "../../ports/analyst.js";
 
 export interface NextAction {
   action: string;

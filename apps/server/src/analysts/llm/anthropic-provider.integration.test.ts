@@ -69,7 +69,9 @@ describe("anthropic provider over a fake Messages API server", () => {
     ]);
     expect(results[0]?.content).toContain("cpu_percent");
     expect(r.citations.map((c) => c.source)).toEqual(["metrics", "incident_history"]);
-    expect((s.requests[0]?.body.tools as { name: string; input_schema: { type: string } }[])[0]).toMatchObject({
+    expect(
+      (s.requests[0]?.body.tools as { name: string; input_schema: { type: string } }[] | undefined)?.[0],
+    ).toMatchObject({
       name: "search_runbooks",
       input_schema: { type: "object" },
     });

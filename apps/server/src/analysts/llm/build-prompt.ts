@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { AnalysisInput } from "../analyst.js";
+import type { AnalysisInput } from "../../ports/analyst.js";
 import { CATEGORIES, DIAGNOSIS_JSON_SCHEMA } from "./diagnosis-schema.js";
 import type { Redactor } from "./redactor.js";
 

@@ -1,5 +1,6 @@
-import type { AnalysisInput, AnalysisSink, Analyst } from "../analyst.js";
-import type { Citation, DetailedResult } from "./analysis-detail.js";
+import type { Citation } from "../../ports/analysis-records.js";
+import type { AnalysisInput, AnalysisSink, Analyst } from "../../ports/analyst.js";
+import type { DetailedResult } from "./analysis-detail.js";
 import type { Redactor } from "./redactor.js";
 import { playbookFor } from "./remediation-playbook.js";
 

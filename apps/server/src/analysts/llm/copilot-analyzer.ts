@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { AnalyzeRequest, AnalyzeResponse } from "@aegis/contracts";
-import type { KnowledgeBase } from "../../knowledge/knowledge-base.js";
+import type { AnalysisRecords, Citation } from "../../ports/analysis-records.js";
+import type { AnalysisInput, AnalysisSink } from "../../ports/analyst.js";
+import type { KnowledgeBase } from "../../ports/knowledge-base.js";
 import { TimeoutError } from "../../shared/errors.js";
-import type { AnalysisInput, AnalysisSink } from "../analyst.js";
-import type { AnalysisChain, AnalysisRecords } from "./analysis-chain.js";
-import { type Citation, emptyTrace } from "./analysis-detail.js";
+import type { AnalysisChain } from "./analysis-chain.js";
+import { emptyTrace } from "./analysis-detail.js";
 import type { RunbookFinder } from "./investigator.js";
 
 export interface CopilotAnalyzerOptions {

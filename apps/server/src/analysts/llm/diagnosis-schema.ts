@@ -1,6 +1,6 @@
 import { ActionType } from "@aegis/contracts";
 import { z } from "zod";
-import { INCIDENT_CATEGORIES } from "../analyst.js";
+import { INCIDENT_CATEGORIES } from "../../ports/analyst.js";
 
 export const CATEGORIES = INCIDENT_CATEGORIES;
 

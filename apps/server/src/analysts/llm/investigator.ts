@@ -1,7 +1,8 @@
-import type { Executor } from "../../executors/executor.js";
-import type { KnowledgeBase } from "../../knowledge/knowledge-base.js";
-import type { AnalysisInput } from "../analyst.js";
-import type { Citation, InvestigationTrace } from "./analysis-detail.js";
+import type { Citation } from "../../ports/analysis-records.js";
+import type { AnalysisInput } from "../../ports/analyst.js";
+import type { Executor } from "../../ports/executor.js";
+import type { KnowledgeBase } from "../../ports/knowledge-base.js";
+import type { InvestigationTrace } from "./analysis-detail.js";
 import type { LlmToolCall, LlmToolSpec } from "./llm-provider.js";
 import type { Redactor } from "./redactor.js";
 

@@ -1,10 +1,11 @@
-import type { AnalysisInput, AnalysisSink } from "../analyst.js";
-import type { Citation, DetailedResult, InvestigationTrace } from "./analysis-detail.js";
+import type { Citation, LlmCallLog, LlmCallRecord } from "../../ports/analysis-records.js";
+import type { AnalysisInput, AnalysisSink } from "../../ports/analyst.js";
+import type { DetailedResult, InvestigationTrace } from "./analysis-detail.js";
 import { buildPrompt } from "./build-prompt.js";
 import { DIAGNOSIS_JSON_SCHEMA, validateDiagnosis } from "./diagnosis-schema.js";
 import { extractJson } from "./extract-json.js";
 import type { Investigator } from "./investigator.js";
-import { type LlmCallLog, type LlmCallRecord, providerCallRecord } from "./llm-call-log.js";
+import { providerCallRecord } from "./llm-call-log.js";
 import type { LlmMessage, LlmProvider, LlmRequest, LlmUsage } from "./llm-provider.js";
 import type { PriceTable } from "./price-table.js";
 import { ProviderError } from "./provider-error.js";

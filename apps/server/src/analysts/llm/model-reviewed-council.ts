@@ -1,10 +1,11 @@
 import type { CouncilDecision, CouncilRole, CouncilVote } from "@aegis/contracts";
 import { z } from "zod";
-import type { Council, CouncilInput } from "../../council/council-port.js";
+import type { LlmCallLog } from "../../ports/analysis-records.js";
+import type { Council, CouncilInput } from "../../ports/council.js";
 import type { Logger } from "../../shared/logger.js";
 import { UntrustedFence } from "./build-prompt.js";
 import { extractJson } from "./extract-json.js";
-import { type LlmCallLog, providerCallRecord } from "./llm-call-log.js";
+import { providerCallRecord } from "./llm-call-log.js";
 import type { LlmProvider, LlmUsage } from "./llm-provider.js";
 import type { PriceTable } from "./price-table.js";
 import type { Redactor } from "./redactor.js";

@@ -215,7 +215,7 @@ describe("openai provider over a fake Chat Completions server", () => {
     );
     expect(r.analysis.action).toBe("RESTART");
     expect(sink.thoughts.some((t) => t.includes("answer rejected"))).toBe(true);
-    const repair = (s.requests[1]?.body.messages as { role: string; content: string }[]).at(-1);
+    const repair = (s.requests[1]?.body.messages as { role: string; content: string }[] | undefined)?.at(-1);
     expect(repair?.content).toContain("Your answer is not valid");
   });
 

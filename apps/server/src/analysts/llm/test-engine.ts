@@ -1,6 +1,7 @@
 import type { ContainerMetrics, RetrievedIncident } from "@aegis/contracts";
-import type { Executor } from "../../executors/executor.js";
-import type { KnowledgeBase } from "../../knowledge/knowledge-base.js";
+import type { LlmCallRecord } from "../../ports/analysis-records.js";
+import type { Executor } from "../../ports/executor.js";
+import type { KnowledgeBase } from "../../ports/knowledge-base.js";
 import { createLogger } from "../../shared/logger.js";
 import { BuiltinAnalyst } from "../builtin/builtin-analyst.js";
 import { AnalysisChain, type ChainLink } from "./analysis-chain.js";
@@ -9,7 +10,6 @@ import { AnthropicProvider } from "./anthropic-provider.js";
 import { BuiltinLink } from "./builtin-link.js";
 import { Investigator } from "./investigator.js";
 import { LlmAnalyst } from "./llm-analyst.js";
-import type { LlmCallRecord } from "./llm-call-log.js";
 import { OpenAiProvider } from "./openai-provider.js";
 import { PriceTable } from "./price-table.js";
 import { Redactor } from "./redactor.js";

@@ -1,5 +1,6 @@
 import type { AIAnalysis } from "@aegis/contracts";
-import type { Citation, DetailedResult, Hypothesis } from "./analysis-detail.js";
+import type { Citation, Hypothesis } from "../../ports/analysis-records.js";
+import type { DetailedResult } from "./analysis-detail.js";
 import { isReadOnlyCommand } from "./command-safety.js";
 import type { DiagnosisOutput } from "./diagnosis-schema.js";
 import type { Redactor } from "./redactor.js";

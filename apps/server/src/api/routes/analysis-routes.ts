@@ -10,7 +10,7 @@ import {
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AegisError, AuthError, InputError, TimeoutError } from "../../shared/errors.js";
+import { type AegisError, AuthError, InputError, TimeoutError } from "../../shared/errors.js";
 import { DEFAULT_PROJECT_ID } from "../../store/database.js";
 import type { AppDeps } from "../app-deps.js";
 

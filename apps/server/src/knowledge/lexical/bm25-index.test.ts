@@ -127,7 +127,7 @@ describe("Bm25Index", () => {
       const a = churned.search(q);
       const b = fresh.search(q);
       expect(ids(a)).toEqual(ids(b));
-      a.forEach((h, i) => expect(h.score).toBeCloseTo(b[i]?.score ?? 0, 9));
+      for (const [i, h] of a.entries()) expect(h.score).toBeCloseTo(b[i]?.score ?? 0, 9);
     }
   });
 

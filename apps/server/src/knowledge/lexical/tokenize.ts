@@ -155,7 +155,7 @@ function termsOf(raw: string): readonly string[] {
 
 const ASCII_LOWER_WORD = /^[a-z]+$/;
 const ASCII_CAPITALISED_WORD = /^[A-Z][a-z]+$/;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /\P{ASCII}/u;
 
 /** Receives each term with its source span; boost is 1 except on whole identifiers. */
 type Emit = (term: string, start: number, end: number, boost: number) => void;

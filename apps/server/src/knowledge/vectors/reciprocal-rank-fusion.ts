@@ -13,7 +13,7 @@ export function reciprocalRankFusion(
   const scores = new Map<string, number>();
   for (const r of rankings) {
     const w = r.weight ?? 1;
-    r.ids.forEach((id, i) => scores.set(id, (scores.get(id) ?? 0) + w / (k + i + 1)));
+    for (const [i, id] of r.ids.entries()) scores.set(id, (scores.get(id) ?? 0) + w / (k + i + 1));
   }
   return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
 }

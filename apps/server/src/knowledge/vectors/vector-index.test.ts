@@ -33,7 +33,7 @@ describe("VectorIndex", () => {
       const want = [...live].map(([id, v]) => ({ id, c: cos(q, v) })).sort((a, b) => b.c - a.c);
       const got = idx.search(q, 5);
       expect(got.map((h) => h.id)).toEqual(want.slice(0, 5).map((w) => w.id));
-      got.forEach((h, i) => expect(h.cosine).toBeCloseTo(want[i]?.c ?? 0, 5));
+      for (const [i, h] of got.entries()) expect(h.cosine).toBeCloseTo(want[i]?.c ?? 0, 5);
       const even = idx.search(q, 3, (id) => Number(id.slice(1)) % 2 === 0);
       expect(even.map((h) => h.id)).toEqual(
         want

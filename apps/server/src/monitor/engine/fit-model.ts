@@ -119,8 +119,8 @@ export function collectHistory(history: Iterable<MetricRecord> | MetricRecord[])
   for (const r of history) {
     const ms = parseDataTime(r.timestamp);
     if (!Number.isFinite(ms)) continue;
-    let list = byServer.get(r.server_name);
-    if (!list) byServer.set(r.server_name, (list = []));
+    const list = byServer.get(r.server_name) ?? [];
+    if (list.length === 0) byServer.set(r.server_name, list);
     list.push({ ms, r });
   }
   const out: ServerHistory[] = [];

@@ -132,7 +132,7 @@ function breachProbability(x: RiskInput, g: number, steps: number, lift: number,
 }
 
 function clamp01(v: number): number {
-  return v <= 0 ? 0 : v >= 1 ? 1 : v;
+  return v <= 0 ? 0 : Math.min(v, 1);
 }
 
 /**

@@ -134,7 +134,7 @@ export class TrainingService {
   /** Stop the running training; it produces no model. */
   async cancel(): Promise<{ success: boolean; message: string }> {
     const run = this.run;
-    if (!run || !run.id) return { success: false, message: "No training is running" };
+    if (!run?.id) return { success: false, message: "No training is running" };
     if (run.phase === "saving")
       return { success: false, message: `Training ${run.id} has finished; its model is being saved` };
     this.abort(run, "cancelled", "cancelled by request");

@@ -1,5 +1,5 @@
 import type { CouncilDecision } from "@aegis/contracts";
-import type { AnalysisInput, AnalystResult } from "../analysts/analyst.js";
+import type { AnalysisInput, AnalystResult } from "./analyst.js";
 
 /** Facts about the world the council's hard policy needs, gathered by the engine. */
 export interface CouncilFacts {

@@ -1,5 +1,5 @@
 import type { ActionType, AIAnalysis, IncidentContext, RetrievedIncident } from "@aegis/contracts";
-import type { RunbookMatch } from "../knowledge/knowledge-base.js";
+import type { RunbookMatch } from "./knowledge-base.js";
 
 /** What an analyst sees about one incident. Logs are already truncated to LOG_TRUNCATE_CHARS. */
 export interface AnalysisInput {

@@ -1,5 +1,5 @@
 import type { ActionType } from "@aegis/contracts";
-import type { AnalysisInput, IncidentCategory } from "../analysts/analyst.js";
+import type { AnalysisInput, IncidentCategory } from "./analyst.js";
 
 /** The council's own diagnosis of an incident, made from the evidence alone. */
 export interface IndependentReading {
