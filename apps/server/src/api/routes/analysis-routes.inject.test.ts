@@ -61,7 +61,13 @@ const usage: TokenUsage = {
 
 const cost: CostSummary = {
   overall_stats: { total_requests: 0, total_cost_usd: 0, avg_cost_per_request: 0 },
-  cache_stats: { total_incidents: 0, incidents_with_hypotheses: 0, cache_hit_rate: 0, potential_savings: 0, cache_hits: 0 },
+  cache_stats: {
+    total_incidents: 0,
+    incidents_with_hypotheses: 0,
+    cache_hit_rate: 0,
+    potential_savings: 0,
+    cache_hits: 0,
+  },
   most_expensive_incidents: [],
   recommendations: [],
   days: 7,
@@ -105,10 +111,12 @@ describe("analysis routes (inject)", () => {
 
   it("hypotheses, token usage and cost summary are read from the key's project", async () => {
     const projects: string[] = [];
-    const seen = <T>(value: T) => async (p: string) => {
-      projects.push(p);
-      return value;
-    };
+    const seen =
+      <T>(value: T) =>
+      async (p: string) => {
+        projects.push(p);
+        return value;
+      };
     app = await injectApp({
       analysis: fake("analysis", {
         hypotheses: seen([hypothesis]),

@@ -10,7 +10,11 @@ import { AS_DEFAULT, AS_P2, fake, incident, injectApp } from "../test-inject-app
 let app: FastifyInstance;
 afterEach(() => app?.close());
 
-const alert: IncidentPayload = { incident_id: "INC-1", alert_type: "Memory Leak", logs: "heap grows" } as IncidentPayload;
+const alert: IncidentPayload = {
+  incident_id: "INC-1",
+  alert_type: "Memory Leak",
+  logs: "heap grows",
+} as IncidentPayload;
 
 function incidents(projects: string[]): AppDeps["incidents"] {
   return fake("incidents", {
@@ -47,7 +51,10 @@ describe("core routes (inject)", () => {
     const list = await app.inject({ url: "/incidents?limit=5", headers: AS_P2 });
     expect(list.statusCode).toBe(200);
     expect(list.json()).toHaveLength(1);
-    const one = await app.inject({ url: "/incidents/INC-7", headers: { authorization: "Bearer inject-key-p2-0123456789" } });
+    const one = await app.inject({
+      url: "/incidents/INC-7",
+      headers: { authorization: "Bearer inject-key-p2-0123456789" },
+    });
     expect(one.json()).toMatchObject({ incident_id: "INC-7" });
     expect(projects).toEqual(["p2", "p2"]);
   });

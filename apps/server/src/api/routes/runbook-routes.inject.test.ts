@@ -43,7 +43,16 @@ function library(projects: string[]): AppDeps["runbooks"] {
     search: async (p) => (
       seen(p),
       {
-        hits: [{ runbook: stored(p, "a"), score: 0.7, confidence: "high", matchedTerms: ["crash"], excerpt: "…", retrievedBy: ["lexical"] }],
+        hits: [
+          {
+            runbook: stored(p, "a"),
+            score: 0.7,
+            confidence: "high",
+            matchedTerms: ["crash"],
+            excerpt: "…",
+            retrievedBy: ["lexical"],
+          },
+        ],
         noGoodMatch: false,
         mode: "lexical",
         embeddingModel: null,
