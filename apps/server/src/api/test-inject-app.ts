@@ -23,9 +23,9 @@ const IDENTITIES: Record<string, Identity> = {
 /** Two keys, two projects: proves a route acts on the key's project, not a default. */
 export const twoProjects: Authenticator = { authenticate: async (key) => IDENTITIES[key] ?? null };
 
-/** A service double: the given members, and any other member throws when called (never silently undefined). */
-export function fake<T extends object>(name: string, members: Partial<T> = {}): T {
-  return new Proxy(members, {
+/** A double of the service `AppDeps[name]`: the given members; any other member throws when called (never silently undefined). */
+export function fake<K extends keyof AppDeps>(name: K, members: Partial<AppDeps[K]> = {}): AppDeps[K] {
+  return new Proxy(members as object, {
     get: (target, prop) => {
       if (prop in target) return (target as Record<string | symbol, unknown>)[prop];
       if (prop === "then") return undefined; // not a thenable
@@ -33,7 +33,7 @@ export function fake<T extends object>(name: string, members: Partial<T> = {}): 
         throw new Error(`${name}.${String(prop)} is not faked in this test`);
       };
     },
-  }) as T;
+  }) as AppDeps[K];
 }
 
 /** An incident as the service returns it, minimal but wire-valid. */

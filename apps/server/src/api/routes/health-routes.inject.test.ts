@@ -8,7 +8,7 @@ import { fake, injectApp } from "../test-inject-app.js";
 let app: FastifyInstance;
 afterEach(() => app?.close());
 
-const monitor = fake<Monitor>("monitor", {
+const monitor = fake("monitor", {
   service: { engine: { serversTracked: 3, recordCount: 10, warmupRecords: 5 } } as unknown as Monitor["service"],
 });
 

@@ -29,20 +29,22 @@ function stored(projectId: string, id: string): Stored {
 
 /** A library that records the project of every call and keeps nothing. */
 function library(projects: string[]): AppDeps["runbooks"] {
-  const seen = (p: string) => void projects.push(p);
+  /** Records the project and answers `value`. */
+  const seen = <T>(p: string, value: T): T => {
+    projects.push(p);
+    return value;
+  };
   return fake("runbooks", {
-    create: async (p, draft) => (seen(p), stored(p, draft.id ?? "generated")),
-    list: async (p) => (seen(p), { rows: [stored(p, "a")], total: 21 }),
+    create: async (p, draft) => seen(p, stored(p, draft.id ?? "generated")),
+    list: async (p) => seen(p, { rows: [stored(p, "a")], total: 21 }),
     get: async (p, id) => {
-      seen(p);
       if (id === "missing") throw new NotFoundError(`runbook "${id}" not found`);
-      return stored(p, id);
+      return seen(p, stored(p, id));
     },
-    put: async (p, id) => (seen(p), { runbook: stored(p, id), created: id === "new" }),
-    delete: async (p) => seen(p),
-    search: async (p) => (
-      seen(p),
-      {
+    put: async (p, id) => seen(p, { runbook: stored(p, id), created: id === "new" }),
+    delete: async (p) => seen(p, undefined),
+    search: async (p) =>
+      seen(p, {
         hits: [
           {
             runbook: stored(p, "a"),
@@ -58,8 +60,7 @@ function library(projects: string[]): AppDeps["runbooks"] {
         embeddingModel: null,
         vectorError: null,
         tookMs: 1,
-      }
-    ),
+      }),
   });
 }
 
@@ -97,7 +98,10 @@ describe("runbook routes (inject)", () => {
     const projects: string[] = [];
     app = await injectApp({
       knowledgeSearch: fake("knowledgeSearch", {
-        search: async (p) => (projects.push(p), { items: [], noGoodMatch: true, tookMs: 1 }),
+        search: async (p) => {
+          projects.push(p);
+          return { items: [], noGoodMatch: true, tookMs: 1 };
+        },
       }),
     });
     const res = await app.inject({ url: "/api/v1/agent/knowledge-base?query=oom", headers: AS_DEFAULT });
