@@ -6,20 +6,30 @@ import type { RunbookLibrary } from "../knowledge/runbooks/runbook-library.js";
 import type { Monitor } from "../monitor/create-monitor.js";
 import type { EventBus } from "../ports/event-bus.js";
 import type { Executor } from "../ports/executor.js";
+import type { Authenticator } from "../ports/identity.js";
 import type { KnowledgeBase } from "../ports/knowledge-base.js";
 import type { Logger } from "../shared/logger.js";
 
-/** What the HTTP layer needs from the rest of the product. */
+/**
+ * What the HTTP layer needs from the rest of the product: only the methods routes call, so route
+ * tests can hand in small fakes. Every project-scoped method takes the request's project id.
+ */
 export interface AppDeps {
   config: Config;
-  apiKey: string;
-  incidents: IncidentService;
-  executor: Executor;
-  knowledge: KnowledgeBase;
-  /** Model chain, seed 001 analysis, hypotheses and usage analytics. */
-  analysis: AnalysisEngine;
-  runbooks: RunbookLibrary;
-  knowledgeSearch: KnowledgeSearch;
+  /** Resolves the credential a request presents to its principal and project. */
+  authenticator: Authenticator;
+  incidents: Pick<IncidentService, "receive" | "list" | "get" | "approve" | "reject">;
+  executor: Pick<
+    Executor,
+    "kind" | "targets" | "has" | "scaleUp" | "scaleDown" | "containers" | "metrics" | "topology"
+  >;
+  knowledge: Pick<KnowledgeBase, "list" | "similar">;
+  /** Seed 001 analysis, seed 002 hypotheses and usage analytics. */
+  analysis: {
+    copilot: Pick<AnalysisEngine["copilot"], "analyze">;
+  } & Pick<AnalysisEngine, "tokenUsage" | "costSummary" | "hypotheses">;
+  runbooks: Pick<RunbookLibrary, "create" | "list" | "get" | "put" | "delete" | "search">;
+  knowledgeSearch: Pick<KnowledgeSearch, "search">;
   /** Seed 004 predictive monitor. */
   monitor: Monitor;
   bus: EventBus;

@@ -1,20 +1,11 @@
-import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Authenticator, Principal } from "../ports/identity.js";
 import { AuthError } from "../shared/errors.js";
 
 /** Paths anyone may read. */
 const PUBLIC = new Set(["/health", "/status"]);
 /** GET paths a browser opens directly, which may carry the key as `?token=` (WebSocket, docs). */
 const TOKEN_QUERY = /^\/(ws|docs|redoc|openapi\.json)(\/|$|\?)/;
-
-/** Constant-time comparison of raw bytes (only the key's length can leak, as with any API key). */
-function keyChecker(apiKey: string): (presented: string) => boolean {
-  const expected = Buffer.from(apiKey);
-  return (presented) => {
-    const got = Buffer.from(presented);
-    return got.length === expected.length && timingSafeEqual(got, expected);
-  };
-}
 
 /** The key a request presents: `X-API-Key`, `Authorization: Bearer`, or `?token=` where allowed. */
 export function presentedKey(req: FastifyRequest): string | undefined {
@@ -29,21 +20,25 @@ export function presentedKey(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
-/** Every route but the public ones requires the admin API key. */
-export function installAuth(app: FastifyInstance, apiKey: string): void {
-  const check = keyChecker(apiKey);
+/** Every route but the public ones requires a credential; the request then carries its principal and project. */
+export function installAuth(app: FastifyInstance, authenticator: Authenticator): void {
   app.addHook("onRequest", async (req) => {
     const path = req.url.split("?")[0] ?? "";
     if (PUBLIC.has(path)) return;
     const key = presentedKey(req);
     if (!key) throw new AuthError("missing API key: send X-API-Key or Authorization: Bearer");
-    if (!check(key)) throw new AuthError("invalid API key");
-    req.principal = "admin";
+    const identity = await authenticator.authenticate(key);
+    if (!identity) throw new AuthError("invalid API key");
+    req.principal = identity.principal;
+    req.projectId = identity.projectId;
   });
 }
 
 declare module "fastify" {
   interface FastifyRequest {
-    principal?: string;
+    /** Set by the auth hook on every non-public route. */
+    principal?: Principal;
+    /** The project the request acts on: the one its credential belongs to. */
+    projectId?: string;
   }
 }

@@ -33,7 +33,7 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, d.logger);
-  installAuth(app, d.apiKey);
+  installAuth(app, d.authenticator);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -2,6 +2,7 @@ import type { WsFrame } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import type { EventBus } from "../ports/event-bus.js";
+import type { Identity } from "../ports/identity.js";
 import type { Logger } from "../shared/logger.js";
 
 /** A client that cannot keep up is cut off rather than buffered without bound. */
@@ -15,6 +16,8 @@ function frame(type: WsFrame["type"], data: unknown): string {
 export class WsHub {
   private readonly clients = new Set<WebSocket>();
   private readonly upgrades = new Set<import("node:stream").Duplex>();
+  /** Who each client connected as: the seam for per-project frame delivery once frames carry a project. */
+  private readonly identities = new WeakMap<WebSocket, Identity>();
 
   constructor(
     bus: EventBus,
@@ -32,8 +35,10 @@ export class WsHub {
   }
 
   register(app: FastifyInstance): void {
-    app.get("/ws", { websocket: true, schema: { hide: true } }, (socket) => {
+    app.get("/ws", { websocket: true, schema: { hide: true } }, (socket, req) => {
       this.clients.add(socket);
+      if (req.principal && req.projectId)
+        this.identities.set(socket, { principal: req.principal, projectId: req.projectId });
       this.send(socket, frame("heartbeat", { status: "connected" }));
       socket.on("message", (raw, isBinary) => {
         const text = isBinary ? "" : raw.toString().trim();

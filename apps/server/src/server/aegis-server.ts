@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { createAnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import { runbookFinderOf } from "../analysts/llm/runbook-finder.js";
+import { adminKeyAuthenticator } from "../api/admin-key-authenticator.js";
 import { buildApp } from "../api/build-app.js";
 import type { Config } from "../config/config.js";
 import { defaultCouncilPolicy, PolicyCouncil } from "../council/policy-council.js";
@@ -140,7 +141,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   await executor.start();
   const { app, hub } = await buildApp({
     config,
-    apiKey: key.key,
+    authenticator: adminKeyAuthenticator(key.key, DEFAULT_PROJECT_ID),
     incidents: service,
     executor,
     knowledge,

@@ -11,8 +11,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type AegisError, AuthError, InputError, TimeoutError } from "../../shared/errors.js";
-import { DEFAULT_PROJECT_ID } from "../../store/database.js";
 import type { AppDeps } from "../app-deps.js";
+import { projectOf } from "../request-identity.js";
 
 const DAY_MS = 86_400_000;
 const dateParam = z
@@ -26,7 +26,6 @@ const dateParam = z
  */
 export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const project = DEFAULT_PROJECT_ID;
   const engine = d.analysis;
 
   app.post(
@@ -56,6 +55,7 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps): vo
       },
     },
     async (req) => {
+      const project = projectOf(req);
       const id = req.params.incident_id;
       const list = await engine.hypotheses(project, id);
       // Hypotheses of an API analysis may exist without an incident; otherwise the incident must exist.
@@ -79,7 +79,7 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps): vo
       const to = req.query.end_date ? endOf(req.query.end_date) : now;
       const from = req.query.start_date ? new Date(req.query.start_date) : new Date(to.getTime() - 7 * DAY_MS);
       if (from >= to) throw new InputError("start_date must be before end_date");
-      return engine.tokenUsage(project, from, to);
+      return engine.tokenUsage(projectOf(req), from, to);
     },
   );
 
@@ -93,7 +93,7 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps): vo
         response: { 200: CostSummary, 401: ErrorBody, 422: ErrorBody },
       },
     },
-    (req) => engine.costSummary(project, req.query.days),
+    (req) => engine.costSummary(projectOf(req), req.query.days),
   );
 }
 

@@ -2,8 +2,8 @@ import { ErrorBody, IncidentResult } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { DEFAULT_PROJECT_ID } from "../../store/database.js";
 import type { AppDeps } from "../app-deps.js";
+import { principalOf, projectOf } from "../request-identity.js";
 
 const Decision = z
   .object({ note: z.string().max(2000).optional(), by: z.string().min(1).max(200).optional() })
@@ -20,9 +20,9 @@ export function registerApprovalRoutes(fastify: FastifyInstance, d: AppDeps): vo
     response: { 200: IncidentResult, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
   });
   app.post("/api/v1/incidents/:id/approve", { schema: schema("Approve an incident awaiting human approval") }, (req) =>
-    d.incidents.approve(DEFAULT_PROJECT_ID, req.params.id, req.body?.by ?? req.principal ?? "admin", req.body?.note),
+    d.incidents.approve(projectOf(req), req.params.id, req.body?.by ?? principalOf(req).id, req.body?.note),
   );
   app.post("/api/v1/incidents/:id/reject", { schema: schema("Reject an incident awaiting human approval") }, (req) =>
-    d.incidents.reject(DEFAULT_PROJECT_ID, req.params.id, req.body?.by ?? req.principal ?? "admin", req.body?.note),
+    d.incidents.reject(projectOf(req), req.params.id, req.body?.by ?? principalOf(req).id, req.body?.note),
   );
 }

@@ -15,15 +15,14 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { InputError, ValidationError } from "../../shared/errors.js";
-import { DEFAULT_PROJECT_ID } from "../../store/database.js";
 import type { AppDeps } from "../app-deps.js";
+import { projectOf } from "../request-identity.js";
 
 const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
 
 /** Seed 000's REST endpoints, wire-compatible. */
 export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const project = DEFAULT_PROJECT_ID;
 
   app.post(
     "/webhook",
@@ -37,7 +36,7 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
         response: { 200: IncidentResult, 503: ErrorBody, ...errors },
       },
     },
-    async (req) => (await d.incidents.receive(project, req.body)).incident,
+    async (req) => (await d.incidents.receive(projectOf(req), req.body)).incident,
   );
 
   app.get(
@@ -54,7 +53,7 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
         response: { 200: z.array(IncidentResult), ...errors },
       },
     },
-    (req) => d.incidents.list(project, req.query),
+    (req) => d.incidents.list(projectOf(req), req.query),
   );
 
   app.get(
@@ -67,7 +66,7 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
         response: { 200: IncidentResult, ...errors },
       },
     },
-    (req) => d.incidents.get(project, req.params.incident_id),
+    (req) => d.incidents.get(projectOf(req), req.params.incident_id),
   );
 
   app.get(
@@ -157,8 +156,8 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
         response: { 200: RunbookList },
       },
     },
-    async () => {
-      const entries = await d.knowledge.list(project);
+    async (req) => {
+      const entries = await d.knowledge.list(projectOf(req));
       return { entries, total: entries.length };
     },
   );
@@ -177,7 +176,7 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
       },
     },
     async (req) => {
-      const retrieved = await d.knowledge.similar(project, req.query.logs, req.query.limit);
+      const retrieved = await d.knowledge.similar(projectOf(req), req.query.logs, req.query.limit);
       return { query: req.query.logs, retrieved, count: retrieved.length };
     },
   );

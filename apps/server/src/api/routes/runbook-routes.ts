@@ -12,18 +12,20 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { KnowledgeHit } from "../../knowledge/knowledge-search.js";
+import type { RunbookLibrary } from "../../knowledge/runbooks/runbook-library.js";
 import { ValidationError } from "../../shared/errors.js";
-import { DEFAULT_PROJECT_ID } from "../../store/database.js";
-import type { RunbookRow } from "../../store/runbook-store.js";
 import type { AppDeps } from "../app-deps.js";
+import { projectOf } from "../request-identity.js";
 
 const errors = { 401: ErrorBody, 422: ErrorBody };
 const idParams = z.object({ id: RunbookId });
 
+/** A runbook as the library returns it. */
+type StoredRunbook = Awaited<ReturnType<RunbookLibrary["get"]>>;
+
 /** Seed 001 runbook corpus and search, and seed 003's knowledge-base search. */
 export function registerRunbookRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const project = DEFAULT_PROJECT_ID;
 
   app.post(
     "/api/v1/runbooks",
@@ -38,7 +40,7 @@ export function registerRunbookRoutes(fastify: FastifyInstance, d: AppDeps): voi
       },
     },
     async (req, reply) => {
-      const row = await d.runbooks.create(project, req.body);
+      const row = await d.runbooks.create(projectOf(req), req.body);
       return reply.code(201).send(wire(row));
     },
   );
@@ -59,7 +61,7 @@ export function registerRunbookRoutes(fastify: FastifyInstance, d: AppDeps): voi
     },
     async (req) => {
       const { page, page_size, service } = req.query;
-      const { rows, total } = await d.runbooks.list(project, {
+      const { rows, total } = await d.runbooks.list(projectOf(req), {
         offset: (page - 1) * page_size,
         limit: page_size,
         service,
@@ -78,7 +80,7 @@ export function registerRunbookRoutes(fastify: FastifyInstance, d: AppDeps): voi
         response: { 200: Runbook, 404: ErrorBody, ...errors },
       },
     },
-    async (req) => wire(await d.runbooks.get(project, req.params.id)),
+    async (req) => wire(await d.runbooks.get(projectOf(req), req.params.id)),
   );
 
   app.put(
@@ -99,7 +101,7 @@ export function registerRunbookRoutes(fastify: FastifyInstance, d: AppDeps): voi
           { loc: ["body", "id"], msg: `must equal the path id "${req.params.id}" or be omitted`, type: "value_error" },
         ]);
       }
-      const { runbook, created } = await d.runbooks.put(project, req.params.id, req.body);
+      const { runbook, created } = await d.runbooks.put(projectOf(req), req.params.id, req.body);
       return reply.code(created ? 201 : 200).send(wire(runbook));
     },
   );
@@ -115,7 +117,7 @@ export function registerRunbookRoutes(fastify: FastifyInstance, d: AppDeps): voi
       },
     },
     async (req, reply) => {
-      await d.runbooks.delete(project, req.params.id);
+      await d.runbooks.delete(projectOf(req), req.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -133,7 +135,7 @@ export function registerRunbookRoutes(fastify: FastifyInstance, d: AppDeps): voi
       },
     },
     async (req) => {
-      const r = await d.runbooks.search(project, {
+      const r = await d.runbooks.search(projectOf(req), {
         query: req.body.query,
         service: req.body.service,
         topK: req.body.top_k,
@@ -177,7 +179,7 @@ export function registerRunbookRoutes(fastify: FastifyInstance, d: AppDeps): voi
     },
     async (req) => {
       const { query, limit } = req.query;
-      const r = await d.knowledgeSearch.search(project, query, limit);
+      const r = await d.knowledgeSearch.search(projectOf(req), query, limit);
       return {
         success: true as const,
         message: message(query, r.items.length, r.noGoodMatch),
@@ -199,7 +201,7 @@ function message(query: string | undefined, n: number, noGoodMatch: boolean): st
   return noGoodMatch ? "No good match in the knowledge base; closest items listed." : `${n} matching items`;
 }
 
-function wire(r: RunbookRow): Runbook {
+function wire(r: StoredRunbook): Runbook {
   return {
     id: r.id,
     title: r.title,

@@ -1,0 +1,30 @@
+/**
+ * Who a request acts as and on which project. The API's auth hook resolves it once per request;
+ * services take the project id explicitly, so nothing below the API needs the request.
+ */
+
+/** Roles of a principal in a project (today only the admin key exists, as `owner`). */
+export type Role = "owner" | "admin" | "member" | "viewer";
+
+/** An API key (machine) or a signed-in user (human). */
+export interface Principal {
+  kind: "api_key" | "user";
+  /** Stable id, recorded as the actor (e.g. who approved). */
+  id: string;
+  displayName: string;
+  role: Role;
+}
+
+/** A principal acting on one project. */
+export interface Identity {
+  principal: Principal;
+  projectId: string;
+}
+
+/**
+ * Resolves a presented credential (API key or bearer token) to an identity, or null when it is not valid.
+ * Chosen once at start-up; JWT users and per-project keys plug in here without touching routes.
+ */
+export interface Authenticator {
+  authenticate(presented: string): Promise<Identity | null>;
+}
