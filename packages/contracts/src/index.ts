@@ -5,6 +5,7 @@ export * from "./incident.js";
 export * from "./incident-payload.js";
 export * from "./knowledge.js";
 export * from "./monitor.js";
+export * from "./monitor-responses.js";
 export * from "./runbooks.js";
 export * from "./runtime.js";
 export * from "./ws-frames.js";

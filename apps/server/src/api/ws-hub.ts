@@ -1,4 +1,4 @@
-import type { WsFrame } from "@aegis/contracts";
+import { type FramePayload, wsFrame } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import type { EventBus } from "../ports/event-bus.js";
@@ -8,8 +8,8 @@ import type { Logger } from "../shared/logger.js";
 /** A client that cannot keep up is cut off rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-function frame(type: WsFrame["type"], data: unknown): string {
-  return JSON.stringify({ type, incident_id: null, data, timestamp: new Date().toISOString() });
+function heartbeat(status: FramePayload<"heartbeat">["status"]): string {
+  return JSON.stringify(wsFrame("heartbeat", null, { status }));
 }
 
 /** `WS /ws`: every bus frame to every client, in the seed's envelope; `ping` → heartbeat. */
@@ -39,11 +39,11 @@ export class WsHub {
       this.clients.add(socket);
       if (req.principal && req.projectId)
         this.identities.set(socket, { principal: req.principal, projectId: req.projectId });
-      this.send(socket, frame("heartbeat", { status: "connected" }));
+      this.send(socket, heartbeat("connected"));
       socket.on("message", (raw, isBinary) => {
         const text = isBinary ? "" : raw.toString().trim();
         if (text === "ping" || text === '"ping"' || /^\{\s*"type"\s*:\s*"ping"/.test(text)) {
-          this.send(socket, frame("heartbeat", { status: "alive" }));
+          this.send(socket, heartbeat("alive"));
         }
       });
       socket.on("close", () => this.clients.delete(socket));

@@ -1,4 +1,4 @@
-import type { ContainerMetrics, IncidentResult } from "@aegis/contracts";
+import { type ContainerMetrics, type IncidentResult, WsFrame } from "@aegis/contracts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { AegisClient } from "../testing/aegis-client.js";
 import { prepareEnv, startInProcess, type TestEnv } from "../testing/test-server.js";
@@ -90,7 +90,11 @@ it("memory leak end to end: trigger → watchdog webhook → RESTART → memory 
   const stream = sock.frames.filter((f) => f.type === "ai.stream" && f.incident_id === id);
   const last = stream.at(-1)?.data as { full_text: string };
   expect(last.full_text).toBe(stream.map((f) => (f.data as { chunk: string }).chunk).join(""));
-  for (const f of sock.frames) expect(Object.keys(f).sort()).toEqual(["data", "incident_id", "timestamp", "type"]);
+  for (const f of sock.frames) {
+    expect(Object.keys(f).sort()).toEqual(["data", "incident_id", "timestamp", "type"]);
+    // Every frame the server sent parses with its type's payload schema.
+    expect(WsFrame.safeParse(f).error).toBeUndefined();
+  }
 
   // ping → heartbeat
   sock.ws.send("ping");

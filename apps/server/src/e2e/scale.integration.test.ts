@@ -1,4 +1,4 @@
-import type { ContainerInfo, ScaleEvent, Topology } from "@aegis/contracts";
+import { type ContainerInfo, type ScaleEvent, type Topology, WsFrame } from "@aegis/contracts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { AegisClient } from "../testing/aegis-client.js";
 import { prepareEnv, startInProcess, type TestEnv } from "../testing/test-server.js";
@@ -58,5 +58,10 @@ it("manual scale up and down is reflected in the load balancer, /containers and 
     single.add(String(body.instance ?? body.name ?? body.pid));
   }
   expect(single.size).toBe(1);
+  // Both directions' scale.event frames match the contract's schema.
+  await sock.waitFor((f) => f.type === "scale.event" && f.data.event.removed !== undefined);
+  const scaled = sock.frames.filter((f) => f.type === "scale.event");
+  expect(scaled.map((f) => f.data.event.removed?.sort())).toEqual([undefined, event.replicas]);
+  for (const f of sock.frames) expect(WsFrame.safeParse(f).error).toBeUndefined();
   sock.ws.close();
 });

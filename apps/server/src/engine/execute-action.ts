@@ -1,8 +1,10 @@
 import type { AIAnalysis } from "@aegis/contracts";
+import { scaleDownPayload, scaleUpPayload } from "../events/scale-payloads.js";
 import { assertNever } from "../shared/errors.js";
 import type { ActionRow } from "../store/action-log.js";
 import type { Db } from "../store/database.js";
 import type { PipelineDeps } from "./pipeline-deps.js";
+import type { Change } from "./recorder.js";
 
 /**
  * `parked`: the action was not started and the incident waits for a human (restart budget spent by
@@ -59,45 +61,53 @@ export async function executeAction(
   // the two one step for every server sharing the database: no two starts can both see room left.
   // The same lock serialises scale actions of a target, so their absolute (capped) replica counts
   // are applied one after the other.
-  const gate = await db.transaction(async (tx): Promise<{ parked: string } | { record: ActionRow }> => {
-    await d.actions.lockTarget(tx, projectId, target);
-    const budget = action === "RESTART" ? await restartBudget(d, tx, a) : null;
-    const approvedBy = budget?.spent
-      ? ((await d.incidents.getRow(tx, projectId, incidentId))?.approvedBy ?? null)
-      : null;
-    if (budget?.spent && approvedBy === null) {
-      const reason = `The restart budget (${budget.used} of ${a.restartBudgetPerHour} in the last hour) was used up by other incidents after the council's review; ${action} on ${target} was not started. Awaiting human approval (POST /api/v1/incidents/${incidentId}/approve or /reject).`;
-      await d.incidents.append(tx, projectId, incidentId, { status: "AWAITING_APPROVAL", message: reason });
-      await d.incidents.update(tx, projectId, incidentId, { status: "AWAITING_APPROVAL" });
-      return { parked: reason };
-    }
-    const rec = await d.actions.start(tx, { projectId, incidentId, key, kind: action, target, params: { count } });
-    const overBudget =
-      budget?.spent && approvedBy !== null
-        ? ` (approved by ${approvedBy} although it exceeds the restart budget: ${budget.used} of ${a.restartBudgetPerHour} in the last hour)`
-        : "";
-    await d.incidents.append(tx, projectId, incidentId, {
-      status,
-      message:
+  const gate = await d.recorder.commitWith(
+    projectId,
+    incidentId,
+    async (tx): Promise<{ change: Change; result: { parked: string } | { record: ActionRow } }> => {
+      await d.actions.lockTarget(tx, projectId, target);
+      const budget = action === "RESTART" ? await restartBudget(d, tx, a) : null;
+      const approvedBy = budget?.spent
+        ? ((await d.incidents.getRow(tx, projectId, incidentId))?.approvedBy ?? null)
+        : null;
+      if (budget?.spent && approvedBy === null) {
+        const reason = `The restart budget (${budget.used} of ${a.restartBudgetPerHour} in the last hour) was used up by other incidents after the council's review; ${action} on ${target} was not started. Awaiting human approval (POST /api/v1/incidents/${incidentId}/approve or /reject).`;
+        return {
+          change: {
+            steps: [{ status: "AWAITING_APPROVAL", message: reason }],
+            patch: { status: "AWAITING_APPROVAL" },
+          },
+          result: { parked: reason },
+        };
+      }
+      const record = await d.actions.start(tx, {
+        projectId,
+        incidentId,
+        key,
+        kind: action,
+        target,
+        params: { count },
+      });
+      const overBudget =
+        budget?.spent && approvedBy !== null
+          ? ` (approved by ${approvedBy} although it exceeds the restart budget: ${budget.used} of ${a.restartBudgetPerHour} in the last hour)`
+          : "";
+      const message =
         action === "SCALE_UP"
           ? `Scaling ${target} up to ${count} replicas`
-          : `Executing: ${action} on ${target}${overBudget}`,
-    });
-    await d.incidents.update(tx, projectId, incidentId, { status });
-    return { record: rec };
-  });
-  if ("parked" in gate) {
-    d.recorder.publish("status.update", incidentId, {
-      incident_id: incidentId,
-      status: "AWAITING_APPROVAL",
-      message: gate.parked,
-      agent: null,
-    });
-    return { ok: false, parked: true, reason: gate.parked };
-  }
+          : `Executing: ${action} on ${target}${overBudget}`;
+      return {
+        change: {
+          steps: [{ status, message }],
+          patch: { status },
+          frames: [{ type: "docker.action", data: { incident_id: incidentId, action, container: target } }],
+        },
+        result: { record },
+      };
+    },
+  );
+  if ("parked" in gate) return { ok: false, parked: true, reason: gate.parked };
   const record = gate.record;
-  d.recorder.publish("status.update", incidentId, { incident_id: incidentId, status, message: `Executing: ${action}` });
-  d.recorder.publish("docker.action", incidentId, { incident_id: incidentId, action, container: target });
 
   try {
     switch (action) {
@@ -119,7 +129,7 @@ export async function executeAction(
           },
           { replicasSpawned: event.replicas.length },
         );
-        d.recorder.publish("scale.event", incidentId, { incident_id: incidentId, event });
+        d.recorder.publish("scale.event", incidentId, scaleUpPayload(incidentId, event));
         break;
       }
       case "SCALE_DOWN": {
@@ -128,17 +138,7 @@ export async function executeAction(
           status: "SCALED",
           message: r.removed.length ? `Removed replicas: ${r.removed.join(", ")}` : "No replicas to remove",
         });
-        d.recorder.publish("scale.event", incidentId, {
-          incident_id: incidentId,
-          event: {
-            container_base: target,
-            replica_count: 0,
-            replicas: [],
-            lb_configured: true,
-            timestamp: new Date().toISOString(),
-            removed: r.removed,
-          },
-        });
+        d.recorder.publish("scale.event", incidentId, scaleDownPayload(incidentId, target, r.removed));
         break;
       }
       case "ROLLBACK": {

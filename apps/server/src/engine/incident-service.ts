@@ -1,10 +1,10 @@
 import type { IncidentPayload, IncidentResult, IncidentStatus } from "@aegis/contracts";
 import type { JournaledIngest } from "../ingest/journaled-ingest.js";
 import { ConflictError, NotFoundError, UnavailableError } from "../shared/errors.js";
-import type { Database } from "../store/database.js";
+import type { Database, Db } from "../store/database.js";
 import type { IncidentStore, NewIncident } from "../store/incident-store.js";
 import type { JobQueue } from "../store/job-queue.js";
-import type { IncidentRecorder } from "./recorder.js";
+import type { Change, IncidentRecorder } from "./recorder.js";
 
 /** The incident use cases the API serves: receive, read, and a human's approve/reject. */
 export class IncidentService {
@@ -63,46 +63,42 @@ export class IncidentService {
 
   /** A human approves a proposal the council sent for review; the pipeline continues. */
   async approve(projectId: string, id: string, by: string, note?: string): Promise<IncidentResult> {
-    await this.decide(projectId, id, async (tx) => {
-      await this.incidents.append(tx, projectId, id, {
-        status: "HUMAN_DECISION",
-        message: `Approved by ${by}${note ? `: ${note}` : ""}`,
-        agent: "HUMAN",
-      });
-      await this.incidents.append(tx, projectId, id, {
-        status: "APPROVED",
-        message: "Human reviewer approved the action.",
-      });
+    await this.decide(projectId, id, {
+      steps: [
+        { status: "HUMAN_DECISION", message: `Approved by ${by}${note ? `: ${note}` : ""}`, agent: "HUMAN" },
+        { status: "APPROVED", message: "Human reviewer approved the action." },
+      ],
       // Durable mark of a human decision: execution honours it even past the restart budget.
-      await this.incidents.update(tx, projectId, id, { status: "APPROVED", approvedBy: by });
-      await this.jobs.resume(tx, projectId, id);
+      patch: { status: "APPROVED", approvedBy: by },
     });
-    this.recorder.publish("status.update", id, { incident_id: id, status: "APPROVED", message: `Approved by ${by}` });
     return this.get(projectId, id);
   }
 
   /** A human rejects it: the incident ends FAILED with the reason. */
   async reject(projectId: string, id: string, by: string, note?: string): Promise<IncidentResult> {
     const error = `Rejected by ${by}${note ? `: ${note}` : ""}`;
-    await this.decide(projectId, id, async (tx) => {
-      await this.incidents.append(tx, projectId, id, { status: "HUMAN_DECISION", message: error, agent: "HUMAN" });
-      await this.incidents.append(tx, projectId, id, { status: "FAILED", message: error });
-      await this.incidents.update(tx, projectId, id, { status: "FAILED", error });
-      await this.jobs.resume(tx, projectId, id);
+    await this.decide(projectId, id, {
+      steps: [
+        { status: "HUMAN_DECISION", message: error, agent: "HUMAN" },
+        { status: "FAILED", message: error },
+      ],
+      patch: { status: "FAILED", error },
     });
-    this.recorder.publish("status.update", id, { incident_id: id, status: "FAILED", message: error });
-    this.recorder.publish("failed", id, { incident_id: id, error });
     return this.get(projectId, id);
   }
 
-  private async decide(projectId: string, id: string, apply: (tx: Database["db"]) => Promise<void>): Promise<void> {
-    await this.database.db.transaction(async (tx) => {
+  /** Records a decision on an incident awaiting one, and hands its job back to the pipeline, atomically. */
+  private async decide(projectId: string, id: string, change: Change): Promise<void> {
+    await this.recorder.commitWith(projectId, id, async (tx) => {
       const row = await this.incidents.getRow(tx, projectId, id);
       if (!row) throw new NotFoundError(`incident ${id} not found`);
       if (row.status !== "AWAITING_APPROVAL") {
         throw new ConflictError(`incident ${id} is ${row.status}, not AWAITING_APPROVAL`);
       }
-      await apply(tx);
+      const resume = async (t: Db) => {
+        await this.jobs.resume(t, projectId, id);
+      };
+      return { change: { ...change, extra: resume }, result: undefined };
     });
   }
 }

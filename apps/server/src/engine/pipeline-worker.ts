@@ -127,7 +127,6 @@ export class PipelineWorker {
         await this.recorder.commit(job.projectId, job.incidentId, {
           steps: [{ status: "FAILED", message: error, agent: null }],
           patch: { status: "FAILED", error },
-          frames: [{ type: "failed", data: { incident_id: job.incidentId, error } }],
         });
         await this.queue.complete(db, job.id);
       } catch (inner) {

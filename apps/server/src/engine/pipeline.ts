@@ -1,5 +1,5 @@
-import type { AIAnalysis, CouncilDecision, CouncilVote, IncidentContext, RunbookEntry } from "@aegis/contracts";
-import type { AnalysisInput, AnalystResult, IncidentCategory } from "../ports/analyst.js";
+import type { AIAnalysis, CouncilDecision, CouncilVote, RunbookEntry } from "@aegis/contracts";
+import type { AnalysisInput, AnalystResult } from "../ports/analyst.js";
 import type { Executor } from "../ports/executor.js";
 import type { RunbookMatch } from "../ports/knowledge-base.js";
 import type { IncidentRow } from "../store/incident-store.js";
@@ -194,9 +194,6 @@ export class Pipeline {
       frames: [
         ...decision.votes.map((vote) => ({ type: "council.vote" as const, data: { incident_id: id, vote } })),
         { type: "council.decision", data: { incident_id: id, decision } },
-        ...(decision.final_verdict === "REJECTED"
-          ? [{ type: "failed" as const, data: { incident_id: id, error: rejectedError } }]
-          : []),
       ],
     });
     return decision.final_verdict;
@@ -254,7 +251,6 @@ export class Pipeline {
     await this.d.recorder.commit(row.projectId, row.id, {
       steps: [{ status: "RESOLVED", message, agent: null }],
       patch: { status: "RESOLVED", resolvedAt, error: null },
-      frames: [{ type: "resolved", data: { incident_id: row.id, resolved_at: resolvedAt.toISOString() } }],
     });
     await this.learn(row.projectId, entry);
   }
@@ -263,7 +259,6 @@ export class Pipeline {
     await this.d.recorder.commit(row.projectId, row.id, {
       steps: [{ status: "FAILED", message: error, agent: null }],
       patch: { status: "FAILED", error },
-      frames: [{ type: "failed", data: { incident_id: row.id, error } }],
     });
     if (learn) await this.learn(row.projectId, this.entryOf(row, proposal, "FAILED", null));
   }
@@ -340,7 +335,7 @@ export class Pipeline {
       logs: row.logs.length > this.o.logTruncateChars ? row.logs.slice(-this.o.logTruncateChars) : row.logs,
       containerName: row.containerName,
       severity: row.severity,
-      context: (row.context as IncidentContext | null) ?? null,
+      context: row.context,
       similar: [],
       runbooks: [],
       maxReplicas: this.o.maxReplicas,
@@ -356,10 +351,11 @@ export class Pipeline {
 }
 
 function proposalOf(row: IncidentRow): AnalystResult {
+  if (!row.analysis) throw new Error(`incident ${row.id} has no analysis after the analysis step`);
   return {
-    analysis: row.analysis as AIAnalysis,
-    category: (row.category ?? "unknown") as IncidentCategory,
-    evidence: (row.evidence as string[] | null) ?? [],
+    analysis: row.analysis,
+    category: row.category ?? "unknown",
+    evidence: row.evidence ?? [],
     provider: row.provider ?? "unknown",
   };
 }

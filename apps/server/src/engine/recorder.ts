@@ -1,7 +1,7 @@
-import type { IncidentStatus, TimelineStatus, WsFrameType } from "@aegis/contracts";
+import type { FramePayload, IncidentStatus, TimelineStatus, WsFrameType } from "@aegis/contracts";
 import type { EventBus } from "../ports/event-bus.js";
 import type { Database, Db } from "../store/database.js";
-import type { IncidentPatch, IncidentStore } from "../store/incident-store.js";
+import type { IncidentPatch, IncidentStore, NewIncident } from "../store/incident-store.js";
 
 export interface Step {
   status: TimelineStatus;
@@ -9,14 +9,22 @@ export interface Step {
   agent?: string | null;
 }
 
-export interface Frame {
-  type: WsFrameType;
-  data: unknown;
+/** A frame of one type with its payload, published once the change holding it is committed. */
+export type Frame = { [T in WsFrameType]: { type: T; data: FramePayload<T> } }[WsFrameType];
+
+/** What one commit writes: timeline entries, an incident patch, other writes in the same transaction, and frames. */
+export interface Change {
+  steps?: Step[];
+  patch?: IncidentPatch;
+  frames?: Frame[];
+  extra?: (tx: Db) => Promise<void>;
 }
 
 /**
- * Commits an incident's transitions and only then publishes their frames, so a client never sees
- * a state the database does not hold. Every timeline entry also goes out as a `status.update` frame.
+ * The one writer of incident timelines and of the frames that report them: commits an incident's
+ * transitions and only then publishes their frames, so a client never sees a state the database
+ * does not hold. Every timeline entry goes out as a `status.update` frame, and a patch that ends the
+ * incident as its `resolved` or `failed` frame, so no caller builds those.
  */
 export class IncidentRecorder {
   constructor(
@@ -25,30 +33,30 @@ export class IncidentRecorder {
     private readonly bus: EventBus,
   ) {}
 
-  async commit(
+  async commit(projectId: string, incidentId: string, change: Change): Promise<void> {
+    // A lone statement is atomic by itself; only several need a transaction.
+    const statements = (change.steps?.length ? 1 : 0) + (change.patch ? 1 : 0) + (change.extra ? 2 : 0);
+    if (statements > 1) await this.database.db.transaction((tx) => this.write(tx, projectId, incidentId, change));
+    else await this.write(this.database.db, projectId, incidentId, change);
+    this.announce(incidentId, change);
+  }
+
+  /**
+   * A change decided inside the transaction that writes it: `decide` runs first (it may take locks
+   * and read under them), then its change is written, all or nothing; frames go out after COMMIT.
+   */
+  async commitWith<R>(
     projectId: string,
     incidentId: string,
-    change: { steps?: Step[]; patch?: IncidentPatch; frames?: Frame[]; extra?: (tx: Db) => Promise<void> },
-  ): Promise<void> {
-    const steps = change.steps ?? [];
-    const write = async (tx: Db) => {
-      await this.incidents.appendMany(tx, projectId, incidentId, steps);
-      if (change.patch) await this.incidents.update(tx, projectId, incidentId, change.patch);
-      if (change.extra) await change.extra(tx);
-    };
-    // A lone statement is atomic by itself; only several need a transaction.
-    const statements = (steps.length > 0 ? 1 : 0) + (change.patch ? 1 : 0) + (change.extra ? 2 : 0);
-    if (statements > 1) await this.database.db.transaction(write);
-    else await write(this.database.db);
-    for (const s of steps) {
-      this.bus.publish("status.update", incidentId, {
-        incident_id: incidentId,
-        status: s.status,
-        message: s.message,
-        agent: s.agent ?? null,
-      });
-    }
-    for (const f of change.frames ?? []) this.bus.publish(f.type, incidentId, f.data);
+    decide: (tx: Db) => Promise<{ change: Change; result: R }>,
+  ): Promise<R> {
+    const { change, result } = await this.database.db.transaction(async (tx) => {
+      const decided = await decide(tx);
+      await this.write(tx, projectId, incidentId, decided.change);
+      return decided;
+    });
+    this.announce(incidentId, change);
+    return result;
   }
 
   /** A status change with its timeline entry. */
@@ -56,7 +64,47 @@ export class IncidentRecorder {
     await this.commit(projectId, incidentId, { steps: [{ status, message, agent: agent ?? null }], patch: { status } });
   }
 
-  publish(type: WsFrameType, incidentId: string, data: unknown): void {
+  /** Incidents the ingest has just stored (with their RECEIVED entry): `incident.new`. */
+  received(incidents: readonly Pick<NewIncident, "id" | "alertType" | "logs">[]): void {
+    for (const i of incidents) {
+      this.bus.publish("incident.new", i.id, {
+        incident_id: i.id,
+        alert_type: i.alertType,
+        logs: i.logs.slice(0, 200),
+      });
+    }
+  }
+
+  /** Progress that changes no state (AI tokens, health-check attempts): nothing to commit first. */
+  publish<T extends WsFrameType>(type: T, incidentId: string, data: FramePayload<T>): void {
     this.bus.publish(type, incidentId, data);
+  }
+
+  private async write(tx: Db, projectId: string, incidentId: string, change: Change): Promise<void> {
+    await this.incidents.appendMany(tx, projectId, incidentId, change.steps ?? []);
+    if (change.patch) await this.incidents.update(tx, projectId, incidentId, change.patch);
+    if (change.extra) await change.extra(tx);
+  }
+
+  private announce(incidentId: string, change: Change): void {
+    const steps = change.steps ?? [];
+    for (const s of steps) {
+      const data = { incident_id: incidentId, status: s.status, message: s.message, agent: s.agent ?? null };
+      this.bus.publish("status.update", incidentId, data);
+    }
+    for (const f of change.frames ?? []) this.send(incidentId, f);
+    const patch = change.patch;
+    if (patch?.status === "RESOLVED") {
+      const resolvedAt = (patch.resolvedAt ?? new Date()).toISOString();
+      this.bus.publish("resolved", incidentId, { incident_id: incidentId, resolved_at: resolvedAt });
+    } else if (patch?.status === "FAILED") {
+      const error = patch.error ?? steps.findLast((s) => s.status === "FAILED")?.message ?? "failed";
+      this.bus.publish("failed", incidentId, { incident_id: incidentId, error });
+    }
+  }
+
+  // With `f` a union, `T` is the union of its types: each member's type and payload stay paired.
+  private send<T extends WsFrameType>(incidentId: string, f: { type: T; data: FramePayload<T> }): void {
+    this.bus.publish(f.type, incidentId, f.data);
   }
 }

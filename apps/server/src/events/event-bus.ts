@@ -1,4 +1,4 @@
-import type { WsFrame, WsFrameType } from "@aegis/contracts";
+import { type FramePayload, type WsFrameType, wsFrame } from "@aegis/contracts";
 import type { EventBus, FrameListener } from "../ports/event-bus.js";
 
 /** Single-process bus. A failing listener never breaks the publisher or other listeners. */
@@ -7,8 +7,8 @@ export class InProcessEventBus implements EventBus {
 
   constructor(private readonly onListenerError: (err: unknown) => void = () => undefined) {}
 
-  publish(type: WsFrameType, incidentId: string | null, data: unknown): void {
-    const frame: WsFrame = { type, incident_id: incidentId, data, timestamp: new Date().toISOString() };
+  publish<T extends WsFrameType>(type: T, incidentId: string | null, data: FramePayload<T>): void {
+    const frame = wsFrame(type, incidentId, data);
     for (const l of this.listeners) {
       try {
         l(frame);

@@ -1,4 +1,4 @@
-import type { MetricRecord } from "@aegis/contracts";
+import type { MetricRecord, MonitorStatus } from "@aegis/contracts";
 import type { Logger } from "../shared/logger.js";
 import { dataTimeMs } from "./history/time-range.js";
 import type { AlertEvent, FleetMonitor, FleetSummary, IngestResult, MonitorModel } from "./monitor-types.js";
@@ -13,21 +13,6 @@ export interface MonitorHistorySink {
 }
 
 const HOUR_MS = 3_600_000;
-
-export interface MonitorStatus {
-  model_loaded: boolean;
-  model_path: string;
-  model_version: number;
-  rolling_window_size: number;
-  servers_tracked: number;
-  last_prediction: string | null;
-  uptime_seconds: number;
-  warmup_complete: boolean;
-  records_received: number;
-  samples_stored: number;
-  samples_dropped: number;
-  proactive_incidents: number;
-}
 
 /**
  * The live side of the predictive monitor: feeds the engine, records level changes and fleet

@@ -120,11 +120,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     incidents,
     new IngestJournal(join(dataDir, "ingest")),
     logger,
-    (accepted) => {
-      for (const i of accepted) {
-        bus.publish("incident.new", i.id, { incident_id: i.id, alert_type: i.alertType, logs: i.logs.slice(0, 200) });
-      }
-    },
+    (accepted) => recorder.received(accepted),
     () => worker.wake(),
   );
   await ingest.recover();

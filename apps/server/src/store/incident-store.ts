@@ -9,6 +9,7 @@ import type {
   TimelineStatus,
 } from "@aegis/contracts";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import type { IncidentCategory } from "../ports/analyst.js";
 import type { Db } from "./database.js";
 import { rowsOf } from "./rows-of.js";
 import { councilVotes, incidents, jobs, timelineEntries } from "./schema.js";
@@ -37,7 +38,7 @@ export interface TimelineInput {
 export interface IncidentPatch {
   status?: IncidentStatus;
   analysis?: AIAnalysis | null;
-  category?: string | null;
+  category?: IncidentCategory | null;
   evidence?: string[] | null;
   provider?: string | null;
   councilDecision?: CouncilDecision | null;
@@ -162,20 +163,7 @@ export class IncidentStore {
     return out;
   }
 
-  async append(db: Db, projectId: string, incidentId: string, entry: TimelineInput): Promise<TimelineEntry> {
-    const ts = entry.ts ?? new Date();
-    await db.insert(timelineEntries).values({
-      projectId,
-      incidentId,
-      ts,
-      status: entry.status,
-      message: entry.message,
-      agent: entry.agent ?? null,
-    });
-    return { ts: ts.toISOString(), status: entry.status, message: entry.message, agent: entry.agent ?? null };
-  }
-
-  /** Several entries in one statement, in order. */
+  /** Several entries in one statement, in order. Only the IncidentRecorder writes timelines. */
   async appendMany(db: Db, projectId: string, incidentId: string, entries: TimelineInput[]): Promise<void> {
     if (entries.length === 0) return;
     const now = new Date();
@@ -232,8 +220,8 @@ export function toResult(row: IncidentRow, timeline: TimelineEntry[]): IncidentR
     incident_id: row.id,
     alert_type: row.alertType,
     status: row.status as IncidentStatus,
-    analysis: (row.analysis as AIAnalysis | null) ?? null,
-    council_decision: (row.councilDecision as CouncilDecision | null) ?? null,
+    analysis: row.analysis,
+    council_decision: row.councilDecision,
     resolved_at: row.resolvedAt ? row.resolvedAt.toISOString() : null,
     error: row.error,
     replicas_spawned: row.replicasSpawned,

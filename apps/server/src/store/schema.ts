@@ -1,3 +1,4 @@
+import type { AIAnalysis, CouncilDecision, IncidentContext } from "@aegis/contracts";
 import { sql } from "drizzle-orm";
 import {
   bigserial,
@@ -13,6 +14,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { IncidentCategory } from "../ports/analyst.js";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -35,14 +37,14 @@ export const incidents = pgTable(
     containerName: text("container_name"),
     severity: text("severity"),
     alertTimestamp: text("alert_timestamp"),
-    context: jsonb("context"),
+    context: jsonb("context").$type<IncidentContext>(),
     dryRun: boolean("dry_run").notNull().default(false),
     status: text("status").notNull(),
-    analysis: jsonb("analysis"),
-    category: text("category"),
-    evidence: jsonb("evidence"),
+    analysis: jsonb("analysis").$type<AIAnalysis>(),
+    category: text("category").$type<IncidentCategory>(),
+    evidence: jsonb("evidence").$type<string[]>(),
     provider: text("provider"),
-    councilDecision: jsonb("council_decision"),
+    councilDecision: jsonb("council_decision").$type<CouncilDecision>(),
     /**
      * Who approved the action when a human did (POST /approve); null when the council approved it on
      * its own. A human's approval is their decision and overrides the restart budget.
@@ -231,8 +233,8 @@ export const hypotheses = pgTable(
     confidenceScore: doublePrecision("confidence_score").notNull(),
     confidenceLower: doublePrecision("confidence_lower").notNull(),
     confidenceUpper: doublePrecision("confidence_upper").notNull(),
-    supportingEvidence: jsonb("supporting_evidence").notNull(),
-    contradictingEvidence: jsonb("contradicting_evidence").notNull(),
+    supportingEvidence: jsonb("supporting_evidence").$type<string[]>().notNull(),
+    contradictingEvidence: jsonb("contradicting_evidence").$type<string[]>().notNull(),
     provider: text("provider").notNull(),
     userFeedback: text("user_feedback"),
     createdAt: ts("created_at").notNull().defaultNow(),
@@ -342,7 +344,7 @@ export const monitorModels = pgTable(
     created: ts("created").notNull(),
     sizeBytes: integer("size_bytes").notNull(),
     path: text("path").notNull(),
-    params: jsonb("params").notNull(),
+    params: jsonb("params").$type<Record<string, unknown>>().notNull(),
     isCurrent: boolean("is_current").notNull().default(false),
     metrics: jsonb("metrics").$type<Record<string, number>>().notNull().default({}),
   },

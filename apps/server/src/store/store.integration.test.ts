@@ -42,7 +42,7 @@ describe.each(testDatabaseKinds())("store on %s", (kind) => {
     const store = new IncidentStore();
     const db = t.database.db;
     await db.transaction((tx) => store.createBatch(tx, [incident("x")]));
-    await store.append(db, P, "x", { status: "ANALYSING", message: "thinking", agent: "SRE_AGENT" });
+    await store.appendMany(db, P, "x", [{ status: "ANALYSING", message: "thinking", agent: "SRE_AGENT" }]);
     await store.update(db, P, "x", {
       status: "ANALYSING",
       analysis: { root_cause: "leak", action: "RESTART", justification: "j", confidence: 0.9, replica_count: 2 },

@@ -14,6 +14,7 @@ import {
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { scaleDownPayload, scaleUpPayload } from "../../events/scale-payloads.js";
 import { InputError, ValidationError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { projectOf } from "../request-identity.js";
@@ -128,21 +129,11 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
           ]);
         }
         const event = await d.executor.scaleUp(target, req.query.count);
-        d.bus.publish("scale.event", null, { incident_id: null, event });
+        d.bus.publish("scale.event", null, scaleUpPayload(null, event));
         return event;
       }
       const result = await d.executor.scaleDown(target);
-      d.bus.publish("scale.event", null, {
-        incident_id: null,
-        event: {
-          container_base: target,
-          replica_count: 0,
-          replicas: [],
-          lb_configured: true,
-          timestamp: new Date().toISOString(),
-          removed: result.removed,
-        },
-      });
+      d.bus.publish("scale.event", null, scaleDownPayload(null, target, result.removed));
       return result;
     },
   );

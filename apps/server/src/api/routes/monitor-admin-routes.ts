@@ -1,4 +1,12 @@
-import { ErrorBody } from "@aegis/contracts";
+import {
+  CancelTrainingResponse,
+  ErrorBody,
+  ModelList,
+  ReloadModelResponse,
+  TrainingStats,
+  TrainingStatus,
+  TriggerTrainingResponse,
+} from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -10,23 +18,6 @@ const queryBool = z
   .enum(["true", "false"], "must be true or false")
   .transform((v) => v === "true")
   .optional();
-
-const TrainingStatus = z.object({
-  training_active: z.boolean(),
-  training_id: z.string().nullable(),
-  progress: z
-    .object({
-      epoch: z.number().int(),
-      total_epochs: z.number().int(),
-      percent: z.number(),
-      eta_minutes: z.number().nullable(),
-    })
-    .nullable(),
-  status: z.enum(["running", "succeeded", "failed", "cancelled"]).nullable(),
-  loss: z.number().nullable(),
-  error: z.string().nullable(),
-  model_name: z.string().nullable(),
-});
 
 /**
  * Seed 004 `/admin/*`: the monitor's models (fitted parameter sets, JSON files under the data
@@ -44,18 +35,7 @@ export function registerMonitorAdminRoutes(fastify: FastifyInstance, d: AppDeps,
         tags: ["monitor"],
         summary: "Registered monitor models, newest first, and the current one",
         response: {
-          200: z.object({
-            models: z.array(
-              z.object({
-                name: z.string(),
-                path: z.string(),
-                created: z.string(),
-                size_mb: z.number(),
-                is_current: z.boolean(),
-              }),
-            ),
-            current_model: z.string().nullable(),
-          }),
+          200: ModelList,
           ...errors,
         },
       },
@@ -74,7 +54,7 @@ export function registerMonitorAdminRoutes(fastify: FastifyInstance, d: AppDeps,
           "The rolling windows are kept; only the fitted parameters change. `model_path` must name a file inside the models directory (as `/admin/models` lists it): anything else is a 400; an unknown model is a 404.",
         body: z.object({ model_path: z.string().min(1).max(500).optional() }).optional(),
         response: {
-          200: z.object({ success: z.literal(true), model: z.string(), message: z.string() }),
+          200: ReloadModelResponse,
           400: ErrorBody,
           404: ErrorBody,
           ...errors,
@@ -101,13 +81,7 @@ export function registerMonitorAdminRoutes(fastify: FastifyInstance, d: AppDeps,
           incremental: queryBool,
         }),
         response: {
-          200: z.object({
-            success: z.literal(true),
-            training_id: z.string(),
-            message: z.string(),
-            epochs: z.number().int(),
-            incremental: z.boolean(),
-          }),
+          200: TriggerTrainingResponse,
           409: ErrorBody,
           ...errors,
         },
@@ -138,12 +112,7 @@ export function registerMonitorAdminRoutes(fastify: FastifyInstance, d: AppDeps,
         tags: ["monitor"],
         summary: "Training statistics",
         response: {
-          200: z.object({
-            last_training: z.string().nullable(),
-            total_trainings: z.number().int(),
-            avg_training_time_minutes: z.number().nullable(),
-            models_produced: z.number().int(),
-          }),
+          200: TrainingStats,
           ...errors,
         },
       },
@@ -158,7 +127,7 @@ export function registerMonitorAdminRoutes(fastify: FastifyInstance, d: AppDeps,
       schema: {
         tags: ["monitor"],
         summary: "Cancel the running training (it produces no model)",
-        response: { 200: z.object({ success: z.boolean(), message: z.string() }), ...errors },
+        response: { 200: CancelTrainingResponse, ...errors },
       },
     },
     () => m.training.cancel(),

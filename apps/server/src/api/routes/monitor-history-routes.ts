@@ -1,4 +1,13 @@
-import { AlertLevel, ErrorBody, TimeRange } from "@aegis/contracts";
+import {
+  EnvironmentHistoryResponse,
+  ErrorBody,
+  ExportTable,
+  HistoryAlertsResponse,
+  HistoryExportResponse,
+  HistorySummaryResponse,
+  ServerHistoryResponse,
+  TimeRange,
+} from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -7,31 +16,6 @@ import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
 
 const errors = { 401: ErrorBody, 422: ErrorBody, 429: ErrorBody };
 const serverName = z.string().min(1).max(200);
-
-const AlertEventRow = z.object({
-  timestamp: z.string(),
-  server_name: z.string(),
-  profile: z.string(),
-  event_type: z.enum(["raised", "escalated", "deescalated", "resolved"]),
-  previous_level: AlertLevel,
-  new_level: AlertLevel,
-  risk_score: z.number(),
-  message: z.string().nullable(),
-  resolved_at: z.string().nullable(),
-  resolution_duration_minutes: z.number().nullable(),
-});
-
-const Snapshot = z.object({
-  timestamp: z.string(),
-  total_servers: z.number().int(),
-  critical_count: z.number().int(),
-  warning_count: z.number().int(),
-  degraded_count: z.number().int(),
-  healthy_count: z.number().int(),
-  fleet_health: z.number(),
-  prob_30m: z.number(),
-  prob_8h: z.number(),
-});
 
 /**
  * Seed 004 `/historical/*`: alert events, per-server history and fleet snapshots over a
@@ -56,15 +40,7 @@ export function registerMonitorHistoryRoutes(fastify: FastifyInstance, d: AppDep
           "`incidents_prevented`: warnings raised in the range that resolved without the server ever reaching critical. Averages are null when nothing happened in the range.",
         querystring: range("1d"),
         response: {
-          200: z.object({
-            success: z.literal(true),
-            time_range: TimeRange,
-            total_alerts: z.number().int(),
-            alerts_by_level: z.object({ critical: z.number(), warning: z.number(), degraded: z.number() }),
-            avg_resolution_time_minutes: z.number().nullable(),
-            incidents_prevented: z.number().int(),
-            fleet_health_avg: z.number().nullable(),
-          }),
+          200: HistorySummaryResponse,
           ...errors,
         },
       },
@@ -85,12 +61,7 @@ export function registerMonitorHistoryRoutes(fastify: FastifyInstance, d: AppDep
         summary: "Alert level changes (raised, escalated, de-escalated, resolved) in a time range",
         querystring: range("1h").extend({ server_name: serverName.optional() }),
         response: {
-          200: z.object({
-            success: z.literal(true),
-            time_range: TimeRange,
-            count: z.number().int(),
-            alerts: z.array(AlertEventRow),
-          }),
+          200: HistoryAlertsResponse,
           ...errors,
         },
       },
@@ -111,17 +82,7 @@ export function registerMonitorHistoryRoutes(fastify: FastifyInstance, d: AppDep
         params: z.object({ server_name: serverName }),
         querystring: range("1d"),
         response: {
-          200: z.object({
-            success: z.literal(true),
-            server_name: z.string(),
-            time_range: TimeRange,
-            alert_count: z.number().int(),
-            avg_risk_score: z.number(),
-            max_risk_score: z.number(),
-            time_in_warning_pct: z.number(),
-            time_in_critical_pct: z.number(),
-            risk_trend: z.enum(["improving", "stable", "degrading"]),
-          }),
+          200: ServerHistoryResponse,
           ...errors,
         },
       },
@@ -142,12 +103,7 @@ export function registerMonitorHistoryRoutes(fastify: FastifyInstance, d: AppDep
         summary: "Fleet-health snapshots over time",
         querystring: range("1h"),
         response: {
-          200: z.object({
-            success: z.literal(true),
-            time_range: TimeRange,
-            count: z.number().int(),
-            snapshots: z.array(Snapshot),
-          }),
+          200: EnvironmentHistoryResponse,
           ...errors,
         },
       },
@@ -165,16 +121,10 @@ export function registerMonitorHistoryRoutes(fastify: FastifyInstance, d: AppDep
       schema: {
         tags: ["monitor"],
         summary: "Export alert events or fleet snapshots as CSV (inside JSON)",
-        params: z.object({ table: z.enum(["alerts", "environment"]) }),
+        params: z.object({ table: ExportTable }),
         querystring: range("1d"),
         response: {
-          200: z.object({
-            success: z.literal(true),
-            table: z.enum(["alerts", "environment"]),
-            time_range: TimeRange,
-            csv_data: z.string(),
-            filename: z.string(),
-          }),
+          200: HistoryExportResponse,
           ...errors,
         },
       },

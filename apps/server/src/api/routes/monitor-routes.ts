@@ -1,4 +1,4 @@
-import { AlertLevel, ErrorBody, FeedRequest } from "@aegis/contracts";
+import { ActiveAlerts, ErrorBody, Explanation, FeedAccepted, FeedRequest, MonitorStatus } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -10,61 +10,6 @@ import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
 export const FEED_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 
 const errors = { 401: ErrorBody, 422: ErrorBody, 429: ErrorBody };
-
-const Status = z.object({
-  model_loaded: z.boolean(),
-  model_path: z.string(),
-  model_version: z.number().int(),
-  rolling_window_size: z.number().int(),
-  servers_tracked: z.number().int(),
-  last_prediction: z.string().nullable(),
-  uptime_seconds: z.number(),
-  warmup_complete: z.boolean(),
-  records_received: z.number().int(),
-  samples_stored: z.number().int(),
-  samples_dropped: z.number().int(),
-  proactive_incidents: z.number().int(),
-});
-
-const FeedAccepted = z.object({
-  status: z.enum(["accepted", "warming_up"]),
-  records_received: z.number().int(),
-  tick: z.number().int(),
-  rolling_window_size: z.number().int(),
-  warmup_complete: z.boolean(),
-  progress: z.string().optional(),
-  alert_events: z.number().int(),
-});
-
-const ActiveAlerts = z.object({
-  timestamp: z.string(),
-  count: z.number().int(),
-  alerts: z.array(
-    z.object({
-      server_name: z.string(),
-      level: AlertLevel,
-      risk_score: z.number(),
-      profile: z.string(),
-      message: z.string(),
-      time_to_issue: z.string().nullable(),
-    }),
-  ),
-});
-
-const Explanation = z.object({
-  server_name: z.string(),
-  prediction: z.object({ risk_score: z.number(), alert_level: AlertLevel }),
-  shap: z.object({
-    top_features: z.array(
-      z.object({ feature: z.string(), importance: z.number(), stars: z.string(), contribution: z.number() }),
-    ),
-    baseline_risk: z.number(),
-  }),
-  attention: z.object({ focus_periods: z.array(z.string()), analysis: z.string() }),
-  counterfactuals: z.array(
-    z.object({ scenario: z.string(), impact: z.string(), recommendation: z.string(), risk_after: z.number() }),
-  ),
-});
 
 /** Seed 004 (Tachyon Argus) live endpoints: status, metrics in, predictions, alerts, explanations. */
 export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limits: MonitorRateLimits): void {
@@ -81,7 +26,7 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
         tags: ["monitor"],
         summary: "Predictive monitor status (no key needed)",
         security: [],
-        response: { 200: Status },
+        response: { 200: MonitorStatus },
       },
     },
     () => m.status(),

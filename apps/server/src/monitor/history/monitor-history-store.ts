@@ -1,3 +1,10 @@
+import type {
+  EnvironmentSnapshot,
+  ExportTable,
+  HistorySummary,
+  ServerHistory,
+  StoredAlertEvent,
+} from "@aegis/contracts";
 import { type AlertLevel, METRIC_FIELDS, type MetricRecord, type ServerStatus, type TimeRange } from "@aegis/contracts";
 import { and, asc, eq, gte, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../../store/database.js";
@@ -7,57 +14,6 @@ import { monitorAlertEvents, monitorFleetSnapshots, monitorSamples } from "../..
 import type { AlertEvent, FleetSummary } from "../monitor-types.js";
 import { toCsv } from "./csv.js";
 import { dataTimeMs, rangeBounds } from "./time-range.js";
-
-/** An alert event as `/historical/alerts` lists it. */
-export interface StoredAlertEvent extends AlertEvent {
-  resolved_at: string | null;
-  resolution_duration_minutes: number | null;
-}
-
-/** `/historical/summary` without the envelope. */
-export interface HistorySummary {
-  /** Events that put a server at a non-healthy level (raised, escalated, de-escalated): the sum of `alerts_by_level`. */
-  total_alerts: number;
-  alerts_by_level: { critical: number; warning: number; degraded: number };
-  /** Mean time from a server's `raised` event to its `resolved` one, over episodes raised in the range and resolved; null if none. */
-  avg_resolution_time_minutes: number | null;
-  /**
-   * Episodes raised in the range that resolved without the server ever reaching critical: the
-   * early warning came and the risk went away before it became an outage. This counts the
-   * warnings that did not turn into critical alerts, not outages proven avoided.
-   */
-  incidents_prevented: number;
-  /** Mean `fleet_health` of the snapshots in the range; null without snapshots. */
-  fleet_health_avg: number | null;
-}
-
-/** `/historical/server/{name}` without the envelope. */
-export interface ServerHistory {
-  server_name: string;
-  /** Non-resolved events of the server in the range. */
-  alert_count: number;
-  /** Time-weighted mean risk over the observed part of the range (the risk of a level change holds until the next). */
-  avg_risk_score: number;
-  max_risk_score: number;
-  time_in_warning_pct: number;
-  time_in_critical_pct: number;
-  /** Time-weighted mean risk of the second half of the observed window against the first (±5 points is stable). */
-  risk_trend: "improving" | "stable" | "degrading";
-}
-
-export interface EnvironmentSnapshot {
-  timestamp: string;
-  total_servers: number;
-  critical_count: number;
-  warning_count: number;
-  degraded_count: number;
-  healthy_count: number;
-  fleet_health: number;
-  prob_30m: number;
-  prob_8h: number;
-}
-
-export type ExportTable = "alerts" | "environment";
 
 const RAISING = sql.raw(`('raised', 'escalated', 'deescalated')`);
 const TREND_THRESHOLD = 5;

@@ -1,6 +1,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { ModelList } from "@aegis/contracts";
 import { and, desc, eq } from "drizzle-orm";
 import { ConflictError, InputError, NotFoundError } from "../../shared/errors.js";
 import type { Db } from "../../store/database.js";
@@ -8,12 +9,6 @@ import { DEFAULT_PROJECT_ID } from "../../store/database.js";
 import { monitorModels } from "../../store/schema.js";
 import { dataTimeMs } from "../history/time-range.js";
 import type { MonitorModel } from "../monitor-types.js";
-
-/** `/admin/models` (seed 004). */
-export interface ModelList {
-  models: { name: string; path: string; created: string; size_mb: number; is_current: boolean }[];
-  current_model: string | null;
-}
 
 export interface LoadedModel {
   model: MonitorModel;

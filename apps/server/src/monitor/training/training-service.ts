@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { TrainingState, TrainingStats, TrainingStatus, TriggerResult } from "@aegis/contracts";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { ConflictError, InputError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
@@ -14,8 +15,6 @@ import type { MonitorModel } from "../monitor-types.js";
 import type { ModelRegistry } from "./model-registry.js";
 import { chunkBuffers, encodeSamples } from "./sample-columns.js";
 import type { FromWorker, ToWorker, TrainingWorkerData } from "./training-worker.js";
-
-export type TrainingState = "running" | "succeeded" | "failed" | "cancelled";
 
 export interface TrainingOptions {
   db: Db;
@@ -36,33 +35,6 @@ export interface TrainingOptions {
   /** How often a running training proves it is alive (default 30 s); a row silent for 4× that is taken for dead. */
   heartbeatMs?: number;
   now?: () => Date;
-}
-
-export interface TriggerResult {
-  training_id: string;
-  epochs: number;
-  incremental: boolean;
-}
-
-/** `/admin/training-status`; fields after `progress` extend the seed. */
-export interface TrainingStatus {
-  training_active: boolean;
-  training_id: string | null;
-  progress: { epoch: number; total_epochs: number; percent: number; eta_minutes: number | null } | null;
-  status: TrainingState | null;
-  loss: number | null;
-  error: string | null;
-  model_name: string | null;
-}
-
-/** `/admin/training-stats`. */
-export interface TrainingStats {
-  /** Start of the most recent training, any outcome. */
-  last_training: string | null;
-  total_trainings: number;
-  /** Mean duration of succeeded trainings; null before the first. */
-  avg_training_time_minutes: number | null;
-  models_produced: number;
 }
 
 const MAX_EPOCHS = 1_000;
