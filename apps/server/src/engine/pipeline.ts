@@ -1,4 +1,5 @@
 import type { AIAnalysis, CouncilDecision, CouncilVote, IncidentContext, RunbookEntry } from "@aegis/contracts";
+import { salientLogs } from "../evidence/salient-logs.js";
 import type { AnalysisInput, AnalystResult, IncidentCategory } from "../ports/analyst.js";
 import type { Executor } from "../ports/executor.js";
 import type { RunbookMatch } from "../ports/knowledge-base.js";
@@ -337,7 +338,7 @@ export class Pipeline {
     return {
       incidentId: row.id,
       alertType: row.alertType,
-      logs: row.logs.length > this.o.logTruncateChars ? row.logs.slice(-this.o.logTruncateChars) : row.logs,
+      logs: salientLogs(row.logs, this.o.logTruncateChars),
       containerName: row.containerName,
       severity: row.severity,
       context: (row.context as IncidentContext | null) ?? null,
