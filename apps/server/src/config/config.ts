@@ -76,7 +76,7 @@ export const CONFIG_FIELDS = {
     doc: "RSS above which the demo app's watchdog posts a Memory Leak webhook.",
   },
   LOG_TRUNCATE_CHARS: {
-    schema: positiveInt.default(2000),
+    schema: positiveInt.default(8000),
     doc: "Budget of log characters an analyst reads: the head, the tail and the salient lines in between (reasons, exit codes, warning events, errors), repeats collapsed.",
   },
   HEALTH_TIMEOUT_SECS: {

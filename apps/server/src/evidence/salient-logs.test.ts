@@ -4,6 +4,10 @@ import { salientLogs } from "./salient-logs.js";
 const filler = (n: number, tag = "GET /index 200") =>
   Array.from({ length: n }, (_, i) => `2024-03-01 10:${String(i % 60).padStart(2, "0")} INFO req ${i} ${tag}`);
 
+/** Lines that differ in letters, not digits (digits alone mark a repeat). */
+const word = (n: number) =>
+  `${String.fromCharCode(97 + (n % 26))}${String.fromCharCode(97 + (Math.floor(n / 26) % 26))}q`;
+
 describe("salientLogs", () => {
   it("returns logs that fit unchanged", () => {
     expect(salientLogs("a\nb", 100)).toBe("a\nb");
@@ -16,7 +20,7 @@ describe("salientLogs", () => {
       "    Last State:     Terminated",
       "      Reason:       OOMKilled",
       "      Exit Code:    137",
-      ...Array.from({ length: 200 }, (_, i) => `app line ${i} ${"x".repeat(i % 7)} unique-${i * 7919}`),
+      ...Array.from({ length: 200 }, (_, i) => `app line ${word(i)} ${word(i * 7)}`),
       "final line",
     ].join("\n");
     const out = salientLogs(logs, 1500);
@@ -39,7 +43,7 @@ describe("salientLogs", () => {
     const logs = [
       ...filler(100),
       "  Warning  FailedScheduling  2m  default-scheduler  0/3 nodes are available: 3 Insufficient memory.",
-      ...Array.from({ length: 100 }, (_, i) => `debug ${i} ${"y".repeat(i % 5)} ${i * 31}`),
+      ...Array.from({ length: 100 }, (_, i) => `debug ${word(i)}`),
     ].join("\n");
     expect(salientLogs(logs, 800)).toContain("Insufficient memory");
   });

@@ -61,7 +61,7 @@ function egressPolicy(view: LogView): Signal[] {
   return [
     signal(
       "egress_blocked",
-      0.7,
+      0.8,
       `egress blocked by NetworkPolicy${name ? ` ${name}` : ""}: outbound traffic (including DNS on port 53) is denied`,
     ),
   ];
