@@ -9,7 +9,7 @@ describe("loadConfig", () => {
     expect(c.AEGIS_PORT).toBe(8001);
     expect(c.DEMO_APP_PORT).toBe(8000);
     expect(c.AEGIS_LB_PORT).toBe(8080);
-    expect(c.LOG_TRUNCATE_CHARS).toBe(2000);
+    expect(c.LOG_TRUNCATE_CHARS).toBe(8000);
     expect(c.HEALTH_TIMEOUT_SECS).toBe(5);
     expect(c.METRICS_INTERVAL_SECS).toBe(3);
     expect(c.MAX_REPLICAS).toBe(5);

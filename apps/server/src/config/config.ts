@@ -76,8 +76,8 @@ export const CONFIG_FIELDS = {
     doc: "RSS above which the demo app's watchdog posts a Memory Leak webhook.",
   },
   LOG_TRUNCATE_CHARS: {
-    schema: positiveInt.default(2000),
-    doc: "Logs are truncated to this many characters before analysis.",
+    schema: positiveInt.default(8000),
+    doc: "Budget of log characters an analyst reads: the head, the tail and the salient lines in between (reasons, exit codes, warning events, errors), repeats collapsed.",
   },
   HEALTH_TIMEOUT_SECS: {
     schema: z.coerce.number().positive().default(5),

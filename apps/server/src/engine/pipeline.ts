@@ -1,4 +1,5 @@
 import type { AIAnalysis, CouncilDecision, CouncilVote, RunbookEntry } from "@aegis/contracts";
+import { salientLogs } from "../evidence/salient-logs.js";
 import type { AnalysisInput, AnalystResult } from "../ports/analyst.js";
 import type { Executor } from "../ports/executor.js";
 import type { RunbookMatch } from "../ports/knowledge-base.js";
@@ -332,7 +333,7 @@ export class Pipeline {
     return {
       incidentId: row.id,
       alertType: row.alertType,
-      logs: row.logs.length > this.o.logTruncateChars ? row.logs.slice(-this.o.logTruncateChars) : row.logs,
+      logs: salientLogs(row.logs, this.o.logTruncateChars),
       containerName: row.containerName,
       severity: row.severity,
       context: row.context,

@@ -25,7 +25,11 @@ export interface AnalysisSink {
   token(chunk: string): void;
 }
 
-/** Diagnosis categories the analysts recognise. */
+/**
+ * Diagnosis categories the analysts recognise. The Kubernetes/infrastructure ones (scheduling_failure …
+ * healthy) are fixed by a change to the spec or the cluster, never by RESTART/SCALE/ROLLBACK: their
+ * action is NOOP and the analysis names the change (AnalystResult.fix).
+ */
 export const INCIDENT_CATEGORIES = [
   "memory_leak",
   "cpu_runaway",
@@ -36,6 +40,14 @@ export const INCIDENT_CATEGORIES = [
   "disk_full",
   "crashloop_config",
   "cert_expiry",
+  "scheduling_failure",
+  "start_failure",
+  "resource_limit",
+  "probe_failure",
+  "node_pressure",
+  "network_failure",
+  "missing_resource",
+  "healthy",
   "over_provisioned",
   "noise",
   "unknown",
@@ -55,6 +67,14 @@ export interface AnalystResult {
    * builtin analyst fills it; the council uses it as its independent second opinion). Empty: none.
    */
   supportedActions?: ActionType[];
+  /** The configuration change that fixes the diagnosis when no runtime action does (raise a limit, fix an image). */
+  fix?: ConfigFix;
+}
+
+/** A change for a human to make; its command is never run automatically. */
+export interface ConfigFix {
+  description: string;
+  command: string;
 }
 
 /** Port: turns an incident into a proposed remediation. */

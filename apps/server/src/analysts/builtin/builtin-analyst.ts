@@ -1,6 +1,7 @@
 import type { AIAnalysis } from "@aegis/contracts";
 import type { AnalysisInput, AnalysisSink, Analyst, AnalystResult } from "../../ports/analyst.js";
 import { TargetProtection } from "../../safety/target-protection.js";
+import { configFix } from "./config-fix.js";
 import { decide } from "./decide.js";
 import { explain } from "./explain.js";
 import { knowledgeAdjustment } from "./knowledge-adjustment.js";
@@ -75,7 +76,8 @@ export class BuiltinAnalyst implements Analyst {
 
     const cpu = input.context?.metrics?.cpu_percent ?? null;
     const replicas = replicaCount(d.action, s, input.maxReplicas, typeof cpu === "number" ? cpu : null);
-    const text = explain(d, s, replicas, input.maxReplicas, notes);
+    const fix = d.action === "NOOP" ? configFix(d.category, s, input.containerName ?? "") : undefined;
+    const text = explain(d, s, replicas, input.maxReplicas, notes, fix);
     signal?.throwIfAborted();
     streamText(sink, text.justification, signal);
 
@@ -92,6 +94,7 @@ export class BuiltinAnalyst implements Analyst {
       evidence: text.evidence,
       provider: "builtin",
       supportedActions: supportedActions(d, s),
+      ...(fix ? { fix } : {}),
     };
   }
 }

@@ -58,6 +58,14 @@ export function dependencySignals(view: LogView): Signal[] {
     ...first(
       view,
       "dep_unreachable",
+      0.8,
+      "cannot connect to its database",
+      /(?:db|database|sql|query)\b[^\n]{0,60}\b(?:failed|refused|unavailable)[^\n]{0,60}(?:no available connection|tried:|connect)|(?:could not|unable to|cannot|failed to) connect to (?:the )?(?:database|db\b|postgres\w*|mysql|mongo\w*)/i,
+      PROBE,
+    ),
+    ...first(
+      view,
+      "dep_unreachable",
       0.45,
       "connection resets from a peer",
       /ECONNRESET|connection reset by peer|broken pipe|EOF while reading|unexpected EOF/i,

@@ -3,7 +3,7 @@ import { pct, ramp } from "./numbers.js";
 import { type Signal, signal } from "./signal.js";
 
 const FULL =
-  /No space left on device|\bENOSPC\b|Errno 28\b|disk (?:is )?full|out of disk|DiskPressure|FilesystemFull|VolumeFillingUp|could not extend file|The table [^\n]{1,40} is full|not enough (?:disk )?space|insufficient (?:disk )?space|ephemeral[- ](?:local )?storage[^\n]{0,40}(?:exceed|evict|limit)|evicted[^\n]{0,60}ephemeral-storage|low on resource: ephemeral-storage/i;
+  /No space left on device|\bENOSPC\b|Errno 28\b|disk (?:is )?full|out of disk|\bDiskPressure\b(?!\s+(?:False|Unknown)\b)|FilesystemFull|VolumeFillingUp|could not extend file|The table [^\n]{1,40} is full|not enough (?:disk )?space|insufficient (?:disk )?space|ephemeral[- ](?:local )?storage[^\n]{0,40}(?:exceed|evict|limit)|evicted[^\n]{0,60}ephemeral-storage|low on resource: ephemeral-storage/i;
 
 export function diskSignals(view: LogView): Signal[] {
   const out: Signal[] = [];
@@ -32,7 +32,11 @@ export function diskSignals(view: LogView): Signal[] {
   const ctx = view.input.context?.metrics?.disk_percent;
   if (typeof ctx === "number" && ctx >= 90)
     out.push(signal("disk_full", ramp(ctx, 88, 99), `disk_percent ${pct(ctx)} (context)`, "context"));
-  if (/\bdisk\b|volume|storage|space/i.test(view.alert) && /full|filling|low|near|exhaust|limit/i.test(view.alert)) {
+  // Word boundaries: "namespace" is not "space", "slow" is not "low".
+  if (
+    /\b(?:disk|volume|storage|space)\b/i.test(view.alert) &&
+    /\b(?:full|filling|low|near|exhaust\w*|limit)\b/i.test(view.alert)
+  ) {
     out.push(signal("disk_full", 0.4, `alert: "${view.alert}"`, "alert"));
   }
   if (out.length === 0) return out;

@@ -1,5 +1,5 @@
 import type { ActionType } from "@aegis/contracts";
-import type { IncidentCategory } from "../../ports/analyst.js";
+import type { ConfigFix, IncidentCategory } from "../../ports/analyst.js";
 import type { Decision } from "./decide.js";
 import { type Signals, strength } from "./signals.js";
 
@@ -13,6 +13,14 @@ const LABEL: Record<IncidentCategory, string> = {
   disk_full: "Disk full",
   crashloop_config: "Crash loop from a configuration change",
   cert_expiry: "Expired TLS certificate",
+  scheduling_failure: "Scheduling failure (the pod cannot be placed)",
+  start_failure: "Container start failure",
+  resource_limit: "Resource limit too low",
+  probe_failure: "Failing health probe",
+  node_pressure: "Node resource pressure",
+  network_failure: "Network failure",
+  missing_resource: "Missing resource",
+  healthy: "Healthy: no issue found, the workload is running normally",
   over_provisioned: "Over-provisioned service",
   noise: "Transient blip that already recovered",
   unknown: "Unclear: the evidence does not support a diagnosis",
@@ -51,6 +59,16 @@ function rationale(
       return "A restart will not free this space and deleting data is a human decision; expand the volume or clear its backlog.";
     case "cert_expiry:NOOP":
       return "A restart reloads the same expired certificate and cuts the sessions that still work; the certificate must be renewed by its owner.";
+    case "scheduling_failure:NOOP":
+    case "start_failure:NOOP":
+    case "resource_limit:NOOP":
+    case "probe_failure:NOOP":
+    case "node_pressure:NOOP":
+    case "network_failure:NOOP":
+    case "missing_resource:NOOP":
+      return "The fix is a change to the spec or the cluster, which no restart, rollback or scaling makes; a human applies it.";
+    case "healthy:NOOP":
+      return "Nothing is broken; acting would only disturb a healthy workload.";
     case "over_provisioned:SCALE_DOWN":
       return `Utilisation is very low across ${s.replicas ?? "many"} replicas; scaling down to ${replicas} keeps headroom and saves cost.`;
     case "over_provisioned:NOOP":
@@ -76,6 +94,7 @@ export function explain(
   replicas: number,
   maxReplicas: number,
   extraNotes: string[],
+  fix?: ConfigFix,
 ): Explanation {
   const byKind = d.winner.support.flatMap((k) => s.best.get(k) ?? []);
   const evidence = byKind.slice(0, 6).map((x) => x.evidence);
@@ -84,7 +103,7 @@ export function explain(
   const rootCause =
     d.category === "unknown"
       ? `${LABEL.unknown}${lead ? ` (strongest signal: ${lead})` : ""}`
-      : `${LABEL[d.category]}: ${lead ?? "see justification"}`;
+      : `${LABEL[d.category]}: ${lead ?? "see justification"}${fix ? `. Fix: ${fix.description}` : ""}`;
   const parts = [
     evidence.length ? `Evidence: ${evidence.join("; ")}.` : "No decisive signal was found in the logs or context.",
     against.length
@@ -96,6 +115,7 @@ export function explain(
     d.action === d.diagnosedAction
       ? `${d.action}: ${rationale(d.category, d.action, s, replicas, maxReplicas)}`
       : `The diagnosis alone would call for ${d.diagnosedAction}, but the proposal is ${d.action}.`,
+    fix ? `Fix (for a human): ${fix.description} — ${fix.command}.` : "",
     ...d.guardrails,
     ...extraNotes,
   ].filter((p) => p !== "");

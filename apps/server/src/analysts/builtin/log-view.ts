@@ -85,11 +85,39 @@ function boundedLines(logs: string): string[] {
   return [...head, ...tail];
 }
 
+/**
+ * Failures of the evidence-collection tools themselves (an investigator's kubectl refused by its API
+ * server, a metrics query tool that cannot reach its backend): they say nothing about the incident, so
+ * no recogniser may read them as a cause.
+ */
+const TOOL_NOISE =
+  /^\s*\[tool error\]|^\s*Command `[^`]+` failed with return code \d+\s*$|The connection to the server \S+ was refused|Metrics API not available|Unable to connect to the server|previous terminated container "[^"]+" in pod "[^"]+" not found|\b(?:prometheus|thanos|grafana|loki|tempo|alertmanager|elasticsearch|opensearch|datadog|newrelic)\b[^\n]{0,120}\b(?:could not resolve|name resolution|no such host|Name or service not known|connection refused|failed to (?:connect|query|resolve|fetch)|timed? ?out|unreachable)\b/i;
+
+export function isToolNoise(line: string): boolean {
+  return TOOL_NOISE.test(line);
+}
+
+/** A `kubectl get pods` row: [NAMESPACE] NAME READY STATUS RESTARTS … */
+const POD_ROW = /^\s*(?:[\w.-]+\s+)?[\w.-]+\s+\d+\/\d+\s+[\w:]+\s+\d+/;
+/** A listing longer than this is namespace- or cluster-wide, not the target and its few dependencies. */
+const MAX_RELATED_ROWS = 6;
+
+/**
+ * A wide pod listing shows every broken pod in the namespace or cluster; the ones that are not the
+ * target are unrelated to this incident, so no recogniser may take their status as a cause.
+ */
+function hideUnrelatedRows(lines: LogLine[], target: string | null): void {
+  const rows = lines.filter((l) => POD_ROW.test(l.text));
+  if (rows.length <= MAX_RELATED_ROWS) return;
+  const own = (target ?? "").toLowerCase();
+  for (const l of rows) if (own.length < 3 || !l.text.toLowerCase().includes(own)) l.text = "";
+}
+
 export function buildLogView(input: AnalysisInput): LogView {
   let injectedLines = 0;
   const alertMs = parseInstant(input.alertTimestamp ?? null);
   const lines: LogLine[] = boundedLines(input.logs).map((raw, index) => {
-    const scan = stripInjection(raw);
+    const scan = stripInjection(isToolNoise(raw) ? "" : raw);
     if (scan.injected) injectedLines++;
     return { text: scan.clean, index, ts: parseTimestamp(scan.clean), level: levelOf(scan.clean) };
   });
@@ -100,6 +128,7 @@ export function buildLogView(input: AnalysisInput): LogView {
     const year = new Date(anchor).getUTCFullYear();
     for (const l of lines) if (l.ts === null) l.ts = parseYearless(l.text, year);
   }
+  hideUnrelatedRows(lines, input.containerName);
   const alertScan = stripInjection(input.alertType);
   if (alertScan.injected) injectedLines++;
 

@@ -183,6 +183,8 @@ function dependencyOutage(s: Signals) {
       circuit_open: 0.5,
       self_healthy: 0.45,
       app_idle: 0.3,
+      upstream_slow: 0.6,
+      job_failed: has(s, "dep_unreachable") ? 0.3 : 0,
     },
     {
       cert_expired: 0.8,
@@ -194,20 +196,33 @@ function dependencyOutage(s: Signals) {
       code_exception: 0.25,
       synthetic_only: 0.4,
       schema_mismatch: 0.5,
+      dns_failure: 0.6,
+      egress_blocked: 0.6,
+      cluster_partition: 0.5,
+      image_pull_failed: 0.6,
+      pvc_unbound: 0.7,
+      unschedulable: 0.6,
+      missing_resource: 0.6,
+      command_not_found: 0.6,
     },
   );
   const keep = 1 - 0.5 * changeExplainsDependencies(s);
-  return has(s, "dep_5xx", "dep_unreachable", "upstream_timeout", "circuit_open")
+  return has(s, "dep_5xx", "dep_unreachable", "upstream_timeout", "circuit_open", "upstream_slow")
     ? { ...r, score: r.score * keep }
     : { ...r, score: 0 };
 }
 
 function diskFull(s: Signals) {
-  return combine(s, {
-    disk_full: 0.9,
-    persistent_volume: has(s, "disk_full") ? 0.2 : 0,
-    ephemeral_tmp: has(s, "disk_full") ? 0.2 : 0,
-  });
+  return combine(
+    s,
+    {
+      disk_full: 0.9,
+      persistent_volume: has(s, "disk_full") ? 0.2 : 0,
+      ephemeral_tmp: has(s, "disk_full") ? 0.2 : 0,
+    },
+    // A node evicting pods for low storage is node pressure, not the app's own volume.
+    { node_pressure: 0.6 },
+  );
 }
 
 function certExpiry(s: Signals) {
@@ -254,6 +269,93 @@ function noise(s: Signals) {
   );
 }
 
+/** Signals of a concrete fault: a workload showing any of them is not "healthy". */
+const FAULTS: Weights = {
+  oom_fatal: 0.8,
+  oom_killed: 0.8,
+  crashloop: 0.7,
+  error_rate_high: 0.7,
+  server_errors: 0.5,
+  code_exception: 0.5,
+  dep_unreachable: 0.6,
+  cert_expired: 0.8,
+  disk_full: 0.7,
+  unschedulable: 0.9,
+  pvc_unbound: 0.9,
+  image_pull_failed: 0.9,
+  command_not_found: 0.9,
+  config_missing: 0.8,
+  cpu_throttled: 0.8,
+  node_pressure: 0.8,
+  probe_failed: 0.7,
+  dns_failure: 0.8,
+  missing_resource: 0.8,
+  db_slow: 0.7,
+  upstream_slow: 0.7,
+};
+
+/** A recent change makes a broken start a bad deploy (roll it back) rather than a spec to fix by hand. */
+const CHANGE: Weights = { config_change: 0.6, recent_deploy: 0.5 };
+
+function schedulingFailure(s: Signals) {
+  return combine(s, { pvc_unbound: 0.92, unschedulable: 0.9 }, { resolved: 0.6 });
+}
+
+function startFailure(s: Signals) {
+  return combine(
+    s,
+    {
+      command_not_found: 0.93,
+      image_pull_failed: 0.92,
+      config_missing: 0.85,
+      shell_syntax: 0.85,
+      permission_denied: 0.5,
+      crashloop: has(s, "command_not_found", "config_missing", "shell_syntax", "permission_denied") ? 0.2 : 0,
+    },
+    { ...CHANGE, resolved: 0.6, cert_expired: 0.5 },
+  );
+}
+
+function resourceLimit(s: Signals) {
+  // Throttling that a spinning or blocked thread explains is a runaway, not a limit set too low.
+  return combine(
+    s,
+    { cpu_throttled: 0.88 },
+    { spin_loop: 0.8, hot_thread: 0.7, event_loop_blocked: 0.6, load_high: 0.5, resolved: 0.6 },
+  );
+}
+
+function probeFailure(s: Signals) {
+  // A probe failure is usually a symptom: any named cause outranks it.
+  return combine(
+    s,
+    { probe_failed: 0.7 },
+    { resolved: 0.8, transient: 0.5, ...FAULTS, probe_failed: 0, crashloop: 0, server_errors: 0, error_rate_high: 0 },
+  );
+}
+
+function nodePressure(s: Signals) {
+  return combine(s, { pod_capacity_full: 0.92, node_pressure: 0.9 }, { resolved: 0.6 });
+}
+
+function networkFailure(s: Signals) {
+  // A deny-egress policy only explains failures that are there.
+  const failing = has(s, "dns_failure", "dep_unreachable", "upstream_timeout");
+  return combine(
+    s,
+    { egress_blocked: failing ? 1 : 0, dns_failure: 0.85, cluster_partition: 0.9 },
+    { resolved: 0.6, image_pull_failed: 0.5 },
+  );
+}
+
+function missingResource(s: Signals) {
+  return combine(s, { missing_resource: 0.9 }, { resolved: 0.6 });
+}
+
+function healthy(s: Signals) {
+  return combine(s, { expected_state: 0.85 }, { ...FAULTS, error_logs: 0.4, load_high: 0.5, memory_growth: 0.5 });
+}
+
 function unknown(s: Signals) {
   return combine(s, { synthetic_only: 0.6, business_metric: 0.55 });
 }
@@ -270,6 +372,14 @@ const TABLE: Array<
   ["dependency_outage", dependencyOutage],
   ["disk_full", diskFull],
   ["cert_expiry", certExpiry],
+  ["scheduling_failure", schedulingFailure],
+  ["start_failure", startFailure],
+  ["resource_limit", resourceLimit],
+  ["probe_failure", probeFailure],
+  ["node_pressure", nodePressure],
+  ["network_failure", networkFailure],
+  ["missing_resource", missingResource],
+  ["healthy", healthy],
   ["over_provisioned", overProvisioned],
   ["noise", noise],
   ["unknown", unknown],

@@ -2,6 +2,7 @@ import type { AnalysisInput } from "../../ports/analyst.js";
 import type { Protection } from "../../safety/protection.js";
 import { TargetProtection } from "../../safety/target-protection.js";
 import { certSignals } from "./cert-signals.js";
+import { clusterSignals } from "./cluster-signals.js";
 import { cpuSignals } from "./cpu-signals.js";
 import { crashSignals, restartCount } from "./crash-signals.js";
 import { dependencySignals } from "./dependency-signals.js";
@@ -9,9 +10,13 @@ import { deploySignals, nearestDeploy } from "./deploy-signals.js";
 import type { DeployEvent } from "./deploys.js";
 import { diskSignals } from "./disk-signals.js";
 import { healthSignals, logReplicas } from "./health-signals.js";
+import { limitSignals } from "./limit-signals.js";
 import { buildLogView, type LogView } from "./log-view.js";
 import { memorySignals } from "./memory-signals.js";
+import { schedulingSignals } from "./scheduling-signals.js";
 import type { Signal, SignalKind } from "./signal.js";
+import { startSignals } from "./start-signals.js";
+import { timingSignals } from "./timing-signals.js";
 import { trafficSignals } from "./traffic-signals.js";
 
 /** Everything the analyst knows about one incident, normalised. */
@@ -45,6 +50,11 @@ export function extractSignals(input: AnalysisInput, protection = new TargetProt
     ...diskSignals(view),
     ...certSignals(view),
     ...healthSignals(view),
+    ...schedulingSignals(view),
+    ...startSignals(view),
+    ...limitSignals(view),
+    ...clusterSignals(view),
+    ...timingSignals(view),
   ];
   const best = new Map<SignalKind, Signal>();
   for (const s of list) {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { salientLogs } from "../../evidence/salient-logs.js";
 import type { AnalysisInput } from "../../ports/analyst.js";
 import { CATEGORIES, DIAGNOSIS_JSON_SCHEMA } from "./diagnosis-schema.js";
 import type { Redactor } from "./redactor.js";
@@ -37,6 +38,13 @@ Answer with ONE JSON object and nothing else, matching this JSON schema:
 ${JSON.stringify(DIAGNOSIS_JSON_SCHEMA)}
 category is one of: ${CATEGORIES.join(", ")}. hypotheses: up to 3 ranked explanations, best first, each with a confidence and an interval [confidence_lower, confidence_upper]. commands: shell commands an operator could run to confirm or fix (kubectl, docker, curl…).`;
 
+/**
+ * Logs in a prompt: the pipeline has already condensed them to LOG_TRUNCATE_CHARS; a direct
+ * POST /api/v1/analyze sends up to 100,000 characters, condensed here the same way (head, tail, salient
+ * lines) so the model sees the reasons and errors rather than an arbitrary slice.
+ */
+const PROMPT_LOG_CHARS = 16_000;
+
 /** The system and user messages for one incident; every incident-supplied text is redacted and fenced. */
 export function buildPrompt(
   input: AnalysisInput,
@@ -58,7 +66,7 @@ export function buildPrompt(
     input.alertTimestamp ? `Alert time: ${clean(input.alertTimestamp)}` : "",
     `MAX_REPLICAS: ${input.maxReplicas}`,
     "",
-    fence.wrap("logs", clean(input.logs)),
+    fence.wrap("logs", clean(salientLogs(input.logs, PROMPT_LOG_CHARS))),
   ];
   if (input.context) parts.push("", fence.wrap("context", clean(JSON.stringify(input.context, null, 1))));
   if (input.similar.length > 0) {

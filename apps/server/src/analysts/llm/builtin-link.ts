@@ -52,6 +52,7 @@ export class BuiltinLink {
       input.containerName ?? input.context?.service ?? "service",
       a.replica_count,
       a.root_cause,
+      r.fix,
     );
     return {
       ...r,

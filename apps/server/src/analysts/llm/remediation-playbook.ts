@@ -1,4 +1,5 @@
 import type { ActionType } from "@aegis/contracts";
+import type { ConfigFix } from "../../ports/analyst.js";
 import { assertNever } from "../../shared/errors.js";
 import type { NextAction, SuggestedCommand } from "./analysis-detail.js";
 import { isReadOnlyCommand } from "./command-safety.js";
@@ -9,6 +10,7 @@ export function playbookFor(
   target: string,
   replicas: number,
   rootCause: string,
+  fix?: ConfigFix,
 ): { nextActions: NextAction[]; commands: SuggestedCommand[] } {
   const t = target.replace(/[^A-Za-z0-9._-]/g, "") || "service";
   const cmd = (description: string, command: string) => ({
@@ -54,12 +56,18 @@ export function playbookFor(
         ],
       };
     case "NOOP":
-      return {
-        nextActions: [
-          act("Investigate outside the runtime; no restart or scaling helps", "15 minutes", rootCause, "medium"),
-        ],
-        commands: inspect,
-      };
+      // A named config change is the fix: offered first, for a human, never as a command safe to run.
+      return fix
+        ? {
+            nextActions: [act(fix.description, "10 minutes", rootCause)],
+            commands: [...inspect, { description: fix.description, command: fix.command, safe_to_run: false }],
+          }
+        : {
+            nextActions: [
+              act("Investigate outside the runtime; no restart or scaling helps", "15 minutes", rootCause, "medium"),
+            ],
+            commands: inspect,
+          };
     default:
       return assertNever(action);
   }

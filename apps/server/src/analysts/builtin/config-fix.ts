@@ -1,0 +1,86 @@
+import type { ConfigFix, IncidentCategory } from "../../ports/analyst.js";
+import { cpuLimit } from "./limit-signals.js";
+import type { SignalKind } from "./signal.js";
+import { type Signals, strength } from "./signals.js";
+
+const has = (s: Signals, k: SignalKind) => strength(s, k) > 0;
+
+/**
+ * The change that fixes a diagnosis no runtime action can fix (seed 000 has no "edit the spec" action):
+ * named in the analysis and offered as a command for a human, never run automatically.
+ */
+export function configFix(category: IncidentCategory, s: Signals, target: string): ConfigFix | undefined {
+  const t = target.replace(/[^A-Za-z0-9._-]/g, "") || "WORKLOAD";
+  const deploy = `deployment/${t}`;
+  switch (category) {
+    case "start_failure":
+      if (has(s, "image_pull_failed"))
+        return {
+          description: "Correct the image name/tag (or the registry credentials) in the pod spec",
+          command: `kubectl set image ${deploy} CONTAINER=REGISTRY/IMAGE:EXISTING_TAG`,
+        };
+      if (has(s, "config_missing"))
+        return {
+          description: "Set the missing environment variable or create the referenced ConfigMap/Secret",
+          command: `kubectl set env ${deploy} NAME=VALUE`,
+        };
+      return {
+        description:
+          "Fix the container command/args (typo, missing binary, shell syntax or file permissions) in the spec",
+        command: `kubectl edit ${deploy}`,
+      };
+    case "resource_limit": {
+      const limit = cpuLimit(s.view);
+      return {
+        description: `Raise the CPU limit${limit ? ` above ${limit}` : ""} (or remove it) so the container is not throttled`,
+        command: `kubectl patch ${deploy} --type=json -p '[{"op":"replace","path":"/spec/template/spec/containers/0/resources/limits/cpu","value":"1"}]'`,
+      };
+    }
+    case "scheduling_failure":
+      return has(s, "pvc_unbound")
+        ? {
+            description: "Point the PersistentVolumeClaim at an existing StorageClass (or create the one it names)",
+            command: "kubectl get storageclass && kubectl edit pvc PVC_NAME",
+          }
+        : {
+            description:
+              "Lower the pod's requests, fix its node selector/affinity or tolerations, or add node capacity",
+            command: `kubectl patch ${deploy} --type=json -p '[{"op":"replace","path":"/spec/template/spec/containers/0/resources/requests/memory","value":"256Mi"}]'`,
+          };
+    case "node_pressure":
+      return has(s, "pod_capacity_full")
+        ? {
+            description:
+              "Spread pods to other nodes or raise the node's max pods (larger instance type or kubelet maxPods)",
+            command: "kubectl describe node NODE && kubectl cordon NODE",
+          }
+        : {
+            description:
+              "Free the node's resource (images, logs, emptyDir) or set requests/limits so eviction picks the right pods",
+            command: "kubectl describe node NODE",
+          };
+    case "network_failure":
+      return has(s, "egress_blocked")
+        ? {
+            description: "Allow the workload's egress (DNS on port 53 and its dependencies) in the NetworkPolicy",
+            command: "kubectl get networkpolicy -o yaml && kubectl edit networkpolicy POLICY_NAME",
+          }
+        : {
+            description: "Correct the host name the workload calls, or fix cluster DNS for it",
+            command: `kubectl set env ${deploy} TARGET_HOST=CORRECT_HOST`,
+          };
+    case "missing_resource":
+      return {
+        description:
+          "Create the missing resource (or install its CRD/operator), or correct the name that references it",
+        command: "kubectl get namespaces && kubectl api-resources",
+      };
+    case "probe_failure":
+      return {
+        description: "Fix the probe's path/port or give it a longer initialDelaySeconds/timeoutSeconds",
+        command: `kubectl edit ${deploy}`,
+      };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { BuiltinAnalyst } from "./builtin-analyst.js";
+import { extractSignals } from "./signals.js";
+import { incident } from "./test-helpers.js";
+
+const kinds = (logs: string, alertType = "alert") => [...extractSignals(incident(logs, { alertType })).best.keys()];
+
+async function diagnose(logs: string, alertType = "KubePodNotReady") {
+  const sink = { thinking: () => {}, token: () => {} };
+  return new BuiltinAnalyst().analyse(incident(logs, { alertType, containerName: "billing-api" }), sink);
+}
+
+describe("Kubernetes/infrastructure recognisers (examples written for these tests)", () => {
+  it("scheduling: insufficient memory on every node", async () => {
+    const r = await diagnose(
+      "  Warning  FailedScheduling  30s  default-scheduler  0/5 nodes are available: 5 Insufficient memory. preemption: 0/5 nodes are available",
+    );
+    expect(r.category).toBe("scheduling_failure");
+    expect(r.analysis.root_cause).toMatch(/insufficient memory/i);
+    expect(r.analysis.action).toBe("NOOP");
+  });
+
+  it("scheduling: a claim whose StorageClass does not exist", async () => {
+    const r = await diagnose(
+      '  Warning  ProvisioningFailed  1m (x9 over 5m)  persistentvolume-controller  storageclass.storage.k8s.io "fast-ssd" not found',
+    );
+    expect(r.category).toBe("scheduling_failure");
+    expect(r.analysis.root_cause).toContain('StorageClass "fast-ssd"');
+  });
+
+  it("start failure: a command missing from the image, with a spec fix for a human", async () => {
+    const r = await diagnose(
+      '      Message:      exec: "pythn": executable file not found in $PATH: unknown\n      Exit Code:    128',
+    );
+    expect(r.category).toBe("start_failure");
+    expect(r.analysis.root_cause).toContain('"pythn"');
+    expect(r.fix?.command).toMatch(/^kubectl edit/);
+    expect(r.supportedActions).toEqual([]);
+  });
+
+  it("start failure: an image tag that cannot be pulled names kubectl set image", async () => {
+    const r = await diagnose(
+      '  Warning  Failed  12s  kubelet  Failed to pull image "registry.example.com/shop/cart:v9.9": manifest unknown',
+    );
+    expect(r.category).toBe("start_failure");
+    expect(r.fix?.command).toMatch(/kubectl set image/);
+  });
+
+  it("start failure: a shell syntax error and an undefined env var are recognised", () => {
+    expect(kinds("/bin/sh: 1: Syntax error: Unterminated quoted string")).toContain("shell_syntax");
+    expect(kinds("FATAL: environment variable PAYMENTS_URL is not set")).toContain("config_missing");
+    expect(kinds("sh: line 1: jq: command not found")).toContain("command_not_found");
+  });
+
+  it("CPU throttling at a low limit is a limit to raise, not a runaway to restart", async () => {
+    const r = await diagnose(
+      "    Limits:\n      cpu:     50m\nthrottled 97% of CPU periods for container api",
+      "CPUThrottlingHigh",
+    );
+    expect(r.category).toBe("resource_limit");
+    expect(r.analysis.action).toBe("NOOP");
+    expect(r.fix?.command).toMatch(/kubectl patch .*resources\/limits\/cpu/);
+  });
+
+  it("node pressure: respects False condition values and word boundaries", () => {
+    const k = kinds(
+      "  DiskPressure     False   KubeletHasNoDiskPressure   kubelet has no disk pressure\n  MemoryPressure   True    KubeletHasInsufficientMemory",
+    );
+    expect(k).toContain("node_pressure");
+    expect(k).not.toContain("disk_full");
+    expect(kinds("all fine", "Pod restarted in namespace payments near its limit")).not.toContain("disk_full");
+  });
+
+  it("node at its max pods", async () => {
+    const r = await diagnose(
+      "Capacity:\n  cpu:   4\n  pods:  29\nNon-terminated Pods:          (29 in total)",
+      "KubeletTooManyPods",
+    );
+    expect(r.category).toBe("node_pressure");
+    expect(r.analysis.root_cause).toMatch(/too many pods/);
+  });
+
+  it("DNS failure behind a deny-egress NetworkPolicy", async () => {
+    const r = await diagnose(
+      "└── NetworkPolicy/block-all-egress   -   3h\nrequests.exceptions.ConnectionError: Failed to resolve 'orders.shop.svc' ([Errno -3] Temporary failure in name resolution)",
+    );
+    expect(r.category).toBe("network_failure");
+    expect(r.analysis.root_cause).toMatch(/NetworkPolicy block-all-egress/);
+  });
+
+  it("a registry lookup failing is an image pull problem, not DNS", () => {
+    const k = kinds(
+      'Warning Failed kubelet Failed to pull image "nope.invalid/x:1": dial tcp: lookup nope.invalid: no such host',
+    );
+    expect(k).toContain("image_pull_failed");
+    expect(k).not.toContain("dns_failure");
+  });
+
+  it("cluster partition from structured status", () => {
+    expect(kinds('{"nodes": 5, "network_partitions_detected": true}')).toContain("cluster_partition");
+    expect(kinds('{"network_partitions_detected": false}')).not.toContain("cluster_partition");
+  });
+
+  it("missing resource type and a misspelt namespace", async () => {
+    expect(kinds('error: the server doesn\'t have a resource type "kafkatopics"')).toContain("missing_resource");
+    const r = await diagnose('namespace: shop-prod\nfailed to apply: namespaces "shop-prdo" not found');
+    expect(r.category).toBe("missing_resource");
+    expect(r.analysis.root_cause).toContain('"shop-prod"');
+  });
+
+  it("slow dependency from timing lines and trace spans", () => {
+    const timing = Array.from({ length: 4 }, (_, i) => `INFO db query took ${2 + i}.5 s`).join("\n");
+    expect(kinds(timing)).toContain("db_slow");
+    const spans = Array.from(
+      { length: 3 },
+      (_, i) => `{"name": "GET inventory-svc/items", "duration_ms": ${1500 + i * 100}}`,
+    ).join("\n");
+    expect(kinds(spans)).toContain("upstream_slow");
+  });
+
+  it("a failing liveness probe with nothing else", async () => {
+    const r = await diagnose(
+      "  Warning  Unhealthy  10s (x6 over 1m)  kubelet  Liveness probe failed: HTTP probe failed with statuscode: 500",
+    );
+    expect(r.category).toBe("probe_failure");
+  });
+
+  it("healthy workloads and Watchdog heartbeats are the expected state", async () => {
+    const ready = "Status: Running\n  Ready   True\n  ContainersReady   True\n    Restart Count:  0";
+    expect((await diagnose(ready)).category).toBe("healthy");
+    expect((await diagnose("heartbeat", "Watchdog")).analysis.root_cause).toMatch(/^Healthy/);
+  });
+
+  it("evidence-tool errors and unrelated pods in a wide listing are not causes", () => {
+    const noise = [
+      "[tool error] Command `kubectl get pods -A` failed with return code 1",
+      "The connection to the server 10.0.0.1:6443 was refused - did you specify the right host or port?",
+      "prometheus query failed: dial tcp: lookup prometheus-server.monitoring: no such host",
+    ].join("\n");
+    const k = kinds(noise);
+    expect(k).not.toContain("dep_unreachable");
+    expect(k).not.toContain("dns_failure");
+    const listing = Array.from({ length: 8 }, (_, i) => `other-app-${i}   0/1   ImagePullBackOff   0   3d`).join("\n");
+    expect(kinds(listing)).not.toContain("image_pull_failed");
+  });
+});
