@@ -9,12 +9,38 @@ need=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+
+# Debian's Alertmanager package starts a service on :9093; the benchmark runs its own instance. While apt-get
+# installs, a policy-rc.d answering 101 ("not allowed") keeps every package's service from starting (PostgreSQL
+# is started below); the machine's own policy-rc.d, if it has one, is put back afterwards, even on failure.
+POLICY=/usr/sbin/policy-rc.d
+policy_saved=""
+hold_services() {
+  if [ -e "$POLICY" ]; then
+    policy_saved=$($SUDO mktemp)
+    $SUDO cp -p "$POLICY" "$policy_saved"
+  fi
+  trap release_services EXIT
+  printf '#!/bin/sh\n# Written by .ci/setup-services.sh during apt-get install; removed after it.\nexit 101\n' |
+    $SUDO tee "$POLICY" >/dev/null
+  $SUDO chmod 0755 "$POLICY"
+}
+release_services() {
+  if [ -n "$policy_saved" ]; then $SUDO mv -f "$policy_saved" "$POLICY"; else $SUDO rm -f "$POLICY"; fi
+  policy_saved=""
+  trap - EXIT
+}
 if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
+  hold_services
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  release_services
 fi
-# Debian's Alertmanager package starts a service on :9093; the benchmark runs its own instance.
-$SUDO systemctl stop prometheus-alertmanager >/dev/null 2>&1 || $SUDO pkill -f '^/usr/bin/prometheus-alertmanager' || true
+# Installed earlier, the service may be running: its init script stops it by its PID file
+# (/run/prometheus/prometheus-alertmanager.pid), or through systemd where systemd runs; stopped already is fine.
+if [ -x /etc/init.d/prometheus-alertmanager ]; then
+  $SUDO /etc/init.d/prometheus-alertmanager stop >/dev/null
+fi
 ver=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
 if ! $SUDO pg_lsclusters -h | grep -q online; then
   $SUDO pg_ctlcluster "$ver" main start || $SUDO service postgresql start

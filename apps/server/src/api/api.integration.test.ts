@@ -1,6 +1,6 @@
 import type { IncidentResult } from "@aegis/contracts";
+import type { AegisClient } from "@aegis/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AegisClient } from "../testing/aegis-client.js";
 import { prepareEnv, startInProcess, TEST_KEY } from "../testing/test-server.js";
 
 let client: AegisClient;

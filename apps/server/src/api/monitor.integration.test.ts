@@ -1,6 +1,6 @@
 import type { MetricRecord } from "@aegis/contracts";
+import type { AegisClient } from "@aegis/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AegisClient } from "../testing/aegis-client.js";
 import { prepareEnv, startInProcess } from "../testing/test-server.js";
 
 /** Seed 004 (Tachyon Argus) over real HTTP on PGlite: validation, warm-up, predictions, explanations, limits. */

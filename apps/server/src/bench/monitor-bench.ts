@@ -1,7 +1,7 @@
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { MetricRecord } from "@aegis/contracts";
-import { FleetSimulator } from "../monitor/simulator/fleet-simulator.js";
+import { FleetSimulator } from "../simulate/fleet-simulator.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
 import { rssMb, summary } from "./stats.js";
 
@@ -147,7 +147,7 @@ async function benchFleet(n: number, o: MonitorBenchOptions, log: (s: string) =>
     }
   }, 200);
   try {
-    const feeder = new Feeder(proc.client.url, proc.client.apiKey);
+    const feeder = new Feeder(proc.client.url, proc.apiKey);
     await new Promise((r) => setTimeout(r, 500));
     const idle = rssMb(pid);
     const sim = new FleetSimulator({ servers: n, seed: 2025, faultRatePerServerDay: 0.2, graceTicks: 100 });

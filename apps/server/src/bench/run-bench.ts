@@ -103,7 +103,7 @@ async function ingestInto(databaseUrl: string | undefined, scriptDir: string, du
     const pid = proc.child?.pid as number;
     await new Promise((r) => setTimeout(r, 1000));
     const idleRss = rssMb(pid);
-    const headers = { "content-type": "application/json", "x-api-key": proc.client.apiKey };
+    const headers = { "content-type": "application/json", "x-api-key": proc.apiKey };
     const body = JSON.stringify({ ...memoryLeak("__ID__"), dry_run: true });
     let peakRss = idleRss;
     const sampler = setInterval(() => {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { AegisClient } from "@aegis/sdk";
 import { apiKeyFile } from "../server/api-key.js";
 
 /** Where the CLI finds the server and its key: AEGIS_URL / AEGIS_API_KEY, else the local defaults and data dir. */
@@ -12,18 +13,8 @@ export function clientConfig(env: NodeJS.ProcessEnv = process.env): { url: strin
   return { url, apiKey };
 }
 
-export async function apiRequest(method: string, path: string, body?: unknown): Promise<unknown> {
-  const { url, apiKey } = clientConfig();
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(apiKey ? { "x-api-key": apiKey } : {}),
-      ...(body !== undefined ? { "content-type": "application/json" } : {}),
-    },
-    body: body !== undefined ? JSON.stringify(body) : null,
-  });
-  const text = await res.text();
-  const parsed = text ? JSON.parse(text) : null;
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
-  return parsed;
+/** The SDK client the CLI commands talk through. */
+export function cliClient(env: NodeJS.ProcessEnv = process.env): AegisClient {
+  const { url, apiKey } = clientConfig(env);
+  return new AegisClient(url, apiKey);
 }

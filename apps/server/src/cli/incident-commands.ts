@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { apiRequest } from "./client-config.js";
+import { cliClient } from "./client-config.js";
 
 const print = (v: unknown): void => {
   process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
@@ -25,7 +25,7 @@ export function registerIncidentCommands(program: Command): void {
       const logs =
         o.logsFile === "-" ? readFileSync(0, "utf8") : o.logsFile ? readFileSync(o.logsFile, "utf8") : (o.logs ?? "");
       print(
-        await apiRequest("POST", "/webhook", {
+        await cliClient().sendIncident({
           incident_id: o.id ?? randomUUID(),
           alert_type: o.alertType,
           logs,
@@ -40,17 +40,16 @@ export function registerIncidentCommands(program: Command): void {
   incident
     .command("get <id>")
     .description("show one incident")
-    .action(async (id: string) => print(await apiRequest("GET", `/incidents/${encodeURIComponent(id)}`)));
+    .action(async (id: string) => {
+      const found = await cliClient().incident(id);
+      if (!found) throw new Error(`incident ${id}: 404, not found`);
+      print(found);
+    });
   incident
     .command("list")
     .option("--limit <n>", "how many", "20")
     .action(async (o) => {
-      const list = (await apiRequest("GET", `/incidents?limit=${Number(o.limit)}`)) as {
-        incident_id: string;
-        status: string;
-        alert_type: string;
-        analysis: { action: string } | null;
-      }[];
+      const list = await cliClient().listIncidents({ limit: Number(o.limit) });
       for (const i of list) {
         process.stdout.write(
           `${i.status.padEnd(18)} ${(i.analysis?.action ?? "-").padEnd(10)} ${i.incident_id}  ${i.alert_type}\n`,
@@ -62,8 +61,6 @@ export function registerIncidentCommands(program: Command): void {
       .command(`${verb} <id>`)
       .description(`${verb} an incident awaiting human approval`)
       .option("--note <text>", "reason")
-      .action(async (id: string, o) =>
-        print(await apiRequest("POST", `/api/v1/incidents/${encodeURIComponent(id)}/${verb}`, { note: o.note })),
-      );
+      .action(async (id: string, o) => print(await cliClient()[verb](id, { note: o.note })));
   }
 }

@@ -2,7 +2,6 @@
 import { Command } from "commander";
 import { registerIncidentCommands } from "./incident-commands.js";
 import { registerRunbookCommands } from "./runbook-commands.js";
-import { registerSimulateCommand } from "./simulate-command.js";
 import { runStart } from "./start-command.js";
 import { runWatch } from "./watch-command.js";
 
@@ -23,7 +22,6 @@ program
 
 registerIncidentCommands(program);
 registerRunbookCommands(program);
-registerSimulateCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`aegis: ${err instanceof Error ? err.message : String(err)}\n`);

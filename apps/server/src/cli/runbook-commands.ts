@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
+import { AegisApiError } from "@aegis/sdk";
 import type { Command } from "commander";
-import { clientConfig } from "./client-config.js";
+import { cliClient } from "./client-config.js";
 import { type ParsedRunbook, parseMarkdownRunbook } from "./markdown-runbook.js";
 import { ProgressBar } from "./progress-bar.js";
 
@@ -35,16 +36,11 @@ export function registerRunbookCommands(program: Command): void {
     .option("--service <name>", "only this service")
     .option("--top-k <n>", "how many", "5")
     .action(async (words: string[], o: { service?: string; topK: string }) => {
-      const res = await call("POST", "/api/v1/runbooks/search", {
+      const body = await cliClient().searchRunbooks({
         query: words.join(" "),
         top_k: Number(o.topK),
         ...(o.service ? { service: o.service } : {}),
       });
-      if (!res.ok) throw new Error(`search failed (${res.status}): ${res.text}`);
-      const body = JSON.parse(res.text) as {
-        results: { id: string; score: number; confidence: string; title: string; excerpt: string }[];
-        no_good_match: boolean;
-      };
       if (body.no_good_match) process.stdout.write("No good match. Closest runbooks:\n");
       for (const r of body.results) {
         process.stdout.write(`${r.score.toFixed(2)} ${r.confidence.padEnd(6)} ${r.id}  ${r.title}\n    ${r.excerpt}\n`);
@@ -84,6 +80,7 @@ export function readRunbooks(path: string): ParsedRunbook[] {
 
 /** PUT each runbook (idempotent: a re-import replaces), a few at a time, with a progress bar. */
 export async function importRunbooks(docs: ParsedRunbook[], concurrency: number) {
+  const client = cliClient();
   const bar = new ProgressBar(docs.length, "runbooks");
   const result = { created: 0, updated: 0, failed: [] as { id: string; error: string }[] };
   let next = 0;
@@ -92,12 +89,12 @@ export async function importRunbooks(docs: ParsedRunbook[], concurrency: number)
       const d = docs[next++] as ParsedRunbook;
       const { id, ...rest } = d;
       try {
-        const res = await call("PUT", `/api/v1/runbooks/${encodeURIComponent(id)}`, rest);
-        if (res.status === 201) result.created++;
-        else if (res.status === 200) result.updated++;
-        else result.failed.push({ id, error: `${res.status} ${res.text.slice(0, 300)}` });
+        if ((await client.putRunbook(id, rest)).created) result.created++;
+        else result.updated++;
       } catch (e) {
-        result.failed.push({ id, error: (e as Error).message });
+        const error =
+          e instanceof AegisApiError ? `${e.status} ${JSON.stringify(e.body).slice(0, 300)}` : (e as Error).message;
+        result.failed.push({ id, error });
       }
       bar.tick();
     }
@@ -105,14 +102,4 @@ export async function importRunbooks(docs: ParsedRunbook[], concurrency: number)
   await Promise.all(Array.from({ length: Math.min(concurrency, docs.length) }, worker));
   bar.finish();
   return result;
-}
-
-async function call(method: string, path: string, body: unknown) {
-  const { url, apiKey } = clientConfig();
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(apiKey ? { "x-api-key": apiKey } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, ok: res.ok, text: await res.text() };
 }

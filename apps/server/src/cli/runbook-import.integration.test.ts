@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import type { AegisClient } from "@aegis/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AegisClient } from "../testing/aegis-client.js";
 import { prepareEnv, startInProcess } from "../testing/test-server.js";
 
 const run = promisify(execFile);

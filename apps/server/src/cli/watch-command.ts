@@ -1,36 +1,35 @@
-import type { WsFrame } from "@aegis/contracts";
-import WebSocket from "ws";
-import { clientConfig } from "./client-config.js";
+import { AegisApiError } from "@aegis/sdk";
+import { cliClient } from "./client-config.js";
 import { formatFrame } from "./format-frame.js";
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** `aegis watch`: connect to /ws and print frames as they come; reconnects if the server restarts. */
-export function runWatch(opts: { type?: string; incident?: string; json?: boolean }): Promise<void> {
-  const { url, apiKey } = clientConfig();
+export async function runWatch(opts: { type?: string; incident?: string; json?: boolean }): Promise<never> {
+  const client = cliClient();
   const types = opts.type ? new Set(opts.type.split(",").map((s) => s.trim())) : null;
-  const wsUrl = `${url.replace(/^http/, "ws")}/ws`;
-  return new Promise(() => {
-    const connect = () => {
-      const ws = new WebSocket(wsUrl, { headers: apiKey ? { "x-api-key": apiKey } : {} });
-      const ping = setInterval(() => ws.readyState === ws.OPEN && ws.send("ping"), 30_000);
-      ws.on("open", () => process.stderr.write(`connected to ${wsUrl}\n`));
-      ws.on("message", (raw) => {
-        const frame = JSON.parse(raw.toString()) as WsFrame;
-        if (types && !types.has(frame.type)) return;
-        if (opts.incident && frame.incident_id !== opts.incident) return;
+  const wsUrl = `${client.url.replace(/^http/, "ws")}/ws`;
+  for (;;) {
+    try {
+      const stream = await client.socket();
+      process.stderr.write(`connected to ${wsUrl}\n`);
+      // Keeps proxies and idle timeouts from closing a quiet connection.
+      const ping = setInterval(() => stream.ws.readyState === stream.ws.OPEN && stream.ws.send("ping"), 30_000);
+      for await (const frame of stream) {
+        if (types && !types.has(frame.type)) continue;
+        if (opts.incident && frame.incident_id !== opts.incident) continue;
         const line = opts.json ? JSON.stringify(frame) : formatFrame(frame);
         if (line) process.stdout.write(`${line}\n`);
-      });
-      ws.on("unexpected-response", (_req, res) => {
-        process.stderr.write(`server refused the connection: HTTP ${res.statusCode}\n`);
+      }
+      clearInterval(ping);
+    } catch (e) {
+      // A refused upgrade (wrong key) will not fix itself; a connection error may (the server restarting).
+      if (e instanceof AegisApiError) {
+        process.stderr.write(`server refused the connection: HTTP ${e.status}\n`);
         process.exit(1);
-      });
-      ws.on("close", () => {
-        clearInterval(ping);
-        process.stderr.write("disconnected; retrying in 2 s\n");
-        setTimeout(connect, 2000);
-      });
-      ws.on("error", () => undefined);
-    };
-    connect();
-  });
+      }
+    }
+    process.stderr.write("disconnected; retrying in 2 s\n");
+    await sleep(2000);
+  }
 }

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { AegisClient } from "@aegis/sdk";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { AegisClient } from "../testing/aegis-client.js";
 import { prepareEnv, startInProcess, TEST_KEY } from "../testing/test-server.js";
 
 const CLI = resolve(fileURLToPath(import.meta.url), "../../../dist/cli/main.js");

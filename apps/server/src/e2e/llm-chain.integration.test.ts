@@ -1,6 +1,6 @@
 import type { AnalyzeResponse, Hypothesis, IncidentResult, TokenUsage, WsFrame } from "@aegis/contracts";
+import type { AegisClient } from "@aegis/sdk";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { AegisClient } from "../testing/aegis-client.js";
 import { diagnosisJson, FakeOpenAiServer, openAiText, openAiToolCalls, pieces } from "../testing/fake-llm-server.js";
 import { prepareEnv, startInProcess } from "../testing/test-server.js";
 

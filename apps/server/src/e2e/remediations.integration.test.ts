@@ -1,6 +1,6 @@
 import type { Topology } from "@aegis/contracts";
+import type { AegisClient } from "@aegis/sdk";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { AegisClient } from "../testing/aegis-client.js";
 import { prepareEnv, startInProcess, type TestEnv } from "../testing/test-server.js";
 
 let te: TestEnv;

@@ -1,9 +1,9 @@
 import type { IncidentResult } from "@aegis/contracts";
+import type { AegisClient } from "@aegis/sdk";
 import { and, count, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Db } from "../store/database.js";
 import { actions } from "../store/schema.js";
-import type { AegisClient } from "../testing/aegis-client.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
 import { prepareEnv, ServerProcess, startInProcess } from "../testing/test-server.js";
 

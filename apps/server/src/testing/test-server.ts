@@ -3,12 +3,12 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { AegisClient } from "@aegis/sdk";
 import { loadConfig } from "../config/config.js";
 import type { Analyst } from "../ports/analyst.js";
 import { type AegisServer, startAegis } from "../server/aegis-server.js";
 import { createLogger } from "../shared/logger.js";
 import { pgliteDirFor } from "../store/database.js";
-import { AegisClient } from "./aegis-client.js";
 import { freePorts } from "./free-ports.js";
 import { freshDatabase } from "./test-databases.js";
 
@@ -67,10 +67,11 @@ const CLI = resolve(fileURLToPath(import.meta.url), "../../../dist/cli/main.js")
 export class ServerProcess {
   child: ChildProcess | null = null;
   output = "";
+  readonly apiKey = TEST_KEY;
   readonly client: AegisClient;
 
   constructor(readonly te: TestEnv) {
-    this.client = new AegisClient(`http://127.0.0.1:${te.ports.api}`, TEST_KEY);
+    this.client = new AegisClient(`http://127.0.0.1:${te.ports.api}`, this.apiKey);
   }
 
   async start(): Promise<void> {

@@ -1,9 +1,9 @@
 import { rmSync } from "node:fs";
+import { AegisClient } from "@aegis/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config/config.js";
 import { startAegis } from "../../server/aegis-server.js";
 import { createLogger } from "../../shared/logger.js";
-import { AegisClient } from "../../testing/aegis-client.js";
 import { type FakeEmbeddings, startFakeEmbeddings } from "../../testing/fake-embeddings-server.js";
 import { prepareEnv, type TestEnv } from "../../testing/test-server.js";
 

@@ -2,9 +2,9 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type DetectorOptions, StreamingAnomalyDetector } from "./streaming-anomaly-detector.js";
+import { type DetectorOptions, StreamingAnomalyDetector } from "../forecast/streaming-anomaly-detector.js";
 
-/** Repo root from dist/forecast/nab-runner.js or src/forecast/nab-runner.ts. */
+/** Repo root from dist-tools/bench/nab-runner.js or src/bench/nab-runner.ts. */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const DEFAULT_NAB_DATA = resolve(repoRoot, "../shared/data/nab/data");
 

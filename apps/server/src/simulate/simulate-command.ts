@@ -1,15 +1,16 @@
-import type { Command } from "commander";
-import { formatDuration, parseDuration } from "../monitor/simulator/duration.js";
+import { AegisApiError, AegisClient, type RawResponse } from "@aegis/sdk";
+import { Command } from "commander";
+import { clientConfig } from "../cli/client-config.js";
+import { formatDuration, parseDuration } from "./duration.js";
 import {
   type FaultKind,
   type FaultTruth,
   FleetSimulator,
   formatTimestamp,
   parseFaultKinds,
-} from "../monitor/simulator/fleet-simulator.js";
-import { clientConfig } from "./client-config.js";
+} from "./fleet-simulator.js";
 
-/** `aegis simulate`: a simulated fleet feeding `POST /feed/data`, with injected faults checked against the alerts. */
+/** `aegis-tools simulate`: a simulated fleet feeding `POST /feed/data`, with injected faults checked against the alerts. */
 
 export interface SimulateOptions {
   servers: number;
@@ -112,27 +113,23 @@ export async function runSimulation(o: SimulateOptions, io: SimulateIo): Promise
     graceTicks: o.graceTicks,
   });
   const report: SimulationReport = { ticks: 0, records: 0, requests: 0, rate_limited: 0, wall_secs: 0, faults: [] };
-  const headers = {
-    "content-type": "application/json",
-    ...(o.apiKey ? { "x-api-key": o.apiKey } : {}),
-  };
+  const client = new AegisClient(o.url, o.apiKey, { fetch: io.fetch });
 
   /** One HTTP exchange; a 429 waits as told and tries again (or gives up when `retry` is false). */
   let alertsPausedUntil = Number.NEGATIVE_INFINITY;
-  const call = async (method: string, path: string, body: string | null, retry: boolean) => {
+  const call = async (method: string, path: string, body: unknown, retry: boolean) => {
     for (;;) {
       if (io.signal?.aborted) return null;
-      let res: Response;
-      let text: string;
+      let res: RawResponse;
       try {
-        res = await io.fetch(`${o.url}${path}`, { method, headers, body, signal: io.signal ?? null });
-        text = await res.text();
+        res = await client.request(method, path, body, io.signal ? { signal: io.signal } : {});
       } catch (e) {
         if (io.signal?.aborted) return null;
         throw e;
       }
       if (res.status === 429) {
         report.rate_limited++;
+        const text = typeof res.body === "string" ? res.body : JSON.stringify(res.body);
         const wait = retryAfterMs(res.headers.get("retry-after"), text, io.now());
         if (!retry) {
           // Reads are optional: skip them until the budget is back instead of holding up the feed.
@@ -143,8 +140,10 @@ export async function runSimulation(o: SimulateOptions, io: SimulateIo): Promise
         await io.sleep(wait);
         continue;
       }
-      if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text.slice(0, 500)}`);
-      return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      if (res.status < 200 || res.status > 299) {
+        throw new AegisApiError(method, path, res.status, res.body as unknown as AegisApiError["body"], res.headers);
+      }
+      return (res.body ?? {}) as Record<string, unknown>;
     }
   };
 
@@ -188,7 +187,7 @@ export async function runSimulation(o: SimulateOptions, io: SimulateIo): Promise
   };
 
   const checkAlerts = async () => {
-    const body = (await call("GET", "/alerts/active", null, false)) as { alerts?: ActiveAlert[] } | null;
+    const body = (await call("GET", "/alerts/active", undefined, false)) as { alerts?: ActiveAlert[] } | null;
     if (!body?.alerts) return;
     const now = new Set<string>();
     for (const a of body.alerts) {
@@ -234,7 +233,7 @@ export async function runSimulation(o: SimulateOptions, io: SimulateIo): Promise
     }
     let reply: Record<string, unknown> | null = null;
     for (let i = 0; i < records.length; i += o.batch) {
-      reply = await call("POST", "/feed/data", JSON.stringify({ records: records.slice(i, i + o.batch) }), true);
+      reply = await call("POST", "/feed/data", { records: records.slice(i, i + o.batch) }, true);
       if (!reply) break;
       report.requests++;
     }
@@ -305,9 +304,9 @@ const positiveInt = (name: string) => (v: string) => {
   return n;
 };
 
-export function registerSimulateCommand(program: Command): void {
-  program
-    .command("simulate")
+/** The `simulate` command; `main.ts` runs it as the `aegis-simulate` tool. */
+export function simulateCommand(): Command {
+  return new Command("simulate")
     .description("feed a simulated fleet with injected faults to POST /feed/data and show the alerts it raises")
     .option("--servers <n>", "number of servers", positiveInt("servers"), 20)
     .option("--url <url>", "server URL (default AEGIS_URL or the local server)")

@@ -1,5 +1,5 @@
+import type { AegisClient } from "@aegis/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AegisClient } from "../testing/aegis-client.js";
 import { prepareEnv, startInProcess } from "../testing/test-server.js";
 import { formatSummary, runSimulation } from "./simulate-command.js";
 

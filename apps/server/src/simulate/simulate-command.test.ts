@@ -1,7 +1,7 @@
 import { FeedRequest } from "@aegis/contracts";
 import { describe, expect, it } from "vitest";
-import { formatDuration, parseDuration } from "../monitor/simulator/duration.js";
-import type { FaultTruth } from "../monitor/simulator/fleet-simulator.js";
+import { formatDuration, parseDuration } from "./duration.js";
+import type { FaultTruth } from "./fleet-simulator.js";
 import {
   formatAlertLine,
   formatSummary,
