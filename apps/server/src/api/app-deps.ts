@@ -1,5 +1,6 @@
 import type { AnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import type { Config } from "../config/config.js";
+import type { IncidentResource } from "../engine/incident-resource.js";
 import type { IncidentService } from "../engine/incident-service.js";
 import type { KnowledgeSearch } from "../knowledge/knowledge-search.js";
 import type { RunbookLibrary } from "../knowledge/runbooks/runbook-library.js";
@@ -19,6 +20,11 @@ export interface AppDeps {
   /** Resolves the credential a request presents to its principal and project. */
   authenticator: Authenticator;
   incidents: Pick<IncidentService, "receive" | "list" | "get" | "approve" | "reject">;
+  /** The /api/v1 incident resource: lifecycle, workflow, metrics, every seed's list. */
+  incidentResource: Pick<
+    IncidentResource,
+    "create" | "get" | "idOf" | "list" | "update" | "changeState" | "workflow" | "metrics"
+  >;
   executor: Pick<
     Executor,
     "kind" | "targets" | "has" | "scaleUp" | "scaleDown" | "containers" | "metrics" | "topology"

@@ -12,6 +12,7 @@ import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerCoreRoutes } from "./routes/core-routes.js";
 import { registerDocsRoutes } from "./routes/docs-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
+import { registerIncidentRoutes } from "./routes/incident-routes.js";
 import { registerMonitorAdminRoutes } from "./routes/monitor-admin-routes.js";
 import { registerMonitorHistoryRoutes } from "./routes/monitor-history-routes.js";
 import { registerMonitorRoutes } from "./routes/monitor-routes.js";
@@ -63,6 +64,7 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
     registerHealthRoutes(scope, d, () => hub.size);
     registerCoreRoutes(scope, d);
     registerApprovalRoutes(scope, d);
+    registerIncidentRoutes(scope, d);
     registerAnalysisRoutes(scope, d);
     registerRunbookRoutes(scope, d);
     const limits = monitorRateLimits(d.config.AEGIS_MONITOR_RATE_LIMITS);

@@ -59,6 +59,7 @@ export async function injectApp(deps: Partial<AppDeps> = {}): Promise<FastifyIns
     config: loadConfig({}),
     authenticator: twoProjects,
     incidents: fake("incidents"),
+    incidentResource: fake("incidentResource"),
     executor: fake("executor"),
     knowledge: fake("knowledge"),
     analysis: fake("analysis"),

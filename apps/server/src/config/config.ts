@@ -104,6 +104,10 @@ export const CONFIG_FIELDS = {
     schema: z.string().optional(),
     doc: "Comma list of extra protected target patterns (`*` wildcard), added to the product itself and databases.",
   },
+  AEGIS_APPROVAL_EXPIRY_SECS: {
+    schema: z.coerce.number().positive().default(3600),
+    doc: "An incident awaiting human approval that nobody approves or rejects within this time ends FAILED, with the reason on its timeline (checked by a sweep over the parked jobs, so it survives restarts).",
+  },
   PIPELINE_CONCURRENCY: { schema: positiveInt.default(16), doc: "Incidents processed concurrently by this server." },
   AEGIS_LLM_CHAIN: {
     schema: z

@@ -16,6 +16,8 @@ export class IncidentService {
     private readonly jobs: JobQueue,
     private readonly recorder: IncidentRecorder,
     private readonly ingest: JournaledIngest,
+    /** Called once an incident opened through /api/v1 is stored with its queued job: wake the workers. */
+    private readonly onOpened: () => void = () => {},
   ) {}
 
   /** An alert storm is being ingested: pipelines should leave the database to ingest for now. */
@@ -48,6 +50,17 @@ export class IncidentService {
     return { created, incident: await this.get(projectId, p.incident_id) };
   }
 
+  /**
+   * A person opens an incident (/api/v1): stored directly rather than through the webhook journal,
+   * so the answer can carry its `INC-<n>` reference; its id is fresh, so no duplicate check is needed.
+   */
+  async open(item: NewIncident): Promise<void> {
+    if (!this.accepting) throw new UnavailableError("server is shutting down; retry against another instance");
+    await this.incidents.createBatch(this.database.db, [item]);
+    this.recorder.received([item]);
+    this.onOpened();
+  }
+
   async get(projectId: string, id: string): Promise<IncidentResult> {
     const found = await this.incidents.get(this.database.db, projectId, id);
     if (found) return found;
@@ -62,7 +75,8 @@ export class IncidentService {
   }
 
   /** A human approves a proposal the council sent for review; the pipeline continues. */
-  async approve(projectId: string, id: string, by: string, note?: string): Promise<IncidentResult> {
+  async approve(projectId: string, idOrRef: string, by: string, note?: string): Promise<IncidentResult> {
+    const id = await this.idOf(projectId, idOrRef);
     await this.decide(projectId, id, {
       steps: [
         { status: "HUMAN_DECISION", message: `Approved by ${by}${note ? `: ${note}` : ""}`, agent: "HUMAN" },
@@ -75,7 +89,8 @@ export class IncidentService {
   }
 
   /** A human rejects it: the incident ends FAILED with the reason. */
-  async reject(projectId: string, id: string, by: string, note?: string): Promise<IncidentResult> {
+  async reject(projectId: string, idOrRef: string, by: string, note?: string): Promise<IncidentResult> {
+    const id = await this.idOf(projectId, idOrRef);
     const error = `Rejected by ${by}${note ? `: ${note}` : ""}`;
     await this.decide(projectId, id, {
       steps: [
@@ -87,10 +102,15 @@ export class IncidentService {
     return this.get(projectId, id);
   }
 
+  /** The incident's own id for an id or an `INC-<n>` reference; an unknown one is left as is (a 404 follows). */
+  private async idOf(projectId: string, idOrRef: string): Promise<string> {
+    return (await this.incidents.resolveRow(this.database.db, projectId, idOrRef))?.id ?? idOrRef;
+  }
+
   /** Records a decision on an incident awaiting one, and hands its job back to the pipeline, atomically. */
   private async decide(projectId: string, id: string, change: Change): Promise<void> {
     await this.recorder.commitWith(projectId, id, async (tx) => {
-      const row = await this.incidents.getRow(tx, projectId, id);
+      const row = await this.incidents.lockRow(tx, projectId, id);
       if (!row) throw new NotFoundError(`incident ${id} not found`);
       if (row.status !== "AWAITING_APPROVAL") {
         throw new ConflictError(`incident ${id} is ${row.status}, not AWAITING_APPROVAL`);

@@ -7,6 +7,8 @@ import { adminKeyAuthenticator } from "../api/admin-key-authenticator.js";
 import { buildApp } from "../api/build-app.js";
 import type { Config } from "../config/config.js";
 import { defaultCouncilPolicy, PolicyCouncil } from "../council/policy-council.js";
+import { ApprovalExpiry } from "../engine/approval-expiry.js";
+import { IncidentResource } from "../engine/incident-resource.js";
 import { IncidentService } from "../engine/incident-service.js";
 import { Pipeline } from "../engine/pipeline.js";
 import { PipelineWorker } from "../engine/pipeline-worker.js";
@@ -23,6 +25,7 @@ import { TargetProtection } from "../safety/target-protection.js";
 import type { Logger } from "../shared/logger.js";
 import { ActionLog } from "../store/action-log.js";
 import { type Database, DEFAULT_PROJECT_ID, openDatabase, pgliteDirFor } from "../store/database.js";
+import { IncidentResourceStore } from "../store/incident-resource-store.js";
 import { IncidentStore } from "../store/incident-store.js";
 import { JobQueue } from "../store/job-queue.js";
 import { resolveApiKey } from "./api-key.js";
@@ -124,7 +127,15 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     () => worker.wake(),
   );
   await ingest.recover();
-  service = new IncidentService(database, incidents, jobs, recorder, ingest);
+  service = new IncidentService(database, incidents, jobs, recorder, ingest, () => worker.wake());
+  const incidentResource = new IncidentResource(database, new IncidentResourceStore(), incidents, recorder, service);
+  const approvalExpiry = new ApprovalExpiry(
+    jobs,
+    incidents,
+    recorder,
+    logger,
+    config.AEGIS_APPROVAL_EXPIRY_SECS * 1000,
+  );
 
   const monitor = await createMonitor(config, {
     database,
@@ -139,6 +150,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     config,
     authenticator: adminKeyAuthenticator(key.key, DEFAULT_PROJECT_ID),
     incidents: service,
+    incidentResource,
     executor,
     knowledge,
     analysis,
@@ -156,6 +168,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const ticker = new MetricsTicker(executor, bus, logger, config.METRICS_INTERVAL_SECS * 1000, () => hub.size > 0);
   ticker.start();
   await worker.start();
+  approvalExpiry.start();
   logger.info({ url, database: database.kind, executor: executor.kind }, "AegisOps listening");
 
   let stopped: Promise<void> | null = null;
@@ -173,6 +186,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
         const closing = app.close();
         await ingest.drain();
         await worker.stop(opts.drainMs ?? 20_000);
+        await approvalExpiry.stop();
         await closing;
         await monitor.close();
         await executor.stop();

@@ -8,7 +8,7 @@ import type {
   TimelineEntry,
   TimelineStatus,
 } from "@aegis/contracts";
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { IncidentCategory } from "../ports/analyst.js";
 import type { Db } from "./database.js";
 import { rowsOf } from "./rows-of.js";
@@ -24,7 +24,14 @@ export interface NewIncident {
   alertTimestamp: string | null;
   context: IncidentContext | null;
   dryRun: boolean;
+  /** Set when a person opens the incident through /api/v1 (seed 002 body); a webhook leaves them unset. */
+  title?: string | null;
+  description?: string | null;
+  service?: string | null;
 }
+
+/** `INC-<number>`: the seed-001 reference the product assigns to every incident. */
+const REFERENCE = /^INC-(\d{1,15})$/;
 
 export type IncidentRow = typeof incidents.$inferSelect;
 
@@ -67,13 +74,14 @@ export class IncidentStore {
           ${textArray(col("alertType"))}::text[], ${textArray(col("logs"))}::text[],
           ${textArray(col("containerName"))}::text[], ${textArray(col("severity"))}::text[],
           ${textArray(col("alertTimestamp"))}::text[], ${textArray(json)}::text[],
-          ${textArray(col("dryRun").map(String))}::text[]
-        ) as t(project_id, id, alert_type, logs, container_name, severity, alert_timestamp, context, dry_run)
+          ${textArray(col("dryRun").map(String))}::text[], ${textArray(col("title"))}::text[],
+          ${textArray(col("description"))}::text[], ${textArray(col("service"))}::text[]
+        ) as t(project_id, id, alert_type, logs, container_name, severity, alert_timestamp, context, dry_run, title, description, service)
       ),
       created as (
-        insert into ${incidents} (project_id, id, alert_type, logs, container_name, severity, alert_timestamp, context, dry_run, status, created_at, updated_at)
+        insert into ${incidents} (project_id, id, alert_type, logs, container_name, severity, alert_timestamp, context, dry_run, title, description, service, status, created_at, updated_at)
         select project_id, id, alert_type, logs, container_name, severity, alert_timestamp, context::jsonb, dry_run::boolean,
-               'RECEIVED', ${now}, ${now}
+               title, description, service, 'RECEIVED', ${now}, ${now}
         from input
         on conflict do nothing
         returning project_id, id
@@ -113,11 +121,41 @@ export class IncidentStore {
     return rows[0];
   }
 
-  async get(db: Db, projectId: string, id: string): Promise<IncidentResult | undefined> {
-    const row = await this.getRow(db, projectId, id);
+  /**
+   * The row an id names: the incident's own id first (a client may have chosen `INC-42` itself),
+   * then `INC-<number>`, the reference the product assigns.
+   */
+  async resolveRow(db: Db, projectId: string, idOrRef: string): Promise<IncidentRow | undefined> {
+    const ref = REFERENCE.exec(idOrRef);
+    const match = ref?.[1]
+      ? or(eq(incidents.id, idOrRef), eq(incidents.number, Number(ref[1])))
+      : eq(incidents.id, idOrRef);
+    const rows = await db
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.projectId, projectId), match))
+      // The exact id wins over a reference that happens to equal another incident's number.
+      .orderBy(sql`case when ${incidents.id} = ${idOrRef} then 0 else 1 end`)
+      .limit(1);
+    return rows[0];
+  }
+
+  /** The row, locked until the transaction ends: decisions on one incident (approve, reject, expire) take turns. */
+  async lockRow(tx: Db, projectId: string, id: string): Promise<IncidentRow | undefined> {
+    const rows = await tx
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.projectId, projectId), eq(incidents.id, id)))
+      .for("update");
+    return rows[0];
+  }
+
+  /** The incident by its id or its `INC-<n>` reference. */
+  async get(db: Db, projectId: string, idOrRef: string): Promise<IncidentResult | undefined> {
+    const row = await this.resolveRow(db, projectId, idOrRef);
     if (!row) return undefined;
-    const timeline = await this.timeline(db, projectId, [id]);
-    return toResult(row, timeline.get(id) ?? []);
+    const timeline = await this.timeline(db, projectId, [row.id]);
+    return toResult(row, timeline.get(row.id) ?? []);
   }
 
   async list(db: Db, projectId: string, opts: { limit: number; offset: number; status?: IncidentStatus | undefined }) {

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
 import { rowsOf } from "./rows-of.js";
 import { jobs } from "./schema.js";
@@ -88,6 +88,26 @@ export class JobQueue {
     const rows = await db
       .update(jobs)
       .set({ state: "queued", runAfter: new Date(), lockedBy: null, lockedUntil: null, updatedAt: new Date() })
+      .where(and(eq(jobs.projectId, projectId), eq(jobs.incidentId, incidentId), eq(jobs.state, "waiting")))
+      .returning({ id: jobs.id });
+    return rows.length > 0;
+  }
+
+  /** Incidents whose job has been parked for a human since before `cutoff` (oldest first). */
+  async parkedBefore(cutoff: Date, limit: number): Promise<{ projectId: string; incidentId: string; since: Date }[]> {
+    return this.db
+      .select({ projectId: jobs.projectId, incidentId: jobs.incidentId, since: jobs.updatedAt })
+      .from(jobs)
+      .where(and(eq(jobs.state, "waiting"), lt(jobs.updatedAt, cutoff)))
+      .orderBy(asc(jobs.updatedAt))
+      .limit(limit);
+  }
+
+  /** End a parked job without running it again; false when it was no longer parked (a human decided). */
+  async finishParked(db: Db, projectId: string, incidentId: string): Promise<boolean> {
+    const rows = await db
+      .update(jobs)
+      .set({ state: "done", lockedBy: null, lockedUntil: null, updatedAt: new Date() })
       .where(and(eq(jobs.projectId, projectId), eq(jobs.incidentId, incidentId), eq(jobs.state, "waiting")))
       .returning({ id: jobs.id });
     return rows.length > 0;

@@ -55,8 +55,21 @@ export const incidents = pgTable(
     replicasSpawned: integer("replicas_spawned").notNull().default(0),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
+    /** `INC-<number>`, the seed-001 reference: one sequence for every project, so it never collides under concurrent ingest. */
+    number: bigserial("number", { mode: "number" }).notNull(),
+    /** The human lifecycle (`detected` … `learned`), orthogonal to the automation `status`. */
+    lifecycle: text("lifecycle").notNull().default("detected"),
+    /** /api/v1 fields a person sets (POST/PATCH); the pipeline's inputs (alert_type, logs) are never rewritten. */
+    title: text("title"),
+    description: text("description"),
+    service: text("service"),
   },
-  (t) => [primaryKey({ columns: [t.projectId, t.id] }), index("incidents_created_idx").on(t.projectId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.id] }),
+    // Lists are newest first within a project; the id breaks ties, so the index serves ORDER BY … LIMIT alone.
+    index("incidents_created_idx").on(t.projectId, t.createdAt, t.id),
+    uniqueIndex("incidents_number_uq").on(t.projectId, t.number),
+  ],
 );
 
 export const timelineEntries = pgTable(
@@ -108,6 +121,8 @@ export const jobs = pgTable(
     // cheap however many finished jobs the table holds.
     index("jobs_queued_idx").on(t.id).where(sql`state = 'queued'`),
     index("jobs_running_idx").on(t.lockedUntil).where(sql`state = 'running'`),
+    // The approval-expiry sweep reads only parked jobs, oldest first.
+    index("jobs_waiting_idx").on(t.updatedAt).where(sql`state = 'waiting'`),
   ],
 );
 
@@ -379,4 +394,21 @@ export const monitorTrainings = pgTable(
     primaryKey({ columns: [t.projectId, t.trainingId] }),
     uniqueIndex("monitor_trainings_running_uq").on(t.projectId).where(sql`status = 'running'`),
   ],
+);
+
+/** Every change of an incident's human lifecycle, with who made it (seed 002 `PATCH …/state`). */
+export const incidentTransitions = pgTable(
+  "incident_transitions",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    projectId: text("project_id").notNull(),
+    incidentId: text("incident_id").notNull(),
+    fromState: text("from_state").notNull(),
+    toState: text("to_state").notNull(),
+    at: ts("at").notNull(),
+    principalKind: text("principal_kind").notNull(),
+    principalId: text("principal_id").notNull(),
+    note: text("note"),
+  },
+  (t) => [index("incident_transitions_incident_idx").on(t.projectId, t.incidentId, t.seq)],
 );

@@ -1,7 +1,8 @@
 import type { AnalyzeResponse, CostSummary, Hypothesis, TokenUsage } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { AS_DEFAULT, AS_P2, fake, incident, injectApp } from "../test-inject-app.js";
+import { NotFoundError } from "../../shared/errors.js";
+import { AS_DEFAULT, AS_P2, fake, injectApp } from "../test-inject-app.js";
 
 /** Seed 001/002 analysis routes in-process: the copilot envelope, and the key's project reaching the engine. */
 
@@ -134,21 +135,33 @@ describe("analysis routes (inject)", () => {
     expect(projects).toEqual(["p2", "p2", "p2"]);
   });
 
-  it("no hypotheses: the incident must exist in the key's project", async () => {
+  it("no hypotheses: the incident must exist in the key's project, by id or INC-n reference", async () => {
     const projects: string[] = [];
+    const asked: string[] = [];
     app = await injectApp({
-      analysis: fake("analysis", { hypotheses: async () => [] }),
-      incidents: fake("incidents", {
-        get: async (p, id) => {
+      analysis: fake("analysis", {
+        hypotheses: async (_p, id) => {
+          asked.push(id);
+          return id === "uuid-9" ? [hypothesis] : [];
+        },
+      }),
+      incidentResource: fake("incidentResource", {
+        idOf: async (p, id) => {
           projects.push(p);
-          return incident(id);
+          if (id === "INC-404") throw new NotFoundError("incident INC-404 not found");
+          return id === "INC-9" ? "uuid-9" : id;
         },
       }),
     });
-    const res = await app.inject({ url: "/api/v1/incidents/INC-9/hypotheses", headers: AS_P2 });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual([]);
-    expect(projects).toEqual(["p2"]);
+    const none = await app.inject({ url: "/api/v1/incidents/plain/hypotheses", headers: AS_P2 });
+    expect(none.statusCode).toBe(200);
+    expect(none.json()).toEqual([]);
+    const byRef = await app.inject({ url: "/api/v1/incidents/INC-9/hypotheses", headers: AS_P2 });
+    expect(byRef.json()).toEqual([hypothesis]);
+    const unknown = await app.inject({ url: "/api/v1/incidents/INC-404/hypotheses", headers: AS_P2 });
+    expect(unknown.statusCode).toBe(404);
+    expect(projects).toEqual(["p2", "p2", "p2"]);
+    expect(asked).toEqual(["plain", "INC-9", "uuid-9", "INC-404"]);
   });
 
   it("analytics: a bad date or range is a 4xx naming the field, never a 500", async () => {

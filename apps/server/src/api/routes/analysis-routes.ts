@@ -58,9 +58,11 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps): vo
       const project = projectOf(req);
       const id = req.params.incident_id;
       const list = await engine.hypotheses(project, id);
-      // Hypotheses of an API analysis may exist without an incident; otherwise the incident must exist.
-      if (list.length === 0) await d.incidents.get(project, id);
-      return list;
+      // Hypotheses of an API analysis may exist without an incident; otherwise the incident must
+      // exist, named by its id or its INC-<n> reference.
+      if (list.length > 0) return list;
+      const own = await d.incidentResource.idOf(project, id);
+      return own === id ? list : engine.hypotheses(project, own);
     },
   );
 

@@ -1,0 +1,201 @@
+import {
+  CreateIncidentV1,
+  ErrorBody,
+  IncidentListV1Seed001,
+  IncidentListV1Seed002,
+  IncidentListV1Seed003,
+  IncidentMetricsV1,
+  IncidentStatus,
+  IncidentV1,
+  LifecycleState,
+  StateChangedV1,
+  StateChangeV1,
+  UpdateIncidentV1,
+  WorkflowV1,
+} from "@aegis/contracts";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { ValidationError } from "../../shared/errors.js";
+import type { AppDeps } from "../app-deps.js";
+import { principalOf, projectOf } from "../request-identity.js";
+
+const count = (max: number) => z.coerce.number().int().min(0).max(max).optional();
+
+/** Every seed's list parameters; which of them a request uses decides the answer's envelope. */
+const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  offset: count(10_000_000),
+  skip: count(10_000_000),
+  page: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  page_size: z.coerce.number().int().min(1).max(100).optional(),
+  service: z.string().min(1).max(253).optional(),
+  severity: z.string().min(1).max(40).optional(),
+  state: LifecycleState.optional(),
+  status: z.string().min(1).max(40).optional(),
+});
+type ListQuery = z.infer<typeof ListQuery>;
+
+const OPEN: LifecycleState[] = ["detected", "acknowledged", "investigating", "mitigated"];
+
+/**
+ * `status` means a lifecycle state (seed 001: open, investigating, resolved; seed 003: triggered) or,
+ * in capitals, seed 000's automation status.
+ */
+function statusFilter(status: string): { lifecycle?: LifecycleState[]; automationStatus?: string } {
+  const lifecycle = LifecycleState.safeParse(status);
+  if (lifecycle.success) return { lifecycle: [lifecycle.data] };
+  if (status === "open") return { lifecycle: OPEN };
+  if (status === "triggered") return { lifecycle: ["detected"] };
+  if (IncidentStatus.safeParse(status).success) return { automationStatus: status };
+  const accepted = ["open", "triggered", ...LifecycleState.options, ...IncidentStatus.options].join(", ");
+  throw new ValidationError(`invalid querystring: status`, [
+    { loc: ["querystring", "status"], msg: `must be one of: ${accepted}`, type: "enum" },
+  ]);
+}
+
+/** The seed whose pagination a request used: 003 (`page`/`page_size`), 002 (`skip`, `state`), else 001. */
+function styleOf(q: ListQuery): "001" | "002" | "003" {
+  if (q.page !== undefined || q.page_size !== undefined) return "003";
+  if (q.skip !== undefined || q.state !== undefined) return "002";
+  return "001";
+}
+
+const IdParams = z.object({ id: z.string().min(1).max(200) });
+const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
+
+/**
+ * The one incident resource under /api/v1 (seeds 001, 002, 003; the same incidents as seed 000's
+ * `/incidents`). `{id}` is the incident's id or its `INC-<n>` reference.
+ */
+export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const r = d.incidentResource;
+
+  app.get(
+    "/api/v1/incidents",
+    {
+      schema: {
+        tags: ["incidents"],
+        summary: "List the project's incidents, newest first",
+        description:
+          "Pagination and envelope follow the seed whose parameters are used: `page`/`page_size` → seed 003 `{success, message, data: {items, total, page, page_size, has_next}}`; `skip` (or the `state` filter) → seed 002's bare array; otherwise `limit`/`offset` → seed 001 `{incidents, total, limit, offset}`. `status` takes a lifecycle state, `open`, `triggered`, or (in capitals) seed 000's automation status.",
+        querystring: ListQuery,
+        response: {
+          200: z.union([IncidentListV1Seed003, IncidentListV1Seed001, IncidentListV1Seed002]),
+          401: ErrorBody,
+          422: ErrorBody,
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const filter = {
+        service: q.service,
+        severity: q.severity,
+        ...(q.status ? statusFilter(q.status) : {}),
+        ...(q.state ? { lifecycle: [q.state] } : {}),
+      };
+      const project = projectOf(req);
+      switch (styleOf(q)) {
+        case "003": {
+          const page = q.page ?? 1;
+          const size = q.page_size ?? 20;
+          const { items, total } = await r.list(project, filter, size, (page - 1) * size);
+          const data = { items, total, page, page_size: size, has_next: page * size < total };
+          return { success: true as const, message: `${items.length} of ${total} incidents`, data };
+        }
+        case "002":
+          return (await r.list(project, filter, q.limit ?? 10, q.skip ?? 0)).items;
+        default: {
+          const limit = q.limit ?? 20;
+          const offset = q.offset ?? 0;
+          const { items, total } = await r.list(project, filter, limit, offset);
+          return { incidents: items, total, limit, offset };
+        }
+      }
+    },
+  );
+
+  app.post(
+    "/api/v1/incidents",
+    {
+      schema: {
+        tags: ["incidents"],
+        summary: "Open an incident by hand; it enters the remediation pipeline",
+        description:
+          "Seed 002's body (`title`, `description`, `service_name`, `severity`). The pipeline diagnoses it and the council reviews the proposal; with the default `dry_run: true` nothing is executed, `dry_run: false` lets the automation act as for a webhook.",
+        body: CreateIncidentV1,
+        response: { 200: IncidentV1, ...errors },
+      },
+    },
+    (req) => r.create(projectOf(req), req.body),
+  );
+
+  app.get(
+    "/api/v1/incidents/:id",
+    {
+      schema: {
+        tags: ["incidents"],
+        summary: "One incident: lifecycle, automation record, transitions",
+        params: IdParams,
+        response: { 200: IncidentV1, ...errors },
+      },
+    },
+    (req) => r.get(projectOf(req), req.params.id),
+  );
+
+  app.patch(
+    "/api/v1/incidents/:id",
+    {
+      schema: {
+        tags: ["incidents"],
+        summary: "Update an incident's title, description, service, severity and optionally its state (seed 003)",
+        params: IdParams,
+        body: UpdateIncidentV1,
+        response: { 200: IncidentV1, 409: ErrorBody, ...errors },
+      },
+    },
+    (req) => r.update(projectOf(req), principalOf(req), req.params.id, req.body),
+  );
+
+  app.patch(
+    "/api/v1/incidents/:id/state",
+    {
+      schema: {
+        tags: ["incidents"],
+        summary: "Move the human lifecycle (seed 002); 409 names the allowed moves",
+        params: IdParams,
+        body: StateChangeV1,
+        response: { 200: StateChangedV1, 409: ErrorBody, ...errors },
+      },
+    },
+    (req) => r.changeState(projectOf(req), principalOf(req), req.params.id, req.body.state, req.body.note),
+  );
+
+  app.get(
+    "/api/v1/incidents/:id/workflow",
+    {
+      schema: {
+        tags: ["incidents"],
+        summary: "The pipeline's steps with their timings, from the timeline",
+        params: IdParams,
+        response: { 200: WorkflowV1, ...errors },
+      },
+    },
+    (req) => r.workflow(projectOf(req), req.params.id),
+  );
+
+  const metrics = {
+    schema: {
+      tags: ["incidents"],
+      summary: "Time to acknowledge, mitigate and resolve; model tokens and cost (null where nothing recorded it)",
+      params: IdParams,
+      response: { 200: IncidentMetricsV1, ...errors },
+    },
+  };
+  app.get("/api/v1/incidents/:id/metrics", metrics, (req) => r.metrics(projectOf(req), req.params.id));
+  app.get("/api/v1/analytics/incident-metrics/:id", { schema: { ...metrics.schema, tags: ["analytics"] } }, (req) =>
+    r.metrics(projectOf(req), req.params.id),
+  );
+}
