@@ -118,10 +118,9 @@ export class IncidentResource {
       const allowed = allowedFrom(from);
       if (!allowed.includes(to)) {
         const options = allowed.length ? allowed.join(", ") : "none (final state)";
-        throw new ConflictError(`incident ${referenceOf(current)} is ${from}; it can move to: ${options}`, {
-          state: from,
-          allowed_transitions: allowed,
-        });
+        const reason = `incident ${referenceOf(current)} is ${from}; it can move to: ${options}`;
+        // The error envelope's issue list names the field and the allowed values.
+        throw new ConflictError(reason, [{ loc: ["body", "state"], msg: reason, type: "invalid_transition" }]);
       }
       const record = async (t: Db) => {
         const moved = await this.store.transition(t, {
