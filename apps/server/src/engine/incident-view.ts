@@ -88,7 +88,12 @@ export function detailOf(row: IncidentRow, transitions: readonly TransitionRow[]
 export function workflowOf(row: IncidentRow, entries: readonly TimelineEntry[]): WorkflowV1 {
   // A person's lifecycle changes share the timeline but are not steps of the pipeline.
   const timeline = entries.filter((e) => e.agent !== LIFECYCLE_AGENT);
-  const finished = row.status === "RESOLVED" || row.status === "FAILED";
+  // The pipeline also stops at a council's REJECTED and after a dry run's APPROVED.
+  const finished =
+    row.status === "RESOLVED" ||
+    row.status === "FAILED" ||
+    row.status === "REJECTED" ||
+    (row.dryRun && row.status === "APPROVED");
   const steps = timeline.map((e, index) => {
     const next = timeline[index + 1];
     const end = next ? next.ts : finished ? e.ts : null;
