@@ -8,6 +8,7 @@ import { freePorts } from "../testing/free-ports.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
 import { confidenceCalibration } from "./confidence-calibration.js";
 import { councilEval } from "./council-eval.js";
+import { incidentsListBench } from "./incidents-list-bench.js";
 import { monitorBench } from "./monitor-bench.js";
 import { startAlertmanager, startBareNode } from "./reference-servers.js";
 import { searchBench } from "./search-bench.js";
@@ -177,6 +178,21 @@ async function main() {
     write("restart-latency", await restartLatency(Number(process.env.BENCH_INCIDENTS ?? 20)));
   if (!only || only === "ingest") write("ingest", await ingest(Number(process.env.BENCH_SECS ?? 5)));
   if (!only || only === "search") write("runbook-search", await searchBench());
+  if (!only || only === "incidents-list") {
+    const opts = {
+      incidents: Number(process.env.BENCH_INCIDENTS_LIST ?? 100_000),
+      otherProjects: 10,
+      othersEach: Number(process.env.BENCH_OTHERS_EACH ?? 10_000),
+      requests: 500,
+    };
+    // Fresh databases are created on the TEST_DATABASE_URL server, as for the store tests.
+    write("incidents-list", {
+      pglite: await incidentsListBench("pglite", opts),
+      postgres: process.env.TEST_DATABASE_URL
+        ? await incidentsListBench("postgres", opts)
+        : { skipped: "set TEST_DATABASE_URL" },
+    });
+  }
   if (!only || only === "stream") write("stream-overhead", await streamOverhead(20, 100));
   if (!only || only === "monitor") {
     const env = process.env;
