@@ -121,6 +121,8 @@ describe("one incident resource", () => {
     // The lifecycle is on the seed-000 timeline too, written by the recorder.
     const seed0 = (await get<IncidentResult>(`/incidents/${inc.id}`)).body;
     expect(seed0.timeline.filter((t) => t.message.startsWith("Lifecycle ")).length).toBe(5);
+    expect(seed0.timeline[0]?.message).toBe("Incident opened via POST /api/v1/incidents.");
+    expect(seed0.dry_run).toBe(true);
 
     const metrics = await get<Record<string, number | null>>(`/api/v1/incidents/${ref}/metrics`);
     expect(metrics.body.time_to_acknowledge_seconds).toBeGreaterThanOrEqual(0);

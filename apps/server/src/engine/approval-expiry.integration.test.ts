@@ -51,7 +51,10 @@ describe.each(testDatabaseKinds())("approval expiry on %s", (kind) => {
     expect(old?.error).toContain("Approval expired");
     expect(old?.timeline.at(-1)).toMatchObject({ status: "FAILED" });
     expect(frames).toContain("failed:old");
-    const [job] = await db.select().from(jobs).where(and(eq(jobs.projectId, P), eq(jobs.incidentId, "old")));
+    const [job] = await db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.projectId, P), eq(jobs.incidentId, "old")));
     expect(job?.state).toBe("done");
     expect((await store.get(db, P, "recent"))?.status).toBe("AWAITING_APPROVAL");
     expect((await store.get(db, P, "decided"))?.status).toBe("APPROVED");

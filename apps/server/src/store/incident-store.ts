@@ -88,7 +88,10 @@ export class IncidentStore {
       ),
       entries as (
         insert into ${timelineEntries} (project_id, incident_id, ts, status, message, agent)
-        select project_id, id, ${now}, 'RECEIVED', 'Incident received via webhook.', null from created
+        select c.project_id, c.id, ${now}, 'RECEIVED',
+               case when i.title is null then 'Incident received via webhook.' else 'Incident opened via POST /api/v1/incidents.' end,
+               null
+        from created c join input i on i.project_id = c.project_id and i.id = c.id
       ),
       queued as (
         insert into ${jobs} (project_id, incident_id, state, run_after, created_at, updated_at)
