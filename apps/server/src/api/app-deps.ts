@@ -23,7 +23,7 @@ export interface AppDeps {
   /** The /api/v1 incident resource: lifecycle, workflow, metrics, every seed's list. */
   incidentResource: Pick<
     IncidentResource,
-    "create" | "get" | "idOf" | "list" | "update" | "changeState" | "workflow" | "metrics"
+    "create" | "get" | "idOf" | "list" | "page" | "update" | "changeState" | "workflow" | "metrics"
   >;
   executor: Pick<
     Executor,

@@ -70,23 +70,33 @@ export class IncidentResource {
     return (await this.mustResolve(this.database.db, projectId, idOrRef)).id;
   }
 
+  /** A page, newest first, with the total of the filter's matches (seeds 001 and 003). */
   async list(
     projectId: string,
     filter: IncidentFilter,
     limit: number,
     offset: number,
   ): Promise<{ items: IncidentSummaryV1[]; total: number }> {
-    const db = this.database.db;
-    const [rows, total] = await Promise.all([
-      this.store.list(db, projectId, filter, limit, offset),
-      this.store.count(db, projectId, filter),
+    const [items, total] = await Promise.all([
+      this.page(projectId, filter, limit, offset),
+      this.store.count(this.database.db, projectId, filter),
     ]);
+    return { items, total };
+  }
+
+  /**
+   * A page alone (seed 002 answers no total): an index range scan, whereas the count visits every
+   * matching row.
+   */
+  async page(projectId: string, filter: IncidentFilter, limit: number, offset: number): Promise<IncidentSummaryV1[]> {
+    const db = this.database.db;
+    const rows = await this.store.list(db, projectId, filter, limit, offset);
     const transitions = await this.store.transitions(
       db,
       projectId,
       rows.map((r) => r.id),
     );
-    return { items: rows.map((r) => summaryOf(r, transitions.get(r.id) ?? [])), total };
+    return rows.map((r) => summaryOf(r, transitions.get(r.id) ?? []));
   }
 
   /** Seed 003 update: descriptive fields (never the pipeline's inputs) and, optionally, the state. */

@@ -68,6 +68,7 @@ function resource(calls: Call[], total = 45): AppDeps["incidentResource"] {
     };
   return fake("incidentResource", {
     list: rec("list", () => ({ items: [summary], total })),
+    page: rec("page", () => [summary]),
     create: rec("create", () => detail),
     get: rec("get", (p, id: string) => {
       known(p, id);

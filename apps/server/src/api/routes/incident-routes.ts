@@ -106,7 +106,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
           return { success: true as const, message: `${items.length} of ${total} incidents`, data };
         }
         case "002":
-          return (await r.list(project, filter, q.limit ?? 10, q.skip ?? 0)).items;
+          return r.page(project, filter, q.limit ?? 10, q.skip ?? 0);
         default: {
           const limit = q.limit ?? 20;
           const offset = q.offset ?? 0;
