@@ -15,6 +15,7 @@ import { InProcessEventBus } from "../events/event-bus.js";
 import { createExecutor } from "../executors/create-executor.js";
 import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
+import { createIntegrations } from "../integrations/create-integrations.js";
 import { createKnowledge } from "../knowledge/create-knowledge.js";
 import { createMonitor } from "../monitor/create-monitor.js";
 import type { Analyst } from "../ports/analyst.js";
@@ -134,6 +135,14 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     manages: (server) => executor.has(server),
   });
 
+  const integrations = createIntegrations(config, {
+    database,
+    executor,
+    logger,
+    publicUrl: `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}`,
+  });
+  await integrations.webhooks.start(bus);
+
   await executor.start();
   const { app, hub } = await buildApp({
     config,
@@ -146,6 +155,9 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     knowledgeSearch: kb.search,
     monitor,
     bus,
+    tickets: integrations.tickets,
+    webhooks: integrations.webhooks,
+    dependencyHealth: integrations.dependencyHealth,
     logger,
     version: VERSION,
     databaseKind: database.kind,
@@ -168,6 +180,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     stop: () => {
       stopped ??= (async () => {
         service.close();
+        integrations.webhooks.stop();
         ticker.stop();
         hub.closeAll();
         const closing = app.close();
