@@ -69,14 +69,14 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
     registerHealthRoutes(scope, d, () => hub.size);
     registerCoreRoutes(scope, d);
     registerApprovalRoutes(scope, d);
-    registerAnalysisRoutes(scope, d);
+    const copilotLimits = copilotRateLimits(d.config.AEGIS_COPILOT_ANALYZE_PER_HOUR, d.config.AEGIS_COPILOT_PER_HOUR);
+    registerAnalysisRoutes(scope, d, copilotLimits.analyze);
     registerRunbookRoutes(scope, d);
     await scope.register(async (copilot) => {
       declareSeed(copilot, "001");
-      const limits = copilotRateLimits(d.config.AEGIS_COPILOT_ANALYZE_PER_HOUR, d.config.AEGIS_COPILOT_PER_HOUR);
-      registerApiHealthRoutes(copilot, d, limits.other);
-      registerTicketRoutes(copilot, d, limits.other);
-      registerOutboundWebhookRoutes(copilot, d, limits.other);
+      registerApiHealthRoutes(copilot, d, copilotLimits.other);
+      registerTicketRoutes(copilot, d, copilotLimits.other);
+      registerOutboundWebhookRoutes(copilot, d, copilotLimits.other);
     });
     await scope.register(async (argus) => {
       declareSeed(argus, "004");

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import {
   AegisError,
@@ -14,7 +14,7 @@ import {
   ValidationError,
 } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
-import { envelopeOf, type Issue, type Problem, seedOf } from "./seed-envelope.js";
+import { envelopeOf, fieldOf, type Issue, type Problem, seedOf } from "./seed-envelope.js";
 
 function statusOf(err: AegisError): number {
   if (err instanceof ValidationError) return 422;
@@ -37,7 +37,7 @@ function statusOf(err: AegisError): number {
  */
 export function installErrorHandler(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((err: FastifyError | AegisError, req, reply) => {
-    const p = problemOf(err, app.initialConfig.bodyLimit ?? 0);
+    const p = explained(problemOf(err, app.initialConfig.bodyLimit ?? 0), req);
     if (p.status >= 500) logger.error({ err, url: req.url }, p.status === 500 ? "unhandled error" : err.message);
     const { status, body } = envelopeOf(seedOf(req), p, req.id);
     return reply.code(status).send(body);
@@ -45,6 +45,14 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger): void 
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ error: `no route for ${req.method} ${req.url.split("?")[0]}`, code: "not_found" });
   });
+}
+
+/** A validation problem reworded by the route, when it documents its own wording (`config.explainInvalid`). */
+function explained(p: Problem, req: FastifyRequest): Problem {
+  const first = Array.isArray(p.detail) ? p.detail[0] : undefined;
+  const explain = req.routeOptions.config?.explainInvalid;
+  const own = first && p.code === "validation_error" ? explain?.(fieldOf(first), req.body) : undefined;
+  return own ? { ...p, message: own.message, details: own.details } : p;
 }
 
 function problemOf(err: FastifyError | AegisError, bodyLimit: number): Problem {

@@ -7,6 +7,14 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Set by `declareSeed` on every route of a scope; absent means seed 000's envelope. */
     seed?: Seed;
+    /**
+     * A route's own wording of a validation failure, from the first failing field (`body` when the body
+     * itself is wrong) and the body; undefined keeps the generic one. Seed 001's analyze documents one.
+     */
+    explainInvalid?: (
+      field: string,
+      body: unknown,
+    ) => { message: string; details: Record<string, unknown> } | undefined;
   }
 }
 
@@ -54,7 +62,8 @@ const COPILOT_CODES: Record<number, string> = {
 /**
  * The status and body of `p` in `seed`'s documented envelope:
  * - 000 `{error, code, detail?}` (unchanged; validation 422 with FastAPI-style `detail`);
- * - 001 `{error: {code, message, details?, retry_after?}}`, validation as 400 `INVALID_REQUEST`;
+ * - 001 `{error: {code, message, details?, partial_results?, retry_after?}}`, validation as 400
+ *   `INVALID_REQUEST` with `details.field` (the first failing field), 401 with the seed's sentence;
  * - 002 and 004 `{detail}` (FastAPI), validation 422 with the issues as `detail`; a 429 adds `retry_after`;
  * - 003 `{success: false, error, details, request_id}`, validation as 400.
  */
@@ -64,14 +73,21 @@ export function envelopeOf(seed: Seed, p: Problem, requestId: string): { status:
   switch (seed) {
     case "001": {
       const status = invalid ? 400 : p.status;
-      const details = p.details ?? (issues ? { field: fieldsOf(issues), issues } : undefined);
+      const first = issues?.[0];
+      const field = first ? fieldOf(first) : undefined;
+      // The seed puts a timeout's partial results beside the message, not inside `details`.
+      const { partial_results, ...rest } = p.details ?? {};
+      const details = Object.keys(rest).length > 0 ? rest : field ? { field } : undefined;
+      const message =
+        status === 401 ? "Invalid or missing API key" : first && !p.details ? `${field}: ${first.msg}` : p.message;
       return {
         status,
         body: {
           error: {
             code: COPILOT_CODES[status] ?? (status >= 500 ? "INTERNAL_ERROR" : "INVALID_REQUEST"),
-            message: p.message,
+            message,
             ...(details ? { details } : {}),
+            ...(partial_results !== undefined ? { partial_results } : {}),
             ...(p.retryAfter !== undefined ? { retry_after: p.retryAfter } : {}),
           },
         },
@@ -108,6 +124,7 @@ export function envelopeOf(seed: Seed, p: Problem, requestId: string): { status:
   }
 }
 
-function fieldsOf(issues: Issue[]): string {
-  return issues.map((i) => i.loc.slice(1).join(".") || String(i.loc[0])).join(", ");
+/** `incident_id`, `records.3.cpu`, or `body` when the body itself is wrong. */
+export function fieldOf(issue: Issue): string {
+  return issue.loc.slice(1).join(".") || String(issue.loc[0]);
 }

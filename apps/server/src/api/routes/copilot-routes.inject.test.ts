@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config/config.js";
 import type { DependencyReport } from "../../integrations/dependency-health.js";
-import { NotFoundError } from "../../shared/errors.js";
+import { NotFoundError, TimeoutError } from "../../shared/errors.js";
 import { AS_DEFAULT, AS_P2, fake, injectApp } from "../test-inject-app.js";
 
 /** Seed 001 tickets, webhooks and health in-process: bodies, the key's project, the shared hourly budget. */
@@ -142,5 +142,32 @@ describe("seed 001 copilot routes", () => {
     const down = await app.inject({ method: "GET", url: "/api/v1/health", headers: AS_DEFAULT });
     expect(down.statusCode).toBe(503);
     expect(down.json().status).toBe("unhealthy");
+  });
+
+  it("POST /api/v1/analyze: its own 100/hour budget and the seed's 504 with partial results, from the one handler", async () => {
+    const partial = { tools_completed: ["log_search"], tools_failed: ["metrics_query"] };
+    app = await injectApp({
+      config: loadConfig({ AEGIS_COPILOT_ANALYZE_PER_HOUR: "1" }),
+      analysis: fake("analysis", {
+        copilot: {
+          analyze: async () => {
+            throw new TimeoutError("Request exceeded 30 second timeout", { partial_results: partial });
+          },
+        },
+      }),
+    });
+    const payload = { incident_description: "API gateway returning 500 errors since 2pm" };
+    const slow = await app.inject({ method: "POST", url: "/api/v1/analyze", headers: AS_DEFAULT, payload });
+    expect(slow.statusCode).toBe(504);
+    expect(slow.json()).toEqual({
+      error: { code: "TIMEOUT", message: "Request exceeded 30 second timeout", partial_results: partial },
+    });
+    expect(slow.headers["x-ratelimit-limit"]).toBe("1");
+    const limited = await app.inject({ method: "POST", url: "/api/v1/analyze", headers: AS_DEFAULT, payload });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error).toMatchObject({
+      code: "RATE_LIMIT_EXCEEDED",
+      message: "Rate limit of 1 requests/hour exceeded",
+    });
   });
 });
