@@ -8,6 +8,9 @@ import type { DeliveryRow, WebhookRow, WebhookStore } from "../store/webhook-sto
 import { type WebhookEvent, webhookEventOf } from "./webhook-events.js";
 import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from "./webhook-signature.js";
 
+/** Last pause of the incident-owner lookup (50 ms doubling up to this: about 3 s in all). */
+const OWNER_WAIT_MAX_MS = 1600;
+
 export interface WebhookSettings {
   maxAttempts: number;
   /** First retry delay; doubles after each failed attempt. */
@@ -95,7 +98,7 @@ export class WebhookService {
     if (!mapped || !frame.incident_id) return;
     // Frames carry no project: find it from the incident. An id held by two projects is ambiguous and
     // is not delivered at all, rather than risk sending one tenant's event to another.
-    const owners = await this.store.projectsOfIncident(this.database.db, frame.incident_id);
+    const owners = await this.ownersOf(frame.incident_id);
     const owner = owners[0];
     if (!owner || owners.length > 1) {
       if (owners.length > 1)
@@ -131,6 +134,18 @@ export class WebhookService {
       };
       await this.store.insertDelivery(this.database.db, delivery);
       this.schedule(delivery, 0);
+    }
+  }
+
+  /**
+   * `incident.new` is published once the alert is journaled, a moment before the incident row is
+   * loaded into the database: look again a few times (about 3 s in all) before giving up.
+   */
+  private async ownersOf(incidentId: string): Promise<{ projectId: string; createdAt: Date }[]> {
+    for (let wait = 50; ; wait *= 2) {
+      const owners = await this.store.projectsOfIncident(this.database.db, incidentId);
+      if (owners.length > 0 || wait > OWNER_WAIT_MAX_MS) return owners;
+      await new Promise((r) => setTimeout(r, wait));
     }
   }
 
