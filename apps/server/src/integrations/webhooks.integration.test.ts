@@ -127,4 +127,40 @@ describe.each(testDatabaseKinds())("outbound webhooks on %s", (kind) => {
     expect(await svc.list("default")).toEqual([]);
     await expect(svc.delete("default", hook.id)).rejects.toThrow(/not found/);
   });
+
+  it("resumes at start-up a delivery a previous run left pending", async () => {
+    const { svc: first } = await setup();
+    const r = await startReceiver(() => ({ status: 200 }));
+    closers.push(r.close);
+    const hook = await first.register("default", { url: r.url, events: ["incident.failed"], secret: SECRET });
+    first.stop();
+    const at = new Date();
+    await new WebhookStore().insertDelivery(t.database.db, {
+      projectId: "default",
+      id: "left-over",
+      webhookId: hook.id,
+      event: "incident.failed",
+      body: '{"event":"incident.failed"}',
+      status: "pending",
+      attempts: 1,
+      lastStatusCode: 500,
+      lastError: "HTTP 500",
+      createdAt: at,
+      updatedAt: at,
+      deliveredAt: null,
+    });
+    svc = new WebhookService(
+      t.database,
+      new WebhookStore(),
+      { maxAttempts: 4, backoffMs: 20, timeoutMs: 2000 },
+      createLogger("silent"),
+    );
+    await svc.start(new InProcessEventBus());
+    const log = await until(
+      () => (svc as WebhookService).deliveries("default", hook.id, 10),
+      (d: Delivery[]) => d[0]?.status === "delivered",
+    );
+    expect(log[0]).toMatchObject({ id: "left-over", status: "delivered", attempts: 2, last_error: null });
+    expect(r.received.map((x) => x.body)).toEqual(['{"event":"incident.failed"}']);
+  });
 });

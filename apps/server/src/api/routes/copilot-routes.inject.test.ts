@@ -93,6 +93,18 @@ describe("seed 001 copilot routes", () => {
     expect(nf.json()).toEqual({ error: { code: "NOT_FOUND", message: "ticket NOPE-1 not found" } });
   });
 
+  it("lets only owners and admins register webhooks (403 FORBIDDEN for a member)", async () => {
+    app = (await copilotApp()).app;
+    const r = await app.inject({
+      method: "POST",
+      url: "/api/v1/webhooks",
+      headers: AS_P2,
+      payload: { url: "https://example.com/hook", events: ["incident.created"], secret: "0123456789abcdef" },
+    });
+    expect(r.statusCode).toBe(403);
+    expect(r.json()).toEqual({ error: { code: "FORBIDDEN", message: "role member may not manage webhooks" } });
+  });
+
   it("refuses a webhook without a strong secret or with an unknown event", async () => {
     app = (await copilotApp()).app;
     const r = await app.inject({

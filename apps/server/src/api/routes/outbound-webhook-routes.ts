@@ -1,11 +1,12 @@
 import { CopilotError } from "@aegis/contracts";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { WEBHOOK_EVENTS } from "../../integrations/webhook-events.js";
+import { ForbiddenError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import type { RouteRateLimit } from "../copilot-rate-limits.js";
-import { projectOf } from "../request-identity.js";
+import { principalOf, projectOf } from "../request-identity.js";
 
 const WebhookRequest = z.object({
   url: z.url({ protocol: /^https?$/ }),
@@ -29,6 +30,13 @@ const Delivery = z.object({
 });
 
 const idParams = z.object({ id: z.string().min(1) });
+
+/** A webhook sends the project's incidents to any URL it names: only owners and admins manage them. */
+function managedBy(req: FastifyRequest): string {
+  const role = principalOf(req).role;
+  if (role !== "owner" && role !== "admin") throw new ForbiddenError(`role ${role} may not manage webhooks`);
+  return projectOf(req);
+}
 const errors = { 400: CopilotError, 401: CopilotError, 429: CopilotError };
 
 const SIGNING =
@@ -44,13 +52,13 @@ export function registerOutboundWebhookRoutes(fastify: FastifyInstance, d: AppDe
       config: { rateLimit },
       schema: {
         tags: ["webhooks"],
-        summary: "Register a webhook for incident events",
+        summary: "Register a webhook for incident events (owner or admin)",
         description: `Events: ${WEBHOOK_EVENTS.join(", ")}. ${SIGNING}`,
         body: WebhookRequest,
-        response: { 201: Webhook, ...errors },
+        response: { 201: Webhook, 403: CopilotError, ...errors },
       },
     },
-    async (req, reply) => reply.code(201).send(await d.webhooks.register(projectOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await d.webhooks.register(managedBy(req), req.body)),
   );
 
   app.get(
@@ -72,13 +80,13 @@ export function registerOutboundWebhookRoutes(fastify: FastifyInstance, d: AppDe
       config: { rateLimit },
       schema: {
         tags: ["webhooks"],
-        summary: "Remove a webhook and its delivery log",
+        summary: "Remove a webhook and its delivery log (owner or admin)",
         params: idParams,
-        response: { 204: z.null(), 404: CopilotError, ...errors },
+        response: { 204: z.null(), 403: CopilotError, 404: CopilotError, ...errors },
       },
     },
     async (req, reply) => {
-      await d.webhooks.delete(projectOf(req), req.params.id);
+      await d.webhooks.delete(managedBy(req), req.params.id);
       return reply.code(204).send(null);
     },
   );
