@@ -46,6 +46,7 @@ export interface Delivery {
 export class WebhookService {
   private readonly timers = new Set<NodeJS.Timeout>();
   private unsubscribe: (() => void) | null = null;
+  private stopped = false;
 
   constructor(
     private readonly database: Database,
@@ -81,13 +82,16 @@ export class WebhookService {
 
   /** Listen to the bus and resume deliveries left pending by a previous run. */
   async start(bus: EventBus): Promise<void> {
+    this.stopped = false;
     this.unsubscribe = bus.subscribe((frame) => {
       this.onFrame(frame).catch((err: unknown) => this.logger.warn({ err }, "webhook fan-out failed"));
     });
     for (const d of await this.store.pending(this.database.db)) this.schedule(d, 0);
   }
 
+  /** No new attempts; one in flight finishes, and what is still pending resumes at the next start. */
   stop(): void {
+    this.stopped = true;
     this.unsubscribe?.();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -150,6 +154,7 @@ export class WebhookService {
   }
 
   private schedule(d: DeliveryRow, delayMs: number): void {
+    if (this.stopped) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       this.attempt(d).catch((err: unknown) => this.logger.warn({ err, delivery: d.id }, "webhook attempt failed"));

@@ -2,9 +2,10 @@ import { CopilotError } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { ForbiddenError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import type { RouteRateLimit } from "../copilot-rate-limits.js";
-import { projectOf } from "../request-identity.js";
+import { principalOf, projectOf } from "../request-identity.js";
 
 const TicketRequest = z.object({
   incident_id: z.string().min(1).max(200).optional(),
@@ -41,10 +42,12 @@ export function registerTicketRoutes(fastify: FastifyInstance, d: AppDeps, rateL
         description:
           "Stored in the caller's project. With JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN and JIRA_PROJECT_KEY set it is filed in Jira first: `ticket_id` is the issue key and `ticket_url` its browse link; a Jira refusal is a 502 and nothing is stored. Without Jira, `ticket_url` is this API's `GET /api/v1/tickets/{id}`.",
         body: TicketRequest,
-        response: { 201: Created, 502: CopilotError, ...errors },
+        response: { 201: Created, 403: CopilotError, 502: CopilotError, ...errors },
       },
     },
     async (req, reply) => {
+      // Filing a ticket writes (and may page someone through Jira): read-only viewers may not.
+      if (principalOf(req).role === "viewer") throw new ForbiddenError("role viewer may not create tickets");
       const b = req.body;
       const t = await d.tickets.create(projectOf(req), {
         title: b.title,
