@@ -2,6 +2,9 @@ import type { AnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import type { Config } from "../config/config.js";
 import type { IncidentResource } from "../engine/incident-resource.js";
 import type { IncidentService } from "../engine/incident-service.js";
+import type { DependencyHealth } from "../integrations/dependency-health.js";
+import type { TicketService } from "../integrations/ticket-service.js";
+import type { WebhookService } from "../integrations/webhook-service.js";
 import type { KnowledgeSearch } from "../knowledge/knowledge-search.js";
 import type { RunbookLibrary } from "../knowledge/runbooks/runbook-library.js";
 import type { Monitor } from "../monitor/create-monitor.js";
@@ -39,6 +42,10 @@ export interface AppDeps {
   /** Seed 004 predictive monitor. */
   monitor: Monitor;
   bus: EventBus;
+  /** Seed 001 tickets, outbound webhooks and dependency health. */
+  tickets: Pick<TicketService, "create" | "get" | "list">;
+  webhooks: Pick<WebhookService, "register" | "list" | "delete" | "deliveries">;
+  dependencyHealth: Pick<DependencyHealth, "report">;
   logger: Logger;
   version: string;
   databaseKind: string;

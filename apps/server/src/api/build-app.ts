@@ -5,9 +5,12 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { AppDeps } from "./app-deps.js";
 import { installAuth } from "./auth.js";
+import { copilotRateLimits } from "./copilot-rate-limits.js";
 import { installErrorHandler } from "./error-handler.js";
-import { installRateLimits, monitorRateLimits } from "./monitor-rate-limits.js";
+import { monitorRateLimits } from "./monitor-rate-limits.js";
+import { installRateLimits } from "./rate-limits.js";
 import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
+import { registerApiHealthRoutes } from "./routes/api-health-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerCoreRoutes } from "./routes/core-routes.js";
 import { registerDocsRoutes } from "./routes/docs-routes.js";
@@ -16,7 +19,10 @@ import { registerIncidentRoutes } from "./routes/incident-routes.js";
 import { registerMonitorAdminRoutes } from "./routes/monitor-admin-routes.js";
 import { registerMonitorHistoryRoutes } from "./routes/monitor-history-routes.js";
 import { registerMonitorRoutes } from "./routes/monitor-routes.js";
+import { registerOutboundWebhookRoutes } from "./routes/outbound-webhook-routes.js";
 import { registerRunbookRoutes } from "./routes/runbook-routes.js";
+import { registerTicketRoutes } from "./routes/ticket-routes.js";
+import { declareSeed } from "./seed-envelope.js";
 import { WsHub } from "./ws-hub.js";
 
 /** Webhook bodies above this are refused with a 422 naming the body (logs up to 1 MB fit). */
@@ -65,12 +71,22 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
     registerCoreRoutes(scope, d);
     registerApprovalRoutes(scope, d);
     registerIncidentRoutes(scope, d);
-    registerAnalysisRoutes(scope, d);
+    const copilotLimits = copilotRateLimits(d.config.AEGIS_COPILOT_ANALYZE_PER_HOUR, d.config.AEGIS_COPILOT_PER_HOUR);
+    registerAnalysisRoutes(scope, d, copilotLimits.analyze);
     registerRunbookRoutes(scope, d);
-    const limits = monitorRateLimits(d.config.AEGIS_MONITOR_RATE_LIMITS);
-    registerMonitorRoutes(scope, d, limits);
-    registerMonitorHistoryRoutes(scope, d, limits);
-    registerMonitorAdminRoutes(scope, d, limits);
+    await scope.register(async (copilot) => {
+      declareSeed(copilot, "001");
+      registerApiHealthRoutes(copilot, d, copilotLimits.other);
+      registerTicketRoutes(copilot, d, copilotLimits.other);
+      registerOutboundWebhookRoutes(copilot, d, copilotLimits.other);
+    });
+    await scope.register(async (argus) => {
+      declareSeed(argus, "004");
+      const limits = monitorRateLimits(d.config.AEGIS_MONITOR_RATE_LIMITS);
+      registerMonitorRoutes(argus, d, limits);
+      registerMonitorHistoryRoutes(argus, d, limits);
+      registerMonitorAdminRoutes(argus, d, limits);
+    });
     registerDocsRoutes(scope);
   });
   return { app, hub };

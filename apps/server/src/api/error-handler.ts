@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import {
   AegisError,
@@ -14,8 +14,7 @@ import {
   ValidationError,
 } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
-
-type Issue = { loc: (string | number)[]; msg: string; type: string };
+import { envelopeOf, fieldOf, type Issue, type Problem, seedOf } from "./seed-envelope.js";
 
 function statusOf(err: AegisError): number {
   if (err instanceof ValidationError) return 422;
@@ -31,55 +30,81 @@ function statusOf(err: AegisError): number {
   return 500;
 }
 
-/** The one place errors become HTTP responses: `{error, code, detail?}`; validation detail is FastAPI-style. */
+/**
+ * The one place errors become HTTP responses. An error is first made a seed-neutral `Problem`, then
+ * written in the envelope of the seed the route declares (`seed-envelope.ts`; seed 000's
+ * `{error, code, detail?}` when it declares none). Validation detail is FastAPI-style.
+ */
 export function installErrorHandler(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((err: FastifyError | AegisError, req, reply) => {
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      const where = err.validationContext ?? "body";
-      const detail: Issue[] = err.validation.map((v) => {
-        const path = v.instancePath.split("/").filter(Boolean);
-        const message = v.message ?? "invalid value";
-        const missing = v.keyword === "invalid_type" && /received undefined/.test(message);
-        return {
-          loc: [where, ...path.map((p) => (/^\d+$/.test(p) ? Number(p) : p))],
-          msg: missing ? "Field required" : message,
-          type: missing ? "missing" : v.keyword,
-        };
-      });
-      const fields = detail.map((d) => d.loc.slice(1).join(".") || where).join(", ");
-      return reply.code(422).send({ error: `invalid ${where}: ${fields}`, code: "validation_error", detail });
-    }
-    if (err instanceof AegisError) {
-      const status = statusOf(err);
-      if (status >= 500) logger.error({ err, url: req.url }, err.message);
-      const detail = err.detail as Issue[] | string | undefined;
-      return reply.code(status).send({ error: err.message, code: err.code, ...(detail ? { detail } : {}) });
-    }
-    const fe = err as FastifyError;
-    switch (fe.code) {
-      case "FST_ERR_CTP_BODY_TOO_LARGE":
-        return reply.code(422).send({
-          error: "request body too large",
-          code: "validation_error",
-          detail: [{ loc: ["body"], msg: `body exceeds ${app.initialConfig.bodyLimit} bytes`, type: "too_big" }],
-        });
-      case "FST_ERR_CTP_INVALID_JSON_BODY":
-      case "FST_ERR_CTP_EMPTY_JSON_BODY":
-        return reply.code(422).send({
-          error: "request body is not valid JSON",
-          code: "validation_error",
-          detail: [{ loc: ["body"], msg: fe.message, type: "json_invalid" }],
-        });
-      case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-        return reply.code(415).send({ error: fe.message, code: "unsupported_media_type" });
-    }
-    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply.code(fe.statusCode).send({ error: fe.message, code: (fe.code ?? "bad_request").toLowerCase() });
-    }
-    logger.error({ err, url: req.url }, "unhandled error");
-    return reply.code(500).send({ error: "internal server error", code: "internal" });
+    const p = explained(problemOf(err, app.initialConfig.bodyLimit ?? 0), req);
+    if (p.status >= 500) logger.error({ err, url: req.url }, p.status === 500 ? "unhandled error" : err.message);
+    const { status, body } = envelopeOf(seedOf(req), p, req.id);
+    return reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ error: `no route for ${req.method} ${req.url.split("?")[0]}`, code: "not_found" });
   });
+}
+
+/** A validation problem reworded by the route, when it documents its own wording (`config.explainInvalid`). */
+function explained(p: Problem, req: FastifyRequest): Problem {
+  const first = Array.isArray(p.detail) ? p.detail[0] : undefined;
+  const explain = req.routeOptions.config?.explainInvalid;
+  const own = first && p.code === "validation_error" ? explain?.(fieldOf(first), req.body) : undefined;
+  return own ? { ...p, message: own.message, details: own.details } : p;
+}
+
+function problemOf(err: FastifyError | AegisError, bodyLimit: number): Problem {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = err.validationContext ?? "body";
+    const detail: Issue[] = err.validation.map((v) => {
+      const path = v.instancePath.split("/").filter(Boolean);
+      const message = v.message ?? "invalid value";
+      const missing = v.keyword === "invalid_type" && /received undefined/.test(message);
+      return {
+        loc: [where, ...path.map((p) => (/^\d+$/.test(p) ? Number(p) : p))],
+        msg: missing ? "Field required" : message,
+        type: missing ? "missing" : v.keyword,
+      };
+    });
+    const fields = detail.map((d) => d.loc.slice(1).join(".") || where).join(", ");
+    return { status: 422, code: "validation_error", message: `invalid ${where}: ${fields}`, detail };
+  }
+  if (err instanceof AegisError) {
+    const detail = err.detail;
+    const structured = typeof detail === "object" && detail !== null && !Array.isArray(detail);
+    return {
+      status: statusOf(err),
+      code: err.code,
+      message: err.message,
+      ...(typeof detail === "string" || Array.isArray(detail) ? { detail: detail as Issue[] | string } : {}),
+      ...(structured ? { details: detail as Record<string, unknown> } : {}),
+      ...(err instanceof RateLimitError ? { retryAfter: err.retryAfterSeconds } : {}),
+    };
+  }
+  const fe = err as FastifyError;
+  switch (fe.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return {
+        status: 422,
+        code: "validation_error",
+        message: "request body too large",
+        detail: [{ loc: ["body"], msg: `body exceeds ${bodyLimit} bytes`, type: "too_big" }],
+      };
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return {
+        status: 422,
+        code: "validation_error",
+        message: "request body is not valid JSON",
+        detail: [{ loc: ["body"], msg: fe.message, type: "json_invalid" }],
+      };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return { status: 415, code: "unsupported_media_type", message: fe.message };
+  }
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, code: (fe.code ?? "bad_request").toLowerCase(), message: fe.message };
+  }
+  return { status: 500, code: "internal", message: "internal server error" };
 }

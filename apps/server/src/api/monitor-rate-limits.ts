@@ -1,8 +1,3 @@
-import rateLimit from "@fastify/rate-limit";
-import type { FastifyInstance } from "fastify";
-import { RateLimitError } from "../shared/errors.js";
-import { presentedKey } from "./auth.js";
-
 /** A per-minute budget; `null` when limits are switched off. */
 export type PerMinute = number | null;
 
@@ -20,20 +15,4 @@ export function monitorRateLimits(enabled: boolean): MonitorRateLimits {
 /** Route `config.rateLimit` for a budget (absent: the route is not limited). */
 export function rateLimitOf(perMinute: PerMinute): { max: number; timeWindow: number } | false {
   return perMinute === null ? false : { max: perMinute, timeWindow: 60_000 };
-}
-
-/**
- * Install the limiter for routes that ask for one. Budgets are per client: the API key it presents
- * (so one noisy integration cannot starve another behind the same proxy), else its address.
- * Exceeding one is a typed 429 with the seed's `detail` sentence and a `Retry-After` header.
- */
-export async function installRateLimits(app: FastifyInstance): Promise<void> {
-  await app.register(rateLimit, {
-    global: false,
-    keyGenerator: (req) => presentedKey(req) ?? req.ip,
-    errorResponseBuilder: (_req, ctx) => {
-      const seconds = Math.max(1, Math.ceil(ctx.ttl / 1000));
-      return new RateLimitError(`Rate limit exceeded. Try again in ${seconds} seconds.`, seconds);
-    },
-  });
 }

@@ -224,6 +224,42 @@ export const CONFIG_FIELDS = {
     schema: z.coerce.number().positive().default(30),
     doc: "Days (data time) of metric samples, alert events and fleet snapshots kept; older ones are pruned hourly.",
   },
+  AEGIS_PUBLIC_URL: {
+    schema: z.url().optional(),
+    doc: "Base URL clients reach this server at, used in links it hands out (a stored ticket's `ticket_url`). Unset: `http://AEGIS_HOST:AEGIS_PORT`.",
+  },
+  JIRA_BASE_URL: {
+    schema: z.url().optional(),
+    doc: "Jira Cloud site (`https://your-site.atlassian.net`). Set with `JIRA_EMAIL`, `JIRA_API_TOKEN` and `JIRA_PROJECT_KEY`: `POST /api/v1/tickets` also opens a Jira issue.",
+  },
+  JIRA_EMAIL: { schema: z.string().optional(), doc: "Atlassian account email for Jira basic auth." },
+  JIRA_API_TOKEN: { schema: z.string().optional(), doc: "Atlassian API token for Jira basic auth." },
+  JIRA_PROJECT_KEY: { schema: z.string().optional(), doc: "Jira project key new issues are created in (e.g. `OPS`)." },
+  JIRA_ISSUE_TYPE: { schema: z.string().min(1).default("Task"), doc: "Jira issue type of created tickets." },
+  AEGIS_COPILOT_ANALYZE_PER_HOUR: {
+    schema: z.coerce.number().int().min(0).default(100),
+    doc: "Seed 001 rate limit of `POST /api/v1/analyze` per principal per hour (`0`: off).",
+  },
+  AEGIS_COPILOT_PER_HOUR: {
+    schema: z.coerce.number().int().min(0).default(500),
+    doc: "Seed 001 rate limit of its other routes (tickets, webhooks, health) per principal per hour (`0`: off).",
+  },
+  AEGIS_WEBHOOK_MAX_ATTEMPTS: {
+    schema: z.coerce.number().int().min(1).max(20).default(6),
+    doc: "Attempts of one outbound webhook delivery before it is logged as failed.",
+  },
+  AEGIS_WEBHOOK_BACKOFF_MS: {
+    schema: z.coerce.number().int().min(0).default(1000),
+    doc: "First retry delay of a webhook delivery; it doubles after every failed attempt.",
+  },
+  AEGIS_WEBHOOK_TIMEOUT_MS: {
+    schema: z.coerce.number().int().positive().default(10_000),
+    doc: "Time a webhook receiver gets to answer one delivery attempt.",
+  },
+  AEGIS_HEALTH_PROBE_TIMEOUT_MS: {
+    schema: z.coerce.number().int().positive().default(2000),
+    doc: "Time each dependency probe of `GET /api/v1/health` gets (LLM providers, embeddings).",
+  },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;

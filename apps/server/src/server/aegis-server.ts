@@ -17,6 +17,7 @@ import { InProcessEventBus } from "../events/event-bus.js";
 import { createExecutor } from "../executors/create-executor.js";
 import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
+import { createIntegrations } from "../integrations/create-integrations.js";
 import { createKnowledge } from "../knowledge/create-knowledge.js";
 import { createMonitor } from "../monitor/create-monitor.js";
 import type { Analyst } from "../ports/analyst.js";
@@ -145,6 +146,14 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     manages: (server) => executor.has(server),
   });
 
+  const integrations = createIntegrations(config, {
+    database,
+    executor,
+    logger,
+    publicUrl: `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}`,
+  });
+  await integrations.webhooks.start(bus);
+
   await executor.start();
   const { app, hub } = await buildApp({
     config,
@@ -158,6 +167,9 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     knowledgeSearch: kb.search,
     monitor,
     bus,
+    tickets: integrations.tickets,
+    webhooks: integrations.webhooks,
+    dependencyHealth: integrations.dependencyHealth,
     logger,
     version: VERSION,
     databaseKind: database.kind,
@@ -181,6 +193,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     stop: () => {
       stopped ??= (async () => {
         service.close();
+        integrations.webhooks.stop();
         ticker.stop();
         hub.closeAll();
         const closing = app.close();

@@ -412,3 +412,66 @@ export const incidentTransitions = pgTable(
   },
   (t) => [index("incident_transitions_incident_idx").on(t.projectId, t.incidentId, t.seq)],
 );
+
+/**
+ * Seed 001 tickets. Every ticket is stored here first; `sink` says where else it went (`jira` with its
+ * issue key and browse URL, or `local` when no ticketing system is configured).
+ */
+export const tickets = pgTable(
+  "tickets",
+  {
+    projectId: text("project_id").notNull(),
+    id: text("id").notNull(),
+    incidentId: text("incident_id"),
+    title: text("title").notNull(),
+    description: text("description").notNull(),
+    priority: text("priority").notNull(), // critical | high | medium | low
+    assignee: text("assignee"),
+    sink: text("sink").notNull(), // local | jira
+    externalKey: text("external_key"),
+    externalUrl: text("external_url"),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.id] }), index("tickets_created_idx").on(t.projectId, t.createdAt)],
+);
+
+/**
+ * Seed 001 outbound webhooks. The secret is kept in clear because every delivery is signed with it
+ * (HMAC needs the key itself); it is never returned by the API after registration.
+ */
+export const outboundWebhooks = pgTable(
+  "outbound_webhooks",
+  {
+    projectId: text("project_id").notNull(),
+    id: text("id").notNull(),
+    url: text("url").notNull(),
+    events: jsonb("events").$type<string[]>().notNull(),
+    secret: text("secret").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.id] })],
+);
+
+/** Durable log of webhook deliveries: one row per event and webhook, updated after every attempt. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    projectId: text("project_id").notNull(),
+    id: text("id").notNull(),
+    webhookId: text("webhook_id").notNull(),
+    event: text("event").notNull(),
+    body: text("body").notNull(), // the exact bytes signed and sent, so a retry re-sends them unchanged
+    status: text("status").notNull(), // pending | delivered | failed
+    attempts: integer("attempts").notNull().default(0),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+    deliveredAt: ts("delivered_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.id] }),
+    index("webhook_deliveries_hook_idx").on(t.projectId, t.webhookId, t.createdAt),
+    index("webhook_deliveries_pending_idx").on(t.status).where(sql`status = 'pending'`),
+  ],
+);

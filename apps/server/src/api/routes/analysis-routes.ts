@@ -7,11 +7,12 @@ import {
   Hypothesis,
   TokenUsage,
 } from "@aegis/contracts";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { type AegisError, AuthError, InputError, TimeoutError } from "../../shared/errors.js";
+import { InputError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
+import type { RouteRateLimit } from "../copilot-rate-limits.js";
 import { projectOf } from "../request-identity.js";
 
 const DAY_MS = 86_400_000;
@@ -22,9 +23,9 @@ const dateParam = z
 
 /**
  * Seed 001 `POST /api/v1/analyze`, seed 002 hypotheses and analytics (`token-usage`, `cost-summary`).
- * The analyze route answers errors in seed 001's envelope `{error: {code, message, …}}`.
+ * The analyze route is seed 001's: its errors come in that seed's envelope, within its own hourly budget.
  */
-export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps): void {
+export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps, analyzeLimit: RouteRateLimit): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const engine = d.analysis;
 
@@ -37,9 +38,9 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps): vo
         description:
           "Runs the configured provider chain (AEGIS_LLM_CHAIN) with investigation tools. Identical signatures within AEGIS_ANALYSIS_CACHE_SECS are answered from the cache (`metadata.cache_hit`). Past AEGIS_ANALYZE_TIMEOUT_SECS the answer is a 504 with `partial_results`.",
         body: AnalyzeRequest,
-        response: { 200: AnalyzeResponse, 400: CopilotError, 401: CopilotError, 504: CopilotError },
+        response: { 200: AnalyzeResponse, 400: CopilotError, 401: CopilotError, 429: CopilotError, 504: CopilotError },
       },
-      errorHandler: copilotErrors(d),
+      config: { seed: "001", rateLimit: analyzeLimit, explainInvalid: describeLength },
     },
     (req) => engine.copilot.analyze(req.body),
   );
@@ -105,38 +106,12 @@ function endOf(s: string): Date {
   return /^\d{4}-\d\d-\d\d$/.test(s) ? new Date(d.getTime() + DAY_MS) : d;
 }
 
-/** Seed 001's error envelope for the analyze route. */
-function copilotErrors(d: AppDeps) {
-  return (err: FastifyError | AegisError, req: FastifyRequest, reply: FastifyReply) => {
-    const send = (status: number, error: CopilotError["error"]) => reply.code(status).send({ error });
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      const first = err.validation[0];
-      const field = first?.instancePath.split("/").filter(Boolean).join(".") || "body";
-      const body = req.body as Record<string, unknown> | null | undefined;
-      if (field === "incident_description" || (field === "body" && typeof body?.incident_description !== "string")) {
-        const value = body?.incident_description;
-        return send(400, {
-          code: "INVALID_REQUEST",
-          message: "incident_description must be between 10 and 5000 characters",
-          details: { field: "incident_description", provided_length: typeof value === "string" ? value.length : 0 },
-        });
-      }
-      return send(400, {
-        code: "INVALID_REQUEST",
-        message: `${field}: ${first?.message ?? "invalid value"}`,
-        details: { field },
-      });
-    }
-    if (err instanceof AuthError) return send(401, { code: "UNAUTHORIZED", message: "Invalid or missing API key" });
-    if (err instanceof TimeoutError) {
-      const partial = (err.detail as { partial_results?: CopilotError["error"]["partial_results"] })?.partial_results;
-      return send(504, { code: "TIMEOUT", message: err.message, ...(partial ? { partial_results: partial } : {}) });
-    }
-    const fe = err as FastifyError;
-    if (fe.code === "FST_ERR_CTP_INVALID_JSON_BODY" || fe.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
-      return send(400, { code: "INVALID_REQUEST", message: "request body is not valid JSON" });
-    }
-    d.logger.error({ err, url: req.url }, "analyze failed");
-    return send(500, { code: "INTERNAL_ERROR", message: "internal server error" });
+/** Seed 001 documents this wording for any problem with the description (missing, too short, too long). */
+function describeLength(field: string, body: unknown) {
+  const value = (body as Record<string, unknown> | null | undefined)?.incident_description;
+  if (field !== "incident_description" && typeof value === "string") return undefined;
+  return {
+    message: "incident_description must be between 10 and 5000 characters",
+    details: { field: "incident_description", provided_length: typeof value === "string" ? value.length : 0 },
   };
 }

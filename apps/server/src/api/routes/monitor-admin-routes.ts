@@ -1,6 +1,6 @@
 import {
   CancelTrainingResponse,
-  ErrorBody,
+  DetailError,
   ModelList,
   ReloadModelResponse,
   TrainingStats,
@@ -13,7 +13,7 @@ import { z } from "zod";
 import type { AppDeps } from "../app-deps.js";
 import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
 
-const errors = { 401: ErrorBody, 422: ErrorBody, 429: ErrorBody };
+const errors = { 401: DetailError, 422: DetailError, 429: DetailError };
 const queryBool = z
   .enum(["true", "false"], "must be true or false")
   .transform((v) => v === "true")
@@ -55,8 +55,8 @@ export function registerMonitorAdminRoutes(fastify: FastifyInstance, d: AppDeps,
         body: z.object({ model_path: z.string().min(1).max(500).optional() }).optional(),
         response: {
           200: ReloadModelResponse,
-          400: ErrorBody,
-          404: ErrorBody,
+          400: DetailError,
+          404: DetailError,
           ...errors,
         },
       },
@@ -82,7 +82,7 @@ export function registerMonitorAdminRoutes(fastify: FastifyInstance, d: AppDeps,
         }),
         response: {
           200: TriggerTrainingResponse,
-          409: ErrorBody,
+          409: DetailError,
           ...errors,
         },
       },

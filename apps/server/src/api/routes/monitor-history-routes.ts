@@ -1,6 +1,6 @@
 import {
+  DetailError,
   EnvironmentHistoryResponse,
-  ErrorBody,
   ExportTable,
   HistoryAlertsResponse,
   HistoryExportResponse,
@@ -14,7 +14,7 @@ import { z } from "zod";
 import type { AppDeps } from "../app-deps.js";
 import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
 
-const errors = { 401: ErrorBody, 422: ErrorBody, 429: ErrorBody };
+const errors = { 401: DetailError, 422: DetailError, 429: DetailError };
 const serverName = z.string().min(1).max(200);
 
 /**

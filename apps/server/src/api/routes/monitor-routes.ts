@@ -1,4 +1,4 @@
-import { ActiveAlerts, ErrorBody, Explanation, FeedAccepted, FeedRequest, MonitorStatus } from "@aegis/contracts";
+import { ActiveAlerts, DetailError, Explanation, FeedAccepted, FeedRequest, MonitorStatus } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -9,7 +9,7 @@ import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
 /** Batches of this many bytes fit (50,000 records of ~450 bytes); other routes keep the global limit. */
 export const FEED_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 
-const errors = { 401: ErrorBody, 422: ErrorBody, 429: ErrorBody };
+const errors = { 401: DetailError, 422: DetailError, 429: DetailError };
 
 /** Seed 004 (Tachyon Argus) live endpoints: status, metrics in, predictions, alerts, explanations. */
 export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limits: MonitorRateLimits): void {
@@ -117,7 +117,7 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
         description:
           "`shap.top_features[].contribution` are exact Shapley values of the risk function (they sum to `risk_score − baseline_risk`); counterfactuals are recomputed through the same function.",
         params: z.object({ server_name: z.string().min(1).max(200) }),
-        response: { 200: Explanation, 404: ErrorBody, ...errors },
+        response: { 200: Explanation, 404: DetailError, ...errors },
       },
     },
     (req) => {

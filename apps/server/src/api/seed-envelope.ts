@@ -1,0 +1,130 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+
+/** Which seed document a route implements; it decides the error envelope and the rate-limit headers. */
+export type Seed = "000" | "001" | "002" | "003" | "004";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Set by `declareSeed` on every route of a scope; absent means seed 000's envelope. */
+    seed?: Seed;
+    /**
+     * A route's own wording of a validation failure, from the first failing field (`body` when the body
+     * itself is wrong) and the body; undefined keeps the generic one. Seed 001's analyze documents one.
+     */
+    explainInvalid?: (
+      field: string,
+      body: unknown,
+    ) => { message: string; details: Record<string, unknown> } | undefined;
+  }
+}
+
+export type Issue = { loc: (string | number)[]; msg: string; type: string };
+
+/** An error, seed-neutral: what went wrong; `envelopeOf` writes it the way the route's seed documents. */
+export interface Problem {
+  status: number;
+  /** The product's stable lowercase code (`validation_error`, `not_found`, …). */
+  code: string;
+  message: string;
+  /** Validation issues (FastAPI-style) or a sentence, as seed 000 has always sent. */
+  detail?: Issue[] | string;
+  /** Structured context (seed 001 `details`, seed 003 `details`). */
+  details?: Record<string, unknown>;
+  retryAfter?: number;
+}
+
+/** Every route registered in `scope` (and its children) implements `seed`. */
+export function declareSeed(scope: FastifyInstance, seed: Seed): void {
+  scope.addHook("onRoute", (route) => {
+    route.config = { ...route.config, seed };
+  });
+}
+
+export function seedOf(req: FastifyRequest): Seed {
+  return req.routeOptions.config?.seed ?? "000";
+}
+
+/** Seed 001's codes by HTTP status (its *Error Codes* table, plus the product's 409 and 502). */
+const COPILOT_CODES: Record<number, string> = {
+  400: "INVALID_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  415: "INVALID_REQUEST",
+  429: "RATE_LIMIT_EXCEEDED",
+  500: "INTERNAL_ERROR",
+  502: "UPSTREAM_ERROR",
+  503: "SERVICE_UNAVAILABLE",
+  504: "TIMEOUT",
+};
+
+/**
+ * The status and body of `p` in `seed`'s documented envelope:
+ * - 000 `{error, code, detail?}` (unchanged; validation 422 with FastAPI-style `detail`);
+ * - 001 `{error: {code, message, details?, partial_results?, retry_after?}}`, validation as 400
+ *   `INVALID_REQUEST` with `details.field` (the first failing field), 401 with the seed's sentence;
+ * - 002 and 004 `{detail}` (FastAPI), validation 422 with the issues as `detail`; a 429 adds `retry_after`;
+ * - 003 `{success: false, error, details, request_id}`, validation as 400.
+ */
+export function envelopeOf(seed: Seed, p: Problem, requestId: string): { status: number; body: unknown } {
+  const issues = Array.isArray(p.detail) ? p.detail : undefined;
+  const invalid = p.code === "validation_error";
+  switch (seed) {
+    case "001": {
+      const status = invalid ? 400 : p.status;
+      const first = issues?.[0];
+      const field = first ? fieldOf(first) : undefined;
+      // The seed puts a timeout's partial results beside the message, not inside `details`.
+      const { partial_results, ...rest } = p.details ?? {};
+      const details = Object.keys(rest).length > 0 ? rest : field ? { field } : undefined;
+      const message =
+        status === 401 ? "Invalid or missing API key" : first && !p.details ? `${field}: ${first.msg}` : p.message;
+      return {
+        status,
+        body: {
+          error: {
+            code: COPILOT_CODES[status] ?? (status >= 500 ? "INTERNAL_ERROR" : "INVALID_REQUEST"),
+            message,
+            ...(details ? { details } : {}),
+            ...(partial_results !== undefined ? { partial_results } : {}),
+            ...(p.retryAfter !== undefined ? { retry_after: p.retryAfter } : {}),
+          },
+        },
+      };
+    }
+    case "002":
+    case "004":
+      return {
+        status: p.status,
+        body: { detail: issues ?? p.message, ...(p.retryAfter !== undefined ? { retry_after: p.retryAfter } : {}) },
+      };
+    case "003":
+      return {
+        status: invalid ? 400 : p.status,
+        body: {
+          success: false,
+          error: p.message,
+          details: {
+            ...(p.details ?? {}),
+            ...(issues ? { issues } : {}),
+            ...(p.retryAfter !== undefined ? { retry_after: p.retryAfter } : {}),
+          },
+          request_id: requestId,
+        },
+      };
+    default: {
+      // Seed 000 has always carried any context as `detail`.
+      const detail = p.detail ?? p.details;
+      return {
+        status: p.status,
+        body: { error: p.message, code: p.code, ...(detail !== undefined ? { detail } : {}) },
+      };
+    }
+  }
+}
+
+/** `incident_id`, `records.3.cpu`, or `body` when the body itself is wrong. */
+export function fieldOf(issue: Issue): string {
+  return issue.loc.slice(1).join(".") || String(issue.loc[0]);
+}
