@@ -1,3 +1,4 @@
+import fastifyCookie from "@fastify/cookie";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
@@ -8,13 +9,16 @@ import { installAuth } from "./auth.js";
 import { installErrorHandler } from "./error-handler.js";
 import { installRateLimits, monitorRateLimits } from "./monitor-rate-limits.js";
 import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
+import { registerApiKeyRoutes } from "./routes/api-key-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
+import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerCoreRoutes } from "./routes/core-routes.js";
 import { registerDocsRoutes } from "./routes/docs-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
 import { registerMonitorAdminRoutes } from "./routes/monitor-admin-routes.js";
 import { registerMonitorHistoryRoutes } from "./routes/monitor-history-routes.js";
 import { registerMonitorRoutes } from "./routes/monitor-routes.js";
+import { registerProjectRoutes } from "./routes/project-routes.js";
 import { registerRunbookRoutes } from "./routes/runbook-routes.js";
 import { WsHub } from "./ws-hub.js";
 
@@ -33,6 +37,8 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, d.logger);
+  // Registered (awaited) before the auth hook, so its cookie parsing runs first and auth can read `access_token`.
+  await app.register(fastifyCookie);
   installAuth(app, d.authenticator);
 
   await app.register(fastifySwagger, {
@@ -70,6 +76,9 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
     registerMonitorHistoryRoutes(scope, d, limits);
     registerMonitorAdminRoutes(scope, d, limits);
     registerDocsRoutes(scope);
+    registerAuthRoutes(scope, d);
+    registerProjectRoutes(scope, d);
+    registerApiKeyRoutes(scope, d);
   });
   return { app, hub };
 }

@@ -65,6 +65,7 @@ export async function injectApp(deps: Partial<AppDeps> = {}): Promise<FastifyIns
     runbooks: fake("runbooks"),
     knowledgeSearch: fake("knowledgeSearch"),
     monitor: fake("monitor"),
+    accounts: fake("accounts"),
     bus: new InProcessEventBus(),
     logger,
     version: "0.0.0-test",

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
+import { createAccounts } from "../accounts/create-accounts.js";
 import { createAnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import { runbookFinderOf } from "../analysts/llm/runbook-finder.js";
 import { adminKeyAuthenticator } from "../api/admin-key-authenticator.js";
@@ -26,6 +27,7 @@ import { type Database, DEFAULT_PROJECT_ID, openDatabase, pgliteDirFor } from ".
 import { IncidentStore } from "../store/incident-store.js";
 import { JobQueue } from "../store/job-queue.js";
 import { resolveApiKey } from "./api-key.js";
+import { resolveJwtSecret } from "./jwt-secret.js";
 import { MetricsTicker } from "./metrics-ticker.js";
 
 export const VERSION = "2.0.0";
@@ -134,10 +136,17 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     manages: (server) => executor.has(server),
   });
 
+  const { authenticator, ...accounts } = createAccounts(
+    database,
+    resolveJwtSecret(config.AEGIS_JWT_SECRET, dataDir),
+    adminKeyAuthenticator(key.key, DEFAULT_PROJECT_ID),
+  );
+
   await executor.start();
   const { app, hub } = await buildApp({
     config,
-    authenticator: adminKeyAuthenticator(key.key, DEFAULT_PROJECT_ID),
+    authenticator,
+    accounts,
     incidents: service,
     executor,
     knowledge,
