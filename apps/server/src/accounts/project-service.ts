@@ -1,13 +1,22 @@
 import { randomUUID } from "node:crypto";
 import type { Identity, Role } from "../ports/identity.js";
 import { ConflictError, ForbiddenError, NotFoundError } from "../shared/errors.js";
-import type { AccountStore, MemberView } from "../store/account-store.js";
+import type { AccountStore, MemberView, UserRow } from "../store/account-store.js";
 
 export type { MemberView };
 
 import type { Database } from "../store/database.js";
+import { hashPassword } from "./password-hasher.js";
 import { roleIn } from "./project-access.js";
 import { assertRole } from "./require-role.js";
+
+export interface NewMember {
+  email: string;
+  role: Role;
+  /** With `password`: provisions the user in the tenant when the email is new. */
+  fullName?: string | undefined;
+  password?: string | undefined;
+}
 
 export interface ProjectView {
   id: string;
@@ -80,17 +89,23 @@ export class ProjectService {
     return this.store.members(this.database.db, projectId);
   }
 
-  /** Add a user of the project's tenant (admin; only an owner grants owner). */
-  async addMember(who: Identity, projectId: string, email: string, role: Role): Promise<MemberView> {
+  /**
+   * Add a user of the project's tenant (admin; only an owner grants owner). An email nobody uses yet, sent
+   * with an initial password, provisions the account in the tenant: registering always creates a new tenant,
+   * so this is how colleagues join one.
+   */
+  async addMember(who: Identity, projectId: string, m: NewMember): Promise<MemberView> {
     const db = this.database.db;
     const mine = await roleIn(db, this.store, who, projectId);
     assertRole(mine, "admin");
-    if (role === "owner") assertRole(mine, "owner");
+    if (m.role === "owner") assertRole(mine, "owner");
     const p = await this.store.project(db, projectId);
-    const user = await this.store.userByEmail(db, email.trim().toLowerCase());
+    if (!p?.tenantId) throw new ForbiddenError("the default project has no tenant to add users from");
+    const email = m.email.trim().toLowerCase();
+    const user = (await this.store.userByEmail(db, email)) ?? (await this.provision(p.tenantId, email, m));
     // A user of another tenant is as unknown here as one that does not exist.
-    if (!p || !user || user.tenantId !== p.tenantId) throw new NotFoundError("user not found");
-    if (!(await this.store.addMember(db, projectId, user.id, role))) throw new ConflictError("already a member");
+    if (!user || user.tenantId !== p.tenantId) throw new NotFoundError("user not found");
+    if (!(await this.store.addMember(db, projectId, user.id, m.role))) throw new ConflictError("already a member");
     return this.memberOrThrow(projectId, user.id);
   }
 
@@ -118,6 +133,17 @@ export class ProjectService {
     if (!target) throw new NotFoundError("member not found");
     if (target === "owner") assertRole(mine, "owner");
     return target;
+  }
+
+  private async provision(tenantId: string, email: string, m: NewMember): Promise<UserRow | null> {
+    if (!m.password) return null;
+    return this.store.insertUser(this.database.db, {
+      id: randomUUID(),
+      tenantId,
+      email,
+      fullName: m.fullName ?? email,
+      passwordHash: await hashPassword(m.password),
+    });
   }
 
   private async keepAnOwner(projectId: string): Promise<void> {

@@ -105,16 +105,29 @@ export function registerProjectRoutes(fastify: FastifyInstance, d: AppDeps): voi
     {
       schema: {
         tags,
-        summary: "Add a user of the tenant to a project (admin; only an owner grants owner)",
+        summary:
+          "Add a user of the tenant (admin; only an owner grants owner); a new email with a password creates the user",
         params: Id,
-        body: z.object({ email: z.string().min(1).max(320), role: Role }),
+        body: z.object({
+          email: z.email().max(320),
+          role: Role,
+          full_name: z.string().min(1).max(200).optional(),
+          password: z.string().min(8).max(1024).optional(),
+        }),
         response: { 201: Member, ...Errors },
       },
     },
     async (req, reply) =>
-      reply
-        .code(201)
-        .send(member(await projects.addMember(identityOf(req), req.params.id, req.body.email, req.body.role))),
+      reply.code(201).send(
+        member(
+          await projects.addMember(identityOf(req), req.params.id, {
+            email: req.body.email,
+            role: req.body.role,
+            fullName: req.body.full_name,
+            password: req.body.password,
+          }),
+        ),
+      ),
   );
   app.patch(
     "/api/v1/projects/:id/members/:user_id",
