@@ -8,6 +8,7 @@ import { freePorts } from "../testing/free-ports.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
 import { confidenceCalibration } from "./confidence-calibration.js";
 import { councilEval } from "./council-eval.js";
+import { loginBench } from "./login-bench.js";
 import { monitorBench } from "./monitor-bench.js";
 import { startAlertmanager, startBareNode } from "./reference-servers.js";
 import { searchBench } from "./search-bench.js";
@@ -177,6 +178,7 @@ async function main() {
     write("restart-latency", await restartLatency(Number(process.env.BENCH_INCIDENTS ?? 20)));
   if (!only || only === "ingest") write("ingest", await ingest(Number(process.env.BENCH_SECS ?? 5)));
   if (!only || only === "search") write("runbook-search", await searchBench());
+  if (!only || only === "login") write("login", await loginBench(Number(process.env.BENCH_SECS ?? 5)));
   if (!only || only === "stream") write("stream-overhead", await streamOverhead(20, 100));
   if (!only || only === "monitor") {
     const env = process.env;
