@@ -11,6 +11,9 @@ export interface ThrottleLimits {
 
 export const DEFAULT_THROTTLE: ThrottleLimits = { perAccount: 5, perIp: 20, windowMs: 15 * 60_000 };
 
+/** Above this many tracked keys, a failure sweeps out the expired ones (a spray of random emails stays bounded). */
+const SWEEP_ABOVE = 10_000;
+
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
 
@@ -25,6 +28,7 @@ export class LoginThrottle {
   }
 
   failed(email: string, ip: string): void {
+    if (this.failures.size > SWEEP_ABOVE) for (const key of [...this.failures.keys()]) this.recent(key);
     for (const key of [`a:${email}`, `i:${ip}`]) this.failures.set(key, [...this.recent(key), this.now()]);
   }
 
