@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import { atLeast } from "../accounts/roles.js";
+import { assertRole } from "../accounts/require-role.js";
 import type { Identity, Principal, Role } from "../ports/identity.js";
 import { AuthError, ForbiddenError } from "../shared/errors.js";
 
@@ -31,5 +31,5 @@ export function userSessionOf(req: FastifyRequest): { userId: string; sessionId:
 
 /** Refuse (403) a caller whose role in the request's project is below `min`. */
 export function requireRole(req: FastifyRequest, min: Role): void {
-  if (!atLeast(principalOf(req).role, min)) throw new ForbiddenError(`requires the ${min} role or above`);
+  assertRole(principalOf(req).role, min);
 }
