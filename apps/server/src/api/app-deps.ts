@@ -1,3 +1,6 @@
+import type { ApiKeyService } from "../accounts/api-key-service.js";
+import type { AuthService } from "../accounts/auth-service.js";
+import type { ProjectService } from "../accounts/project-service.js";
 import type { AnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import type { Config } from "../config/config.js";
 import type { IncidentResource } from "../engine/incident-resource.js";
@@ -39,6 +42,8 @@ export interface AppDeps {
   } & Pick<AnalysisEngine, "tokenUsage" | "costSummary" | "hypotheses">;
   runbooks: Pick<RunbookLibrary, "create" | "list" | "get" | "put" | "delete" | "search">;
   knowledgeSearch: Pick<KnowledgeSearch, "search">;
+  /** Seed 002 accounts: sign-in, projects and members, per-project API keys. */
+  accounts: { auth: AuthService; projects: ProjectService; apiKeys: ApiKeyService };
   /** Seed 004 predictive monitor. */
   monitor: Monitor;
   bus: EventBus;

@@ -2,12 +2,15 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Authenticator, Principal } from "../ports/identity.js";
 import { AuthError } from "../shared/errors.js";
 
-/** Paths anyone may read. */
-const PUBLIC = new Set(["/health", "/status"]);
+/** Paths anyone may reach: health, and the sign-up / sign-in endpoints that issue credentials. */
+const PUBLIC = new Set(["/health", "/status", "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh"]);
 /** GET paths a browser opens directly, which may carry the key as `?token=` (WebSocket, docs). */
 const TOKEN_QUERY = /^\/(ws|docs|redoc|openapi\.json)(\/|$|\?)/;
 
-/** The key a request presents: `X-API-Key`, `Authorization: Bearer`, or `?token=` where allowed. */
+/**
+ * The key a request presents: `X-API-Key`, `Authorization: Bearer`, `?token=` where allowed, else the
+ * browser's `access_token` cookie (httpOnly, SameSite=Strict, so another site cannot ride on it).
+ */
 export function presentedKey(req: FastifyRequest): string | undefined {
   const header = req.headers["x-api-key"];
   if (typeof header === "string" && header) return header;
@@ -17,7 +20,7 @@ export function presentedKey(req: FastifyRequest): string | undefined {
     const token = (req.query as Record<string, unknown> | undefined)?.token;
     if (typeof token === "string" && token) return token;
   }
-  return undefined;
+  return req.cookies?.access_token || undefined;
 }
 
 /** Every route but the public ones requires a credential; the request then carries its principal and project. */
@@ -31,6 +34,7 @@ export function installAuth(app: FastifyInstance, authenticator: Authenticator):
     if (!identity) throw new AuthError("invalid API key");
     req.principal = identity.principal;
     req.projectId = identity.projectId;
+    req.sessionId = identity.sessionId;
   });
 }
 
@@ -40,5 +44,7 @@ declare module "fastify" {
     principal?: Principal;
     /** The project the request acts on: the one its credential belongs to. */
     projectId?: string;
+    /** A signed-in user's session (refresh-token family); absent for API keys. */
+    sessionId?: string | undefined;
   }
 }

@@ -1,3 +1,4 @@
+import fastifyCookie from "@fastify/cookie";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
@@ -11,7 +12,9 @@ import { monitorRateLimits } from "./monitor-rate-limits.js";
 import { installRateLimits } from "./rate-limits.js";
 import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
 import { registerApiHealthRoutes } from "./routes/api-health-routes.js";
+import { registerApiKeyRoutes } from "./routes/api-key-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
+import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerCoreRoutes } from "./routes/core-routes.js";
 import { registerDocsRoutes } from "./routes/docs-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
@@ -20,6 +23,7 @@ import { registerMonitorAdminRoutes } from "./routes/monitor-admin-routes.js";
 import { registerMonitorHistoryRoutes } from "./routes/monitor-history-routes.js";
 import { registerMonitorRoutes } from "./routes/monitor-routes.js";
 import { registerOutboundWebhookRoutes } from "./routes/outbound-webhook-routes.js";
+import { registerProjectRoutes } from "./routes/project-routes.js";
 import { registerRunbookRoutes } from "./routes/runbook-routes.js";
 import { registerTicketRoutes } from "./routes/ticket-routes.js";
 import { declareSeed } from "./seed-envelope.js";
@@ -40,6 +44,8 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, d.logger);
+  // Registered (awaited) before the auth hook, so its cookie parsing runs first and auth can read `access_token`.
+  await app.register(fastifyCookie);
   installAuth(app, d.authenticator);
 
   await app.register(fastifySwagger, {
@@ -88,6 +94,9 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
       registerMonitorAdminRoutes(argus, d, limits);
     });
     registerDocsRoutes(scope);
+    registerAuthRoutes(scope, d);
+    registerProjectRoutes(scope, d);
+    registerApiKeyRoutes(scope, d);
   });
   return { app, hub };
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
-import type { Principal } from "../ports/identity.js";
-import { AuthError } from "../shared/errors.js";
+import { assertRole } from "../accounts/require-role.js";
+import type { Identity, Principal, Role } from "../ports/identity.js";
+import { AuthError, ForbiddenError } from "../shared/errors.js";
 
 const unauthenticated = () => new AuthError("missing API key: send X-API-Key or Authorization: Bearer");
 
@@ -14,4 +15,21 @@ export function projectOf(req: FastifyRequest): string {
 export function principalOf(req: FastifyRequest): Principal {
   if (req.principal === undefined) throw unauthenticated();
   return req.principal;
+}
+
+/** The request's whole identity, for services that check project access themselves. */
+export function identityOf(req: FastifyRequest): Identity {
+  return { principal: principalOf(req), projectId: projectOf(req), sessionId: req.sessionId };
+}
+
+/** A signed-in user's id and session; API keys are refused (403), having neither. */
+export function userSessionOf(req: FastifyRequest): { userId: string; sessionId: string } {
+  const principal = principalOf(req);
+  if (principal.kind !== "user" || !req.sessionId) throw new ForbiddenError("signed-in users only");
+  return { userId: principal.id, sessionId: req.sessionId };
+}
+
+/** Refuse (403) a caller whose role in the request's project is below `min`. */
+export function requireRole(req: FastifyRequest, min: Role): void {
+  assertRole(principalOf(req).role, min);
 }

@@ -66,6 +66,7 @@ export async function injectApp(deps: Partial<AppDeps> = {}): Promise<FastifyIns
     runbooks: fake("runbooks"),
     knowledgeSearch: fake("knowledgeSearch"),
     monitor: fake("monitor"),
+    accounts: fake("accounts"),
     bus: new InProcessEventBus(),
     tickets: fake("tickets"),
     webhooks: fake("webhooks"),

@@ -9,6 +9,7 @@ import { prepareEnv, ServerProcess } from "../testing/test-server.js";
 import { confidenceCalibration } from "./confidence-calibration.js";
 import { councilEval } from "./council-eval.js";
 import { incidentsListBench } from "./incidents-list-bench.js";
+import { loginBench } from "./login-bench.js";
 import { monitorBench } from "./monitor-bench.js";
 import { startAlertmanager, startBareNode } from "./reference-servers.js";
 import { searchBench } from "./search-bench.js";
@@ -193,6 +194,7 @@ async function main() {
         : { skipped: "set TEST_DATABASE_URL" },
     });
   }
+  if (!only || only === "login") write("login", await loginBench(Number(process.env.BENCH_SECS ?? 5)));
   if (!only || only === "stream") write("stream-overhead", await streamOverhead(20, 100));
   if (!only || only === "monitor") {
     const env = process.env;

@@ -55,6 +55,10 @@ export const CONFIG_FIELDS = {
     schema: z.string().min(16, "must be at least 16 characters").optional(),
     doc: "Admin API key. Unset: generated on first start, stored in the data dir (mode 0600) and printed once.",
   },
+  AEGIS_JWT_SECRET: {
+    schema: z.string().min(32, "must be at least 32 characters").optional(),
+    doc: "HS256 secret signing users' access tokens. Unset: generated on first start, stored in the data dir (mode 0600).",
+  },
   AEGIS_EXECUTOR: {
     schema: z.enum(["local"]).default("local"),
     doc: "Runtime the remediations act on (`local`: supervised child processes).",

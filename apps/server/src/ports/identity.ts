@@ -3,7 +3,7 @@
  * services take the project id explicitly, so nothing below the API needs the request.
  */
 
-/** Roles of a principal in a project (today only the admin key exists, as `owner`). */
+/** Roles of a principal in a project (the bootstrap admin key is `owner` of the default project). */
 export type Role = "owner" | "admin" | "member" | "viewer";
 
 /** An API key (machine) or a signed-in user (human). */
@@ -19,6 +19,8 @@ export interface Principal {
 export interface Identity {
   principal: Principal;
   projectId: string;
+  /** A signed-in user's session (refresh-token family); absent for API keys. */
+  sessionId?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
+import { createAccounts } from "../accounts/create-accounts.js";
 import { createAnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import { runbookFinderOf } from "../analysts/llm/runbook-finder.js";
 import { adminKeyAuthenticator } from "../api/admin-key-authenticator.js";
@@ -30,6 +31,7 @@ import { IncidentResourceStore } from "../store/incident-resource-store.js";
 import { IncidentStore } from "../store/incident-store.js";
 import { JobQueue } from "../store/job-queue.js";
 import { resolveApiKey } from "./api-key.js";
+import { resolveJwtSecret } from "./jwt-secret.js";
 import { MetricsTicker } from "./metrics-ticker.js";
 
 export const VERSION = "2.0.0";
@@ -153,11 +155,17 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     publicUrl: `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}`,
   });
   await integrations.webhooks.start(bus);
+  const { authenticator, ...accounts } = createAccounts(
+    database,
+    resolveJwtSecret(config.AEGIS_JWT_SECRET, dataDir),
+    adminKeyAuthenticator(key.key, DEFAULT_PROJECT_ID),
+  );
 
   await executor.start();
   const { app, hub } = await buildApp({
     config,
-    authenticator: adminKeyAuthenticator(key.key, DEFAULT_PROJECT_ID),
+    authenticator,
+    accounts,
     incidents: service,
     incidentResource,
     executor,

@@ -21,6 +21,8 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" 
 export const projects = pgTable("projects", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
+  /** The owning tenant; null for the default project, which the bootstrap admin key owns. */
+  tenantId: text("tenant_id"),
   createdAt: ts("created_at").notNull().defaultNow(),
 });
 
@@ -474,4 +476,85 @@ export const webhookDeliveries = pgTable(
     index("webhook_deliveries_hook_idx").on(t.projectId, t.webhookId, t.createdAt),
     index("webhook_deliveries_pending_idx").on(t.status).where(sql`status = 'pending'`),
   ],
+);
+
+/** A customer organisation: its users and projects (seed 002). */
+export const tenants = pgTable("tenants", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  slug: text("slug").notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+/** A person who signs in; `password_hash` is an argon2id PHC string. */
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    email: text("email").notNull(),
+    fullName: text("full_name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("users_email_uq").on(t.email)],
+);
+
+/** A user's role in a project (owner, admin, member, viewer). */
+export const projectMembers = pgTable(
+  "project_members",
+  {
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    role: text("role").$type<"owner" | "admin" | "member" | "viewer">().notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index("project_members_user_idx").on(t.userId)],
+);
+
+/**
+ * Refresh tokens, stored as SHA-256 of the token. Each rotation marks the old one used and issues the next
+ * in the same family; presenting a used token again revokes the whole family (reuse detection).
+ */
+export const refreshTokens = pgTable(
+  "refresh_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    familyId: text("family_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    projectId: text("project_id").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    revokedAt: ts("revoked_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("refresh_tokens_family_idx").on(t.familyId)],
+);
+
+/** Per-project API keys, stored as SHA-256 of the key (shown once at creation). */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull(),
+    prefix: text("prefix").notNull(),
+    role: text("role").$type<"owner" | "admin" | "member" | "viewer">().notNull(),
+    createdBy: text("created_by").notNull(),
+    expiresAt: ts("expires_at"),
+    revokedAt: ts("revoked_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("api_keys_hash_uq").on(t.keyHash), index("api_keys_project_idx").on(t.projectId)],
 );

@@ -3,13 +3,13 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppDeps } from "../app-deps.js";
-import { principalOf, projectOf } from "../request-identity.js";
+import { principalOf, projectOf, requireRole } from "../request-identity.js";
 
 const Decision = z
   .object({ note: z.string().max(2000).optional(), by: z.string().min(1).max(200).optional() })
   .nullish();
 
-/** A human decides proposals the council sent for review (NEEDS_REVIEW → AWAITING_APPROVAL). */
+/** A human decides proposals the council sent for review (NEEDS_REVIEW → AWAITING_APPROVAL); viewers may not. */
 export function registerApprovalRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const schema = (summary: string) => ({
@@ -17,12 +17,18 @@ export function registerApprovalRoutes(fastify: FastifyInstance, d: AppDeps): vo
     summary,
     params: z.object({ id: z.string().min(1) }),
     body: Decision,
-    response: { 200: IncidentResult, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+    response: { 200: IncidentResult, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
   });
-  app.post("/api/v1/incidents/:id/approve", { schema: schema("Approve an incident awaiting human approval") }, (req) =>
-    d.incidents.approve(projectOf(req), req.params.id, req.body?.by ?? principalOf(req).id, req.body?.note),
+  app.post(
+    "/api/v1/incidents/:id/approve",
+    { schema: schema("Approve an incident awaiting human approval") },
+    (req) => {
+      requireRole(req, "member");
+      return d.incidents.approve(projectOf(req), req.params.id, req.body?.by ?? principalOf(req).id, req.body?.note);
+    },
   );
-  app.post("/api/v1/incidents/:id/reject", { schema: schema("Reject an incident awaiting human approval") }, (req) =>
-    d.incidents.reject(projectOf(req), req.params.id, req.body?.by ?? principalOf(req).id, req.body?.note),
-  );
+  app.post("/api/v1/incidents/:id/reject", { schema: schema("Reject an incident awaiting human approval") }, (req) => {
+    requireRole(req, "member");
+    return d.incidents.reject(projectOf(req), req.params.id, req.body?.by ?? principalOf(req).id, req.body?.note);
+  });
 }
