@@ -51,7 +51,8 @@ it("SIGKILL right after ingest: queued incidents are all processed after restart
     expect(done.timeline.filter((t) => t.status === "COUNCIL_DECISION")).toHaveLength(1);
     expect(done.timeline.filter((t) => t.status === "RECEIVED")).toHaveLength(1);
   }
-});
+  // Two server starts and 20 incidents: ~12 s on an idle machine, several times that on a loaded CI host.
+}, 180_000);
 
 it("SIGTERM stops cleanly: exit 0, the demo app does not outlive the server", async () => {
   proc = new ServerProcess(await prepareEnv());
