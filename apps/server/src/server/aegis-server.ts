@@ -185,7 +185,14 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   await app.listen({ host: config.AEGIS_HOST, port: config.AEGIS_PORT });
   const address = app.server.address() as AddressInfo;
   const url = `http://${urlHost(config.AEGIS_HOST)}:${address.port}`;
-  const ticker = new MetricsTicker(executor, bus, logger, config.METRICS_INTERVAL_SECS * 1000, () => hub.size > 0);
+  const ticker = new MetricsTicker(
+    executor,
+    bus,
+    DEFAULT_PROJECT_ID,
+    logger,
+    config.METRICS_INTERVAL_SECS * 1000,
+    () => hub.size > 0,
+  );
   ticker.start();
   await worker.start();
   approvalExpiry.start();
