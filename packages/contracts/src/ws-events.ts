@@ -16,7 +16,7 @@ export const WsClientMessage = z.discriminatedUnion("type", [
     type: z.literal("connect"),
     /** An access token, a ws-token (`GET /api/v1/auth/ws-token`) or an API key. */
     token: z.string().min(1),
-    /** Optional: when given, it must be the project the token acts on. */
+    /** Accepted and not trusted: the token alone decides the project (and so the tenant) a client sees. */
     tenantId: z.string().optional(),
   }),
   z.object({ type: z.literal("subscribe"), channels: z.array(WsChannel).min(1) }),
@@ -26,7 +26,7 @@ export type WsClientMessage = z.infer<typeof WsClientMessage>;
 
 /** The server's answers to `connect` and `subscribe`, and its refusals (then the socket closes). */
 export const WsControlMessage = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("connected"), tenantId: z.string(), principal: z.string(), timestamp: z.string() }),
+  z.object({ type: z.literal("connected"), project_id: z.string(), principal: z.string(), timestamp: z.string() }),
   z.object({ type: z.literal("subscribed"), channels: z.array(WsChannel), timestamp: z.string() }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string(), timestamp: z.string() }),
 ]);

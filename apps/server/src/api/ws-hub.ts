@@ -151,11 +151,8 @@ export class WsHub {
     if (m.type === "connect") {
       const identity = await this.authenticator.authenticate(m.token);
       if (!identity) return this.refuse(ws, "unauthorized", "invalid token");
-      // A tenant id other than the token's project is refused rather than silently ignored.
-      if (m.tenantId !== undefined && m.tenantId !== identity.projectId)
-        return this.refuse(ws, "forbidden", "tenantId is not the token's project");
       client.identity = identity;
-      this.send(ws, control({ type: "connected", tenantId: identity.projectId, principal: identity.principal.id }));
+      this.send(ws, control({ type: "connected", project_id: identity.projectId, principal: identity.principal.id }));
       return;
     }
     if (!client.identity) return this.refuse(ws, "unauthorized", "send a connect message first");
