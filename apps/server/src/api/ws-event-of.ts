@@ -1,4 +1,4 @@
-import type { WsEvent, WsFrame } from "@aegis/contracts";
+import type { AlertEvent, WsEvent, WsFrame } from "@aegis/contracts";
 import { lifecycleMoveOf } from "../engine/incident-view.js";
 
 /**
@@ -34,4 +34,22 @@ export function wsEventOf(frame: WsFrame): WsEvent | null {
     default:
       return null;
   }
+}
+
+/**
+ * The seed-002 `alert.fired` of a predictive-monitor event, or null: only a level that rises (raised,
+ * escalated) fires; de-escalations and resolutions are the monitor's history, not alerts.
+ */
+export function alertFiredOf(e: AlertEvent): WsEvent | null {
+  if (e.event_type !== "raised" && e.event_type !== "escalated") return null;
+  return {
+    type: "alert.fired",
+    data: {
+      alertname: "PredictedFailureRisk",
+      severity: e.new_level,
+      service: e.server_name,
+      description: e.message ?? `${e.profile}: risk ${e.risk_score.toFixed(2)} (${e.previous_level} → ${e.new_level})`,
+    },
+    timestamp: e.timestamp,
+  };
 }

@@ -5,6 +5,7 @@ import {
   type WsChannel,
   WsClientMessage,
   type WsControlMessage,
+  type WsEvent,
   type WsFrame,
   wsFrame,
 } from "@aegis/contracts";
@@ -75,11 +76,13 @@ export class WsHub {
         timer.unref();
         socket.once("close", () => clearTimeout(timer));
       }
+      // Messages are handled in order: a `subscribe` sent right after `connect` waits for its authentication.
+      let handled: Promise<void> = Promise.resolve();
       socket.on("message", (raw, isBinary) => {
         const text = isBinary ? "" : raw.toString().trim();
-        if (isPing(text)) this.send(socket, heartbeat("alive"));
-        else
-          this.onMessage(socket, text).catch((err: unknown) => this.logger.warn({ err }, "websocket message failed"));
+        handled = handled
+          .then(() => (isPing(text) ? this.send(socket, heartbeat("alive")) : this.onMessage(socket, text)))
+          .catch((err: unknown) => this.logger.warn({ err }, "websocket message failed"));
       });
       socket.on("close", () => this.clients.delete(socket));
       socket.on("error", (err) => {
@@ -108,25 +111,28 @@ export class WsHub {
     });
   }
 
+  /**
+   * Seed-002 events that no bus frame stands for (the monitor's alerts), to the subscribed seed-002
+   * clients of `projectId`.
+   */
+  sendEvent(projectId: string, event: WsEvent): void {
+    const text = JSON.stringify(event);
+    const channel = WS_EVENT_CHANNEL[event.type];
+    for (const [ws, c] of this.clients) {
+      if (c.protocol === "events" && c.identity?.projectId === projectId && c.channels.has(channel))
+        this.send(ws, text);
+    }
+  }
+
+  /** A frame to the seed-000 clients of its project, and as a seed-002 event to that project's subscribers. */
   private deliver(frame: WsFrame, projectId: string): void {
     if (this.clients.size === 0) return;
-    let text: string | undefined;
-    let event: string | null | undefined;
-    let channel: WsChannel | undefined;
+    const text = JSON.stringify(frame);
     for (const [ws, c] of this.clients) {
-      if (c.identity?.projectId !== projectId) continue;
-      if (c.protocol === "frames") {
-        text ??= JSON.stringify(frame);
-        this.send(ws, text);
-        continue;
-      }
-      if (event === undefined) {
-        const e = wsEventOf(frame);
-        event = e && JSON.stringify(e);
-        channel = e ? WS_EVENT_CHANNEL[e.type] : undefined;
-      }
-      if (event && channel && c.channels.has(channel)) this.send(ws, event);
+      if (c.protocol === "frames" && c.identity.projectId === projectId) this.send(ws, text);
     }
+    const event = wsEventOf(frame);
+    if (event) this.sendEvent(projectId, event);
   }
 
   /** Seed 002's messages; a seed-000 client only pings, and anything else it sends is ignored. */
