@@ -1,4 +1,4 @@
-import { WS_CLOSE_UNAUTHORIZED } from "@aegis/contracts";
+import { WS_CLOSE_UNAUTHORIZED, WsControlMessage, WsEvent } from "@aegis/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { prepareEnv, startInProcess } from "../testing/test-server.js";
@@ -152,6 +152,9 @@ describe("/ws tenant isolation", () => {
       "state",
     );
 
+    // Every message a seed-002 client got is one of the contracts' shapes.
+    for (const m of a002.messages)
+      expect(WsEvent.or(WsControlMessage).safeParse(m).success, JSON.stringify(m)).toBe(true);
     // Let anything misrouted arrive before looking at B's sockets and the unsubscribed one.
     await new Promise((r) => setTimeout(r, 500));
     expect(b000.types()).toEqual(["heartbeat"]);
