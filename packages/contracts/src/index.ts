@@ -9,4 +9,5 @@ export * from "./monitor.js";
 export * from "./monitor-responses.js";
 export * from "./runbooks.js";
 export * from "./runtime.js";
+export * from "./ws-events.js";
 export * from "./ws-frames.js";

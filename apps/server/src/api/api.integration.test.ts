@@ -49,10 +49,11 @@ describe("auth", () => {
     );
   });
 
-  it("refuses a WebSocket without a key and accepts ?token=", async () => {
+  it("refuses a WebSocket with a wrong key and accepts ?token=", async () => {
     const { default: WebSocket } = await import("ws");
+    // Without any key the upgrade succeeds: seed 002's clients authenticate with a `connect` message.
     const status = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`${client.url.replace("http", "ws")}/ws`);
+      const ws = new WebSocket(`${client.url.replace("http", "ws")}/ws?token=wrong`);
       ws.on("unexpected-response", (req, res) => {
         resolve(res.statusCode ?? 0);
         req.destroy();

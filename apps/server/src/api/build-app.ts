@@ -69,7 +69,7 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   await installRateLimits(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
-  const hub = new WsHub(d.bus, d.logger);
+  const hub = new WsHub(d.bus, d.authenticator, d.logger);
   hub.trackUpgrades(app.server);
   await app.register(async (scope) => {
     hub.register(scope);

@@ -49,8 +49,11 @@ function fleet(ticks: number, servers: number, leakFrom: number, from = 0): Metr
   return out;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 let client: AegisClient;
 let url: string;
+let apiKey: string;
 let stop: () => Promise<void>;
 
 beforeAll(async () => {
@@ -58,6 +61,7 @@ beforeAll(async () => {
   const s = await startInProcess(te);
   client = s.client;
   url = s.server.url;
+  apiKey = s.server.apiKey;
   stop = s.stop;
 }, 60_000);
 
@@ -116,8 +120,23 @@ describe("seed 004 monitor API", () => {
     // 10 more healthy ticks (warm-up done), then the leak: 0.9 points per 5 minutes from 60%.
     const warm = await client.request("POST", "/feed/data", { records: fleet(10, 4, 10_000, 10) });
     expect(warm.body).toMatchObject({ status: "accepted", warmup_complete: true, rolling_window_size: 2880 });
+    // A seed-002 client of the default project (the operator's fleet) subscribed to alerts.
+    const { default: WebSocket } = await import("ws");
+    const ws = new WebSocket(`${url.replace("http", "ws")}/ws`);
+    const received: { type: string; data?: Record<string, unknown> }[] = [];
+    ws.on("message", (m) => received.push(JSON.parse(m.toString())));
+    await new Promise((resolve) => ws.once("open", resolve));
+    // Sent back to back: the hub handles a socket's messages in order.
+    ws.send(JSON.stringify({ type: "connect", token: apiKey }));
+    ws.send(JSON.stringify({ type: "subscribe", channels: ["alerts"] }));
+    for (let i = 0; i < 100 && !received.some((m) => m.type === "subscribed"); i++) await sleep(20);
     const leak = await client.request("POST", "/feed/data", { records: fleet(30, 4, 20, 20) });
     expect(leak.status).toBe(200);
+    for (let i = 0; i < 100 && !received.some((m) => m.type === "alert.fired"); i++) await sleep(20);
+    ws.close();
+    expect(received.find((m) => m.type === "alert.fired")).toMatchObject({
+      data: { alertname: "PredictedFailureRisk", service: "ppdb900", severity: expect.any(String) },
+    });
 
     const p = await client.request("GET", "/predictions/current");
     expect(p.status).toBe(200);

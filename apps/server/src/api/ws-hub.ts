@@ -1,33 +1,58 @@
-import { type FramePayload, wsFrame } from "@aegis/contracts";
+import {
+  type FramePayload,
+  WS_CLOSE_UNAUTHORIZED,
+  WS_EVENT_CHANNEL,
+  type WsChannel,
+  WsClientMessage,
+  type WsControlMessage,
+  type WsEvent,
+  type WsFrame,
+  wsFrame,
+} from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import type { EventBus } from "../ports/event-bus.js";
-import type { Identity } from "../ports/identity.js";
+import type { Authenticator, Identity } from "../ports/identity.js";
 import type { Logger } from "../shared/logger.js";
+import { wsEventOf } from "./ws-event-of.js";
 
 /** A client that cannot keep up is cut off rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** A seed-002 client that has not authenticated by then is closed. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * One connection. Seed-000 clients authenticate on the upgrade (header or `?token=`) and get every frame
+ * of their project; seed-002 clients authenticate with a `connect` message and get the events of their
+ * project on the channels they subscribed to.
+ */
+type Client =
+  | { protocol: "frames"; identity: Identity }
+  | { protocol: "events"; identity: Identity | null; channels: Set<WsChannel> };
 
 function heartbeat(status: FramePayload<"heartbeat">["status"]): string {
   return JSON.stringify(wsFrame("heartbeat", null, { status }));
 }
 
-/** `WS /ws`: every bus frame to every client, in the seed's envelope; `ping` → heartbeat. */
+type Control = WsControlMessage extends infer M ? (M extends WsControlMessage ? Omit<M, "timestamp"> : never) : never;
+const control = (m: Control) => JSON.stringify({ ...m, timestamp: new Date().toISOString() });
+
+const isPing = (text: string) => text === "ping" || text === '"ping"' || /^\{\s*"type"\s*:\s*"ping"/.test(text);
+
+/**
+ * `WS /ws`: bus frames, each only to connections of the frame's project (tenant isolation), in seed
+ * 000's envelope or as seed 002's events; `ping` → heartbeat.
+ */
 export class WsHub {
-  private readonly clients = new Set<WebSocket>();
+  private readonly clients = new Map<WebSocket, Client>();
   private readonly upgrades = new Set<import("node:stream").Duplex>();
-  /** Who each client connected as: the seam for per-project frame delivery once frames carry a project. */
-  private readonly identities = new WeakMap<WebSocket, Identity>();
 
   constructor(
     bus: EventBus,
+    private readonly authenticator: Authenticator,
     private readonly logger: Logger,
   ) {
-    bus.subscribe((f) => {
-      if (this.clients.size === 0) return;
-      const text = JSON.stringify(f);
-      for (const ws of this.clients) this.send(ws, text);
-    });
+    bus.subscribe((frame, projectId) => this.deliver(frame, projectId));
   }
 
   get size(): number {
@@ -36,15 +61,28 @@ export class WsHub {
 
   register(app: FastifyInstance): void {
     app.get("/ws", { websocket: true, schema: { hide: true } }, (socket, req) => {
-      this.clients.add(socket);
-      if (req.principal && req.projectId)
-        this.identities.set(socket, { principal: req.principal, projectId: req.projectId });
-      this.send(socket, heartbeat("connected"));
+      if (req.principal && req.projectId) {
+        this.clients.set(socket, {
+          protocol: "frames",
+          identity: { principal: req.principal, projectId: req.projectId },
+        });
+        this.send(socket, heartbeat("connected"));
+      } else {
+        this.clients.set(socket, { protocol: "events", identity: null, channels: new Set() });
+        const timer = setTimeout(
+          () => this.refuse(socket, "connect_timeout", "send a connect message"),
+          CONNECT_TIMEOUT_MS,
+        );
+        timer.unref();
+        socket.once("close", () => clearTimeout(timer));
+      }
+      // Messages are handled in order: a `subscribe` sent right after `connect` waits for its authentication.
+      let handled: Promise<void> = Promise.resolve();
       socket.on("message", (raw, isBinary) => {
         const text = isBinary ? "" : raw.toString().trim();
-        if (text === "ping" || text === '"ping"' || /^\{\s*"type"\s*:\s*"ping"/.test(text)) {
-          this.send(socket, heartbeat("alive"));
-        }
+        handled = handled
+          .then(() => (isPing(text) ? this.send(socket, heartbeat("alive")) : this.onMessage(socket, text)))
+          .catch((err: unknown) => this.logger.warn({ err }, "websocket message failed"));
       });
       socket.on("close", () => this.clients.delete(socket));
       socket.on("error", (err) => {
@@ -56,7 +94,7 @@ export class WsHub {
 
   /** Shutdown: say goodbye, then cut every socket (a close handshake can wait forever on a dead peer). */
   closeAll(): void {
-    for (const ws of this.clients) {
+    for (const ws of this.clients.keys()) {
       ws.close(1001, "server shutting down");
       setTimeout(() => ws.terminate(), 200).unref();
     }
@@ -71,6 +109,70 @@ export class WsHub {
       this.upgrades.add(socket);
       socket.once("close", () => this.upgrades.delete(socket));
     });
+  }
+
+  /**
+   * Seed-002 events that no bus frame stands for (the monitor's alerts), to the subscribed seed-002
+   * clients of `projectId`.
+   */
+  sendEvent(projectId: string, event: WsEvent): void {
+    const text = JSON.stringify(event);
+    const channel = WS_EVENT_CHANNEL[event.type];
+    for (const [ws, c] of this.clients) {
+      if (c.protocol === "events" && c.identity?.projectId === projectId && c.channels.has(channel))
+        this.send(ws, text);
+    }
+  }
+
+  /** A frame to the seed-000 clients of its project, and as a seed-002 event to that project's subscribers. */
+  private deliver(frame: WsFrame, projectId: string): void {
+    if (this.clients.size === 0) return;
+    const text = JSON.stringify(frame);
+    for (const [ws, c] of this.clients) {
+      if (c.protocol === "frames" && c.identity.projectId === projectId) this.send(ws, text);
+    }
+    const event = wsEventOf(frame);
+    if (event) this.sendEvent(projectId, event);
+  }
+
+  /** Seed 002's messages; a seed-000 client only pings, and anything else it sends is ignored. */
+  private async onMessage(ws: WebSocket, text: string): Promise<void> {
+    const client = this.clients.get(ws);
+    if (client?.protocol !== "events") return;
+    let parsed: ReturnType<typeof WsClientMessage.safeParse>;
+    try {
+      parsed = WsClientMessage.safeParse(JSON.parse(text));
+    } catch {
+      this.send(ws, control({ type: "error", code: "invalid_message", message: "messages are JSON" }));
+      return;
+    }
+    if (!parsed.success) {
+      this.send(
+        ws,
+        control({ type: "error", code: "invalid_message", message: parsed.error.issues[0]?.message ?? "" }),
+      );
+      return;
+    }
+    const m = parsed.data;
+    if (m.type === "connect") {
+      const identity = await this.authenticator.authenticate(m.token);
+      if (!identity) return this.refuse(ws, "unauthorized", "invalid token");
+      client.identity = identity;
+      this.send(ws, control({ type: "connected", project_id: identity.projectId, principal: identity.principal.id }));
+      return;
+    }
+    if (!client.identity) return this.refuse(ws, "unauthorized", "send a connect message first");
+    for (const ch of m.channels) {
+      if (m.type === "subscribe") client.channels.add(ch);
+      else client.channels.delete(ch);
+    }
+    this.send(ws, control({ type: "subscribed", channels: [...client.channels] }));
+  }
+
+  private refuse(ws: WebSocket, code: string, message: string): void {
+    this.send(ws, control({ type: "error", code, message }));
+    ws.close(WS_CLOSE_UNAUTHORIZED, code);
+    this.clients.delete(ws);
   }
 
   private send(ws: WebSocket, text: string): void {

@@ -129,7 +129,7 @@ export async function executeAction(
           },
           { replicasSpawned: event.replicas.length },
         );
-        d.recorder.publish("scale.event", incidentId, scaleUpPayload(incidentId, event));
+        d.recorder.publish(projectId, "scale.event", incidentId, scaleUpPayload(incidentId, event));
         break;
       }
       case "SCALE_DOWN": {
@@ -138,7 +138,7 @@ export async function executeAction(
           status: "SCALED",
           message: r.removed.length ? `Removed replicas: ${r.removed.join(", ")}` : "No replicas to remove",
         });
-        d.recorder.publish("scale.event", incidentId, scaleDownPayload(incidentId, target, r.removed));
+        d.recorder.publish(projectId, "scale.event", incidentId, scaleDownPayload(incidentId, target, r.removed));
         break;
       }
       case "ROLLBACK": {

@@ -16,7 +16,7 @@ import type { IncidentFilter, IncidentResourceStore } from "../store/incident-re
 import type { IncidentRow, IncidentStore } from "../store/incident-store.js";
 import { allowedFrom, milestonesOf } from "./incident-lifecycle.js";
 import type { IncidentService } from "./incident-service.js";
-import { detailOf, LIFECYCLE_AGENT, referenceOf, summaryOf, workflowOf } from "./incident-view.js";
+import { detailOf, LIFECYCLE_AGENT, lifecycleMessage, referenceOf, summaryOf, workflowOf } from "./incident-view.js";
 import type { IncidentRecorder } from "./recorder.js";
 
 const secondsBetween = (from: Date, to: Date | null) => (to ? (to.getTime() - from.getTime()) / 1000 : null);
@@ -145,7 +145,7 @@ export class IncidentResource {
         });
         if (!moved) throw new ConflictError(`incident ${referenceOf(current)} changed state concurrently; retry`);
       };
-      const message = `Lifecycle ${from} → ${to} by ${by.displayName} (${by.kind} ${by.id})${note ? `: ${note}` : ""}`;
+      const message = lifecycleMessage(from, to, `${by.displayName} (${by.kind} ${by.id})`, note);
       const steps = [{ status: "HUMAN_DECISION" as const, message, agent: LIFECYCLE_AGENT }];
       return { change: { steps, extra: record }, result: from };
     });

@@ -1,11 +1,11 @@
-import type {
-  IncidentStatus,
-  IncidentSummaryV1,
-  IncidentV1,
+import {
+  type IncidentStatus,
+  type IncidentSummaryV1,
+  type IncidentV1,
   LifecycleState,
-  TimelineEntry,
-  TransitionV1,
-  WorkflowV1,
+  type TimelineEntry,
+  type TransitionV1,
+  type WorkflowV1,
 } from "@aegis/contracts";
 import type { TransitionRow } from "../store/incident-resource-store.js";
 import type { IncidentRow } from "../store/incident-store.js";
@@ -13,6 +13,20 @@ import { allowedFrom, milestonesOf } from "./incident-lifecycle.js";
 
 /** The timeline `agent` of lifecycle entries. */
 export const LIFECYCLE_AGENT = "LIFECYCLE";
+
+/** The timeline message of a lifecycle move; `lifecycleMoveOf` reads it back (live events report the move). */
+export function lifecycleMessage(from: LifecycleState, to: LifecycleState, by: string, note?: string): string {
+  return `Lifecycle ${from} → ${to} by ${by}${note ? `: ${note}` : ""}`;
+}
+
+const LIFECYCLE_MOVE = /^Lifecycle (\w+) → (\w+) by /;
+
+/** The state a lifecycle entry moved to, or null for any other timeline entry. */
+export function lifecycleMoveOf(agent: string | null, message: string): LifecycleState | null {
+  if (agent !== LIFECYCLE_AGENT) return null;
+  const parsed = LifecycleState.safeParse(LIFECYCLE_MOVE.exec(message)?.[2]);
+  return parsed.success ? parsed.data : null;
+}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

@@ -124,10 +124,10 @@ export class Pipeline {
 
     let fullText = "";
     const result = await this.d.analyst.analyse(input, {
-      thinking: (message) => rec.publish("ai.thinking", id, { incident_id: id, message }),
+      thinking: (message) => rec.publish(projectId, "ai.thinking", id, { incident_id: id, message }),
       token: (chunk) => {
         fullText += chunk;
-        rec.publish("ai.stream", id, { incident_id: id, chunk, full_text: fullText });
+        rec.publish(projectId, "ai.stream", id, { incident_id: id, chunk, full_text: fullText });
       },
     });
     const analysis = clampAnalysis(result.analysis, this.o.maxReplicas);
@@ -232,7 +232,7 @@ export class Pipeline {
     }
     await this.d.recorder.transition(projectId, id, "VERIFYING", "Running health checks…");
     const check = await verifyHealth(this.d.executor, target, this.o.verify, (attempt, healthy) =>
-      this.d.recorder.publish("health.check", id, { incident_id: id, attempt, healthy }),
+      this.d.recorder.publish(projectId, "health.check", id, { incident_id: id, attempt, healthy }),
     );
     if (check.healthy) {
       await this.resolve(

@@ -38,7 +38,7 @@ export class IncidentRecorder {
     const statements = (change.steps?.length ? 1 : 0) + (change.patch ? 1 : 0) + (change.extra ? 2 : 0);
     if (statements > 1) await this.database.db.transaction((tx) => this.write(tx, projectId, incidentId, change));
     else await this.write(this.database.db, projectId, incidentId, change);
-    this.announce(incidentId, change);
+    this.announce(projectId, incidentId, change);
   }
 
   /**
@@ -55,7 +55,7 @@ export class IncidentRecorder {
       await this.write(tx, projectId, incidentId, decided.change);
       return decided;
     });
-    this.announce(incidentId, change);
+    this.announce(projectId, incidentId, change);
     return result;
   }
 
@@ -65,9 +65,9 @@ export class IncidentRecorder {
   }
 
   /** Incidents the ingest has just stored (with their RECEIVED entry): `incident.new`. */
-  received(incidents: readonly Pick<NewIncident, "id" | "alertType" | "logs">[]): void {
+  received(incidents: readonly Pick<NewIncident, "projectId" | "id" | "alertType" | "logs">[]): void {
     for (const i of incidents) {
-      this.bus.publish("incident.new", i.id, {
+      this.bus.publish(i.projectId, "incident.new", i.id, {
         incident_id: i.id,
         alert_type: i.alertType,
         logs: i.logs.slice(0, 200),
@@ -76,8 +76,8 @@ export class IncidentRecorder {
   }
 
   /** Progress that changes no state (AI tokens, health-check attempts): nothing to commit first. */
-  publish<T extends WsFrameType>(type: T, incidentId: string, data: FramePayload<T>): void {
-    this.bus.publish(type, incidentId, data);
+  publish<T extends WsFrameType>(projectId: string, type: T, incidentId: string, data: FramePayload<T>): void {
+    this.bus.publish(projectId, type, incidentId, data);
   }
 
   private async write(tx: Db, projectId: string, incidentId: string, change: Change): Promise<void> {
@@ -86,25 +86,29 @@ export class IncidentRecorder {
     if (change.extra) await change.extra(tx);
   }
 
-  private announce(incidentId: string, change: Change): void {
+  private announce(projectId: string, incidentId: string, change: Change): void {
     const steps = change.steps ?? [];
     for (const s of steps) {
       const data = { incident_id: incidentId, status: s.status, message: s.message, agent: s.agent ?? null };
-      this.bus.publish("status.update", incidentId, data);
+      this.bus.publish(projectId, "status.update", incidentId, data);
     }
-    for (const f of change.frames ?? []) this.send(incidentId, f);
+    for (const f of change.frames ?? []) this.send(projectId, incidentId, f);
     const patch = change.patch;
     if (patch?.status === "RESOLVED") {
       const resolvedAt = (patch.resolvedAt ?? new Date()).toISOString();
-      this.bus.publish("resolved", incidentId, { incident_id: incidentId, resolved_at: resolvedAt });
+      this.bus.publish(projectId, "resolved", incidentId, { incident_id: incidentId, resolved_at: resolvedAt });
     } else if (patch?.status === "FAILED") {
       const error = patch.error ?? steps.findLast((s) => s.status === "FAILED")?.message ?? "failed";
-      this.bus.publish("failed", incidentId, { incident_id: incidentId, error });
+      this.bus.publish(projectId, "failed", incidentId, { incident_id: incidentId, error });
     }
   }
 
   // With `f` a union, `T` is the union of its types: each member's type and payload stay paired.
-  private send<T extends WsFrameType>(incidentId: string, f: { type: T; data: FramePayload<T> }): void {
-    this.bus.publish(f.type, incidentId, f.data);
+  private send<T extends WsFrameType>(
+    projectId: string,
+    incidentId: string,
+    f: { type: T; data: FramePayload<T> },
+  ): void {
+    this.bus.publish(projectId, f.type, incidentId, f.data);
   }
 }

@@ -7,11 +7,11 @@ export class InProcessEventBus implements EventBus {
 
   constructor(private readonly onListenerError: (err: unknown) => void = () => undefined) {}
 
-  publish<T extends WsFrameType>(type: T, incidentId: string | null, data: FramePayload<T>): void {
+  publish<T extends WsFrameType>(projectId: string, type: T, incidentId: string | null, data: FramePayload<T>): void {
     const frame = wsFrame(type, incidentId, data);
     for (const l of this.listeners) {
       try {
-        l(frame);
+        l(frame, projectId);
       } catch (err) {
         this.onListenerError(err);
       }

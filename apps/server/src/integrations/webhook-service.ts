@@ -8,9 +8,6 @@ import type { DeliveryRow, WebhookRow, WebhookStore } from "../store/webhook-sto
 import { type WebhookEvent, webhookEventOf } from "./webhook-events.js";
 import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from "./webhook-signature.js";
 
-/** Last pause of the incident-owner lookup (50 ms doubling up to this: about 3 s in all). */
-const OWNER_WAIT_MAX_MS = 1600;
-
 export interface WebhookSettings {
   maxAttempts: number;
   /** First retry delay; doubles after each failed attempt. */
@@ -83,8 +80,8 @@ export class WebhookService {
   /** Listen to the bus and resume deliveries left pending by a previous run. */
   async start(bus: EventBus): Promise<void> {
     this.stopped = false;
-    this.unsubscribe = bus.subscribe((frame) => {
-      this.onFrame(frame).catch((err: unknown) => this.logger.warn({ err }, "webhook fan-out failed"));
+    this.unsubscribe = bus.subscribe((frame, projectId) => {
+      this.onFrame(frame, projectId).catch((err: unknown) => this.logger.warn({ err }, "webhook fan-out failed"));
     });
     for (const d of await this.store.pending(this.database.db)) this.schedule(d, 0);
   }
@@ -97,33 +94,20 @@ export class WebhookService {
     this.timers.clear();
   }
 
-  private async onFrame(frame: WsFrame): Promise<void> {
+  /** Frames carry their project, so an event goes only to that project's webhooks. */
+  private async onFrame(frame: WsFrame, projectId: string): Promise<void> {
     const mapped = webhookEventOf(frame);
     if (!mapped || !frame.incident_id) return;
-    // Frames carry no project: find it from the incident. An id held by two projects is ambiguous and
-    // is not delivered at all, rather than risk sending one tenant's event to another.
-    const owners = await this.ownersOf(frame.incident_id);
-    const owner = owners[0];
-    if (!owner || owners.length > 1) {
-      if (owners.length > 1)
-        this.logger.warn({ incidentId: frame.incident_id }, "webhook event skipped: incident id in several projects");
-      return;
-    }
     const data =
       mapped.event === "incident.resolved"
-        ? {
-            ...mapped.data,
-            duration_seconds: Math.round(
-              (Date.parse(String(mapped.data.resolved_at)) - owner.createdAt.getTime()) / 1000,
-            ),
-          }
+        ? { ...mapped.data, duration_seconds: await this.durationSeconds(projectId, frame.incident_id, mapped.data) }
         : mapped.data;
     const body = JSON.stringify({ event: mapped.event, timestamp: frame.timestamp, data });
-    const hooks = await this.store.list(this.database.db, owner.projectId);
+    const hooks = await this.store.list(this.database.db, projectId);
     for (const hook of hooks.filter((h) => h.events.includes(mapped.event))) {
       const now = new Date();
       const delivery: DeliveryRow = {
-        projectId: owner.projectId,
+        projectId,
         id: randomUUID(),
         webhookId: hook.id,
         event: mapped.event,
@@ -141,16 +125,15 @@ export class WebhookService {
     }
   }
 
-  /**
-   * `incident.new` is published once the alert is journaled, a moment before the incident row is
-   * loaded into the database: look again a few times (about 3 s in all) before giving up.
-   */
-  private async ownersOf(incidentId: string): Promise<{ projectId: string; createdAt: Date }[]> {
-    for (let wait = 50; ; wait *= 2) {
-      const owners = await this.store.projectsOfIncident(this.database.db, incidentId);
-      if (owners.length > 0 || wait > OWNER_WAIT_MAX_MS) return owners;
-      await new Promise((r) => setTimeout(r, wait));
-    }
+  /** A resolved incident's row is committed before its frame is published, so it is there to read. */
+  private async durationSeconds(
+    projectId: string,
+    incidentId: string,
+    data: Record<string, unknown>,
+  ): Promise<number | null> {
+    const createdAt = await this.store.incidentCreatedAt(this.database.db, projectId, incidentId);
+    if (!createdAt) return null;
+    return Math.round((Date.parse(String(data.resolved_at)) - createdAt.getTime()) / 1000);
   }
 
   private schedule(d: DeliveryRow, delayMs: number): void {

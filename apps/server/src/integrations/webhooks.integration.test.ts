@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { InProcessEventBus } from "../events/event-bus.js";
 import { createLogger } from "../shared/logger.js";
+import { DEFAULT_PROJECT_ID as P } from "../store/database.js";
 import { IncidentStore } from "../store/incident-store.js";
 import { WebhookStore } from "../store/webhook-store.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
@@ -73,8 +74,8 @@ describe.each(testDatabaseKinds())("outbound webhooks on %s", (kind) => {
     const hook = await svc.register("default", { url: `${r.url}/hook`, events: ["incident.resolved"], secret: SECRET });
     expect(hook).not.toHaveProperty("secret");
 
-    bus.publish("incident.new", "INC-12345", { incident_id: "INC-12345", alert_type: "Memory Leak", logs: "x" }); // not subscribed
-    bus.publish("resolved", "INC-12345", { incident_id: "INC-12345", resolved_at: new Date().toISOString() });
+    bus.publish(P, "incident.new", "INC-12345", { incident_id: "INC-12345", alert_type: "Memory Leak", logs: "x" }); // not subscribed
+    bus.publish(P, "resolved", "INC-12345", { incident_id: "INC-12345", resolved_at: new Date().toISOString() });
 
     const log = await until(
       () => svc.deliveries("default", hook.id, 10),
@@ -114,7 +115,7 @@ describe.each(testDatabaseKinds())("outbound webhooks on %s", (kind) => {
     const hook = await svc.register("default", { url: r.url, events: ["incident.created"], secret: SECRET });
     const foreign = await svc.register("p2", { url: r.url, events: ["incident.created"], secret: SECRET });
 
-    bus.publish("incident.new", "INC-12345", { incident_id: "INC-12345", alert_type: "Memory Leak", logs: "x" });
+    bus.publish(P, "incident.new", "INC-12345", { incident_id: "INC-12345", alert_type: "Memory Leak", logs: "x" });
     const log = await until(
       () => svc.deliveries("default", hook.id, 10),
       (d: Delivery[]) => d[0]?.status === "failed",

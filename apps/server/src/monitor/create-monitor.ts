@@ -4,6 +4,7 @@ import type { Database } from "../store/database.js";
 import { ArgusFleetMonitor } from "./engine/argus-fleet-monitor.js";
 import { MonitorHistoryStore } from "./history/monitor-history-store.js";
 import { MonitorService } from "./monitor-service.js";
+import type { AlertEvent } from "./monitor-types.js";
 import { type IncidentSink, ProactiveIncidents } from "./proactive-incidents.js";
 import { SampleRecorder } from "./sample-recorder.js";
 import { ModelRegistry } from "./training/model-registry.js";
@@ -33,6 +34,7 @@ export async function createMonitor(
     logger: Logger;
     incidents: IncidentSink;
     manages: (s: string) => boolean;
+    onAlerts?: (events: readonly AlertEvent[]) => void;
   },
 ): Promise<Monitor> {
   const logger = deps.logger.child({ component: "monitor" });
@@ -62,7 +64,7 @@ export async function createMonitor(
     enabled: config.AEGIS_MONITOR_PROACTIVE,
     manages: deps.manages,
   });
-  const service = new MonitorService(engine, history, samples, proactive, logger, () => modelPath);
+  const service = new MonitorService(engine, history, samples, proactive, logger, () => modelPath, deps.onAlerts);
 
   const training = new TrainingService({
     db,

@@ -34,6 +34,8 @@ export class MonitorService {
     private readonly proactive: ProactiveIncidents,
     private readonly logger: Logger,
     private readonly modelPath: () => string,
+    /** Live subscribers of level changes (the WebSocket hub's `alert.fired`). */
+    private readonly onAlerts: (events: readonly AlertEvent[]) => void = () => undefined,
   ) {}
 
   /**
@@ -116,6 +118,7 @@ export class MonitorService {
 
   private record(events: AlertEvent[]): void {
     void this.enqueue(() => this.history.appendAlertEvents(events));
+    this.onAlerts(events);
     // Only a critical event can open an incident; the fleet's predictions are computed just then.
     if (!events.some((e) => e.new_level === "critical" || e.new_level === "healthy")) return;
     const predictions = events.some((e) => e.new_level === "critical") ? this.engine.predictions().predictions : {};

@@ -1,11 +1,13 @@
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
+import type { AlertEvent } from "@aegis/contracts";
 import { createAccounts } from "../accounts/create-accounts.js";
 import { createAnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import { runbookFinderOf } from "../analysts/llm/runbook-finder.js";
 import { adminKeyAuthenticator } from "../api/admin-key-authenticator.js";
 import { buildApp } from "../api/build-app.js";
+import { alertFiredOf } from "../api/ws-event-of.js";
 import type { Config } from "../config/config.js";
 import { defaultCouncilPolicy, PolicyCouncil } from "../council/policy-council.js";
 import { ApprovalExpiry } from "../engine/approval-expiry.js";
@@ -140,12 +142,16 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     config.AEGIS_APPROVAL_EXPIRY_SECS * 1000,
   );
 
+  // The monitor watches the operator's fleet, which belongs to no tenant: its alerts go to the default
+  // project's seed-002 subscribers, once the hub exists.
+  let alertsFired: (events: readonly AlertEvent[]) => void = () => undefined;
   const monitor = await createMonitor(config, {
     database,
     dataDir,
     logger,
     incidents: { receive: (p) => (service as IncidentService).receive(DEFAULT_PROJECT_ID, p) },
     manages: (server) => executor.has(server),
+    onAlerts: (events) => alertsFired(events),
   });
 
   const integrations = createIntegrations(config, {
@@ -182,10 +188,23 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     version: VERSION,
     databaseKind: database.kind,
   });
+  alertsFired = (events) => {
+    for (const e of events) {
+      const fired = alertFiredOf(e);
+      if (fired) hub.sendEvent(DEFAULT_PROJECT_ID, fired);
+    }
+  };
   await app.listen({ host: config.AEGIS_HOST, port: config.AEGIS_PORT });
   const address = app.server.address() as AddressInfo;
   const url = `http://${urlHost(config.AEGIS_HOST)}:${address.port}`;
-  const ticker = new MetricsTicker(executor, bus, logger, config.METRICS_INTERVAL_SECS * 1000, () => hub.size > 0);
+  const ticker = new MetricsTicker(
+    executor,
+    bus,
+    DEFAULT_PROJECT_ID,
+    logger,
+    config.METRICS_INTERVAL_SECS * 1000,
+    () => hub.size > 0,
+  );
   ticker.start();
   await worker.start();
   approvalExpiry.start();

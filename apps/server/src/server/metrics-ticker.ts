@@ -2,7 +2,11 @@ import type { EventBus } from "../ports/event-bus.js";
 import type { Executor } from "../ports/executor.js";
 import type { Logger } from "../shared/logger.js";
 
-/** Pushes `metrics` and `container.list` frames every interval while someone listens. */
+/**
+ * Pushes `metrics` and `container.list` frames every interval while someone listens. The executor is
+ * the server operator's runtime, not any tenant's: its frames belong to the operator's project (the
+ * default project), so only that project's connections see them.
+ */
 export class MetricsTicker {
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
@@ -10,6 +14,7 @@ export class MetricsTicker {
   constructor(
     private readonly executor: Executor,
     private readonly bus: EventBus,
+    private readonly operatorProjectId: string,
     private readonly logger: Logger,
     private readonly intervalMs: number,
     private readonly hasListeners: () => boolean,
@@ -30,8 +35,8 @@ export class MetricsTicker {
     this.busy = true;
     try {
       const [metrics, containers] = await Promise.all([this.executor.metrics(), this.executor.containers()]);
-      this.bus.publish("metrics", null, metrics);
-      this.bus.publish("container.list", null, containers);
+      this.bus.publish(this.operatorProjectId, "metrics", null, metrics);
+      this.bus.publish(this.operatorProjectId, "container.list", null, containers);
     } catch (err) {
       this.logger.warn({ err }, "metrics collection failed");
     } finally {

@@ -74,12 +74,13 @@ export class WebhookStore {
     return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.status, "pending"));
   }
 
-  /** The projects holding an incident id (frames carry no project; see the delivery service). */
-  async projectsOfIncident(db: Db, incidentId: string): Promise<{ projectId: string; createdAt: Date }[]> {
-    return db
-      .select({ projectId: incidents.projectId, createdAt: incidents.createdAt })
+  /** When an incident of the project was opened (a resolved event reports how long it lasted). */
+  async incidentCreatedAt(db: Db, projectId: string, incidentId: string): Promise<Date | undefined> {
+    const [row] = await db
+      .select({ createdAt: incidents.createdAt })
       .from(incidents)
-      .where(eq(incidents.id, incidentId))
-      .limit(2);
+      .where(and(eq(incidents.projectId, projectId), eq(incidents.id, incidentId)))
+      .limit(1);
+    return row?.createdAt;
   }
 }

@@ -129,11 +129,11 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
           ]);
         }
         const event = await d.executor.scaleUp(target, req.query.count);
-        d.bus.publish("scale.event", null, scaleUpPayload(null, event));
+        d.bus.publish(projectOf(req), "scale.event", null, scaleUpPayload(null, event));
         return event;
       }
       const result = await d.executor.scaleDown(target);
-      d.bus.publish("scale.event", null, scaleDownPayload(null, target, result.removed));
+      d.bus.publish(projectOf(req), "scale.event", null, scaleDownPayload(null, target, result.removed));
       return result;
     },
   );
