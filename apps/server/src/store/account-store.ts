@@ -24,6 +24,15 @@ export interface MemberView {
 }
 
 /** Persistence of tenants, users, memberships, refresh-token families and project API keys. */
+/** The columns of a member as the API shows it (one owner for both member reads). */
+const memberView = {
+  userId: users.id,
+  email: users.email,
+  fullName: users.fullName,
+  role: projectMembers.role,
+  createdAt: projectMembers.createdAt,
+};
+
 export class AccountStore {
   async insertTenant(db: Db, t: { id: string; name: string; slug: string }): Promise<TenantRow> {
     const rows = await db.insert(tenants).values(t).returning();
@@ -88,13 +97,7 @@ export class AccountStore {
 
   async members(db: Db, projectId: string): Promise<MemberView[]> {
     return db
-      .select({
-        userId: users.id,
-        email: users.email,
-        fullName: users.fullName,
-        role: projectMembers.role,
-        createdAt: projectMembers.createdAt,
-      })
+      .select(memberView)
       .from(projectMembers)
       .innerJoin(users, eq(users.id, projectMembers.userId))
       .where(eq(projectMembers.projectId, projectId))
@@ -103,13 +106,7 @@ export class AccountStore {
 
   async member(db: Db, projectId: string, userId: string): Promise<MemberView | null> {
     const rows = await db
-      .select({
-        userId: users.id,
-        email: users.email,
-        fullName: users.fullName,
-        role: projectMembers.role,
-        createdAt: projectMembers.createdAt,
-      })
+      .select(memberView)
       .from(projectMembers)
       .innerJoin(users, eq(users.id, projectMembers.userId))
       .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
