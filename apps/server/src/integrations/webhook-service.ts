@@ -35,6 +35,8 @@ export interface Delivery {
   delivered_at: string | null;
 }
 
+const HOOKS_TTL_MS = 5_000;
+
 /**
  * Seed 001 outbound webhooks: registration per project, and delivery of incident events from the
  * event bus. Each delivery is logged before its first attempt and updated after every attempt, so the
@@ -44,6 +46,12 @@ export class WebhookService {
   private readonly timers = new Set<NodeJS.Timeout>();
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
+  /**
+   * Registered webhooks per project, read at most once per HOOKS_TTL_MS: every timeline entry is a
+   * frame, so reading the table per frame would add a query to each pipeline step even for projects
+   * with no webhook. Local changes invalidate at once; another node's show up within the TTL.
+   */
+  private readonly hooks = new Map<string, { rows: Promise<WebhookRow[]>; at: number }>();
 
   constructor(
     private readonly database: Database,
@@ -61,6 +69,7 @@ export class WebhookService {
       secret: w.secret,
       createdAt: new Date(),
     });
+    this.hooks.delete(projectId);
     return wireWebhook(row);
   }
 
@@ -69,7 +78,9 @@ export class WebhookService {
   }
 
   async delete(projectId: string, id: string): Promise<void> {
-    if (!(await this.store.delete(this.database.db, projectId, id))) throw new NotFoundError(`webhook ${id} not found`);
+    const deleted = await this.store.delete(this.database.db, projectId, id);
+    this.hooks.delete(projectId);
+    if (!deleted) throw new NotFoundError(`webhook ${id} not found`);
   }
 
   async deliveries(projectId: string, id: string, limit: number): Promise<Delivery[]> {
@@ -98,13 +109,14 @@ export class WebhookService {
   private async onFrame(frame: WsFrame, projectId: string): Promise<void> {
     const mapped = webhookEventOf(frame);
     if (!mapped || !frame.incident_id) return;
+    const hooks = (await this.hooksOf(projectId)).filter((h) => h.events.includes(mapped.event));
+    if (hooks.length === 0) return;
     const data =
       mapped.event === "incident.resolved"
         ? { ...mapped.data, duration_seconds: await this.durationSeconds(projectId, frame.incident_id, mapped.data) }
         : mapped.data;
     const body = JSON.stringify({ event: mapped.event, timestamp: frame.timestamp, data });
-    const hooks = await this.store.list(this.database.db, projectId);
-    for (const hook of hooks.filter((h) => h.events.includes(mapped.event))) {
+    for (const hook of hooks) {
       const now = new Date();
       const delivery: DeliveryRow = {
         projectId,
@@ -123,6 +135,15 @@ export class WebhookService {
       await this.store.insertDelivery(this.database.db, delivery);
       this.schedule(delivery, 0);
     }
+  }
+
+  private hooksOf(projectId: string): Promise<WebhookRow[]> {
+    const cached = this.hooks.get(projectId);
+    if (cached && Date.now() - cached.at < HOOKS_TTL_MS) return cached.rows;
+    const rows = this.store.list(this.database.db, projectId);
+    this.hooks.set(projectId, { rows, at: Date.now() });
+    rows.catch(() => this.hooks.delete(projectId));
+    return rows;
   }
 
   /** A resolved incident's row is committed before its frame is published, so it is there to read. */
