@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests and benchmarks need beyond Node: PostgreSQL (store tests run
-# on it as well as on PGlite), wrk and Prometheus Alertmanager (the ingest benchmark's reference).
+# on it as well as on PGlite), wrk and Prometheus Alertmanager (the ingest benchmark's reference; with
+# Prometheus, the alert-source tests), nginx (the Docker executor's load balancer), Chromium (cockpit
+# end-to-end tests, PDF reports) and Docker's engine (the Docker executor's tests; dockerd is started as root).
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -9,6 +11,10 @@ need=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/sbin/dockerd ] || need+=(docker.io)
 
 # Debian's Alertmanager package starts a service on :9093; the benchmark runs its own instance. While apt-get
 # installs, a policy-rc.d answering 101 ("not allowed") keeps every package's service from starting (PostgreSQL
@@ -38,8 +44,18 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 # Installed earlier, the service may be running: its init script stops it by its PID file
 # (/run/prometheus/prometheus-alertmanager.pid), or through systemd where systemd runs; stopped already is fine.
-if [ -x /etc/init.d/prometheus-alertmanager ]; then
-  $SUDO /etc/init.d/prometheus-alertmanager stop >/dev/null
+for svc in prometheus-alertmanager prometheus nginx; do
+  if [ -x /etc/init.d/$svc ]; then
+    $SUDO /etc/init.d/$svc stop >/dev/null 2>&1 || true
+  fi
+done
+# Docker's engine, for the Docker executor's tests: started once, as root, in the background.
+if [ -x /usr/sbin/dockerd ] && ! $SUDO docker info >/dev/null 2>&1; then
+  $SUDO sh -c 'nohup /usr/sbin/dockerd >/var/log/aegis-dockerd.log 2>&1 &'
+  for i in $(seq 1 30); do
+    $SUDO docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
 fi
 ver=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
 if ! $SUDO pg_lsclusters -h | grep -q online; then
