@@ -66,6 +66,29 @@ export const TimelineEntry = z.object({
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
+/**
+ * A human decision the council asked for (an addition to seed 000's IncidentResult). While it is
+ * `pending` the seed-000 wire shows `status: COUNCIL_REVIEW`; it ends `approved`, `rejected` or `expired`.
+ */
+export const ApprovalState = z.enum(["pending", "approved", "rejected", "expired"]);
+export type ApprovalState = z.infer<typeof ApprovalState>;
+
+export const Approval = z.object({
+  state: ApprovalState,
+  /** Why a person must decide: the council's summary, or the restart budget spent since its review. */
+  reason: z.string(),
+  requested_at: z.string(),
+  /** When a pending approval ends FAILED unless someone decides (AEGIS_APPROVAL_EXPIRY_SECS). */
+  expires_at: z.string(),
+  decided_by: z.string().nullable(),
+  decided_at: z.string().nullable(),
+  note: z.string().nullable(),
+  /** Where to decide (member role or above). */
+  approve_url: z.string(),
+  reject_url: z.string(),
+});
+export type Approval = z.infer<typeof Approval>;
+
 /** Seed 000 IncidentResult, a documented superset. */
 export const IncidentResult = z.object({
   incident_id: z.string(),
@@ -81,5 +104,7 @@ export const IncidentResult = z.object({
   severity: z.string().nullable().optional(),
   dry_run: z.boolean().optional(),
   created_at: z.string().optional(),
+  /** Present once the council asked a person to decide; see `Approval`. */
+  approval: Approval.nullable().optional(),
 });
 export type IncidentResult = z.infer<typeof IncidentResult>;

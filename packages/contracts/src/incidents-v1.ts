@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Citation, NextAction, SuggestedCommand } from "./analysis.js";
 import { IncidentStatus, TimelineStatus } from "./enums.js";
 import { IncidentContext } from "./incident-payload.js";
 
@@ -101,6 +102,11 @@ export const IncidentV1 = IncidentSummaryV1.extend({
   duration_seconds: z.number().nullable(),
   hypothesis: z.string().nullable(),
   resolution: z.string().nullable(),
+  /** Seed 001's analysis of the incident: next steps and commands for its diagnosis, and the evidence cited. Null before the diagnosis. */
+  analysis: z
+    .object({ next_actions: z.array(NextAction), commands: z.array(SuggestedCommand), citations: z.array(Citation) })
+    .nullable()
+    .optional(),
   automation: z.object({
     status: IncidentStatus,
     alert_type: z.string(),

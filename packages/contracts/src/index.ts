@@ -9,5 +9,6 @@ export * from "./monitor.js";
 export * from "./monitor-responses.js";
 export * from "./runbooks.js";
 export * from "./runtime.js";
+export * from "./seed000-wire.js";
 export * from "./ws-events.js";
 export * from "./ws-frames.js";

@@ -1,4 +1,4 @@
-import type { IncidentResult } from "@aegis/contracts";
+import { type IncidentResult, Seed000IncidentResult } from "@aegis/contracts";
 import type { AegisClient } from "@aegis/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareEnv, startInProcess, TEST_KEY } from "../testing/test-server.js";
@@ -135,10 +135,8 @@ describe("webhook", () => {
   it("dry run analyses and decides but executes nothing", async () => {
     const p = payload({ dry_run: true });
     await client.request("POST", "/webhook", p);
-    const done = await client.waitFor(
-      p.incident_id,
-      (i) => i.council_decision !== null && i.status !== "COUNCIL_REVIEW",
-    );
+    // The decision and the status it leads to are committed together.
+    const done = await client.waitFor(p.incident_id, (i) => i.council_decision !== null);
     expect(done.analysis?.action).toBeDefined();
     expect(done.council_decision?.votes).toHaveLength(3);
     const statuses = done.timeline.map((t) => t.status);
@@ -153,10 +151,8 @@ describe("webhook", () => {
     const [a, b] = await Promise.all([client.request("POST", "/webhook", p), client.request("POST", "/webhook", p)]);
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
-    const done = await client.waitFor(
-      p.incident_id,
-      (i) => i.council_decision !== null && i.status !== "COUNCIL_REVIEW",
-    );
+    // The decision and the status it leads to are committed together.
+    const done = await client.waitFor(p.incident_id, (i) => i.council_decision !== null);
     const again = await client.request("POST", "/webhook", { ...p, alert_type: "Changed" });
     expect((again.body as unknown as IncidentResult).alert_type).toBe("Memory Leak");
     expect(done.timeline.filter((t) => t.status === "RECEIVED")).toHaveLength(1);
@@ -176,8 +172,22 @@ describe("human approval", () => {
   it("waits for a human on a protected target and continues on approve", async () => {
     const p = payload();
     await client.request("POST", "/webhook", p);
-    const waiting = await client.waitFor(p.incident_id, (i) => i.status === "AWAITING_APPROVAL");
-    expect(waiting.council_decision?.final_verdict).toBe("NEEDS_REVIEW");
+    const waiting = await client.waitFor(p.incident_id, (i) => i.approval?.state === "pending");
+    // Seed 000's enums on its own route: still in review, not approved, with the approval spelled out.
+    expect(Seed000IncidentResult.safeParse(waiting).success).toBe(true);
+    expect(waiting.status).toBe("COUNCIL_REVIEW");
+    expect(waiting.council_decision).toMatchObject({ final_verdict: "REJECTED", awaiting_human: true });
+    expect(waiting.approval).toMatchObject({
+      decided_by: null,
+      approve_url: `/api/v1/incidents/${p.incident_id}/approve`,
+    });
+    expect(Date.parse(waiting.approval?.expires_at ?? "")).toBeGreaterThan(Date.now());
+    // The product's own view keeps its richer automation state.
+    const v1 = await client.request("GET", `/api/v1/incidents/${p.incident_id}`);
+    expect((v1.body as unknown as { automation_status: string }).automation_status).toBe("AWAITING_APPROVAL");
+    expect((await client.request("GET", "/incidents?status=COUNCIL_REVIEW")).body).toEqual(
+      expect.arrayContaining([expect.objectContaining({ incident_id: p.incident_id })]),
+    );
     const unauth = await fetch(`${client.url}/api/v1/incidents/${p.incident_id}/approve`, { method: "POST" });
     expect(unauth.status).toBe(401);
     const r = await client.request("POST", `/api/v1/incidents/${p.incident_id}/approve`, {
@@ -186,6 +196,9 @@ describe("human approval", () => {
     expect(r.status).toBe(200);
     const done = await client.waitFor(p.incident_id, (i) => i.status === "RESOLVED" || i.status === "FAILED", 60_000);
     expect(done.status).toBe("RESOLVED");
+    expect(Seed000IncidentResult.safeParse(done).success).toBe(true);
+    expect(done.council_decision).toMatchObject({ final_verdict: "APPROVED", awaiting_human: false });
+    expect(done.approval).toMatchObject({ state: "approved", note: "checked with the db team" });
     const statuses = done.timeline.map((t) => t.status);
     expect(statuses).toContain("HUMAN_DECISION");
     expect(statuses).toContain("RESTARTED");
@@ -196,11 +209,13 @@ describe("human approval", () => {
   it("ends FAILED with the reason on reject", async () => {
     const p = payload();
     await client.request("POST", "/webhook", p);
-    await client.waitFor(p.incident_id, (i) => i.status === "AWAITING_APPROVAL");
+    await client.waitFor(p.incident_id, (i) => i.approval?.state === "pending");
     const r = await client.request("POST", `/api/v1/incidents/${p.incident_id}/reject`, { note: "not now" });
     expect(r.status).toBe(200);
     const done = await client.waitFor(p.incident_id, (i) => i.status === "FAILED");
     expect(done.error).toContain("not now");
+    expect(done.council_decision?.final_verdict).toBe("REJECTED");
+    expect(done.approval).toMatchObject({ state: "rejected", note: "not now" });
     expect((await client.request("POST", "/api/v1/incidents/nope/reject", {})).status).toBe(404);
   });
 });

@@ -39,7 +39,7 @@ export interface AppDeps {
   /** Seed 001 analysis, seed 002 hypotheses and usage analytics. */
   analysis: {
     copilot: Pick<AnalysisEngine["copilot"], "analyze">;
-  } & Pick<AnalysisEngine, "tokenUsage" | "costSummary" | "hypotheses">;
+  } & Pick<AnalysisEngine, "tokenUsage" | "costSummary" | "hypotheses" | "diagnosisDetail">;
   runbooks: Pick<RunbookLibrary, "create" | "list" | "get" | "put" | "delete" | "search">;
   knowledgeSearch: Pick<KnowledgeSearch, "search">;
   /** Seed 002 accounts: sign-in, projects and members, per-project API keys. */

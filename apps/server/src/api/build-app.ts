@@ -94,9 +94,13 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
       registerMonitorAdminRoutes(argus, d, limits);
     });
     registerDocsRoutes(scope);
-    registerAuthRoutes(scope, d);
-    registerProjectRoutes(scope, d);
-    registerApiKeyRoutes(scope, d);
+    // Seed 002's accounts: its FastAPI-style `{detail}` errors.
+    await scope.register(async (sre) => {
+      declareSeed(sre, "002");
+      registerAuthRoutes(sre, d);
+      registerProjectRoutes(sre, d);
+      registerApiKeyRoutes(sre, d);
+    });
   });
   return { app, hub };
 }

@@ -40,7 +40,8 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger): void 
     const p = explained(problemOf(err, app.initialConfig.bodyLimit ?? 0), req);
     if (p.status >= 500) logger.error({ err, url: req.url }, p.status === 500 ? "unhandled error" : err.message);
     const { status, body } = envelopeOf(seedOf(req), p, req.id);
-    return reply.code(status).send(body);
+    // The envelope is this handler's to write: a route's declared error schema must not re-shape it.
+    return reply.code(status).type("application/json; charset=utf-8").serializer(JSON.stringify).send(body);
   });
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ error: `no route for ${req.method} ${req.url.split("?")[0]}`, code: "not_found" });

@@ -156,11 +156,12 @@ describe("one incident resource", () => {
   it("an approval nobody gives expires: FAILED with the reason on the timeline", async () => {
     const p = payload();
     await client.request("POST", "/webhook", p);
-    await client.waitFor(p.incident_id, (i) => i.status === "AWAITING_APPROVAL");
+    await client.waitFor(p.incident_id, (i) => i.approval?.state === "pending");
     const failed = await client.waitFor(p.incident_id, (i) => i.status === "FAILED", 15_000);
     expect(failed.error).toContain("Approval expired");
     expect(failed.timeline.at(-1)).toMatchObject({ status: "FAILED" });
-    expect(failed.council_decision?.final_verdict).toBe("NEEDS_REVIEW");
+    expect(failed.council_decision?.final_verdict).toBe("REJECTED");
+    expect(failed.approval?.state).toBe("expired");
     // Too late to approve now.
     expect((await client.request("POST", `/api/v1/incidents/${p.incident_id}/approve`, {})).status).toBe(409);
   });

@@ -11,6 +11,7 @@ import {
 } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
+import { frameOnSeed000Wire } from "../engine/seed000-wire.js";
 import type { EventBus } from "../ports/event-bus.js";
 import type { Authenticator, Identity } from "../ports/identity.js";
 import type { Logger } from "../shared/logger.js";
@@ -127,7 +128,7 @@ export class WsHub {
   /** A frame to the seed-000 clients of its project, and as a seed-002 event to that project's subscribers. */
   private deliver(frame: WsFrame, projectId: string): void {
     if (this.clients.size === 0) return;
-    const text = JSON.stringify(frame);
+    const text = JSON.stringify(frameOnSeed000Wire(frame));
     for (const [ws, c] of this.clients) {
       if (c.protocol === "frames" && c.identity.projectId === projectId) this.send(ws, text);
     }

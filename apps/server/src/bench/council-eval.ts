@@ -136,11 +136,10 @@ function answerFor(p: Proposal): string {
   });
 }
 
+/** The council's verdict as seed 000's wire states it: a review awaiting a person is NEEDS_REVIEW. */
 function verdictOf(i: IncidentResult): Verdict | null {
-  const final = i.council_decision?.final_verdict;
-  if (final) return final;
-  if (i.status === "AWAITING_APPROVAL") return "NEEDS_REVIEW";
-  return null;
+  if (i.approval?.state === "pending") return "NEEDS_REVIEW";
+  return i.council_decision?.final_verdict ?? null;
 }
 
 function tally(cases: readonly CaseOutcome[]): CategoryTally {

@@ -32,7 +32,8 @@ it("SIGKILL in the middle of a remediation: the restarted server finishes it exa
   expect(statuses.filter((s) => s === "EXECUTING")).toHaveLength(1);
   expect(statuses.filter((s) => s === "RESOLVED")).toHaveLength(1);
   expect(statuses).toContain("RESUMED");
-});
+  // Two server starts: seconds on an idle machine, a minute or more on a loaded CI host.
+}, 180_000);
 
 it("SIGKILL right after ingest: queued incidents are all processed after restart, none twice", async () => {
   proc = new ServerProcess(await prepareEnv());
@@ -43,11 +44,8 @@ it("SIGKILL right after ingest: queued incidents are all processed after restart
   await proc.kill("SIGKILL");
   await proc.start();
   for (const id of ids) {
-    const done = await c.waitFor(
-      id,
-      (i) => i.council_decision !== null && !["COUNCIL_REVIEW"].includes(i.status),
-      60_000,
-    );
+    // The decision and the status it leads to are committed together.
+    const done = await c.waitFor(id, (i) => i.council_decision !== null, 60_000);
     expect(done.timeline.filter((t) => t.status === "COUNCIL_DECISION")).toHaveLength(1);
     expect(done.timeline.filter((t) => t.status === "RECEIVED")).toHaveLength(1);
   }

@@ -29,7 +29,9 @@ const budgetEnv = {
   HEALTH_MAX_ATTEMPTS: "8",
 };
 
-const settled = (i: IncidentResult) => ["RESOLVED", "FAILED", "AWAITING_APPROVAL"].includes(i.status);
+/** Seed 000's wire: a review waiting for a person stays COUNCIL_REVIEW with a pending `approval`. */
+const awaiting = (i: IncidentResult) => i.status === "COUNCIL_REVIEW" && i.approval?.state === "pending";
+const settled = (i: IncidentResult) => ["RESOLVED", "FAILED"].includes(i.status) || awaiting(i);
 
 async function restartsStarted(db: Db): Promise<number> {
   const rows = await db
@@ -53,7 +55,7 @@ async function storm(clients: AegisClient[], prefix: string): Promise<IncidentRe
 /** Exactly BUDGET restarts ran; every other incident waits for a human, none failed for the budget. */
 function expectBudgetHeld(done: IncidentResult[]): { executionTime: number; reviewTime: number } {
   const resolved = done.filter((i) => i.status === "RESOLVED");
-  const waiting = done.filter((i) => i.status === "AWAITING_APPROVAL");
+  const waiting = done.filter(awaiting);
   const failed = done.filter((i) => i.status === "FAILED");
   expect(failed.map((i) => i.error)).toEqual([]);
   expect(resolved).toHaveLength(BUDGET);
@@ -62,9 +64,7 @@ function expectBudgetHeld(done: IncidentResult[]): { executionTime: number; revi
   // Either the executor found the budget spent after the council's approval, or (reviewed later)
   // the council itself already saw the spent budget and asked for a human.
   const atExecution = waiting.filter((i) =>
-    i.timeline.some(
-      (t) => t.status === "AWAITING_APPROVAL" && /restart budget \(\d+ of 3 in the last hour\)/.test(t.message),
-    ),
+    /restart budget \(\d+ of 3 in the last hour\)/.test(i.approval?.reason ?? ""),
   );
   const atReview = waiting.filter(
     (i) => !atExecution.includes(i) && i.timeline.some((t) => /budget of 3\/h/.test(t.message)),
@@ -96,7 +96,7 @@ describe("restart budget at execution time", () => {
     console.info(`PGlite: ${BUDGET} restarts; awaiting approval ${JSON.stringify(split)}`);
 
     // The human's decision stands even though the budget is spent.
-    const parked = done.find((i) => i.status === "AWAITING_APPROVAL") as IncidentResult;
+    const parked = done.find(awaiting) as IncidentResult;
     const r = await client.request("POST", `/api/v1/incidents/${parked.incident_id}/approve`, { by: "alice" });
     expect(r.status).toBe(200);
     const approved = await client.waitFor(parked.incident_id, (i) => i.status === "RESOLVED" || i.status === "FAILED");

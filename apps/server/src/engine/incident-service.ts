@@ -5,6 +5,7 @@ import type { Database, Db } from "../store/database.js";
 import type { IncidentStore, NewIncident } from "../store/incident-store.js";
 import type { JobQueue } from "../store/job-queue.js";
 import type { Change, IncidentRecorder } from "./recorder.js";
+import { HUMAN_AGENT, humanDecisionMessage } from "./seed000-wire.js";
 
 /** The incident use cases the API serves: receive, read, and a human's approve/reject. */
 export class IncidentService {
@@ -70,7 +71,10 @@ export class IncidentService {
     throw new NotFoundError(`incident ${id} not found`);
   }
 
-  list(projectId: string, opts: { limit: number; offset: number; status?: IncidentStatus | undefined }) {
+  list(
+    projectId: string,
+    opts: { limit: number; offset: number; status?: IncidentStatus | readonly IncidentStatus[] | undefined },
+  ) {
     return this.incidents.list(this.database.db, projectId, opts);
   }
 
@@ -79,7 +83,7 @@ export class IncidentService {
     const id = await this.idOf(projectId, idOrRef);
     await this.decide(projectId, id, {
       steps: [
-        { status: "HUMAN_DECISION", message: `Approved by ${by}${note ? `: ${note}` : ""}`, agent: "HUMAN" },
+        { status: "HUMAN_DECISION", message: humanDecisionMessage("Approved", by, note), agent: HUMAN_AGENT },
         { status: "APPROVED", message: "Human reviewer approved the action." },
       ],
       // Durable mark of a human decision: execution honours it even past the restart budget.
@@ -91,10 +95,10 @@ export class IncidentService {
   /** A human rejects it: the incident ends FAILED with the reason. */
   async reject(projectId: string, idOrRef: string, by: string, note?: string): Promise<IncidentResult> {
     const id = await this.idOf(projectId, idOrRef);
-    const error = `Rejected by ${by}${note ? `: ${note}` : ""}`;
+    const error = humanDecisionMessage("Rejected", by, note);
     await this.decide(projectId, id, {
       steps: [
-        { status: "HUMAN_DECISION", message: error, agent: "HUMAN" },
+        { status: "HUMAN_DECISION", message: error, agent: HUMAN_AGENT },
         { status: "FAILED", message: error },
       ],
       patch: { status: "FAILED", error },

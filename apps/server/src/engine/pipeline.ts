@@ -332,6 +332,7 @@ export class Pipeline {
   private inputOf(row: IncidentRow): AnalysisInput {
     return {
       incidentId: row.id,
+      projectId: row.projectId,
       alertType: row.alertType,
       logs: salientLogs(row.logs, this.o.logTruncateChars),
       containerName: row.containerName,

@@ -47,6 +47,8 @@ describe.each(testDatabaseKinds())("dependency health on %s", (kind) => {
       vector_db: "not_configured",
       llm_api: "unhealthy",
       executor: "healthy",
+      redis: "not_configured",
+      elasticsearch: "not_configured",
     });
     expect(r.status).toBe("degraded");
   });

@@ -86,6 +86,10 @@ export class DependencyHealth {
       vector_db: (checks.vector_db as DependencyCheck).status,
       llm_api: llmStatus,
       executor: (checks.executor as DependencyCheck).status,
+      // Seed 001 lists these two; AegisOps uses neither (PostgreSQL serves cache, queue and search), so they
+      // are reported as such rather than left out of a seed client's view or claimed healthy.
+      redis: "not_configured",
+      elasticsearch: "not_configured",
     };
     const down = Object.values(dependencies).some((s) => s === "unhealthy");
     return {

@@ -4,6 +4,8 @@ import type { RunbookMatch } from "./knowledge-base.js";
 /** What an analyst sees about one incident. Logs are already truncated to LOG_TRUNCATE_CHARS. */
 export interface AnalysisInput {
   incidentId: string;
+  /** The incident's project: its hypotheses and model calls are filed there. Absent: the server's default project. */
+  projectId?: string | undefined;
   alertType: string;
   logs: string;
   containerName: string | null;

@@ -161,10 +161,16 @@ export class IncidentStore {
     return toResult(row, timeline.get(row.id) ?? []);
   }
 
-  async list(db: Db, projectId: string, opts: { limit: number; offset: number; status?: IncidentStatus | undefined }) {
-    const where = opts.status
-      ? and(eq(incidents.projectId, projectId), eq(incidents.status, opts.status))
-      : eq(incidents.projectId, projectId);
+  async list(
+    db: Db,
+    projectId: string,
+    opts: { limit: number; offset: number; status?: IncidentStatus | readonly IncidentStatus[] | undefined },
+  ) {
+    const statuses = opts.status === undefined ? [] : typeof opts.status === "string" ? [opts.status] : opts.status;
+    const where =
+      statuses.length > 0
+        ? and(eq(incidents.projectId, projectId), inArray(incidents.status, [...statuses]))
+        : eq(incidents.projectId, projectId);
     const rows = await db
       .select()
       .from(incidents)

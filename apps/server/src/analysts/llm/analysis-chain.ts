@@ -48,19 +48,15 @@ export class AnalysisChain implements Analyst {
 
   /** The pipeline's diagnosis: hypotheses and citations are stored with the incident. */
   async analyse(input: AnalysisInput, sink: AnalysisSink, signal?: AbortSignal): Promise<DetailedResult> {
+    const projectId = input.projectId ?? this.o.projectId;
     const result = await this.run(input, sink, signal ?? new AbortController().signal, {
       requestType: "hypothesis",
       incidentId: input.incidentId,
+      projectId,
       trace: emptyTrace(),
       cache: "models",
     });
-    await this.o.records?.save(
-      this.o.projectId,
-      input.incidentId,
-      result.provider,
-      result.hypotheses,
-      result.citations,
-    );
+    await this.o.records?.save(projectId, input.incidentId, result.provider, result.hypotheses, result.citations);
     return result;
   }
 
@@ -74,7 +70,8 @@ export class AnalysisChain implements Analyst {
       run.cache === "off" || !this.o.cache
         ? null
         : analysisSignature(
-            run.requestType,
+            // A cached answer may cite a project's own past incidents: it is reused within that project only.
+            `${run.projectId ?? this.o.projectId}/${run.requestType}`,
             input.alertType,
             input.logs,
             input.containerName,
@@ -154,7 +151,7 @@ export class AnalysisChain implements Analyst {
     );
     for (const c of chunks(cached.analysis.justification)) sink.token(c);
     await this.o.calls.record({
-      projectId: this.o.projectId,
+      projectId: run.projectId ?? this.o.projectId,
       incidentId: run.incidentId,
       requestType: run.requestType,
       provider: kind ?? "builtin",

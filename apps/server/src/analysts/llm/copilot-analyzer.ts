@@ -30,7 +30,8 @@ const SEVERITY = { critical: "CRITICAL", high: "CRITICAL", medium: "WARNING", lo
 export class CopilotAnalyzer {
   constructor(private readonly o: CopilotAnalyzerOptions) {}
 
-  async analyze(req: AnalyzeRequest): Promise<AnalyzeResponse> {
+  /** Seed 001's analysis for a caller of `projectId` (its knowledge, runbooks and accounting). */
+  async analyze(req: AnalyzeRequest, projectId: string = this.o.projectId): Promise<AnalyzeResponse> {
     const t0 = performance.now();
     const requestId = `req_${randomBytes(8).toString("hex")}`;
     const opts = {
@@ -48,8 +49,8 @@ export class CopilotAnalyzer {
     const description = req.incident_description;
     const query = `${description}\n${req.logs ?? ""}`;
     const [similar, runbooks] = await Promise.all([
-      this.o.knowledge.similar(this.o.projectId, query, 3),
-      this.o.runbooks ? this.o.runbooks.search(this.o.projectId, query, 5) : Promise.resolve([]),
+      this.o.knowledge.similar(projectId, query, 3),
+      this.o.runbooks ? this.o.runbooks.search(projectId, query, 5) : Promise.resolve([]),
     ]);
     trace.toolsCompleted.push("similar_incidents");
     if (this.o.runbooks) trace.toolsCompleted.push("search_runbooks");
@@ -63,6 +64,7 @@ export class CopilotAnalyzer {
     const ctx = req.context ?? {};
     const input: AnalysisInput = {
       incidentId: req.incident_id ?? requestId,
+      projectId,
       alertType: firstLine(description),
       logs: req.logs ?? description,
       containerName: ctx.service ?? null,
@@ -76,6 +78,7 @@ export class CopilotAnalyzer {
       result = await this.o.chain.run(input, SILENT, budget, {
         requestType: "analyze",
         incidentId: req.incident_id ?? null,
+        projectId,
         trace,
         cache: "all",
         extraContext: req.logs ? `Incident description: ${description}` : undefined,
@@ -85,13 +88,7 @@ export class CopilotAnalyzer {
       throw err;
     }
     if (req.incident_id) {
-      await this.o.records?.save(
-        this.o.projectId,
-        req.incident_id,
-        result.provider,
-        result.hypotheses,
-        result.citations,
-      );
+      await this.o.records?.save(projectId, req.incident_id, result.provider, result.hypotheses, result.citations);
     }
     const latency = Math.round(performance.now() - t0);
     const tools = [...new Set(trace.toolsCompleted)];

@@ -1,6 +1,6 @@
-import type { CostSummary, Hypothesis, TokenUsage } from "@aegis/contracts";
+import type { AIAnalysis, CostSummary, Hypothesis, TokenUsage } from "@aegis/contracts";
 import type { Config } from "../../config/config.js";
-import type { AnalysisRecords, LlmCallLog } from "../../ports/analysis-records.js";
+import type { AnalysisRecords, Citation, LlmCallLog } from "../../ports/analysis-records.js";
 import type { Council } from "../../ports/council.js";
 import type { Executor } from "../../ports/executor.js";
 import type { KnowledgeBase } from "../../ports/knowledge-base.js";
@@ -14,7 +14,7 @@ import { BuiltinAnalyst } from "../builtin/builtin-analyst.js";
 import { BuiltinSecondOpinion } from "../builtin/builtin-second-opinion.js";
 import { AnalysisCache } from "./analysis-cache.js";
 import { AnalysisChain, type ChainLink } from "./analysis-chain.js";
-import type { DetailedResult } from "./analysis-detail.js";
+import type { DetailedResult, NextAction, SuggestedCommand } from "./analysis-detail.js";
 import { BuiltinLink } from "./builtin-link.js";
 import { CopilotAnalyzer } from "./copilot-analyzer.js";
 import { Investigator, type RunbookFinder } from "./investigator.js";
@@ -23,6 +23,7 @@ import type { LlmProvider } from "./llm-provider.js";
 import { ModelReviewedCouncil } from "./model-reviewed-council.js";
 import { PriceTable } from "./price-table.js";
 import { Redactor } from "./redactor.js";
+import { playbookFor } from "./remediation-playbook.js";
 
 export interface AnalysisEngineDeps {
   database: Database;
@@ -45,6 +46,16 @@ export interface AnalysisEngine {
   tokenUsage(projectId: string, from: Date, to: Date): Promise<TokenUsage>;
   costSummary(projectId: string, days: number): Promise<CostSummary>;
   hypotheses(projectId: string, incidentId: string): Promise<Hypothesis[]>;
+  /**
+   * Seed 001's analysis of a stored diagnosis: the next steps and commands its action calls for on
+   * `target`, and the citations recorded with it.
+   */
+  diagnosisDetail(
+    projectId: string,
+    incidentId: string,
+    analysis: AIAnalysis,
+    target: string,
+  ): Promise<{ next_actions: NextAction[]; commands: SuggestedCommand[]; citations: Citation[] }>;
   /** The council with advisory model reviews when a model is configured, else the council itself. */
   reviewing(council: Council): Council;
 }
@@ -157,6 +168,11 @@ export async function createAnalysisEngine(config: Config, d: AnalysisEngineDeps
     tokenUsage: (projectId, from, to) => usage.tokenUsage(db, projectId, from, to),
     costSummary: (projectId, days) => usage.costSummary(db, projectId, days),
     hypotheses: (projectId, incidentId) => records.hypotheses(db, projectId, incidentId),
+    diagnosisDetail: async (projectId, incidentId, analysis, target) => {
+      const play = playbookFor(analysis.action, target, analysis.replica_count, analysis.root_cause);
+      const cited = await records.citations(db, projectId, incidentId);
+      return { next_actions: play.nextActions, commands: play.commands, citations: cited };
+    },
     reviewing: (council) => {
       const provider = providers[0];
       if (!provider || config.AEGIS_LLM_COUNCIL_REVIEW === "off") return council;

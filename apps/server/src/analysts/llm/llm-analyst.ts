@@ -29,6 +29,8 @@ export interface LlmAnalystOptions {
 export interface RunOptions {
   requestType: LlmCallRecord["requestType"];
   incidentId: string | null;
+  /** The project the call is accounted to; absent: the engine's default project. */
+  projectId?: string | undefined;
   trace: InvestigationTrace;
   /** Free text of an API request (seed 001 description and context), fenced like logs. */
   extraContext?: string | undefined;
@@ -144,7 +146,7 @@ export class LlmAnalyst {
   private async account(run: RunOptions, usage: LlmUsage, started: number, error: string | null) {
     await this.o.calls.record(
       providerCallRecord({
-        projectId: this.o.projectId,
+        projectId: run.projectId ?? this.o.projectId,
         incidentId: run.incidentId,
         requestType: run.requestType,
         provider: this.o.provider,

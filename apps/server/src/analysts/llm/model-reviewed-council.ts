@@ -104,7 +104,7 @@ Answer with one JSON object: {"verdict": "APPROVED" | "REJECTED" | "NEEDS_REVIEW
     } finally {
       await this.o.calls.record(
         providerCallRecord({
-          projectId: this.o.projectId,
+          projectId: input.incident.projectId ?? this.o.projectId,
           incidentId: input.incident.incidentId,
           requestType: "review",
           provider: this.o.provider,

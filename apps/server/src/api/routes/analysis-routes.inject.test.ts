@@ -174,7 +174,7 @@ describe("analysis routes (inject)", () => {
       headers: AS_DEFAULT,
     });
     expect(range.statusCode).toBe(400);
-    expect(range.json().error).toContain("start_date");
+    expect(range.json().detail).toContain("start_date");
     const days = await app.inject({ url: "/api/v1/analytics/cost-summary?days=0", headers: AS_DEFAULT });
     expect(days.statusCode).toBe(422);
     expect(days.json().detail[0].loc).toEqual(["querystring", "days"]);

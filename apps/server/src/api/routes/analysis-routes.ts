@@ -42,12 +42,13 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps, ana
       },
       config: { seed: "001", rateLimit: analyzeLimit, explainInvalid: describeLength },
     },
-    (req) => engine.copilot.analyze(req.body),
+    (req) => engine.copilot.analyze(req.body, projectOf(req)),
   );
 
   app.get(
     "/api/v1/incidents/:incident_id/hypotheses",
     {
+      config: { seed: "002" },
       schema: {
         tags: ["analysis"],
         summary: "Ranked hypotheses of an incident's diagnosis (seed 002)",
@@ -70,6 +71,7 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps, ana
   app.get(
     "/api/v1/analytics/token-usage",
     {
+      config: { seed: "002" },
       schema: {
         tags: ["analytics"],
         summary: "Model token usage and cost by request type, day and provider (seed 002)",
@@ -89,6 +91,7 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps, ana
   app.get(
     "/api/v1/analytics/cost-summary",
     {
+      config: { seed: "002" },
       schema: {
         tags: ["analytics"],
         summary: "Model cost, cache effect, most expensive incidents and recommendations (seed 002)",

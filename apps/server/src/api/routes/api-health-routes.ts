@@ -28,7 +28,7 @@ export function registerApiHealthRoutes(fastify: FastifyInstance, d: AppDeps, ra
         tags: ["system"],
         summary: "Dependency health: database, vector search, LLM providers, executor",
         description:
-          "`dependencies` is seed 001's summary (database, vector_db, llm_api, executor); `checks` has each probe with `latency_ms` (LLM providers one by one as `llm:<name>`). A dependency that is not configured says `not_configured` and counts for nothing. The database down → `unhealthy` (HTTP 503); any other configured dependency down → `degraded` (HTTP 200). Probes run at most every 5 s.",
+          "`dependencies` is seed 001's summary (database, vector_db, llm_api, executor, and redis and elasticsearch, which AegisOps does not use: always `not_configured`); `checks` has each probe with `latency_ms` (LLM providers one by one as `llm:<name>`). A dependency that is not configured says `not_configured` and counts for nothing. The database down → `unhealthy` (HTTP 503); any other configured dependency down → `degraded` (HTTP 200). Probes run at most every 5 s.",
         response: { 200: ApiHealth, 503: ApiHealth, 401: CopilotError, 429: CopilotError },
       },
     },

@@ -1,4 +1,4 @@
-import { ErrorBody } from "@aegis/contracts";
+import { DetailError } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -18,7 +18,7 @@ const ApiKey = z.object({
   created_at: z.string(),
 });
 const Id = z.object({ id: z.string().min(1) });
-const Errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody };
+const Errors = { 401: DetailError, 403: DetailError, 404: DetailError, 422: DetailError };
 
 const apiKey = (k: ApiKeyView) => ({
   id: k.id,

@@ -1,4 +1,4 @@
-import { ErrorBody } from "@aegis/contracts";
+import { DetailError } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -40,7 +40,7 @@ const LoginBody = z.object({ email: z.string().min(1).max(320), password: z.stri
 const LoginResponse = z.object({ user: UserWithProject, projects: z.array(ProjectRef), ...Token, ...RefreshField });
 const MeResponse = z.object({ user: UserWithProject, tenant: Tenant, projects: z.array(ProjectRef) });
 const RefreshBody = z.object({ refresh_token: z.string().min(1).optional() }).nullish();
-const RateLimited = ErrorBody.extend({ retry_after: z.number().int() });
+const RateLimited = DetailError.extend({ retry_after: z.number().int() });
 
 const projectRef = (m: SignedIn["project"]) => ({ id: m.projectId, name: m.name, role: m.role });
 const userWithProject = (s: Omit<SignedIn, "tokens">) => ({
@@ -66,7 +66,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
         summary: "Register a new user and tenant (with a first project they own)",
         security: [],
         body: RegisterBody,
-        response: { 200: RegisterResponse, 409: ErrorBody, 422: ErrorBody },
+        response: { 200: RegisterResponse, 409: DetailError, 422: DetailError },
       },
     },
     async (req, reply) => {
@@ -96,7 +96,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
         summary: "Log in with email and password; throttled per account and per IP",
         security: [],
         body: LoginBody,
-        response: { 200: LoginResponse, 401: ErrorBody, 422: ErrorBody, 429: RateLimited },
+        response: { 200: LoginResponse, 401: DetailError, 422: DetailError, 429: RateLimited },
       },
     },
     async (req, reply) => {
@@ -115,7 +115,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
         return reply
           .code(429)
           .header("retry-after", String(err.retryAfterSeconds))
-          .send({ error: err.message, code: err.code, retry_after: err.retryAfterSeconds });
+          .send({ detail: err.message, retry_after: err.retryAfterSeconds });
       }
     },
   );
@@ -128,7 +128,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
         summary: "Rotate the refresh token (cookie or body); a reused one revokes its session",
         security: [],
         body: RefreshBody,
-        response: { 200: z.object({ ...Token, ...RefreshField }), 401: ErrorBody },
+        response: { 200: z.object({ ...Token, ...RefreshField }), 401: DetailError },
       },
     },
     async (req, reply) => {
@@ -151,7 +151,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
         tags,
         summary: "Log out: revoke the session and clear the cookies",
         body: RefreshBody,
-        response: { 200: z.object({ message: z.string() }), 401: ErrorBody },
+        response: { 200: z.object({ message: z.string() }), 401: DetailError },
       },
     },
     async (req, reply) => {
@@ -167,7 +167,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
       schema: {
         tags,
         summary: "The signed-in user, their tenant, active project and projects",
-        response: { 200: MeResponse, 401: ErrorBody, 403: ErrorBody },
+        response: { 200: MeResponse, 401: DetailError, 403: DetailError },
       },
     },
     async (req) => {
@@ -187,7 +187,12 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
         tags,
         summary: "Act on another of the user's projects: a new access token for it",
         body: z.object({ project_id: z.string().min(1) }),
-        response: { 200: z.object({ project: ProjectRef, ...Token }), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+        response: {
+          200: z.object({ project: ProjectRef, ...Token }),
+          401: DetailError,
+          403: DetailError,
+          404: DetailError,
+        },
       },
     },
     async (req, reply) => {
@@ -206,8 +211,8 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
         summary: "A short-lived token for opening the WebSocket (/ws?token=)",
         response: {
           200: z.object({ token: z.string(), expires_in: z.number().int() }),
-          401: ErrorBody,
-          403: ErrorBody,
+          401: DetailError,
+          403: DetailError,
         },
       },
     },

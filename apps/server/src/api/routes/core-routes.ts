@@ -1,19 +1,21 @@
+import type { IncidentResult } from "@aegis/contracts";
 import {
   ContainerInfo,
   ContainerMetrics,
   ErrorBody,
   IncidentPayload,
-  IncidentResult,
   IncidentStatus,
   RagTestResult,
   RunbookList,
   ScaleDownResult,
   ScaleEvent,
+  Seed000IncidentResult,
   Topology,
 } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { onSeed000Wire } from "../../engine/seed000-wire.js";
 import { scaleDownPayload, scaleUpPayload } from "../../events/scale-payloads.js";
 import { InputError, ValidationError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
@@ -24,6 +26,8 @@ const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
 /** Seed 000's REST endpoints, wire-compatible. */
 export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const expiryMs = d.config.AEGIS_APPROVAL_EXPIRY_SECS * 1000;
+  const onWire = (r: IncidentResult) => onSeed000Wire(r, expiryMs);
 
   app.post(
     "/webhook",
@@ -34,10 +38,10 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
         description:
           "Durably records the incident (committed before the response) and returns it with status RECEIVED. A repeated incident_id returns the existing incident and starts nothing. `dry_run: true` stops after the council's decision.",
         body: IncidentPayload,
-        response: { 200: IncidentResult, 503: ErrorBody, ...errors },
+        response: { 200: Seed000IncidentResult, 503: ErrorBody, ...errors },
       },
     },
-    async (req) => (await d.incidents.receive(projectOf(req), req.body)).incident,
+    async (req) => onWire((await d.incidents.receive(projectOf(req), req.body)).incident),
   );
 
   app.get(
@@ -49,12 +53,18 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(5000).default(500),
           offset: z.coerce.number().int().min(0).default(0),
+          /** Seed 000's statuses; `COUNCIL_REVIEW` includes reviews awaiting a person. The product's own are accepted too. */
           status: IncidentStatus.optional(),
         }),
-        response: { 200: z.array(IncidentResult), ...errors },
+        response: { 200: z.array(Seed000IncidentResult), ...errors },
       },
     },
-    (req) => d.incidents.list(projectOf(req), req.query),
+    async (req) => {
+      const { status, ...page } = req.query;
+      const statuses: IncidentStatus[] | undefined =
+        status === "COUNCIL_REVIEW" ? ["COUNCIL_REVIEW", "AWAITING_APPROVAL"] : status ? [status] : undefined;
+      return (await d.incidents.list(projectOf(req), { ...page, status: statuses })).map(onWire);
+    },
   );
 
   app.get(
@@ -64,10 +74,10 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
         tags: ["incidents"],
         summary: "Full state of one incident",
         params: z.object({ incident_id: z.string().min(1) }),
-        response: { 200: IncidentResult, ...errors },
+        response: { 200: Seed000IncidentResult, ...errors },
       },
     },
-    (req) => d.incidents.get(projectOf(req), req.params.incident_id),
+    async (req) => onWire(await d.incidents.get(projectOf(req), req.params.incident_id)),
   );
 
   app.get(

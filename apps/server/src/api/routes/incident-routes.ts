@@ -1,4 +1,5 @@
 import {
+  ActionType,
   CreateIncidentV1,
   ErrorBody,
   IncidentListV1Seed001,
@@ -54,13 +55,19 @@ function statusFilter(status: string): { lifecycle?: LifecycleState[]; automatio
   ]);
 }
 
-/** The seed whose pagination a request used: 003 (`page`/`page_size`), 002 (`skip`, `state`), else 001. */
-function styleOf(q: ListQuery): "001" | "002" | "003" {
+/**
+ * The seed whose parameters a request used: 003 (`page`/`page_size`), 002 (`skip`, `state`), 001
+ * (`offset`, `service`, `status`). A request with none of them speaks the seed of its credential: a
+ * signed-in user is seed 002's client (the only seed with users), an API key seed 001's.
+ */
+function styleOf(q: ListQuery, caller: "api_key" | "user"): "001" | "002" | "003" {
   if (q.page !== undefined || q.page_size !== undefined) return "003";
   if (q.skip !== undefined || q.state !== undefined) return "002";
-  return "001";
+  if (q.offset !== undefined || q.service !== undefined || q.status !== undefined) return "001";
+  return caller === "user" ? "002" : "001";
 }
 
+const INC_REF = /^INC-\d+$/;
 const IdParams = z.object({ id: z.string().min(1).max(200) });
 const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
 
@@ -79,7 +86,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
         tags: ["incidents"],
         summary: "List the project's incidents, newest first",
         description:
-          "Pagination and envelope follow the seed whose parameters are used: `page`/`page_size` → seed 003 `{success, message, data: {items, total, page, page_size, has_next}}`; `skip` (or the `state` filter) → seed 002's bare array; otherwise `limit`/`offset` → seed 001 `{incidents, total, limit, offset}`. `status` takes a lifecycle state, `open`, `triggered`, or (in capitals) seed 000's automation status.",
+          "Pagination and envelope follow the seed whose parameters are used: `page`/`page_size` → seed 003 `{success, message, data: {items, total, page, page_size, has_next}}`; `skip` (or the `state` filter) → seed 002's bare array; `offset`, `service` or `status` → seed 001 `{incidents, total, limit, offset}`; with none of these, a signed-in user gets seed 002's array and an API key seed 001's envelope. `status` takes a lifecycle state, `open`, `triggered`, or (in capitals) seed 000's automation status.",
         querystring: ListQuery,
         response: {
           200: z.union([IncidentListV1Seed003, IncidentListV1Seed001, IncidentListV1Seed002]),
@@ -97,7 +104,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
         ...(q.state ? { lifecycle: [q.state] } : {}),
       };
       const project = projectOf(req);
-      switch (styleOf(q)) {
+      switch (styleOf(q, principalOf(req).kind)) {
         case "003": {
           const page = q.page ?? 1;
           const size = q.page_size ?? 20;
@@ -111,7 +118,8 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
           const limit = q.limit ?? 20;
           const offset = q.offset ?? 0;
           const { items, total } = await r.list(project, filter, limit, offset);
-          return { incidents: items, total, limit, offset };
+          // Seed 001 names incidents by their INC-<n> reference.
+          return { incidents: items.map((i) => ({ ...i, incident_id: i.reference })), total, limit, offset };
         }
       }
     },
@@ -142,7 +150,28 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
         response: { 200: IncidentV1, ...errors },
       },
     },
-    (req) => r.get(projectOf(req), req.params.id),
+    async (req) => {
+      const project = projectOf(req);
+      const found = await r.get(project, req.params.id);
+      // Asked by its seed-001 reference, it answers in those terms.
+      const incident = INC_REF.test(req.params.id) ? { ...found, incident_id: found.reference } : found;
+      const a = incident.automation;
+      const action = ActionType.safeParse(a.action);
+      if (!action.success || !a.root_cause) return { ...incident, analysis: null };
+      const analysis = await d.analysis.diagnosisDetail(
+        project,
+        incident.id,
+        {
+          action: action.data,
+          root_cause: a.root_cause,
+          confidence: a.confidence ?? 0,
+          justification: "",
+          replica_count: 2,
+        },
+        a.container_name ?? incident.service_name ?? "service",
+      );
+      return { ...incident, analysis };
+    },
   );
 
   app.patch(
@@ -162,6 +191,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   app.patch(
     "/api/v1/incidents/:id/state",
     {
+      config: { seed: "002" },
       schema: {
         tags: ["incidents"],
         summary: "Move the human lifecycle (seed 002); 409 names the allowed moves",

@@ -1,4 +1,4 @@
-import { ErrorBody } from "@aegis/contracts";
+import { DetailError } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -23,7 +23,7 @@ const Member = z.object({
 });
 const Id = z.object({ id: z.string().min(1) });
 const MemberId = z.object({ id: z.string().min(1), user_id: z.string().min(1) });
-const Errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+const Errors = { 401: DetailError, 403: DetailError, 404: DetailError, 409: DetailError, 422: DetailError };
 
 const project = (p: ProjectView) => ({
   id: p.id,
