@@ -94,11 +94,14 @@ export function envelopeOf(seed: Seed, p: Problem, requestId: string): { status:
       };
     }
     case "002":
-    case "004":
+    case "004": {
+      // Seed 004 documents one sentence for every credential failure.
+      const detail = seed === "004" && p.status === 401 ? "Invalid or missing API key" : (issues ?? p.message);
       return {
         status: p.status,
-        body: { detail: issues ?? p.message, ...(p.retryAfter !== undefined ? { retry_after: p.retryAfter } : {}) },
+        body: { detail, ...(p.retryAfter !== undefined ? { retry_after: p.retryAfter } : {}) },
       };
+    }
     case "003":
       return {
         status: invalid ? 400 : p.status,

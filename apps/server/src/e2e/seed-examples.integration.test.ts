@@ -193,3 +193,119 @@ describe("seed 001 (Ops Copilot) examples", () => {
     expectConforms(health, await send("GET", "/api/v1/health", undefined, auth()));
   });
 });
+
+/** An example body conforms when it matches any documented variant of its status (seed 004's Success/Warmup…). */
+function expectAnyVariant(e: SeedExample, answer: Answer, labels?: string[]): void {
+  const variants = e.variants.filter((v) => v.status === answer.status && (!labels || labels.includes(v.label)));
+  expect(
+    variants.length,
+    `${e.method} ${e.path}: answered ${answer.status} ${JSON.stringify(answer.body)}`,
+  ).toBeGreaterThan(0);
+  const misses = variants.map((v) => shapeMismatches(v.body, answer.body));
+  expect(
+    misses.some((m) => m.length === 0),
+    `${e.method} ${e.path}: ${JSON.stringify(misses)} in ${JSON.stringify(answer.body).slice(0, 300)}`,
+  ).toBe(true);
+}
+
+describe("seed 000 (AegisOps core) examples", () => {
+  const examples = seedExamples(seedFile("000_"));
+  const auth = () => ({ "x-api-key": apiKey });
+
+  it("POST /webhook as documented answers RECEIVED at once; the incident then reads like the RESOLVED example", async () => {
+    const webhook = find(examples, "POST", "/webhook");
+    const id = `seed-${Date.now()}`;
+    const r = await send("POST", "/webhook", { ...(webhook.request as object), incident_id: id }, auth());
+    expectAnyVariant(webhook, r);
+    expect((r.body as { status: string }).status).toBe("RECEIVED");
+    const one = find(examples, "GET", "/incidents/{incident_id}");
+    let incident: Answer | null = null;
+    for (let i = 0; i < 600; i++) {
+      incident = await send("GET", `/incidents/${id}`, undefined, auth());
+      const status = (incident.body as { status?: string }).status;
+      if (status === "RESOLVED" || status === "FAILED") break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    expect((incident?.body as { status: string }).status).toBe("RESOLVED");
+    expectAnyVariant(one, incident as Answer);
+    const list = await send("GET", "/incidents", undefined, auth());
+    expect((list.body as { incident_id: string }[]).map((i) => i.incident_id)).toContain(id);
+    expect(shapeMismatches([one.variants[0]?.body], list.body)).toEqual([]);
+  }, 150_000);
+
+  it("the runtime, knowledge and health examples", async () => {
+    for (const path of ["/containers", "/metrics", "/topology", "/runbook", "/health"]) {
+      const e = find(examples, "GET", path);
+      expectAnyVariant(e, await send("GET", path, undefined, auth()));
+    }
+    const rag = find(examples, "GET", "/rag/test");
+    expect(rag.query).toContain("logs=");
+    expectAnyVariant(rag, await send("GET", `/rag/test?${rag.query}`, undefined, auth()));
+  });
+
+  it("POST /scale/{direction} up and down as documented", async () => {
+    const scale = find(examples, "POST", "/scale/{direction}");
+    expectAnyVariant(scale, await send("POST", "/scale/up?count=2", undefined, auth()), ["scale up"]);
+    expectAnyVariant(scale, await send("POST", "/scale/down", undefined, auth()), ["scale down"]);
+  }, 60_000);
+});
+
+describe("seed 004 (Tachyon Argus) examples", () => {
+  const examples = seedExamples(seedFile("004_"));
+  const auth = () => ({ "x-api-key": apiKey });
+
+  it("GET /health and /status, and POST /feed/data with the documented record, then past warm-up", async () => {
+    for (const path of ["/health", "/status"]) {
+      expectAnyVariant(find(examples, "GET", path), await send("GET", path, undefined, auth()));
+    }
+    const feed = find(examples, "POST", "/feed/data");
+    expectAnyVariant(feed, await send("POST", "/feed/data", feed.request, auth()));
+    // The documented record, repeated every 5 minutes on three servers, until the warm-up is over.
+    const record = (feed.request as { records: Record<string, unknown>[] }).records[0] as Record<string, unknown>;
+    const start = Date.parse(`${record.timestamp as string}Z`);
+    const records = Array.from({ length: 110 }, (_, tick) =>
+      ["ppdb001", "ppdb002", "ppweb001"].map((server_name, s) => ({
+        ...record,
+        server_name,
+        timestamp: new Date(start + (tick + 1) * 300_000).toISOString().slice(0, 19),
+        cpu_user_pct: (record.cpu_user_pct as number) + s + (tick % 7),
+      })),
+    ).flat();
+    const warm = await send("POST", "/feed/data", { records }, auth());
+    expectAnyVariant(feed, warm, ["Success"]);
+  });
+
+  it("predictions, alerts, explanations and history as documented", async () => {
+    const paths: [string, string][] = [
+      ["/predictions/current", "/predictions/current"],
+      ["/alerts/active", "/alerts/active"],
+      ["/explain/{server_name}", "/explain/ppdb001"],
+      ["/historical/summary", "/historical/summary"],
+      ["/historical/alerts", "/historical/alerts"],
+      ["/historical/server/{server_name}", "/historical/server/ppdb001"],
+      ["/historical/environment", "/historical/environment"],
+      ["/historical/export/{table}", "/historical/export/alerts"],
+    ];
+    for (const [documentedPath, path] of paths) {
+      const e = find(examples, "GET", documentedPath);
+      expectAnyVariant(e, await send("GET", path, undefined, auth()));
+    }
+  });
+
+  it("the admin examples: models, reload, training status and stats", async () => {
+    expectAnyVariant(find(examples, "GET", "/admin/models"), await send("GET", "/admin/models", undefined, auth()));
+    expectAnyVariant(
+      find(examples, "POST", "/admin/reload-model"),
+      await send("POST", "/admin/reload-model", undefined, auth()),
+    );
+    for (const path of ["/admin/training-status", "/admin/training-stats"]) {
+      expectAnyVariant(find(examples, "GET", path), await send("GET", path, undefined, auth()));
+    }
+  });
+
+  it("the documented errors: 401 `{detail}` for a wrong key", async () => {
+    const r = await send("GET", "/predictions/current", undefined, { "x-api-key": "wrong-key-0123456789" });
+    expect(r.status).toBe(401);
+    expect(r.body).toEqual({ detail: "Invalid or missing API key" });
+  });
+});

@@ -1,7 +1,9 @@
 import type { Config } from "../config/config.js";
+import { ConflictError } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
 import type { Database } from "../store/database.js";
 import { ArgusFleetMonitor } from "./engine/argus-fleet-monitor.js";
+import { DEFAULT_MODEL } from "./engine/model-params.js";
 import { MonitorHistoryStore } from "./history/monitor-history-store.js";
 import { MonitorService } from "./monitor-service.js";
 import type { AlertEvent } from "./monitor-types.js";
@@ -44,7 +46,12 @@ export async function createMonitor(
   const engine = new ArgusFleetMonitor();
   let modelPath = BUILT_IN;
 
-  const current = (await registry.list()).current_model;
+  let current = (await registry.list()).current_model;
+  if (current === null && (await registry.list()).models.length === 0) {
+    // A fresh install has trained nothing yet: the built-in parameters are saved as its baseline model,
+    // so `/admin/models` lists what is running and `/admin/reload-model` always has a latest to load.
+    current = await saveBaseline(registry, logger);
+  }
   if (current) {
     try {
       const loaded = await registry.load(`models/${current}.json`);
@@ -99,4 +106,19 @@ export async function createMonitor(
       await service.stop();
     },
   };
+}
+
+/** Registers the built-in parameters as `argus_model_baseline` (another server may have done it first). */
+async function saveBaseline(registry: ModelRegistry, logger: Logger): Promise<string | null> {
+  const name = "argus_model_baseline";
+  try {
+    await registry.save({ ...DEFAULT_MODEL, name, created: new Date().toISOString() });
+  } catch (err) {
+    if (!(err instanceof ConflictError)) {
+      logger.warn({ err }, "could not save the baseline monitor model; running the built-in parameters");
+      return null;
+    }
+  }
+  await registry.markCurrent(name);
+  return name;
 }

@@ -16,13 +16,16 @@ export interface SeedExample {
   /** The request JSON as documented, even when its values describe types ("string (required)"). */
   requestSchema: unknown;
   responses: Map<number, unknown>;
+  /** Every documented response with its label (`scale up`, `Warmup`, `200 OK`…), in document order. */
+  variants: { label: string; status: number; body: unknown }[];
 }
 
 const ENDPOINT = [
   /^#{2,5}\s+(?:\d+\.\s+)?(GET|POST|PUT|PATCH|DELETE)\s+(\/\S*)/,
   /^\*\*Endpoint:\*\*\s+`(GET|POST|PUT|PATCH|DELETE)\s+([^`\s]+)`/,
 ];
-const RESPONSE = /^\*\*Response\s*\((\d{3})[^)]*\):?\*\*/i;
+/** `**Response (200 OK):**`, `**Response (201 Created):**`, `**Response:**`, `**Response (scale up):**`… */
+const RESPONSE = /^\*\*Response\s*(?:\(([^)]*)\))?:?\*\*/i;
 const REQUEST = /^\*\*Request(?: Body)?:?\*\*/i;
 const EXAMPLE_REQUEST = /^\*\*Example(?: Request)?:?\*\*/i;
 
@@ -60,7 +63,7 @@ export function seedExamples(file: string): SeedExample[] {
   const lines = readFileSync(file, "utf8").split("\n");
   const out: SeedExample[] = [];
   let current: SeedExample | null = null;
-  let label: { kind: "request" | "example" | "response"; status?: number } | null = null;
+  let label: { kind: "request" | "example" | "response"; status?: number; name?: string } | null = null;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
     const endpoint = ENDPOINT.map((r) => r.exec(line)).find(Boolean);
@@ -72,6 +75,7 @@ export function seedExamples(file: string): SeedExample[] {
         request: null,
         requestSchema: null,
         responses: new Map(),
+        variants: [],
       };
       out.push(current);
       label = null;
@@ -79,8 +83,11 @@ export function seedExamples(file: string): SeedExample[] {
     }
     if (/^#{1,3}\s/.test(line)) label = null;
     const response = RESPONSE.exec(line);
-    if (response) label = { kind: "response", status: Number(response[1]) };
-    else if (REQUEST.test(line)) label = { kind: "request" };
+    if (response) {
+      const name = (response[1] ?? "").trim();
+      const code = /\b([1-5]\d\d)\b/.exec(name)?.[1];
+      label = { kind: "response", status: code ? Number(code) : 200, name };
+    } else if (REQUEST.test(line)) label = { kind: "request" };
     else if (EXAMPLE_REQUEST.test(line)) label = { kind: "example" };
     if (!line.startsWith("```") || !current) continue;
     const lang = line.slice(3).trim();
@@ -95,8 +102,9 @@ export function seedExamples(file: string): SeedExample[] {
     } else if (lang === "json" || lang === "") {
       const json = lenientJson(text);
       if (json === undefined) continue;
-      if (label.kind === "response" && label.status !== undefined && !current.responses.has(label.status)) {
-        current.responses.set(label.status, json);
+      if (label.kind === "response" && label.status !== undefined) {
+        current.variants.push({ label: label.name ?? "", status: label.status, body: json });
+        if (!current.responses.has(label.status)) current.responses.set(label.status, json);
       } else if (label.kind === "request") {
         current.requestSchema = json;
         if (current.request === null && !describesTypes(json)) current.request = json;

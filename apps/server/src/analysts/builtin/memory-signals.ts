@@ -244,7 +244,7 @@ function leakHints(view: LogView): Signal[] {
 
 export function memorySignals(view: LogView): Signal[] {
   const readings = memoryReadings(view);
-  return [
+  const found = [
     ...runtimeOom(view),
     ...oomKilled(view),
     ...gcThrash(view),
@@ -252,4 +252,18 @@ export function memorySignals(view: LogView): Signal[] {
     ...memoryGrowth(view, readings),
     ...leakHints(view),
   ];
+  return [...found, ...alertLeak(view, found)];
+}
+
+/**
+ * A monitoring rule that fired for a leak is a second, independent witness, but only of what the logs
+ * themselves show: it counts when the logs read memory pressure, never on its own (an alert's name is
+ * as easy to get wrong as to forge).
+ */
+function alertLeak(view: LogView, found: readonly Signal[]): Signal[] {
+  if (!/memory leak|\bleak\b|out of memory|\boom\b/i.test(view.alert)) return [];
+  const pressure = found.some((x) =>
+    ["memory_high", "memory_growth", "oom_fatal", "oom_killed", "gc_thrash"].includes(x.kind),
+  );
+  return pressure ? [signal("leak_hint", 0.55, `the alert reports a leak: "${quote(view.alert, 60)}"`, "alert")] : [];
 }

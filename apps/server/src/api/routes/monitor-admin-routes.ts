@@ -52,7 +52,7 @@ export function registerMonitorAdminRoutes(fastify: FastifyInstance, d: AppDeps,
         summary: "Hot-swap a model into the running engine (the latest without `model_path`)",
         description:
           "The rolling windows are kept; only the fitted parameters change. `model_path` must name a file inside the models directory (as `/admin/models` lists it): anything else is a 400; an unknown model is a 404.",
-        body: z.object({ model_path: z.string().min(1).max(500).optional() }).optional(),
+        body: z.object({ model_path: z.string().min(1).max(500).optional() }).nullish(),
         response: {
           200: ReloadModelResponse,
           400: DetailError,
