@@ -226,7 +226,7 @@ describe("seed 000 (AegisOps core) examples", () => {
       if (status === "RESOLVED" || status === "FAILED") break;
       await new Promise((res) => setTimeout(res, 200));
     }
-    expect((incident?.body as { status: string }).status).toBe("RESOLVED");
+    expect((incident?.body as { status?: string } | undefined)?.status).toBe("RESOLVED");
     expectAnyVariant(one, incident as Answer);
     const list = await send("GET", "/incidents", undefined, auth());
     expect((list.body as { incident_id: string }[]).map((i) => i.incident_id)).toContain(id);
