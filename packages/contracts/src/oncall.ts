@@ -33,7 +33,12 @@ export const ScheduleLayer = z
     users: z.array(OnCallUser).min(1).max(100),
     rotation_type: RotationType,
     /** Custom rotations only: the shift length in hours (multiples of 24 are calendar days). */
-    shift_length_hours: z.number().int().min(1).max(24 * 90).optional(),
+    shift_length_hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .optional(),
     handoff_time: LocalTime.default("09:00"),
     /** The first shift starts this day (local), with `users[0]`; the layer is empty before it. */
     start_date: LocalDate,
@@ -131,7 +136,11 @@ export type EscalationTarget = z.infer<typeof EscalationTarget>;
 
 export const EscalationLevel = z.object({
   /** Minutes to wait for an acknowledgement after paging this level before paging the next one. */
-  delay_minutes: z.number().int().min(1).max(24 * 60),
+  delay_minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
   targets: z.array(EscalationTarget).min(1).max(20),
 });
 export type EscalationLevel = z.infer<typeof EscalationLevel>;

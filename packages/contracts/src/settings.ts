@@ -91,3 +91,21 @@ export const SettingsBackupInfo = z.object({
   contents: z.record(z.string(), z.number()),
 });
 export type SettingsBackupInfo = z.infer<typeof SettingsBackupInfo>;
+
+/** `GET /api/v1/settings/knowledge-base`: the retrieval configuration in use and what the knowledge base holds. */
+export const KnowledgeBaseSettings = z.object({
+  lexical: z.object({ enabled: z.literal(true), algorithm: z.string() }),
+  vectors: z.object({
+    enabled: z.boolean(),
+    /** Why vectors are off, when they are. */
+    status: z.string(),
+    embeddings_url: z.string().nullable(),
+    embeddings_model: z.string().nullable(),
+    min_similarity: z.number(),
+  }),
+  similar_incidents_per_analysis: z.number(),
+  runbooks_per_analysis: z.number(),
+  counts: z.object({ runbooks: z.number(), learned_incidents: z.number() }),
+  learning: z.string(),
+});
+export type KnowledgeBaseSettings = z.infer<typeof KnowledgeBaseSettings>;

@@ -84,7 +84,9 @@ describe.each(testDatabaseKinds())("escalation engine on %s", (kind) => {
     const sched = await schedules.create(P, {
       name: "Primary",
       time_zone: "UTC",
-      layers: [{ name: "l1", users: ["alice"], rotation_type: "weekly", handoff_time: "09:00", start_date: "2026-01-05" }],
+      layers: [
+        { name: "l1", users: ["alice"], rotation_type: "weekly", handoff_time: "09:00", start_date: "2026-01-05" },
+      ],
       overrides: [],
     });
     await oncall.insertPolicy(database.db, {
@@ -166,7 +168,9 @@ describe.each(testDatabaseKinds())("escalation engine on %s", (kind) => {
     const notifier = new RecordingNotifier();
     const silences: SilenceChecker = {
       suppression: async (_p, q) =>
-        q.service === "checkout" ? { kind: "maintenance", id: "mw-1", reason: "DB upgrade", endsAt: "2099-01-01T00:00:00Z" } : null,
+        q.service === "checkout"
+          ? { kind: "maintenance", id: "mw-1", reason: "DB upgrade", endsAt: "2099-01-01T00:00:00Z" }
+          : null,
     };
     const { engine, incidents } = wire(t.database, notifier, () => new Date(), silences);
     await incidents.createBatch(t.database.db, [incident("i3"), incident("i4", "search")]);

@@ -65,6 +65,7 @@ const NEEDS_HUMAN = new Set(["AWAITING_APPROVAL", "FAILED"]);
  */
 export class EscalationEngine {
   private timer: NodeJS.Timeout | null = null;
+  private waking: NodeJS.Timeout | null = null;
   private sweeping: Promise<number> | null = null;
   private readonly clock: () => Date;
 
@@ -83,13 +84,23 @@ export class EscalationEngine {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.waking) clearTimeout(this.waking);
     this.timer = null;
+    this.waking = null;
     await this.sweeping;
   }
 
-  /** Something happened (an incident opened, a decision is awaited): sweep now rather than at the next tick. */
+  /**
+   * Something happened (an incident opened, a decision is awaited): sweep in a moment rather than at
+   * the next tick. Wakes within 250 ms share one sweep, so an alert storm does not become a sweep storm.
+   */
   wake(): void {
-    if (this.timer) void this.sweep();
+    if (!this.timer || this.waking) return;
+    this.waking = setTimeout(() => {
+      this.waking = null;
+      void this.sweep();
+    }, 250);
+    this.waking.unref();
   }
 
   /** Start new escalations and act on every due one; returns how many escalations acted. Never throws. */
@@ -179,7 +190,8 @@ export class EscalationEngine {
     if (stopReason) {
       const patch: EscalationPatch = { state: "stopped", nextAt: null, stopReason };
       // Nobody was paged (a needs-human policy the automation never needed): nothing to tell the timeline.
-      if (row.pagesSent === 0 && row.level === 0) await this.d.store.update(this.d.database.db, projectId, incidentId, patch);
+      if (row.pagesSent === 0 && row.level === 0)
+        await this.d.store.update(this.d.database.db, projectId, incidentId, patch);
       else await this.commit(row, `Escalation stopped: ${stopReason}; no further pages.`, patch);
       return true;
     }

@@ -1,10 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import {
-  EscalationPolicy,
-  ProjectSettings,
-  Schedule,
-  type SettingsBackupInfo,
-} from "@aegis/contracts";
+import { EscalationPolicy, ProjectSettings, Schedule, type SettingsBackupInfo } from "@aegis/contracts";
 import { z } from "zod";
 import { policyOf } from "../oncall/escalation-policy-service.js";
 import { scheduleOf } from "../oncall/schedule-service.js";
@@ -126,10 +121,15 @@ export class SettingsBackup {
         ...details,
       });
     const actual = sha256(row.payload);
-    if (actual !== row.checksum) throw corrupted("its checksum does not match its contents", { expected: row.checksum, actual });
+    if (actual !== row.checksum)
+      throw corrupted("its checksum does not match its contents", { expected: row.checksum, actual });
     const parsed = BackupPayload.safeParse(tryParse(row.payload));
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ loc: ["backup", ...i.path.map(String)], msg: i.message, type: i.code }));
+      const issues = parsed.error.issues.map((i) => ({
+        loc: ["backup", ...i.path.map(String)],
+        msg: i.message,
+        type: i.code,
+      }));
       throw corrupted("its contents do not match the backup format", { issues });
     }
     const p = parsed.data;

@@ -34,7 +34,15 @@ describe("OnCallResolver", () => {
   it("hands a daily New York rotation off at 08:30 local across the spring switch", () => {
     const r = new OnCallResolver({
       time_zone: "America/New_York",
-      layers: [{ name: "day", users: ["a", "b", "c"], rotation_type: "daily", handoff_time: "08:30", start_date: "2027-03-12" }],
+      layers: [
+        {
+          name: "day",
+          users: ["a", "b", "c"],
+          rotation_type: "daily",
+          handoff_time: "08:30",
+          start_date: "2027-03-12",
+        },
+      ],
       overrides: [],
     });
     // 2027-03-14 02:00 EST → 03:00 EDT. 08:30 EST = 13:30 UTC, 08:30 EDT = 12:30 UTC.
@@ -49,7 +57,14 @@ describe("OnCallResolver", () => {
       time_zone: "UTC",
       layers: [
         { name: "base", users: ["base1"], rotation_type: "daily", handoff_time: "00:00", start_date: "2026-01-01" },
-        { name: "holiday", users: ["h1", "h2"], rotation_type: "custom", shift_length_hours: 12, handoff_time: "06:00", start_date: "2026-02-01" },
+        {
+          name: "holiday",
+          users: ["h1", "h2"],
+          rotation_type: "custom",
+          shift_length_hours: 12,
+          handoff_time: "06:00",
+          start_date: "2026-02-01",
+        },
       ],
       overrides: [{ id: "o1", user: "carol", start: "2026-02-01T10:00:00Z", end: "2026-02-01T11:00:00Z" }],
     });
@@ -57,7 +72,11 @@ describe("OnCallResolver", () => {
     expect(r.at(new Date("2026-01-15T12:00:00Z"))?.user).toBe("base1");
     expect(r.at(new Date("2026-02-01T05:00:00Z"))?.user).toBe("base1");
     expect(r.at(new Date("2026-02-01T07:00:00Z"))?.user).toBe("h1");
-    expect(r.at(new Date("2026-02-01T10:30:00Z"))).toMatchObject({ user: "carol", source: "override", override_id: "o1" });
+    expect(r.at(new Date("2026-02-01T10:30:00Z"))).toMatchObject({
+      user: "carol",
+      source: "override",
+      override_id: "o1",
+    });
     expect(r.at(new Date("2026-02-01T18:00:00Z"))?.user).toBe("h2");
     const shifts = r.between(new Date("2026-02-01T00:00:00Z"), new Date("2026-02-01T20:00:00Z"));
     expect(shifts.map((s) => [s.user, s.start.slice(11, 16), s.end.slice(11, 16)])).toEqual([
@@ -70,7 +89,10 @@ describe("OnCallResolver", () => {
   });
 
   it("renders the DST week as one 169-hour shift", () => {
-    const shifts = new OnCallResolver(weeklyParis).between(new Date("2026-10-19T00:00:00Z"), new Date("2026-11-02T12:00:00Z"));
+    const shifts = new OnCallResolver(weeklyParis).between(
+      new Date("2026-10-19T00:00:00Z"),
+      new Date("2026-11-02T12:00:00Z"),
+    );
     expect(shifts.map((s) => [s.user, s.start, s.end])).toEqual([
       ["alice", "2026-10-19T00:00:00.000Z", "2026-10-19T07:00:00.000Z"],
       ["bob", "2026-10-19T07:00:00.000Z", "2026-10-26T08:00:00.000Z"],

@@ -20,9 +20,17 @@ export class OnCallResolver {
 
   at(instant: Date): Shift | null {
     const t = DateTime.fromJSDate(instant, { zone: this.schedule.time_zone });
-    const override = this.schedule.overrides.find((o) => Date.parse(o.start) <= t.toMillis() && t.toMillis() < Date.parse(o.end));
+    const override = this.schedule.overrides.find(
+      (o) => Date.parse(o.start) <= t.toMillis() && t.toMillis() < Date.parse(o.end),
+    );
     if (override) {
-      return { user: override.user, start: iso(override.start), end: iso(override.end), source: "override", override_id: override.id };
+      return {
+        user: override.user,
+        start: iso(override.start),
+        end: iso(override.end),
+        source: "override",
+        override_id: override.id,
+      };
     }
     for (let i = this.rotations.length - 1; i >= 0; i--) {
       const r = this.rotations[i] as { name: string; rotation: Rotation };
@@ -58,7 +66,13 @@ export class OnCallResolver {
       const who = this.at(new Date(start));
       if (!who) continue;
       const last = out[out.length - 1];
-      if (last && last.user === who.user && last.source === who.source && last.override_id === who.override_id && Date.parse(last.end) === start) {
+      if (
+        last &&
+        last.user === who.user &&
+        last.source === who.source &&
+        last.override_id === who.override_id &&
+        Date.parse(last.end) === start
+      ) {
         last.end = new Date(end).toISOString();
       } else {
         out.push({ ...who, start: new Date(start).toISOString(), end: new Date(end).toISOString() });

@@ -28,7 +28,8 @@ export class Rotation {
     zone: string,
   ) {
     this.anchor = DateTime.fromISO(`${layer.start_date}T${layer.handoff_time}`, { zone });
-    if (!this.anchor.isValid) throw new Error(`invalid layer start ${layer.start_date}T${layer.handoff_time} in ${zone}`);
+    if (!this.anchor.isValid)
+      throw new Error(`invalid layer start ${layer.start_date}T${layer.handoff_time} in ${zone}`);
     const hours =
       layer.rotation_type === "daily" ? 24 : layer.rotation_type === "weekly" ? 168 : (layer.shift_length_hours ?? 24);
     this.step = hours % 24 === 0 ? { days: hours / 24 } : { hours };

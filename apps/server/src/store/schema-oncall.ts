@@ -1,8 +1,12 @@
 import type { EscalationLevel, ProjectSettings, ScheduleLayer } from "@aegis/contracts";
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import { projects } from "./schema.js";
 
+/*
+ * Every table's project_id references projects(id): the foreign keys are in migration 0011. They are not
+ * declared here because this file cannot import `projects` from schema.ts (which re-exports this file)
+ * without an import cycle.
+ */
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 /** A stored override (its id assigned on write). */
@@ -18,9 +22,7 @@ export interface StoredOverride {
 export const oncallSchedules = pgTable(
   "oncall_schedules",
   {
-    projectId: text("project_id")
-      .notNull()
-      .references(() => projects.id),
+    projectId: text("project_id").notNull(),
     id: text("id").notNull(),
     name: text("name").notNull(),
     description: text("description"),
@@ -37,9 +39,7 @@ export const oncallSchedules = pgTable(
 export const escalationPolicies = pgTable(
   "escalation_policies",
   {
-    projectId: text("project_id")
-      .notNull()
-      .references(() => projects.id),
+    projectId: text("project_id").notNull(),
     id: text("id").notNull(),
     name: text("name").notNull(),
     description: text("description"),
@@ -72,9 +72,7 @@ export interface PolicySnapshot {
 export const escalations = pgTable(
   "escalations",
   {
-    projectId: text("project_id")
-      .notNull()
-      .references(() => projects.id),
+    projectId: text("project_id").notNull(),
     incidentId: text("incident_id").notNull(),
     policyId: text("policy_id"),
     policy: jsonb("policy").$type<PolicySnapshot>(),
@@ -93,9 +91,7 @@ export const escalations = pgTable(
 
 /** A project's settings (seed 003), one document per project. */
 export const projectSettings = pgTable("project_settings", {
-  projectId: text("project_id")
-    .primaryKey()
-    .references(() => projects.id),
+  projectId: text("project_id").primaryKey(),
   settings: jsonb("settings").$type<ProjectSettings>().notNull(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
   updatedBy: text("updated_by"),
@@ -105,9 +101,7 @@ export const projectSettings = pgTable("project_settings", {
 export const settingsBackups = pgTable(
   "settings_backups",
   {
-    projectId: text("project_id")
-      .notNull()
-      .references(() => projects.id),
+    projectId: text("project_id").notNull(),
     id: text("id").notNull(),
     payload: text("payload").notNull(),
     checksum: text("checksum").notNull(),
