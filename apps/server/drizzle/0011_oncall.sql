@@ -65,3 +65,5 @@ ALTER TABLE "project_settings" ADD CONSTRAINT "project_settings_project_id_proje
 ALTER TABLE "settings_backups" ADD CONSTRAINT "settings_backups_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "escalation_policies_service_uq" ON "escalation_policies" USING btree ("project_id",coalesce("service", ''));--> statement-breakpoint
 CREATE INDEX "escalations_due_idx" ON "escalations" USING btree ("state","next_at");
+--> statement-breakpoint
+CREATE INDEX "incidents_detected_created_idx" ON "incidents" USING btree ("created_at") WHERE "lifecycle" = 'detected';

@@ -59,4 +59,24 @@ describe("automation mode", () => {
     expect(statuses).not.toContain("EXECUTING");
     expect(statuses).not.toContain("RESTARTED");
   }, 120_000);
+
+  it("reports the knowledge base configuration the server runs with", async () => {
+    const kb = await client.request("GET", "/api/v1/settings/knowledge-base");
+    const runbooks = await client.request("GET", "/api/v1/runbooks?page_size=1");
+    expect(kb.status).toBe(200);
+    expect(kb.body).toMatchObject({
+      success: true,
+      data: {
+        lexical: { enabled: true },
+        vectors: {
+          enabled: false,
+          embeddings_url: null,
+          status: expect.stringContaining("AEGIS_EMBEDDINGS_URL is not set"),
+        },
+        similar_incidents_per_analysis: 3,
+        runbooks_per_analysis: 3,
+        counts: { runbooks: (runbooks.body as { total: number }).total },
+      },
+    });
+  });
 });

@@ -14,6 +14,7 @@ import { ApprovalExpiry } from "../engine/approval-expiry.js";
 import { DEFAULT_ESCALATION_OPTIONS, EscalationEngine } from "../engine/escalation-engine.js";
 import { IncidentResource } from "../engine/incident-resource.js";
 import { IncidentService } from "../engine/incident-service.js";
+import { knowledgeBaseSettings } from "../engine/knowledge-base-settings.js";
 import { templateList } from "../engine/page-templates.js";
 import { Pipeline } from "../engine/pipeline.js";
 import { PipelineWorker } from "../engine/pipeline-worker.js";
@@ -203,7 +204,6 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
       escalation.wake();
     }
   });
-  const embeddingsUrl = config.AEGIS_EMBEDDINGS_URL ? withoutCredentials(config.AEGIS_EMBEDDINGS_URL) : null;
 
   // The monitor watches the operator's fleet, which belongs to no tenant: its alerts go to the default
   // project's seed-002 subscribers, once the hub exists.
@@ -252,28 +252,19 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
       settings,
       backups: new SettingsBackup(database, settingsStore, oncallStore, settings),
       templates: templateList,
-      knowledgeBase: async (projectId) => ({
-        lexical: {
-          enabled: true as const,
-          algorithm: "BM25F over runbooks; BM25-class lexical similarity over learned incidents",
-        },
-        vectors: {
-          enabled: embeddingsUrl !== null,
-          status: embeddingsUrl
-            ? "on: runbooks and incidents are embedded and fused with lexical retrieval"
-            : "off: AEGIS_EMBEDDINGS_URL is not set, retrieval is lexical only",
-          embeddings_url: embeddingsUrl,
-          embeddings_model: embeddingsUrl ? config.AEGIS_EMBEDDINGS_MODEL : null,
-          min_similarity: config.AEGIS_EMBEDDINGS_MIN_SIMILARITY,
-        },
-        similar_incidents_per_analysis: RAG_LIMIT,
-        runbooks_per_analysis: RUNBOOK_LIMIT,
-        counts: {
-          runbooks: await kb.runbooks.size(projectId),
-          learned_incidents: (await knowledge.list(projectId)).length,
-        },
-        learning: "every remediation that ends RESOLVED or FAILED is learned as a knowledge entry",
-      }),
+      knowledgeBase: (projectId) =>
+        knowledgeBaseSettings(
+          {
+            embeddingsUrl: config.AEGIS_EMBEDDINGS_URL,
+            embeddingsModel: config.AEGIS_EMBEDDINGS_MODEL,
+            minSimilarity: config.AEGIS_EMBEDDINGS_MIN_SIMILARITY,
+            similarPerAnalysis: RAG_LIMIT,
+            runbooksPerAnalysis: RUNBOOK_LIMIT,
+            countRunbooks: (p) => kb.runbooks.size(p),
+            countLearned: async (p) => (await knowledge.list(p)).length,
+          },
+          projectId,
+        ),
     },
     logger,
     version: VERSION,
@@ -336,16 +327,4 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
 function urlHost(host: string): string {
   if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
   return host.includes(":") ? `[${host}]` : host;
-}
-
-/** A URL fit to show: any user name or password in it removed. */
-function withoutCredentials(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = "";
-    u.password = "";
-    return u.toString();
-  } catch {
-    return "(unparsable URL)";
-  }
 }
