@@ -6,6 +6,7 @@ import { scheduleOf } from "../oncall/schedule-service.js";
 import { InputError, NotFoundError } from "../shared/errors.js";
 import type { Database } from "../store/database.js";
 import type { OnCallStore } from "../store/oncall-store.js";
+import type { RunbookStore } from "../store/runbook-store.js";
 import type { BackupRow, SettingsStore } from "../store/settings-store.js";
 import { templateList } from "./page-templates.js";
 import type { SettingsService } from "./settings-service.js";
@@ -22,6 +23,17 @@ const BackupPayload = z.object({
   settings: ProjectSettings,
   oncall_schedules: z.array(Schedule),
   escalation_policies: z.array(EscalationPolicy),
+  /** The project's runbooks; a restore writes them back (runbooks added since the backup are kept). */
+  runbooks: z.array(
+    z.object({
+      id: z.string().min(1),
+      title: z.string().min(1),
+      service: z.string().min(1),
+      body: z.string().min(1),
+      url: z.string().nullable(),
+      tags: z.array(z.string()),
+    }),
+  ),
   /** The page templates in use when the backup was taken (built into the product; for the record). */
   templates: z.array(z.object({ id: z.string() }).loose()),
 });
@@ -31,9 +43,9 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 
 /**
  * Backups of a project's configuration (settings, automation, notification routes, on-call schedules,
- * escalation policies), stored as text with its SHA-256. A restore checks the checksum and the
- * payload's schema and cross-references first, then replaces everything in one transaction: a
- * corrupted or invalid backup changes nothing.
+ * escalation policies, runbooks), stored as text with its SHA-256. A restore checks the checksum and the
+ * payload's schema and cross-references first, then replaces settings, schedules and policies and
+ * writes the runbooks back, in one transaction: a corrupted or invalid backup changes nothing.
  */
 export class SettingsBackup {
   constructor(
@@ -41,14 +53,20 @@ export class SettingsBackup {
     private readonly store: SettingsStore,
     private readonly oncall: OnCallStore,
     private readonly settings: Pick<SettingsService, "get">,
+    private readonly runbooks: {
+      store: Pick<RunbookStore, "all" | "upsert">;
+      /** Rebuild the search index of a project's runbooks once a restore has committed. */
+      reindex(projectId: string): Promise<unknown>;
+    },
   ) {}
 
   async create(projectId: string, by: string): Promise<SettingsBackupInfo> {
     const db = this.database.db;
-    const [settings, schedules, policies] = await Promise.all([
+    const [settings, schedules, policies, runbooks] = await Promise.all([
       this.settings.get(projectId),
       this.oncall.listSchedules(db, projectId),
       this.oncall.listPolicies(db, projectId),
+      this.runbooks.store.all(db, projectId),
     ]);
     const payload: BackupPayload = {
       format: BACKUP_FORMAT,
@@ -58,6 +76,14 @@ export class SettingsBackup {
       settings,
       oncall_schedules: schedules.map(scheduleOf),
       escalation_policies: policies.map(policyOf),
+      runbooks: runbooks.map((r) => ({
+        id: r.id,
+        title: r.title,
+        service: r.service,
+        body: r.body,
+        url: r.url,
+        tags: r.tags,
+      })),
       templates: templateList(),
     };
     const text = JSON.stringify(payload);
@@ -110,7 +136,9 @@ export class SettingsBackup {
           updatedAt: new Date(),
         })),
       );
+      for (const r of payload.runbooks) await this.runbooks.store.upsert(tx, projectId, r);
     });
+    if (payload.runbooks.length > 0) await this.runbooks.reindex(projectId);
     return infoOf(row, payload);
   }
 
@@ -161,7 +189,9 @@ function tryParse(text: string): unknown {
 }
 
 function infoOf(row: BackupRow, payload: unknown): SettingsBackupInfo {
-  const p = (payload ?? {}) as Partial<Record<"oncall_schedules" | "escalation_policies" | "templates", unknown[]>>;
+  const p = (payload ?? {}) as Partial<
+    Record<"oncall_schedules" | "escalation_policies" | "runbooks" | "templates", unknown[]>
+  >;
   return {
     backup_id: row.id,
     created_at: row.createdAt.toISOString(),
@@ -172,6 +202,7 @@ function infoOf(row: BackupRow, payload: unknown): SettingsBackupInfo {
       settings_sections: 3,
       oncall_schedules: p.oncall_schedules?.length ?? 0,
       escalation_policies: p.escalation_policies?.length ?? 0,
+      runbooks: p.runbooks?.length ?? 0,
       templates: p.templates?.length ?? 0,
     },
   };

@@ -44,6 +44,7 @@ import { IncidentResourceStore } from "../store/incident-resource-store.js";
 import { IncidentStore } from "../store/incident-store.js";
 import { JobQueue } from "../store/job-queue.js";
 import { OnCallStore } from "../store/oncall-store.js";
+import { RunbookStore } from "../store/runbook-store.js";
 import { SettingsStore } from "../store/settings-store.js";
 import { resolveApiKey } from "./api-key.js";
 import { resolveJwtSecret } from "./jwt-secret.js";
@@ -250,7 +251,10 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     oncall: { schedules, policies: new EscalationPolicyService(database, oncallStore), escalations: escalation },
     settings: {
       settings,
-      backups: new SettingsBackup(database, settingsStore, oncallStore, settings),
+      backups: new SettingsBackup(database, settingsStore, oncallStore, settings, {
+        store: new RunbookStore(),
+        reindex: (projectId) => kb.runbooks.reload(projectId),
+      }),
       templates: templateList,
       knowledgeBase: (projectId) =>
         knowledgeBaseSettings(

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
+import { RunbookStore } from "../../store/runbook-store.js";
 import { settingsBackups } from "../../store/schema-oncall.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../../testing/test-databases.js";
 import { AS_DEFAULT, AS_P2, injectApp } from "../test-inject-app.js";
@@ -86,17 +87,28 @@ describe.each(testDatabaseKinds())("settings routes on %s", (kind) => {
       name: "Default",
       levels: [{ delay_minutes: 5, targets: [{ type: "schedule", id: sched.json().id }] }],
     });
+    const runbooks = new RunbookStore();
+    const rb = {
+      id: "db/failover",
+      title: "Fail over",
+      service: "db",
+      body: "1. promote the replica",
+      url: null,
+      tags: [],
+    };
+    await runbooks.upsert(t.database.db, "default", rb);
     const backup = await send("POST", "/api/v1/settings/backup");
     expect(backup.statusCode).toBe(201);
     const info = backup.json().data;
     expect(info).toMatchObject({
-      contents: { oncall_schedules: 1, escalation_policies: 1 },
+      contents: { oncall_schedules: 1, escalation_policies: 1, runbooks: 1 },
       created_by: "api_key:admin",
     });
     expect(info.checksum).toMatch(/^[0-9a-f]{64}$/);
 
     // Change everything, then restore.
     await send("PUT", "/api/v1/settings/automation", { mode: "auto" });
+    await runbooks.delete(t.database.db, "default", rb.id);
     const policies = (await get("/api/v1/oncall/escalation-policies")).json().items;
     await app.inject({
       method: "DELETE",
@@ -115,6 +127,7 @@ describe.each(testDatabaseKinds())("settings routes on %s", (kind) => {
       "Primary",
     ]);
     expect((await get("/api/v1/oncall/escalation-policies")).json().total).toBe(1);
+    expect((await runbooks.get(t.database.db, "default", rb.id))?.body).toBe("1. promote the replica");
 
     // Tamper with the stored payload: the checksum no longer matches.
     await send("PUT", "/api/v1/settings/automation", { mode: "approve" });

@@ -12,6 +12,7 @@ import type { Database } from "../../store/database.js";
 import { EscalationStore } from "../../store/escalation-store.js";
 import { IncidentStore } from "../../store/incident-store.js";
 import { OnCallStore } from "../../store/oncall-store.js";
+import { RunbookStore } from "../../store/runbook-store.js";
 import { SettingsStore } from "../../store/settings-store.js";
 import type { AppDeps } from "../app-deps.js";
 
@@ -36,7 +37,10 @@ export function oncallDeps(database: Database): Pick<AppDeps, "oncall" | "settin
     oncall: { schedules, policies: new EscalationPolicyService(database, oncallStore), escalations },
     settings: {
       settings,
-      backups: new SettingsBackup(database, settingsStore, oncallStore, settings),
+      backups: new SettingsBackup(database, settingsStore, oncallStore, settings, {
+        store: new RunbookStore(),
+        reindex: async () => undefined,
+      }),
       templates: templateList,
       knowledgeBase: async () => {
         throw new Error("knowledge base view is not wired in this test");
