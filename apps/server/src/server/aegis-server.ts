@@ -196,12 +196,11 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     },
     { ...DEFAULT_ESCALATION_OPTIONS, sweepMs: config.AEGIS_ESCALATION_SWEEP_SECS * 1000 },
   );
-  // A new incident, or one now waiting for a person, is looked at within a moment rather than at the next sweep.
+  // A new incident, one now waiting for a person, or one a person decided on or that ended (which stops
+  // its escalation) is looked at within a moment rather than at the next sweep.
+  const wakesEscalation = new Set(["AWAITING_APPROVAL", "HUMAN_DECISION", "RESOLVED", "FAILED"]);
   const unsubscribeEscalation = bus.subscribe((frame) => {
-    if (
-      frame.type === "incident.new" ||
-      (frame.type === "status.update" && frame.data.status === "AWAITING_APPROVAL")
-    ) {
+    if (frame.type === "incident.new" || (frame.type === "status.update" && wakesEscalation.has(frame.data.status))) {
       escalation.wake();
     }
   });

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lte, or, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
 import { incidents } from "./schema.js";
 import { escalations } from "./schema-oncall.js";
@@ -50,7 +50,8 @@ export class EscalationStore {
   }
 
   /**
-   * Take the escalations due at `now` (active or waiting) and push their `next_at` to `leaseUntil`, in
+   * Take the escalations due at `now` (active or waiting), and those whose incident a person has
+   * acknowledged or resolved (or the automation resolved), and push their `next_at` to `leaseUntil`, in
    * one statement: another server skips them, and if this one dies they come due again after the lease.
    */
   async claimDue(db: Db, now: Date, leaseUntil: Date, limit: number): Promise<EscalationRow[]> {
@@ -58,7 +59,16 @@ export class EscalationStore {
       const due = await tx
         .select({ projectId: escalations.projectId, incidentId: escalations.incidentId })
         .from(escalations)
-        .where(and(inArray(escalations.state, ["active", "waiting"]), lte(escalations.nextAt, now)))
+        .where(
+          and(
+            inArray(escalations.state, ["active", "waiting"]),
+            // Due, or its incident was acknowledged or resolved since: stop it now rather than at its due time.
+            or(
+              lte(escalations.nextAt, now),
+              sql`exists (select 1 from ${incidents} i where i.project_id = ${escalations.projectId} and i.id = ${escalations.incidentId} and (i.lifecycle <> 'detected' or i.status = 'RESOLVED'))`,
+            ),
+          ),
+        )
         .orderBy(asc(escalations.nextAt))
         .limit(limit)
         .for("update", { skipLocked: true });
