@@ -61,7 +61,16 @@ export interface AppDeps {
   oncall: {
     schedules: Pick<
       ScheduleService,
-      "list" | "get" | "create" | "replace" | "delete" | "onCallAt" | "onCallNow" | "shifts"
+      | "list"
+      | "get"
+      | "create"
+      | "replace"
+      | "delete"
+      | "addOverride"
+      | "removeOverride"
+      | "onCallAt"
+      | "onCallNow"
+      | "shifts"
     >;
     policies: Pick<EscalationPolicyService, "list" | "get" | "create" | "replace" | "delete">;
     escalations: Pick<EscalationEngine, "status">;

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { OnCallAt, Schedule, ScheduleInput, ShiftTimeline } from "@aegis/contracts";
-import { InputError, NotFoundError } from "../shared/errors.js";
+import type { OnCallAt, Schedule, ScheduleInput, ScheduleOverride, ShiftTimeline } from "@aegis/contracts";
+import { ConflictError, InputError, NotFoundError } from "../shared/errors.js";
 import type { Database } from "../store/database.js";
 import type { OnCallStore, ScheduleRow } from "../store/oncall-store.js";
+import type { StoredOverride } from "../store/schema-oncall.js";
 import { MAX_TIMELINE_DAYS, OnCallResolver } from "./on-call-resolver.js";
 
 /** On-call schedules of a project: CRUD, who is on call at an instant, and the rendered shifts of a range. */
@@ -35,6 +36,31 @@ export class ScheduleService {
     if (!(await this.store.deleteSchedule(this.database.db, projectId, id))) {
       throw new NotFoundError(`schedule ${id} not found`);
     }
+  }
+
+  /** Add an override (a person covers a time range) without rewriting the schedule; returns the schedule. */
+  async addOverride(projectId: string, id: string, o: ScheduleOverride): Promise<Schedule> {
+    return this.database.db.transaction(async (tx) => {
+      const row = await this.store.lockSchedule(tx, projectId, id);
+      if (!row) throw new NotFoundError(`schedule ${id} not found`);
+      const stored = overrideOf(o);
+      if (row.overrides.some((x) => x.id === stored.id)) {
+        throw new ConflictError(`schedule ${id} already has an override ${stored.id}`, { field: "id" });
+      }
+      return scheduleOf(await this.store.setOverrides(tx, projectId, id, [...row.overrides, stored]));
+    });
+  }
+
+  async removeOverride(projectId: string, id: string, overrideId: string): Promise<void> {
+    await this.database.db.transaction(async (tx) => {
+      const row = await this.store.lockSchedule(tx, projectId, id);
+      if (!row) throw new NotFoundError(`schedule ${id} not found`);
+      const kept = row.overrides.filter((x) => x.id !== overrideId);
+      if (kept.length === row.overrides.length) {
+        throw new NotFoundError(`schedule ${id} has no override ${overrideId}`);
+      }
+      await this.store.setOverrides(tx, projectId, id, kept);
+    });
   }
 
   /** Who is on call on schedule `id` at `at`; null user when no layer covers the instant. */
@@ -77,13 +103,17 @@ function columnsOf(input: ScheduleInput) {
     description: input.description ?? null,
     timeZone: input.time_zone,
     layers: input.layers,
-    overrides: input.overrides.map((o) => ({
-      id: o.id ?? randomUUID(),
-      user: o.user,
-      start: new Date(o.start).toISOString(),
-      end: new Date(o.end).toISOString(),
-      ...(o.reason !== undefined ? { reason: o.reason } : {}),
-    })),
+    overrides: input.overrides.map(overrideOf),
+  };
+}
+
+function overrideOf(o: ScheduleOverride): StoredOverride {
+  return {
+    id: o.id ?? randomUUID(),
+    user: o.user,
+    start: new Date(o.start).toISOString(),
+    end: new Date(o.end).toISOString(),
+    ...(o.reason !== undefined ? { reason: o.reason } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db } from "./database.js";
-import { escalationPolicies, oncallSchedules } from "./schema-oncall.js";
+import { escalationPolicies, oncallSchedules, type StoredOverride } from "./schema-oncall.js";
 
 export type ScheduleRow = typeof oncallSchedules.$inferSelect;
 export type NewSchedule = typeof oncallSchedules.$inferInsert;
@@ -23,6 +23,25 @@ export class OnCallStore {
       .from(oncallSchedules)
       .where(and(eq(oncallSchedules.projectId, projectId), eq(oncallSchedules.id, id)));
     return rows[0];
+  }
+
+  /** The schedule, locked until the caller's transaction ends (a read-modify-write of its overrides). */
+  async lockSchedule(tx: Db, projectId: string, id: string): Promise<ScheduleRow | undefined> {
+    const rows = await tx
+      .select()
+      .from(oncallSchedules)
+      .where(and(eq(oncallSchedules.projectId, projectId), eq(oncallSchedules.id, id)))
+      .for("update");
+    return rows[0];
+  }
+
+  async setOverrides(tx: Db, projectId: string, id: string, overrides: StoredOverride[]): Promise<ScheduleRow> {
+    const [row] = await tx
+      .update(oncallSchedules)
+      .set({ overrides, updatedAt: new Date() })
+      .where(and(eq(oncallSchedules.projectId, projectId), eq(oncallSchedules.id, id)))
+      .returning();
+    return row as ScheduleRow;
   }
 
   async insertSchedule(db: Db, row: NewSchedule): Promise<ScheduleRow> {

@@ -64,6 +64,30 @@ describe.each(testDatabaseKinds())("on-call routes on %s", (kind) => {
       ["alice", "2026-10-26T14:00:00.000Z"],
       ["bob", "2026-11-02T15:00:00.000Z"],
     ]);
+    const added = await app.inject({
+      method: "POST",
+      url: `/api/v1/oncall/schedules/${id}/overrides`,
+      headers: AS_DEFAULT,
+      payload: { id: "swap-1", user: "dave", start: "2026-11-02T14:00:00-05:00", end: "2026-11-02T16:00:00-05:00" },
+    });
+    expect(added.statusCode).toBe(201);
+    expect((await at("2026-11-02T20:00:00Z")).user).toBe("dave");
+    const backwards = await app.inject({
+      method: "POST",
+      url: `/api/v1/oncall/schedules/${id}/overrides`,
+      headers: AS_DEFAULT,
+      payload: { user: "dave", start: "2026-11-02T16:00:00Z", end: "2026-11-02T15:00:00Z" },
+    });
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().error).toContain("end");
+    const removed = await app.inject({
+      method: "DELETE",
+      url: `/api/v1/oncall/schedules/${id}/overrides/swap-1`,
+      headers: AS_DEFAULT,
+    });
+    expect(removed.statusCode).toBe(204);
+    expect((await at("2026-11-02T20:00:00Z")).user).toBe("bob");
+
     const now = await app.inject({ url: "/api/v1/oncall/now?at=2026-10-27T00:00:00Z", headers: AS_DEFAULT });
     expect(now.json().on_call).toEqual([expect.objectContaining({ schedule_id: id, user: "alice" })]);
     const view = await app.inject({ url: "/api/v1/settings/oncall-schedules", headers: AS_DEFAULT });

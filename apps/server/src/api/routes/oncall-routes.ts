@@ -5,6 +5,7 @@ import {
   OnCallAt,
   Schedule,
   ScheduleInput,
+  ScheduleOverride,
   ShiftTimeline,
 } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
@@ -81,6 +82,38 @@ export function registerOnCallRoutes(fastify: FastifyInstance, d: AppDeps): void
     async (req, reply) => {
       requireRole(req, "admin");
       await schedules.delete(projectOf(req), req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    "/api/v1/oncall/schedules/:id/overrides",
+    {
+      schema: {
+        tags,
+        summary: "Add an override: a person covers a time range, above every layer (admin)",
+        params: idParams,
+        body: ScheduleOverride,
+        response: { 201: Schedule },
+      },
+    },
+    async (req, reply) => {
+      requireRole(req, "admin");
+      return reply.code(201).send(await schedules.addOverride(projectOf(req), req.params.id, req.body));
+    },
+  );
+  app.delete(
+    "/api/v1/oncall/schedules/:id/overrides/:override_id",
+    {
+      schema: {
+        tags,
+        summary: "Remove an override (admin)",
+        params: idParams.extend({ override_id: z.string().min(1).max(100) }),
+        response: { 204: z.null() },
+      },
+    },
+    async (req, reply) => {
+      requireRole(req, "admin");
+      await schedules.removeOverride(projectOf(req), req.params.id, req.params.override_id);
       return reply.code(204).send(null);
     },
   );
