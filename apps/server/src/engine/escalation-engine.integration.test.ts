@@ -202,4 +202,44 @@ describe.each(testDatabaseKinds())("escalation engine on %s", (kind) => {
     const ids = notifier.pages.map((p) => p.message.incidentId).sort();
     expect(ids).toEqual(["c1", "c2", "c3", "c4"]);
   });
+
+  it("waits for a needs-human policy until automation hands over, then repeats its levels and ends", async () => {
+    t = await freshDatabase(kind);
+    const oncall = new OnCallStore();
+    await oncall.insertPolicy(t.database.db, {
+      projectId: P,
+      id: "nh",
+      name: "When automation stops",
+      service: "payments",
+      trigger: "needs_human",
+      repeat: 1,
+      levels: [{ delay_minutes: 3, targets: [{ type: "user", id: "carol" }] }],
+    });
+    let now = new Date();
+    const notifier = new RecordingNotifier();
+    const { engine, incidents } = wire(t.database, notifier, () => now);
+    await incidents.createBatch(t.database.db, [incident("w1", "payments"), incident("w2", "unowned")]);
+    await engine.sweep();
+    expect(notifier.pages).toHaveLength(0);
+    expect(await engine.status(P, "w1")).toMatchObject({ state: "waiting", policy_id: "nh" });
+    expect(await engine.status(P, "w2")).toMatchObject({ state: "no_policy" });
+
+    await incidents.update(t.database.db, P, "w1", { status: "FAILED", error: "health check failed" });
+    now = new Date(now.getTime() + 10_000);
+    await engine.sweep();
+    expect(notifier.users()).toEqual([["carol"]]);
+    now = new Date(now.getTime() + 3 * 60_000);
+    await engine.sweep();
+    expect(notifier.users()).toEqual([["carol"], ["carol"]]);
+    expect(await engine.status(P, "w1")).toMatchObject({ state: "active", level: 1, round: 1 });
+    now = new Date(now.getTime() + 3 * 60_000);
+    await engine.sweep();
+    expect(notifier.pages).toHaveLength(2);
+    const timeline = (await incidents.get(t.database.db, P, "w1"))?.timeline ?? [];
+    expect(timeline.filter((e) => e.status === "PAGED").map((e) => e.message)).toEqual([
+      expect.stringContaining("round 1 of 2 (page): carol via fake: sent"),
+      expect.stringContaining("round 2 of 2 (page): carol via fake: sent"),
+      expect.stringContaining("Escalation exhausted: nobody acknowledged after 1 level × 2 rounds"),
+    ]);
+  });
 });
