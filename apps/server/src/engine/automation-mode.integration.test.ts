@@ -43,6 +43,17 @@ describe("automation mode", () => {
     expect(page?.message).toContain("(approval request): alice via none: failed (no notification channel configured)");
     const esc = await client.request("GET", `/api/v1/oncall/escalations/${p.incident_id}`);
     expect(esc.body).toMatchObject({ state: "active", level: 1, pages_sent: 1 });
+    const ref = (await client.request("GET", `/api/v1/incidents/${p.incident_id}`)).body as { reference: string };
+    const byRef = await client.request("GET", `/api/v1/oncall/escalations/${ref.reference}`);
+    expect(byRef.body).toMatchObject({ incident_id: p.incident_id });
+    const ack = await client.request("PATCH", `/api/v1/incidents/${p.incident_id}/state`, { state: "acknowledged" });
+    expect(ack.status).toBe(200);
+    const stopped = await client.waitFor(
+      p.incident_id,
+      (i) => i.timeline.some((e) => e.message.startsWith("Escalation stopped")),
+      30_000,
+    );
+    expect(stopped.timeline.at(-1)?.message).toContain("the incident was acknowledged");
   }, 120_000);
 
   it("suggest: the action is recorded as a suggestion and never executed", async () => {

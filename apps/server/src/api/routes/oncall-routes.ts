@@ -228,13 +228,17 @@ export function registerOnCallRoutes(fastify: FastifyInstance, d: AppDeps): void
     {
       schema: {
         tags,
-        summary: "An incident's escalation: level paged last, next due time, pages sent, why it stopped",
+        summary:
+          "An incident's escalation (by id or INC-<n>): level paged last, next due time, pages sent, why it stopped",
         params: z.object({ incident_id: z.string().min(1).max(200) }),
         response: { 200: EscalationStatus },
       },
     },
     async (req) => {
-      const status = await d.oncall.escalations.status(projectOf(req), req.params.incident_id);
+      const projectId = projectOf(req);
+      // The incident's id or its INC-<n> reference; an unknown incident is a 404 from the resource.
+      const incidentId = await d.incidentResource.idOf(projectId, req.params.incident_id);
+      const status = await d.oncall.escalations.status(projectId, incidentId);
       if (!status) throw new NotFoundError(`no escalation for incident ${req.params.incident_id}`);
       return status;
     },
