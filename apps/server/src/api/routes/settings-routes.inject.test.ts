@@ -105,6 +105,8 @@ describe.each(testDatabaseKinds())("settings routes on %s", (kind) => {
       created_by: "api_key:admin",
     });
     expect(info.checksum).toMatch(/^[0-9a-f]{64}$/);
+    const listed = (await get("/api/v1/settings/backups")).json();
+    expect(listed).toMatchObject({ success: true, data: { total: 1, items: [{ backup_id: info.backup_id }] } });
 
     // Change everything, then restore.
     await send("PUT", "/api/v1/settings/automation", { mode: "auto" });
