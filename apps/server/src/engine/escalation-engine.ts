@@ -45,9 +45,13 @@ export interface EscalationOptions {
   batch: number;
 }
 
+/** Escalations paged concurrently within one sweep. */
+const PARALLEL_STEPS = 8;
+
 export const DEFAULT_ESCALATION_OPTIONS: EscalationOptions = {
   sweepMs: 5000,
-  leaseMs: 60_000,
+  // Longer than a notifier's retries with backoff take, so no other server pages the same level meanwhile.
+  leaseMs: 5 * 60_000,
   lookbackMs: 3_600_000,
   batch: 100,
 };
@@ -127,13 +131,21 @@ export class EscalationEngine {
         new Date(now.getTime() + this.o.leaseMs),
         this.o.batch,
       );
-      for (const row of due) {
-        try {
-          if (await this.step(row, now)) acted++;
-        } catch (err) {
-          // Its lease expires and the next sweep after it tries again.
-          this.d.logger.warn({ err, incident_id: row.incidentId }, "escalation step failed; retrying after its lease");
-        }
+      // A few at a time: one slow channel (retrying with backoff) must not hold up every other incident's page.
+      for (let i = 0; i < due.length; i += PARALLEL_STEPS) {
+        const results = await Promise.all(
+          due.slice(i, i + PARALLEL_STEPS).map((row) =>
+            this.step(row, now).catch((err) => {
+              // Its lease expires and the next sweep after it tries again.
+              this.d.logger.warn(
+                { err, incident_id: row.incidentId },
+                "escalation step failed; retrying after its lease",
+              );
+              return false;
+            }),
+          ),
+        );
+        acted += results.filter(Boolean).length;
       }
     } catch (err) {
       this.d.logger.warn({ err }, "escalation sweep failed; retrying at the next sweep");
