@@ -35,6 +35,8 @@ export const TimelineStatus = z.enum([
   "ROLLED_BACK",
   "HUMAN_DECISION",
   "RESUMED",
+  /** Escalation: a page sent (or suppressed), an escalation started, stopped or exhausted. */
+  "PAGED",
 ]);
 export type TimelineStatus = z.infer<typeof TimelineStatus>;
 

@@ -1,16 +1,22 @@
+import type { KnowledgeBaseSettings, MessageTemplate } from "@aegis/contracts";
 import type { ApiKeyService } from "../accounts/api-key-service.js";
 import type { AuthService } from "../accounts/auth-service.js";
 import type { ProjectService } from "../accounts/project-service.js";
 import type { AnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import type { Config } from "../config/config.js";
+import type { EscalationEngine } from "../engine/escalation-engine.js";
 import type { IncidentResource } from "../engine/incident-resource.js";
 import type { IncidentService } from "../engine/incident-service.js";
+import type { SettingsBackup } from "../engine/settings-backup.js";
+import type { SettingsService } from "../engine/settings-service.js";
 import type { DependencyHealth } from "../integrations/dependency-health.js";
 import type { TicketService } from "../integrations/ticket-service.js";
 import type { WebhookService } from "../integrations/webhook-service.js";
 import type { KnowledgeSearch } from "../knowledge/knowledge-search.js";
 import type { RunbookLibrary } from "../knowledge/runbooks/runbook-library.js";
 import type { Monitor } from "../monitor/create-monitor.js";
+import type { EscalationPolicyService } from "../oncall/escalation-policy-service.js";
+import type { ScheduleService } from "../oncall/schedule-service.js";
 import type { EventBus } from "../ports/event-bus.js";
 import type { Executor } from "../ports/executor.js";
 import type { Authenticator } from "../ports/identity.js";
@@ -51,6 +57,31 @@ export interface AppDeps {
   tickets: Pick<TicketService, "create" | "get" | "list">;
   webhooks: Pick<WebhookService, "register" | "list" | "delete" | "deliveries">;
   dependencyHealth: Pick<DependencyHealth, "report">;
+  /** On-call schedules, escalation policies and incidents' escalation state (issue #12). */
+  oncall: {
+    schedules: Pick<
+      ScheduleService,
+      | "list"
+      | "get"
+      | "create"
+      | "replace"
+      | "delete"
+      | "addOverride"
+      | "removeOverride"
+      | "onCallAt"
+      | "onCallNow"
+      | "shifts"
+    >;
+    policies: Pick<EscalationPolicyService, "list" | "get" | "create" | "replace" | "delete">;
+    escalations: Pick<EscalationEngine, "status">;
+  };
+  /** Seed 003 settings: the settings document, backups, and read-only views. */
+  settings: {
+    settings: Pick<SettingsService, "get" | "update">;
+    backups: Pick<SettingsBackup, "create" | "list" | "restore">;
+    templates(): MessageTemplate[];
+    knowledgeBase(projectId: string): Promise<KnowledgeBaseSettings>;
+  };
   logger: Logger;
   version: string;
   databaseKind: string;

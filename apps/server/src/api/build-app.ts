@@ -22,9 +22,11 @@ import { registerIncidentRoutes } from "./routes/incident-routes.js";
 import { registerMonitorAdminRoutes } from "./routes/monitor-admin-routes.js";
 import { registerMonitorHistoryRoutes } from "./routes/monitor-history-routes.js";
 import { registerMonitorRoutes } from "./routes/monitor-routes.js";
+import { registerOnCallRoutes } from "./routes/oncall-routes.js";
 import { registerOutboundWebhookRoutes } from "./routes/outbound-webhook-routes.js";
 import { registerProjectRoutes } from "./routes/project-routes.js";
 import { registerRunbookRoutes } from "./routes/runbook-routes.js";
+import { registerSettingsRoutes } from "./routes/settings-routes.js";
 import { registerTicketRoutes } from "./routes/ticket-routes.js";
 import { declareSeed } from "./seed-envelope.js";
 import { WsHub } from "./ws-hub.js";
@@ -100,6 +102,11 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
       registerAuthRoutes(sre, d);
       registerProjectRoutes(sre, d);
       registerApiKeyRoutes(sre, d);
+    });
+    await scope.register(async (oncall) => {
+      declareSeed(oncall, "003");
+      registerOnCallRoutes(oncall, d);
+      registerSettingsRoutes(oncall, d);
     });
   });
   return { app, hub };

@@ -112,6 +112,10 @@ export const CONFIG_FIELDS = {
     schema: z.coerce.number().positive().default(3600),
     doc: "An incident awaiting human approval that nobody approves or rejects within this time ends FAILED, with the reason on its timeline (checked by a sweep over the parked jobs, so it survives restarts).",
   },
+  AEGIS_ESCALATION_SWEEP_SECS: {
+    schema: z.coerce.number().positive().default(5),
+    doc: "How often escalation looks for incidents to page and levels that are due (state in the database, so restarts and several servers continue it).",
+  },
   PIPELINE_CONCURRENCY: { schema: positiveInt.default(16), doc: "Incidents processed concurrently by this server." },
   AEGIS_LLM_CHAIN: {
     schema: z

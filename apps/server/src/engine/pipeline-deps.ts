@@ -7,6 +7,7 @@ import type { ActionLog } from "../store/action-log.js";
 import type { Database } from "../store/database.js";
 import type { IncidentStore } from "../store/incident-store.js";
 import type { JobQueue } from "../store/job-queue.js";
+import type { AutomationModes } from "./automation-mode.js";
 import type { IncidentRecorder } from "./recorder.js";
 
 /** What the remediation loop works with: the store, the ports and the recorder. */
@@ -21,4 +22,6 @@ export interface PipelineDeps {
   executor: Executor;
   recorder: IncidentRecorder;
   logger: Logger;
+  /** The project's automation mode (auto / approve / suggest); absent, every approved action runs. */
+  automation?: AutomationModes | undefined;
 }

@@ -5,6 +5,7 @@ import type { Executor } from "../ports/executor.js";
 import type { RunbookMatch } from "../ports/knowledge-base.js";
 import type { IncidentRow } from "../store/incident-store.js";
 import type { ClaimedJob } from "../store/job-queue.js";
+import { holdForMode } from "./automation-mode.js";
 import { executeAction } from "./execute-action.js";
 import type { PipelineDeps } from "./pipeline-deps.js";
 import { DEFAULT_REOPEN_WINDOW_MS, type Recurrence, recurrenceMessage, reopenRecurrence } from "./recurrence.js";
@@ -83,6 +84,11 @@ export class Pipeline {
       return "done";
     }
     if (stopping.aborted) return "released";
+    const action = proposal.analysis.action;
+    if (this.d.automation && action !== "NOOP") {
+      const held = await holdForMode(this.d.automation, this.d.recorder, row, action);
+      if (held) return held;
+    }
     return this.remediate(row, proposal);
   }
 

@@ -64,6 +64,17 @@ export class IncidentRecorder {
     await this.commit(projectId, incidentId, { steps: [{ status, message, agent: agent ?? null }], patch: { status } });
   }
 
+  /**
+   * Escalation's entry (a page sent or suppressed, an escalation stopped or exhausted), committed with
+   * the escalation's own state change (`extra`) so the timeline and the escalation never disagree.
+   */
+  async paged(projectId: string, incidentId: string, message: string, extra?: (tx: Db) => Promise<void>) {
+    await this.commit(projectId, incidentId, {
+      steps: [{ status: "PAGED", message, agent: "ESCALATION" }],
+      ...(extra ? { extra } : {}),
+    });
+  }
+
   /** Incidents the ingest has just stored (with their RECEIVED entry): `incident.new`. */
   received(incidents: readonly Pick<NewIncident, "projectId" | "id" | "alertType" | "logs">[]): void {
     for (const i of incidents) {

@@ -11,11 +11,16 @@ import { alertFiredOf } from "../api/ws-event-of.js";
 import type { Config } from "../config/config.js";
 import { defaultCouncilPolicy, PolicyCouncil } from "../council/policy-council.js";
 import { ApprovalExpiry } from "../engine/approval-expiry.js";
+import { DEFAULT_ESCALATION_OPTIONS, EscalationEngine } from "../engine/escalation-engine.js";
 import { IncidentResource } from "../engine/incident-resource.js";
 import { IncidentService } from "../engine/incident-service.js";
+import { knowledgeBaseSettings } from "../engine/knowledge-base-settings.js";
+import { templateList } from "../engine/page-templates.js";
 import { Pipeline } from "../engine/pipeline.js";
 import { PipelineWorker } from "../engine/pipeline-worker.js";
 import { IncidentRecorder } from "../engine/recorder.js";
+import { SettingsBackup } from "../engine/settings-backup.js";
+import { SettingsService } from "../engine/settings-service.js";
 import { InProcessEventBus } from "../events/event-bus.js";
 import { createExecutor } from "../executors/create-executor.js";
 import { IngestJournal } from "../ingest/ingest-journal.js";
@@ -23,15 +28,24 @@ import { JournaledIngest } from "../ingest/journaled-ingest.js";
 import { createIntegrations } from "../integrations/create-integrations.js";
 import { createKnowledge } from "../knowledge/create-knowledge.js";
 import { createMonitor } from "../monitor/create-monitor.js";
+import { EscalationPolicyService } from "../oncall/escalation-policy-service.js";
+import { ScheduleService } from "../oncall/schedule-service.js";
+import { UnconfiguredNotifier } from "../oncall/unconfigured-notifier.js";
 import type { Analyst } from "../ports/analyst.js";
 import type { Executor } from "../ports/executor.js";
+import type { Notifier } from "../ports/notifier.js";
+import type { SilenceChecker } from "../ports/silences.js";
 import { TargetProtection } from "../safety/target-protection.js";
 import type { Logger } from "../shared/logger.js";
 import { ActionLog } from "../store/action-log.js";
 import { type Database, DEFAULT_PROJECT_ID, openDatabase, pgliteDirFor } from "../store/database.js";
+import { EscalationStore } from "../store/escalation-store.js";
 import { IncidentResourceStore } from "../store/incident-resource-store.js";
 import { IncidentStore } from "../store/incident-store.js";
 import { JobQueue } from "../store/job-queue.js";
+import { OnCallStore } from "../store/oncall-store.js";
+import { RunbookStore } from "../store/runbook-store.js";
+import { SettingsStore } from "../store/settings-store.js";
 import { resolveApiKey } from "./api-key.js";
 import { resolveJwtSecret } from "./jwt-secret.js";
 import { MetricsTicker } from "./metrics-ticker.js";
@@ -56,7 +70,15 @@ export interface StartOptions {
   drainMs?: number;
   /** Job lease: how soon another node takes over the jobs of a dead one. */
   leaseMs?: number;
+  /** How pages travel (notification channels); unset: every page is recorded as failed, no channel configured. */
+  notifier?: Notifier;
+  /** Silences and maintenance windows that suppress paging; unset: nothing is suppressed. */
+  silences?: SilenceChecker;
 }
+
+/** Similar incidents and runbooks retrieved for each analysis (also shown by GET /api/v1/settings/knowledge-base). */
+const RAG_LIMIT = 3;
+const RUNBOOK_LIMIT = 3;
 
 /** Wire every part from parsed config and start listening. */
 export async function startAegis(config: Config, opts: StartOptions): Promise<AegisServer> {
@@ -98,16 +120,31 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     runbooks: runbookFinderOf(kb.runbooks),
   });
   const analyst = opts.analyst ?? analysis.chain;
+  const settingsStore = new SettingsStore();
+  const settings = new SettingsService(database, settingsStore);
   const council = new PolicyCouncil(policy, analysis.secondOpinion);
   const reviewed = analysis.reviewing(council);
   const pipeline = new Pipeline(
-    { database, incidents, actions, jobs, knowledge, analyst, council: reviewed, executor, recorder, logger },
+    {
+      database,
+      incidents,
+      actions,
+      jobs,
+      knowledge,
+      analyst,
+      council: reviewed,
+      executor,
+      recorder,
+      logger,
+      automation: settings,
+    },
     {
       logTruncateChars: config.LOG_TRUNCATE_CHARS,
       maxReplicas: config.MAX_REPLICAS,
       // The council's budget, enforced again (atomically) when the action starts.
       restartBudgetPerHour: policy.restartBudgetPerHour,
-      ragLimit: 3,
+      ragLimit: RAG_LIMIT,
+      runbookLimit: RUNBOOK_LIMIT,
       verify: {
         timeoutMs: config.HEALTH_TIMEOUT_SECS * 1000,
         maxAttempts: config.HEALTH_MAX_ATTEMPTS,
@@ -141,6 +178,32 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     logger,
     config.AEGIS_APPROVAL_EXPIRY_SECS * 1000,
   );
+
+  const oncallStore = new OnCallStore();
+  const schedules = new ScheduleService(database, oncallStore);
+  const escalation = new EscalationEngine(
+    {
+      database,
+      store: new EscalationStore(),
+      oncall: oncallStore,
+      schedules,
+      incidents,
+      recorder,
+      notifier: opts.notifier ?? new UnconfiguredNotifier(),
+      silences: opts.silences,
+      routing: settings,
+      logger: logger.child({ component: "escalation" }),
+    },
+    { ...DEFAULT_ESCALATION_OPTIONS, sweepMs: config.AEGIS_ESCALATION_SWEEP_SECS * 1000 },
+  );
+  // A new incident, one now waiting for a person, or one a person decided on or that ended (which stops
+  // its escalation) is looked at within a moment rather than at the next sweep.
+  const wakesEscalation = new Set(["AWAITING_APPROVAL", "HUMAN_DECISION", "RESOLVED", "FAILED"]);
+  const unsubscribeEscalation = bus.subscribe((frame) => {
+    if (frame.type === "incident.new" || (frame.type === "status.update" && wakesEscalation.has(frame.data.status))) {
+      escalation.wake();
+    }
+  });
 
   // The monitor watches the operator's fleet, which belongs to no tenant: its alerts go to the default
   // project's seed-002 subscribers, once the hub exists.
@@ -184,6 +247,28 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     tickets: integrations.tickets,
     webhooks: integrations.webhooks,
     dependencyHealth: integrations.dependencyHealth,
+    oncall: { schedules, policies: new EscalationPolicyService(database, oncallStore), escalations: escalation },
+    settings: {
+      settings,
+      backups: new SettingsBackup(database, settingsStore, oncallStore, settings, {
+        store: new RunbookStore(),
+        reindex: (projectId) => kb.runbooks.reload(projectId),
+      }),
+      templates: templateList,
+      knowledgeBase: (projectId) =>
+        knowledgeBaseSettings(
+          {
+            embeddingsUrl: config.AEGIS_EMBEDDINGS_URL,
+            embeddingsModel: config.AEGIS_EMBEDDINGS_MODEL,
+            minSimilarity: config.AEGIS_EMBEDDINGS_MIN_SIMILARITY,
+            similarPerAnalysis: RAG_LIMIT,
+            runbooksPerAnalysis: RUNBOOK_LIMIT,
+            countRunbooks: (p) => kb.runbooks.size(p),
+            countLearned: async (p) => (await knowledge.list(p)).length,
+          },
+          projectId,
+        ),
+    },
     logger,
     version: VERSION,
     databaseKind: database.kind,
@@ -208,6 +293,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   ticker.start();
   await worker.start();
   approvalExpiry.start();
+  escalation.start();
   logger.info({ url, database: database.kind, executor: executor.kind }, "AegisOps listening");
 
   let stopped: Promise<void> | null = null;
@@ -227,6 +313,8 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
         await ingest.drain();
         await worker.stop(opts.drainMs ?? 20_000);
         await approvalExpiry.stop();
+        unsubscribeEscalation();
+        await escalation.stop();
         await closing;
         await monitor.close();
         await executor.stop();

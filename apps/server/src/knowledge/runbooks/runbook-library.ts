@@ -136,6 +136,12 @@ export class RunbookLibrary {
     });
   }
 
+  /** Rebuild a project's index from the store (after runbooks were written around the library: a restore). */
+  async reload(projectId: string): Promise<number> {
+    this.projects.delete(projectId);
+    return this.load(projectId);
+  }
+
   /** Runbooks in this project's index (this process's view). */
   async size(projectId: string): Promise<number> {
     return (await this.project(projectId)).lexical.size;

@@ -1,0 +1,102 @@
+import { and, asc, eq, gte, inArray, lte, or, sql } from "drizzle-orm";
+import type { Db } from "./database.js";
+import { incidents } from "./schema.js";
+import { escalations } from "./schema-oncall.js";
+
+export type EscalationRow = typeof escalations.$inferSelect;
+export type NewEscalation = typeof escalations.$inferInsert;
+export type EscalationPatch = Partial<
+  Pick<EscalationRow, "state" | "level" | "round" | "nextAt" | "pagesSent" | "stopReason" | "policyId" | "policy">
+>;
+
+/** An incident with no escalation yet: what choosing a policy and the first page need. */
+export interface UnescalatedIncident {
+  projectId: string;
+  incidentId: string;
+  service: string | null;
+}
+
+/** Escalation state per incident; due rows are claimed with FOR UPDATE SKIP LOCKED so several servers share the sweep. */
+export class EscalationStore {
+  /** Open incidents (still `detected`) created since `since` that have no escalation row yet, oldest first. */
+  async unescalated(db: Db, since: Date, limit: number): Promise<UnescalatedIncident[]> {
+    const rows = await db
+      .select({
+        projectId: incidents.projectId,
+        incidentId: incidents.id,
+        service: sql<string | null>`coalesce(${incidents.service}, ${incidents.containerName})`,
+      })
+      .from(incidents)
+      .where(
+        and(
+          gte(incidents.createdAt, since),
+          eq(incidents.lifecycle, "detected"),
+          sql`not exists (select 1 from ${escalations} e where e.project_id = ${incidents.projectId} and e.incident_id = ${incidents.id})`,
+        ),
+      )
+      .orderBy(asc(incidents.createdAt))
+      .limit(limit);
+    return rows;
+  }
+
+  /** Start an escalation; false when one exists already (another server started it). */
+  async insert(db: Db, row: NewEscalation): Promise<boolean> {
+    const rows = await db
+      .insert(escalations)
+      .values(row)
+      .onConflictDoNothing()
+      .returning({ id: escalations.incidentId });
+    return rows.length > 0;
+  }
+
+  /**
+   * Take the escalations due at `now` (active or waiting), and those whose incident a person has
+   * acknowledged or resolved (or the automation resolved), and push their `next_at` to `leaseUntil`, in
+   * one statement: another server skips them, and if this one dies they come due again after the lease.
+   */
+  async claimDue(db: Db, now: Date, leaseUntil: Date, limit: number): Promise<EscalationRow[]> {
+    return db.transaction(async (tx) => {
+      const due = await tx
+        .select({ projectId: escalations.projectId, incidentId: escalations.incidentId })
+        .from(escalations)
+        .where(
+          and(
+            inArray(escalations.state, ["active", "waiting"]),
+            // Due, or its incident was acknowledged or resolved since: stop it now rather than at its due time.
+            or(
+              lte(escalations.nextAt, now),
+              sql`exists (select 1 from ${incidents} i where i.project_id = ${escalations.projectId} and i.id = ${escalations.incidentId} and (i.lifecycle <> 'detected' or i.status = 'RESOLVED'))`,
+            ),
+          ),
+        )
+        .orderBy(asc(escalations.nextAt))
+        .limit(limit)
+        .for("update", { skipLocked: true });
+      const claimed: EscalationRow[] = [];
+      for (const d of due) {
+        const [row] = await tx
+          .update(escalations)
+          .set({ nextAt: leaseUntil })
+          .where(and(eq(escalations.projectId, d.projectId), eq(escalations.incidentId, d.incidentId)))
+          .returning();
+        if (row) claimed.push(row);
+      }
+      return claimed;
+    });
+  }
+
+  async update(db: Db, projectId: string, incidentId: string, patch: EscalationPatch): Promise<void> {
+    await db
+      .update(escalations)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(and(eq(escalations.projectId, projectId), eq(escalations.incidentId, incidentId)));
+  }
+
+  async get(db: Db, projectId: string, incidentId: string): Promise<EscalationRow | undefined> {
+    const rows = await db
+      .select()
+      .from(escalations)
+      .where(and(eq(escalations.projectId, projectId), eq(escalations.incidentId, incidentId)));
+    return rows[0];
+  }
+}
