@@ -33,7 +33,9 @@ describe("automation mode", () => {
     expect((await client.request("PUT", "/api/v1/settings/automation", { mode: "approve" })).status).toBe(200);
     const p = leak();
     await client.request("POST", "/webhook", p);
-    const waiting = await client.waitFor(p.incident_id, (i) => i.status === "AWAITING_APPROVAL", 60_000);
+    // Seed 000's wire: still in review, with a pending approval (the council itself approved).
+    const waiting = await client.waitFor(p.incident_id, (i) => i.approval?.state === "pending", 60_000);
+    expect(waiting.status).toBe("COUNCIL_REVIEW");
     expect(waiting.council_decision?.final_verdict).toBe("APPROVED");
     expect(messages(waiting).join("\n")).toContain('Automation mode "approve"');
     expect(messages(waiting).join("\n")).not.toContain("EXECUTING");
