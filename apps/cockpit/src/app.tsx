@@ -1,7 +1,7 @@
 import { useState } from "react";
-import { Shell } from "./shell.js";
 import { loadSession, type Session, saveSession } from "./session/session.js";
 import { SignIn } from "./session/sign-in.js";
+import { Shell } from "./shell.js";
 import { useTheme } from "./theme.js";
 
 /** Signed out: the sign-in form. Signed in: the cockpit. */

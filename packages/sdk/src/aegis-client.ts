@@ -15,8 +15,8 @@ import type {
   IncidentV1,
   LifecycleState,
   Runbook,
-  RunbookInput,
   RunbookEntry,
+  RunbookInput,
   RunbookPage,
   RunbookSearchRequest,
   RunbookSearchResponse,
@@ -28,7 +28,6 @@ import type {
 } from "@aegis/contracts";
 import WebSocket from "ws";
 import { AegisApiError } from "./aegis-api-error.js";
-import { FrameStream } from "./frame-stream.js";
 import type {
   LoginResponse,
   MeResponse,
@@ -37,6 +36,7 @@ import type {
   Seed003Page,
   SwitchProjectResponse,
 } from "./auth-types.js";
+import { FrameStream } from "./frame-stream.js";
 import type { Health } from "./health.js";
 
 /** One HTTP exchange as it happened: any status, the body parsed as JSON when it is JSON. */

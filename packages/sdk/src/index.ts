@@ -1,7 +1,5 @@
 export { AegisApiError } from "./aegis-api-error.js";
 export { AegisClient, type AegisClientOptions, type IncidentListQuery, type RawResponse } from "./aegis-client.js";
-export { FrameStream } from "./frame-stream.js";
-export type { Health } from "./health.js";
 export type {
   LoginResponse,
   MeResponse,
@@ -12,3 +10,5 @@ export type {
   SignedInUser,
   SwitchProjectResponse,
 } from "./auth-types.js";
+export { FrameStream } from "./frame-stream.js";
+export type { Health } from "./health.js";

@@ -28,12 +28,21 @@ export function ConfirmButton(props: {
   };
   return (
     <>
-      <button type="button" className={props.className} disabled={props.disabled} onClick={() => dialog.current?.showModal()}>
+      <button
+        type="button"
+        className={props.className}
+        disabled={props.disabled}
+        onClick={() => dialog.current?.showModal()}
+      >
         {props.label}
       </button>
       <dialog ref={dialog} aria-label={props.label}>
         <p>{props.question}</p>
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         <div className="row">
           <button type="button" onClick={() => dialog.current?.close()}>
             Cancel

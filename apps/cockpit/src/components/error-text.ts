@@ -6,9 +6,12 @@ export function errorText(e: unknown): string {
     const b = e.body as unknown;
     const detail =
       typeof b === "object" && b !== null
-        ? ((b as Record<string, unknown>).detail ?? (b as Record<string, unknown>).error ?? (b as Record<string, unknown>).message)
+        ? ((b as Record<string, unknown>).detail ??
+          (b as Record<string, unknown>).error ??
+          (b as Record<string, unknown>).message)
         : null;
-    const text = typeof detail === "string" ? detail : typeof detail === "object" && detail ? JSON.stringify(detail) : e.message;
+    const text =
+      typeof detail === "string" ? detail : typeof detail === "object" && detail ? JSON.stringify(detail) : e.message;
     return `${e.status}: ${text}`;
   }
   return e instanceof Error ? e.message : String(e);

@@ -1,7 +1,7 @@
 import { useCockpit } from "../cockpit-context.js";
-import { DataView } from "./data-view.js";
 import { errorText } from "./error-text.js";
 import { NotAvailable } from "./not-available.js";
+import { PayloadView } from "./payload-view.js";
 import { useFetch } from "./use-fetch.js";
 
 /** One seed-003 resource (`{success, message, data}`), or a plain "not available" when the server lacks it. */
@@ -18,7 +18,7 @@ export function Seed003Section({ title, path }: { title: string; path: string })
       ) : r.data === null ? (
         <NotAvailable what={title} path={path} />
       ) : (
-        <DataView value={r.data} />
+        <PayloadView value={r.data} />
       )}
     </section>
   );

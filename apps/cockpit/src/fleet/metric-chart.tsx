@@ -9,7 +9,12 @@ export interface Series {
 }
 
 /** A time-series line chart (uPlot: canvas, cheap to update many times a second). */
-export function MetricChart(props: { title: string; times: readonly number[]; series: readonly Series[]; unit: string }) {
+export function MetricChart(props: {
+  title: string;
+  times: readonly number[];
+  series: readonly Series[];
+  unit: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const shape = props.series.map((s) => s.label).join("|");
@@ -26,7 +31,11 @@ export function MetricChart(props: { title: string; times: readonly number[]; se
         scales: { x: { time: true } },
         axes: [
           { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" } },
-          { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" }, values: (_u, v) => v.map((x) => `${x}${props.unit}`) },
+          {
+            stroke: "currentColor",
+            grid: { stroke: "rgba(128,128,128,0.2)" },
+            values: (_u, v) => v.map((x) => `${x}${props.unit}`),
+          },
         ],
         series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 2 }))],
       },

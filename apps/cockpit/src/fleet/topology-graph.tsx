@@ -41,8 +41,18 @@ export function TopologyGraph({ topology, dark }: { topology: Topology; dark: bo
     return { nodes, edges };
   }, [topology, dark]);
   return (
-    <div className="topology" role="img" aria-label={`Topology: ${topology.nodes.map((n) => `${n.id} ${n.status}`).join(", ")}`}>
-      <ReactFlow nodes={nodes} edges={edges} fitView colorMode={dark ? "dark" : "light"} proOptions={{ hideAttribution: true }}>
+    <div
+      className="topology"
+      role="img"
+      aria-label={`Topology: ${topology.nodes.map((n) => `${n.id} ${n.status}`).join(", ")}`}
+    >
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        fitView
+        colorMode={dark ? "dark" : "light"}
+        proOptions={{ hideAttribution: true }}
+      >
         <Background />
         <Controls showInteractive={false} />
       </ReactFlow>

@@ -14,7 +14,15 @@ export interface TableView {
   dir: "asc" | "desc";
 }
 
-export const SORT_KEYS = ["detected_at", "reference", "title", "severity", "state", "automation_status", "service_name"] as const;
+export const SORT_KEYS = [
+  "detected_at",
+  "reference",
+  "title",
+  "severity",
+  "state",
+  "automation_status",
+  "service_name",
+] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export const PAGE_SIZES = [25, 50, 100] as const;
 
@@ -89,7 +97,10 @@ export function viewToQuery(v: TableView): IncidentListQuery {
 }
 
 /** A filter changed: back to the first page. */
-export function withFilter(v: TableView, change: Partial<Pick<TableView, "state" | "automation" | "severity" | "service" | "pageSize">>): TableView {
+export function withFilter(
+  v: TableView,
+  change: Partial<Pick<TableView, "state" | "automation" | "severity" | "service" | "pageSize">>,
+): TableView {
   return { ...v, ...change, page: 1 };
 }
 

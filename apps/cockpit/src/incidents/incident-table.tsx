@@ -28,13 +28,12 @@ export function IncidentTable(props: {
   const { start, end } = visibleRange(scrollTop, VIEWPORT, ROW, props.rows.length);
   const shown = props.rows.slice(start, end);
   return (
-    <div
+    <section
       className="table-scroll"
       style={{ maxHeight: VIEWPORT }}
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
       tabIndex={0}
-      role="region"
       aria-label="Incidents table"
     >
       <table aria-rowcount={props.rows.length + 1}>
@@ -47,7 +46,7 @@ export function IncidentTable(props: {
                 className={c.narrow ? "hide-narrow" : undefined}
                 aria-sort={props.view.sort === c.key ? (props.view.dir === "asc" ? "ascending" : "descending") : "none"}
               >
-                <button type="button" onClick={() => props.onSort(c.key)}>
+                <button type="button" className="sort" onClick={() => props.onSort(c.key)}>
                   {c.label}
                   {props.view.sort === c.key ? (props.view.dir === "asc" ? " ▲" : " ▼") : ""}
                 </button>
@@ -56,7 +55,7 @@ export function IncidentTable(props: {
           </tr>
         </thead>
         <tbody>
-          {start > 0 && <tr aria-hidden="true" style={{ height: start * ROW }} />}
+          {start > 0 && <tr style={{ height: start * ROW }} />}
           {shown.map((r, n) => (
             <tr key={r.id} aria-rowindex={start + n + 2} style={{ height: ROW }} data-incident={r.id}>
               <td className="mono">
@@ -84,9 +83,9 @@ export function IncidentTable(props: {
               <td className="hide-narrow small">{new Date(r.detected_at).toLocaleString()}</td>
             </tr>
           ))}
-          {end < props.rows.length && <tr aria-hidden="true" style={{ height: (props.rows.length - end) * ROW }} />}
+          {end < props.rows.length && <tr style={{ height: (props.rows.length - end) * ROW }} />}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }

@@ -1,6 +1,6 @@
 import type {
-  AIAnalysis,
   ActionType,
+  AIAnalysis,
   ContainerInfo,
   ContainerMetrics,
   CouncilDecision,
@@ -162,7 +162,11 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
     case "heartbeat":
       return s;
     case "incident.new":
-      return withIncident(s, f.data.incident_id, at, (i) => ({ ...i, alertType: f.data.alert_type, logs: f.data.logs }));
+      return withIncident(s, f.data.incident_id, at, (i) => ({
+        ...i,
+        alertType: f.data.alert_type,
+        logs: f.data.logs,
+      }));
     case "status.update":
       return withIncident(s, f.data.incident_id, at, (i) => ({
         ...i,
@@ -197,7 +201,11 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
         healthChecks: [...i.healthChecks, { attempt: f.data.attempt, healthy: f.data.healthy, at }],
       }));
     case "resolved":
-      return withIncident(s, f.data.incident_id, at, (i) => ({ ...i, status: "RESOLVED", resolvedAt: f.data.resolved_at }));
+      return withIncident(s, f.data.incident_id, at, (i) => ({
+        ...i,
+        status: "RESOLVED",
+        resolvedAt: f.data.resolved_at,
+      }));
     case "failed":
       return withIncident(s, f.data.incident_id, at, (i) => ({ ...i, status: "FAILED", error: f.data.error }));
     case "scale.event": {

@@ -28,7 +28,10 @@ export function HypothesesPanel({ incidentId, refreshKey }: { incidentId: string
           >
             <span
               className="range"
-              style={{ left: pct(x.confidence_lower), width: pct(Math.max(0, x.confidence_upper - x.confidence_lower)) }}
+              style={{
+                left: pct(x.confidence_lower),
+                width: pct(Math.max(0, x.confidence_upper - x.confidence_lower)),
+              }}
             />
             <span className="point" style={{ left: `calc(${pct(x.confidence_score)} - 2px)` }} />
           </div>

@@ -1,7 +1,7 @@
 import { useCockpit } from "../cockpit-context.js";
 import { StatusBadge } from "../components/status-badge.js";
-import type { LiveIncident } from "./frame-reducer.js";
 import { DecisionButtons } from "./decision-buttons.js";
+import type { LiveIncident } from "./frame-reducer.js";
 import { HypothesesPanel } from "./hypotheses-panel.js";
 import { formatDuration, timeSteps } from "./step-durations.js";
 
@@ -46,6 +46,7 @@ export function LiveIncidentView({ incident: i }: { incident: LiveIncident }) {
       ) : (
         <ol className="stepper" aria-label="Pipeline steps">
           {steps.map((s, n) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: steps have no id, and two may share a timestamp
             <li key={`${s.at}-${n}`} className={n === steps.length - 1 ? "last" : undefined}>
               <span className="mark" aria-hidden="true" />
               <span>

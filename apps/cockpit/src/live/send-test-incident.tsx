@@ -8,7 +8,10 @@ const SAMPLES: Record<string, { logs: string; severity: string }> = {
     logs: "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\nrss grows 10MB per request",
     severity: "CRITICAL",
   },
-  "High Latency": { logs: "p99 latency 4200ms on /api/orders; upstream pool saturated; queue depth 900", severity: "WARNING" },
+  "High Latency": {
+    logs: "p99 latency 4200ms on /api/orders; upstream pool saturated; queue depth 900",
+    severity: "WARNING",
+  },
   "Crash Loop": { logs: "process exited with code 137; restarting (attempt 5); OOMKilled", severity: "CRITICAL" },
 };
 

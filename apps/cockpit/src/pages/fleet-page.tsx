@@ -36,7 +36,13 @@ export default function FleetPage() {
           <div className="row">
             <label>
               Replicas
-              <input type="number" min={1} max={20} value={count} onChange={(e) => setCount(Number(e.target.value) || 1)} />
+              <input
+                type="number"
+                min={1}
+                max={20}
+                value={count}
+                onChange={(e) => setCount(Number(e.target.value) || 1)}
+              />
             </label>
             <ConfirmButton
               label="Scale up"
@@ -92,7 +98,11 @@ export default function FleetPage() {
         </section>
         <section className="panel" aria-labelledby="charts">
           <h2 id="charts">Metrics {selected ? <span className="mono">{selected}</span> : null}</h2>
-          {selected ? <ContainerCharts name={selected} /> : <p className="muted">Waiting for the first metrics frame…</p>}
+          {selected ? (
+            <ContainerCharts name={selected} />
+          ) : (
+            <p className="muted">Waiting for the first metrics frame…</p>
+          )}
         </section>
       </div>
     </>

@@ -34,7 +34,12 @@ export function IncidentDetailPage({ id }: { id: string }) {
   const [note, setNote] = useState("");
   const [error, setError] = useState<string | null>(null);
 
-  if (v1.error) return <p className="error" role="alert">{errorText(v1.error)}</p>;
+  if (v1.error)
+    return (
+      <p className="error" role="alert">
+        {errorText(v1.error)}
+      </p>
+    );
   const i = v1.data;
   if (!i) return <p>Loading…</p>;
   const r = result.data;
@@ -145,7 +150,11 @@ export function IncidentDetailPage({ id }: { id: string }) {
         </section>
         <section className="panel" aria-labelledby="analysis">
           <h2 id="analysis">Analysis</h2>
-          {i.description && <p className="small mono" style={{ whiteSpace: "pre-wrap" }}>{i.description.slice(0, 2000)}</p>}
+          {i.description && (
+            <p className="small mono" style={{ whiteSpace: "pre-wrap" }}>
+              {i.description.slice(0, 2000)}
+            </p>
+          )}
           {r?.analysis ? (
             <>
               <p>
@@ -153,7 +162,8 @@ export function IncidentDetailPage({ id }: { id: string }) {
               </p>
               <p className="small">{r.analysis.justification}</p>
               <p className="small">
-                Proposed action <strong>{r.analysis.action}</strong> · confidence {Math.round(r.analysis.confidence * 100)}%
+                Proposed action <strong>{r.analysis.action}</strong> · confidence{" "}
+                {Math.round(r.analysis.confidence * 100)}%
               </p>
             </>
           ) : (

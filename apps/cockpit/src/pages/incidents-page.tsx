@@ -17,8 +17,25 @@ import {
 } from "../incidents/incident-table-model.js";
 import { useLive } from "../live/live-store.js";
 
-const STATES: LifecycleState[] = ["detected", "acknowledged", "investigating", "mitigated", "resolved", "learned", "inconclusive"];
-const AUTOMATION = ["RECEIVED", "ANALYSING", "COUNCIL_REVIEW", "AWAITING_APPROVAL", "EXECUTING", "VERIFYING", "RESOLVED", "FAILED"];
+const STATES: LifecycleState[] = [
+  "detected",
+  "acknowledged",
+  "investigating",
+  "mitigated",
+  "resolved",
+  "learned",
+  "inconclusive",
+];
+const AUTOMATION = [
+  "RECEIVED",
+  "ANALYSING",
+  "COUNCIL_REVIEW",
+  "AWAITING_APPROVAL",
+  "EXECUTING",
+  "VERIFYING",
+  "RESOLVED",
+  "FAILED",
+];
 const SEVERITIES = ["critical", "high", "medium", "low", "info", "CRITICAL", "WARNING", "INFO"];
 
 /** Every incident of the project: filtered and paged by the server, sorted here, the view kept in the URL. */
@@ -26,7 +43,10 @@ export function IncidentsPage({ search }: { search: string }) {
   const { client, navigate, live } = useCockpit();
   const view = useMemo(() => viewFromSearch(search), [search]);
   // New incidents and status changes arrive as frames: the page refetches when the live list moves.
-  const liveMark = useThrottled(useLive(live, (s) => s.incidents), 2000);
+  const liveMark = useThrottled(
+    useLive(live, (s) => s.incidents),
+    2000,
+  );
   const page = useFetch(() => client.incidentPage(viewToQuery(view)), [client, search, liveMark]);
   const rows = useMemo(() => sortRows(page.data?.items ?? [], view), [page.data, view]);
   const go = (v: TableView) => navigate(`/ui/incidents${viewToSearch(v)}`, true);
@@ -35,10 +55,18 @@ export function IncidentsPage({ search }: { search: string }) {
   return (
     <>
       <h1>Incidents</h1>
-      <form className="panel row" aria-label="Filters" onSubmit={(e) => e.preventDefault()} style={{ marginBottom: 12 }}>
+      <form
+        className="panel row"
+        aria-label="Filters"
+        onSubmit={(e) => e.preventDefault()}
+        style={{ marginBottom: 12 }}
+      >
         <label>
           State
-          <select value={view.state} onChange={(e) => go(withFilter(view, { state: e.target.value as LifecycleState | "" }))}>
+          <select
+            value={view.state}
+            onChange={(e) => go(withFilter(view, { state: e.target.value as LifecycleState | "" }))}
+          >
             <option value="">any</option>
             {STATES.map((s) => (
               <option key={s}>{s}</option>
@@ -69,7 +97,10 @@ export function IncidentsPage({ search }: { search: string }) {
             defaultValue={view.service}
             placeholder="exact name"
             onKeyDown={(e) => e.key === "Enter" && go(withFilter(view, { service: e.currentTarget.value.trim() }))}
-            onBlur={(e) => e.currentTarget.value.trim() !== view.service && go(withFilter(view, { service: e.currentTarget.value.trim() }))}
+            onBlur={(e) =>
+              e.currentTarget.value.trim() !== view.service &&
+              go(withFilter(view, { service: e.currentTarget.value.trim() }))
+            }
           />
         </label>
         <label>
@@ -81,10 +112,16 @@ export function IncidentsPage({ search }: { search: string }) {
           </select>
         </label>
       </form>
-      {page.error ? <p className="error" role="alert">{errorText(page.error)}</p> : null}
+      {page.error ? (
+        <p className="error" role="alert">
+          {errorText(page.error)}
+        </p>
+      ) : null}
       <section className="panel" aria-live="polite" aria-busy={page.loading}>
         <p className="small muted" style={{ marginTop: 0 }}>
-          {page.data ? `${page.data.total} incident(s); page ${view.page} of ${pages}. Sorting applies to this page.` : "Loading…"}
+          {page.data
+            ? `${page.data.total} incident(s); page ${view.page} of ${pages}. Sorting applies to this page.`
+            : "Loading…"}
         </p>
         <IncidentTable
           rows={rows}

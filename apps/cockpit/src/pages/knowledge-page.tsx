@@ -59,7 +59,7 @@ export default function KnowledgePage() {
       <h1>Knowledge</h1>
       <section className="panel" aria-labelledby="search" style={{ marginBottom: 12 }}>
         <h2 id="search">Search runbooks</h2>
-        <form className="row" onSubmit={search} role="search">
+        <form className="row" onSubmit={search} aria-label="Search runbooks">
           <label style={{ flex: 1 }}>
             What is happening?
             <input name="query" placeholder="e.g. heap out of memory after deploy" />
@@ -68,7 +68,11 @@ export default function KnowledgePage() {
             Search
           </button>
         </form>
-        {searchError && <p className="error" role="alert">{searchError}</p>}
+        {searchError && (
+          <p className="error" role="alert">
+            {searchError}
+          </p>
+        )}
         {results && (
           <div aria-live="polite">
             <p className="small muted">
@@ -95,7 +99,10 @@ export default function KnowledgePage() {
           <ul className="small">
             {runbooks.data?.items.map((r) => (
               <li key={r.id}>
-                <strong>{r.title}</strong> <span className="muted">· {r.service} · {r.id}</span>
+                <strong>{r.title}</strong>{" "}
+                <span className="muted">
+                  · {r.service} · {r.id}
+                </span>
               </li>
             ))}
           </ul>
@@ -124,19 +131,30 @@ export default function KnowledgePage() {
                 <textarea name="body" required rows={5} />
               </label>
               <button type="submit">Save runbook</button>
-              {addError && <p className="error" role="alert">{addError}</p>}
-              {added && <p className="notice" role="status">{added}</p>}
+              {addError && (
+                <p className="error" role="alert">
+                  {addError}
+                </p>
+              )}
+              {added && (
+                <p className="notice" role="status">
+                  {added}
+                </p>
+              )}
             </form>
           )}
         </section>
         <section className="panel" aria-labelledby="past">
           <h2 id="past">Past incidents {past.data ? `(${past.data.total})` : ""}</h2>
           {past.error ? <p className="error">{errorText(past.error)}</p> : null}
-          {past.data?.entries.length === 0 && <p className="muted">Nothing learned yet: resolved incidents appear here.</p>}
+          {past.data?.entries.length === 0 && (
+            <p className="muted">Nothing learned yet: resolved incidents appear here.</p>
+          )}
           <ul className="small">
             {past.data?.entries.map((e) => (
               <li key={e.incident_id}>
-                <strong>{e.alert_type}</strong> → {e.action} <StatusBadge value={e.outcome ?? (e.resolved_at ? "RESOLVED" : null)} />
+                <strong>{e.alert_type}</strong> → {e.action}{" "}
+                <StatusBadge value={e.outcome ?? (e.resolved_at ? "RESOLVED" : null)} />
                 <br />
                 <span className="muted">{e.root_cause}</span>
               </li>

@@ -34,7 +34,12 @@ export function LivePage() {
                 if (!i) return null;
                 return (
                   <li key={id}>
-                    <button type="button" aria-pressed={id === selectedId} onClick={() => setChosen(id)} data-incident={id}>
+                    <button
+                      type="button"
+                      aria-pressed={id === selectedId}
+                      onClick={() => setChosen(id)}
+                      data-incident={id}
+                    >
                       <span>
                         <strong>{i.alertType || id}</strong> <StatusBadge value={i.status} />
                       </span>
@@ -48,7 +53,11 @@ export function LivePage() {
             </ul>
           )}
         </section>
-        {selected ? <LiveIncidentView incident={selected} /> : <section className="panel muted">Select an incident.</section>}
+        {selected ? (
+          <LiveIncidentView incident={selected} />
+        ) : (
+          <section className="panel muted">Select an incident.</section>
+        )}
       </div>
     </>
   );

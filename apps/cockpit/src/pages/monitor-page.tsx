@@ -19,7 +19,12 @@ export default function MonitorPage() {
   const [tick, setTick] = useState(0);
   const p = useFetch(() => client.predictions(), [client, tick]);
   const [chosen, setChosen] = useState<string | null>(null);
-  if (p.error) return <p className="error" role="alert">{errorText(p.error)}</p>;
+  if (p.error)
+    return (
+      <p className="error" role="alert">
+        {errorText(p.error)}
+      </p>
+    );
   if (!p.data) return <p>Loading…</p>;
   if ("error" in p.data) {
     return (
@@ -42,9 +47,9 @@ export default function MonitorPage() {
     <>
       <h1>Predictive monitor</h1>
       <p className="small muted">
-        {s.total_servers} servers · {s.critical} critical · {s.warning} warning · {s.degraded} degraded · {s.healthy} healthy ·
-        fleet health {s.fleet_health.toFixed(0)} · P(issue in 30 min) {(s.prob_30m * 100).toFixed(0)}% · in 8 h{" "}
-        {(s.prob_8h * 100).toFixed(0)}% · as of {new Date(fleet.timestamp).toLocaleTimeString()}{" "}
+        {s.total_servers} servers · {s.critical} critical · {s.warning} warning · {s.degraded} degraded · {s.healthy}{" "}
+        healthy · fleet health {s.fleet_health.toFixed(0)} · P(issue in 30 min) {(s.prob_30m * 100).toFixed(0)}% · in 8
+        h {(s.prob_8h * 100).toFixed(0)}% · as of {new Date(fleet.timestamp).toLocaleTimeString()}{" "}
         <button type="button" onClick={() => setTick((t) => t + 1)}>
           Refresh
         </button>
@@ -57,7 +62,10 @@ export default function MonitorPage() {
               key={name}
               type="button"
               aria-pressed={name === selected}
-              style={{ background: riskColour(x.risk_score), outline: name === selected ? "3px solid var(--text)" : undefined }}
+              style={{
+                background: riskColour(x.risk_score),
+                outline: name === selected ? "3px solid var(--text)" : undefined,
+              }}
               onClick={() => setChosen(name)}
               aria-label={`${name}: risk ${x.risk_score.toFixed(0)}, ${x.alert.label}`}
             >
@@ -102,7 +110,9 @@ function ServerDetail({ name, p }: { name: string; p: ServerPrediction }) {
         {x.error ? <p className="error">{errorText(x.error)}</p> : null}
         {x.data && (
           <>
-            <p className="small muted">Baseline risk {x.data.shap.baseline_risk.toFixed(1)}; contributions add up to the risk.</p>
+            <p className="small muted">
+              Baseline risk {x.data.shap.baseline_risk.toFixed(1)}; contributions add up to the risk.
+            </p>
             <table>
               <thead>
                 <tr>

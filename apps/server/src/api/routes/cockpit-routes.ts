@@ -27,7 +27,7 @@ function sendIndex(reply: FastifyReply) {
     .header("cache-control", "no-cache")
     .header("content-security-policy", CSP)
     .header("x-content-type-options", "nosniff")
-    .sendFile("index.html");
+    .sendFile("index.html", { cacheControl: false });
 }
 
 /**

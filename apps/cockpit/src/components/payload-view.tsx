@@ -2,7 +2,7 @@
  * A seed-003 `data` payload shown as the server sent it: a list of records as a table, a record as
  * labelled values, nested parts recursively. Used for resources whose fields the seed does not fix.
  */
-export function DataView({ value, depth = 0 }: { value: unknown; depth?: number }) {
+export function PayloadView({ value, depth = 0 }: { value: unknown; depth?: number }) {
   if (value === null || value === undefined) return <span className="muted">—</span>;
   if (typeof value !== "object") return <span>{formatScalar(value)}</span>;
   if (Array.isArray(value)) {
@@ -27,7 +27,7 @@ export function DataView({ value, depth = 0 }: { value: unknown; depth?: number 
                 <tr key={i}>
                   {columns.map((c) => (
                     <td key={c}>
-                      <DataView value={(row as Record<string, unknown>)[c]} depth={depth + 1} />
+                      <PayloadView value={(row as Record<string, unknown>)[c]} depth={depth + 1} />
                     </td>
                   ))}
                 </tr>
@@ -47,7 +47,7 @@ export function DataView({ value, depth = 0 }: { value: unknown; depth?: number 
         <div key={k} className={depth === 0 ? "panel" : undefined}>
           <dt className="muted small">{label(k)}</dt>
           <dd style={{ margin: 0 }}>
-            <DataView value={v} depth={depth + 1} />
+            <PayloadView value={v} depth={depth + 1} />
           </dd>
         </div>
       ))}
