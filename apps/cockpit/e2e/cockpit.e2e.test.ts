@@ -1,0 +1,205 @@
+import type { IncidentResult } from "@aegis/contracts";
+import { AegisClient } from "@aegis/sdk";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareEnv, startInProcess } from "../../server/src/testing/test-server.js";
+import { browserAvailable, launchChromium, screenshot, seriousA11yViolations } from "./browser.js";
+
+/**
+ * The cockpit in Chromium against the real server: sign in, watch an incident resolve live, approve a
+ * parked action, scale from the UI and see the topology change, and run axe-core on every page.
+ */
+
+const run = browserAvailable();
+const TARGET = "buggy-app-v2";
+const leak = (id: string) => ({
+  incident_id: id,
+  alert_type: "Memory Leak",
+  logs: "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\nrss grows 10MB per request, heap used 1900MB of 2048MB; traffic flat",
+  container_name: TARGET,
+  severity: "CRITICAL",
+});
+
+let stop: () => Promise<void>;
+let url: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let api: AegisClient;
+const EMAIL = "oncall@example.com";
+const PASSWORD = "correct horse battery";
+
+beforeAll(async () => {
+  if (!run) return;
+  // One restart per hour: the first leak is restarted by the pipeline, the second waits for a human.
+  const te = await prepareEnv({ RESTART_BUDGET_PER_HOUR: "1", HEALTH_TIMEOUT_SECS: "2" });
+  const started = await startInProcess(te);
+  stop = started.stop;
+  url = started.server.url;
+  const reg = await fetch(`${url}/api/v1/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: EMAIL, password: PASSWORD, full_name: "On Call", tenant_name: "Acme" }),
+  });
+  expect(reg.status).toBe(200);
+  const token = ((await reg.json()) as { access_token: string }).access_token;
+  api = new AegisClient(url, undefined, { bearer: () => token });
+  browser = await launchChromium();
+  // CSP bypass only so the test can inject axe-core; the page itself runs under the server's policy.
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stop?.();
+});
+
+async function expectAccessible(name: string) {
+  const v = await seriousA11yViolations(page);
+  expect([name, v]).toEqual([name, []]);
+}
+
+async function nav(label: string) {
+  await page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: label }).click();
+}
+
+describe.skipIf(!run)("cockpit in Chromium", () => {
+  it("a new visitor gets the sign-in page at /, and signs in with email and password", async () => {
+    const res = await page.goto(`${url}/`);
+    expect(res?.status()).toBe(200);
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await screenshot(page, "01-sign-in");
+    await expectAccessible("sign-in");
+    await page.getByLabel("Email").fill(EMAIL);
+    await page.getByLabel("Password").fill("wrong password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/^401/);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Live incidents" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/ui/live");
+    await page.locator('[data-connection="open"]').waitFor({ timeout: 15_000 });
+  });
+
+  it("an incident fired through the API appears live and reaches RESOLVED on screen", async () => {
+    await api.sendIncident(leak("e2e-leak-1"));
+    await page.locator('button[data-incident="e2e-leak-1"]').click({ timeout: 15_000 });
+    await page.locator('article[data-incident="e2e-leak-1"][data-status="RESOLVED"]').waitFor({ timeout: 45_000 });
+    const view = page.locator('article[data-incident="e2e-leak-1"]');
+    await expect.poll(() => view.getByRole("list", { name: "Pipeline steps" }).locator("li").count()).toBeGreaterThan(3);
+    expect(await view.textContent()).toMatch(/Resolved/);
+    expect(await view.textContent()).toMatch(/SRE AGENT/);
+    await screenshot(page, "02-live-resolved");
+    await expectAccessible("live");
+  });
+
+  it("a pending action is approved from the UI", async () => {
+    await api.sendIncident(leak("e2e-leak-2"));
+    await api.waitFor("e2e-leak-2", (i) => i.status === "AWAITING_APPROVAL", 45_000, 200);
+    await page.locator('button[data-incident="e2e-leak-2"]').click();
+    const view = page.locator('article[data-incident="e2e-leak-2"]');
+    await view.getByRole("button", { name: "Approve action" }).waitFor({ timeout: 15_000 });
+    await screenshot(page, "03-awaiting-approval");
+    await view.getByLabel("Note (optional)").fill("approved from the cockpit");
+    await view.getByRole("button", { name: "Approve action" }).click();
+    const decided = await api.waitFor("e2e-leak-2", (i) => i.status !== "AWAITING_APPROVAL", 15_000, 200);
+    const human = decided.timeline.find((t) => t.status === "HUMAN_DECISION");
+    expect(human?.message ?? "").toMatch(/approved from the cockpit/);
+    await expect.poll(async () => view.getAttribute("data-status"), { timeout: 15_000 }).not.toBe("AWAITING_APPROVAL");
+    await expect.poll(() => view.getByRole("button", { name: "Approve action" }).count()).toBe(0);
+  });
+
+  it("the incidents table filters, sorts and opens a detail where the state changes", async () => {
+    await nav("Incidents");
+    const table = page.getByRole("region", { name: "Incidents table" });
+    await table.locator("tr[data-incident]").first().waitFor();
+    expect(await table.locator("tr[data-incident]").count()).toBe(2);
+    await page.getByLabel("Automation status").selectOption("RESOLVED");
+    await expect.poll(() => table.locator("tr[data-incident]").count()).toBe(1);
+    expect(new URL(page.url()).search).toBe("?automation=RESOLVED");
+    await page.getByLabel("Automation status").selectOption("");
+    await expect.poll(() => table.locator("tr[data-incident]").count()).toBe(2);
+    await table.getByRole("button", { name: /^Ref/ }).click();
+    await expect.poll(() => table.locator("tr[data-incident]").first().getAttribute("data-incident")).toBe("e2e-leak-1");
+    await screenshot(page, "04-incidents");
+    await expectAccessible("incidents");
+
+    await table.locator('tr[data-incident="e2e-leak-1"]').getByRole("link").click();
+    await page.getByRole("heading", { name: "Lifecycle" }).waitFor();
+    await page.getByRole("button", { name: "Acknowledge" }).click();
+    await expect.poll(async () => (await api.incidentV1("e2e-leak-1")).state).toBe("acknowledged");
+    await page.getByRole("button", { name: "Start investigating" }).waitFor();
+    await screenshot(page, "05-incident-detail");
+    await expectAccessible("incident detail");
+  });
+
+  it("scaling from the UI changes the topology graph", async () => {
+    await nav("Fleet");
+    await page.locator(`[data-node="${TARGET}"]`).waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-node$="-replica-1"]').count()).toBe(0);
+    await page.getByLabel("Replicas").fill("2");
+    await page.getByRole("button", { name: "Scale up" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Yes, scale up" }).click();
+    await page.locator(`[data-node="${TARGET}-replica-2"]`).waitFor({ timeout: 20_000 });
+    expect((await api.topology()).nodes.filter((n) => n.type === "replica")).toHaveLength(2);
+    // The charts fill from `metrics` frames.
+    await page.getByRole("img", { name: /^CPU: CPU \d/ }).waitFor({ timeout: 20_000 });
+    await screenshot(page, "06-fleet-scaled");
+    await expectAccessible("fleet");
+    await page.getByRole("button", { name: "Scale down" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Yes, scale down" }).click();
+    await expect.poll(() => page.locator('[data-node*="-replica-"]').count(), { timeout: 20_000 }).toBe(0);
+  });
+
+  it("knowledge: add a runbook and find it by search with its score", async () => {
+    await nav("Knowledge");
+    const form = page.getByRole("form", { name: "Add a runbook" });
+    await form.getByLabel("Id").fill("payments/heap");
+    await form.getByLabel("Title").fill("Node heap exhaustion");
+    await form.getByLabel("Service").fill("payments");
+    await form.getByLabel("Body (Markdown)").fill("When the heap grows until out of memory, restart and capture a heap snapshot.");
+    await form.getByRole("button", { name: "Save runbook" }).click();
+    await page.getByText("Added runbook payments/heap").waitFor();
+    await page.getByLabel("What is happening?").fill("heap out of memory");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByText(/score \d\.\d\d/).first().waitFor();
+    await screenshot(page, "07-knowledge");
+    await expectAccessible("knowledge");
+  });
+
+  it("monitor, on-call, analytics and audit pages render what the server has (or say it has not)", async () => {
+    for (const [label, name] of [
+      ["Predictive monitor", "08-monitor"],
+      ["On-call", "09-oncall"],
+      ["Analytics", "10-analytics"],
+      ["Audit", "11-audit"],
+    ] as const) {
+      await nav(label);
+      await page.getByRole("heading", { level: 1 }).waitFor();
+      await page.waitForFunction(() => !document.body.textContent?.includes("Loading…"));
+      await screenshot(page, name);
+      await expectAccessible(label);
+    }
+  });
+
+  it("works at phone width and in the dark theme", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await nav("Live");
+    await page.getByRole("heading", { name: "Live incidents" }).waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, "12-phone-live");
+    await page.getByRole("button", { name: "Dark theme" }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await nav("Incidents");
+    await page.getByRole("region", { name: "Incidents table" }).locator("tr[data-incident]").first().waitFor();
+    await screenshot(page, "13-dark-incidents");
+    await expectAccessible("dark incidents");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+  });
+});
+
+export type { IncidentResult };
