@@ -1,5 +1,5 @@
 import type { Topology } from "@aegis/contracts";
-import { Background, Controls, type Edge, type Node, ReactFlow } from "@xyflow/react";
+import { Background, type Edge, type Node, ReactFlow } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useMemo } from "react";
 import { layoutTopology, NODE_W, statusColour } from "./topology-layout.js";
@@ -41,21 +41,27 @@ export function TopologyGraph({ topology, dark }: { topology: Topology; dark: bo
     return { nodes, edges };
   }, [topology, dark]);
   return (
-    <div
-      className="topology"
-      role="img"
-      aria-label={`Topology: ${topology.nodes.map((n) => `${n.id} ${n.status}`).join(", ")}`}
-    >
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        fitView
-        colorMode={dark ? "dark" : "light"}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background />
-        <Controls showInteractive={false} />
-      </ReactFlow>
-    </div>
+    <figure style={{ margin: 0 }}>
+      <div className="topology">
+        {/* Read-only: nothing inside is focusable; the caption says the same in words, for keyboards and readers. */}
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          fitView
+          colorMode={dark ? "dark" : "light"}
+          proOptions={{ hideAttribution: true }}
+          nodesFocusable={false}
+          edgesFocusable={false}
+          elementsSelectable={false}
+          nodesConnectable={false}
+          disableKeyboardA11y
+        >
+          <Background />
+        </ReactFlow>
+      </div>
+      <figcaption className="small muted">
+        {topology.nodes.length} node(s): {topology.nodes.map((n) => `${n.id} (${n.type}, ${n.status})`).join(" · ")}
+      </figcaption>
+    </figure>
   );
 }

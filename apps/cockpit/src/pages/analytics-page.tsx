@@ -14,6 +14,7 @@ export default function AnalyticsPage() {
       <section className="panel" aria-labelledby="cost" style={{ marginBottom: 12 }}>
         <h2 id="cost">Analysis token cost (last {c?.days ?? 30} days)</h2>
         {cost.error ? <p className="error">{errorText(cost.error)}</p> : null}
+        {!c && cost.loading && <p className="muted">Loading…</p>}
         {c && (
           <>
             <dl className="cards">
