@@ -27,8 +27,9 @@ export function MetricChart(props: {
       {
         width: Math.max(200, el.clientWidth),
         height: 160,
-        legend: { show: true },
-        scales: { x: { time: true } },
+        legend: { show: true, live: false },
+        // One sample would otherwise stretch the time axis over years: show at least the last minute.
+        scales: { x: { time: true, range: (_u, min, max) => (max - min < 60 ? [max - 60, max] : [min, max]) } },
         axes: [
           { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" } },
           {
