@@ -2,6 +2,8 @@ import type { LifecycleState } from "@aegis/contracts";
 import { useState } from "react";
 import { useCockpit } from "../cockpit-context.js";
 import { errorText } from "../components/error-text.js";
+import { FeedbackForm } from "../components/feedback-form.js";
+import { Seed003Section } from "../components/seed003-section.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { useFetch } from "../components/use-fetch.js";
 import { useThrottled } from "../components/use-throttled.js";
@@ -171,6 +173,8 @@ export function IncidentDetailPage({ id }: { id: string }) {
           )}
           <h3>Hypotheses and evidence</h3>
           <HypothesesPanel incidentId={i.incident_id} refreshKey={mark} />
+          <h3>Feedback</h3>
+          <FeedbackForm incidentId={i.incident_id} />
           <h3>Council</h3>
           {r?.council_decision ? (
             <>
@@ -195,6 +199,12 @@ export function IncidentDetailPage({ id }: { id: string }) {
             <p className="muted">No council decision recorded.</p>
           )}
         </section>
+      </div>
+      <div style={{ marginTop: 12 }}>
+        <Seed003Section
+          title="Related incidents"
+          path={`/api/v1/incidents/${encodeURIComponent(i.id)}/related?limit=5`}
+        />
       </div>
     </>
   );
