@@ -43,6 +43,7 @@ beforeAll(async () => {
   expect(reg.status).toBe(200);
   const token = ((await reg.json()) as { access_token: string }).access_token;
   api = new AegisClient(url, undefined, { bearer: () => token });
+  expect((await api.request("POST", "/api/v1/projects", { name: "Staging" })).status).toBe(201);
   browser = await launchChromium();
   // CSP bypass only so the test can inject axe-core; the page itself runs under the server's policy.
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
@@ -206,6 +207,21 @@ describe.skipIf(!run)("cockpit in Chromium", () => {
       await screenshot(page, name);
       await expectAccessible(label);
     }
+  });
+
+  it("switches project: the live view and the table follow it", async () => {
+    await nav("Live");
+    const switcher = page.getByLabel("Project");
+    expect(await switcher.locator("option").allTextContents()).toEqual(["Production (owner)", "Staging (owner)"]);
+    await switcher.selectOption({ label: "Staging (owner)" });
+    await page.getByText("No incidents yet.", { exact: false }).waitFor();
+    await page.locator('[data-connection="open"]').waitFor({ timeout: 15_000 });
+    await nav("Incidents");
+    await page.getByText("0 incident(s)", { exact: false }).waitFor();
+    await switcher.selectOption({ label: "Production (owner)" });
+    await expect
+      .poll(() => page.getByRole("region", { name: "Incidents table" }).locator("tr[data-incident]").count())
+      .toBe(2);
   });
 
   it("works at phone width and in the dark theme", async () => {

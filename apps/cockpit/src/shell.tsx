@@ -46,7 +46,10 @@ export function Shell(props: {
   const [route, navigate] = useRoute();
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [switchError, setSwitchError] = useState<string | null>(null);
-  const live = useMemo(() => new LiveStore(), []);
+  // One client and one live state per credential and project: switching project starts both afresh.
+  const scope = session.kind === "user" ? `user:${session.projectId}` : `key:${session.apiKey}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new store when the scope changes
+  const live = useMemo(() => new LiveStore(), [scope]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: one client per credential, not per session field
   const client = useMemo(
     () =>
@@ -56,8 +59,23 @@ export function Shell(props: {
         (accessToken) => session.kind === "user" && onSession({ ...session, accessToken }),
         () => onSession(null),
       ),
-    [session.kind === "user" ? `${session.projectId}` : session.apiKey],
+    [scope],
   );
+
+  // The projects the user belongs to now (one may have been created since sign-in).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per client
+  useEffect(() => {
+    if (session.kind !== "user") return;
+    client
+      .projects()
+      .then((projects) => {
+        const same =
+          projects.length === session.projects.length &&
+          projects.every((p, i) => p.id === session.projects[i]?.id && p.role === session.projects[i]?.role);
+        if (!same) onSession({ ...session, projects: projects.map((p) => ({ id: p.id, name: p.name, role: p.role })) });
+      })
+      .catch(() => undefined);
+  }, [client]);
 
   useEffect(() => {
     if (route.path === "/" || route.path === UI || route.path === `${UI}/`) navigate(`${UI}/live`, true);
