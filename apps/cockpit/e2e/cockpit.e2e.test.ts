@@ -257,6 +257,57 @@ describe.skipIf(!run)("cockpit in Chromium", () => {
     await screenshot(page, "14-fleet-charts-dark");
     await expectAccessible("fleet charts");
   });
+
+  it("reconnects by itself when the socket drops and catches up on what it missed, without a reload", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const p = await ctx.newPage();
+    let down = false;
+    let connections = 0;
+    let drop: () => void = () => undefined;
+    // The page's socket goes through the test, which can cut it and refuse new ones (a server away for a while).
+    await p.routeWebSocket(/\/ws(\?|$)/, (ws) => {
+      connections++;
+      if (down) return void ws.close();
+      const server = ws.connectToServer();
+      drop = () => {
+        ws.close();
+        server.close();
+      };
+    });
+    try {
+      await p.goto(`${url}/ui/live`);
+      await p.getByRole("tab", { name: "API key" }).click();
+      await p.getByLabel("API key").fill(TEST_KEY);
+      await p.getByRole("button", { name: "Sign in" }).click();
+      await p.locator('[data-connection="open"]').waitFor({ timeout: 15_000 });
+      down = true;
+      drop();
+      await p.locator('[data-connection="reconnecting"]').waitFor();
+      // While the cockpit is cut off, an incident comes and goes: its frames never reach the page.
+      const operator = new AegisClient(url, TEST_KEY);
+      await operator.sendIncident({
+        ...leak("e2e-missed"),
+        container_name: "buggy-app-v2",
+        alert_type: "Missed While Away",
+      });
+      await operator.waitFor(
+        "e2e-missed",
+        (i) => ["RESOLVED", "FAILED", "AWAITING_APPROVAL"].includes(i.status),
+        45_000,
+        200,
+      );
+      const settled = (await operator.incident("e2e-missed"))?.status as string;
+      expect(await p.locator('button[data-incident="e2e-missed"]').count()).toBe(0);
+      down = false;
+      await p.locator('[data-connection="open"]').waitFor({ timeout: 30_000 });
+      await p.locator('button[data-incident="e2e-missed"]').click({ timeout: 15_000 });
+      await p.locator(`article[data-incident="e2e-missed"][data-status="${settled}"]`).waitFor({ timeout: 15_000 });
+      expect(connections).toBeGreaterThanOrEqual(3);
+      await screenshot(p, "15-caught-up-after-reconnect");
+    } finally {
+      await ctx.close();
+    }
+  });
 });
 
 /** Three servers, an hour of minutes; db-1's memory climbs towards exhaustion. */
