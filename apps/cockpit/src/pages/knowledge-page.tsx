@@ -2,6 +2,7 @@ import type { RunbookSearchResponse } from "@aegis/contracts";
 import { type FormEvent, useState } from "react";
 import { useCockpit } from "../cockpit-context.js";
 import { errorText } from "../components/error-text.js";
+import { Excerpt } from "../components/excerpt.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { useFetch } from "../components/use-fetch.js";
 import { can } from "../session/permissions.js";
@@ -84,7 +85,9 @@ export default function KnowledgePage() {
                 <li key={r.id}>
                   <strong>{r.title}</strong> <span className="mono small">score {r.score.toFixed(2)}</span>{" "}
                   <StatusBadge value={r.confidence} /> <span className="small muted">{r.service}</span>
-                  <p className="small">{r.excerpt}</p>
+                  <p className="small">
+                    <Excerpt text={r.excerpt} />
+                  </p>
                 </li>
               ))}
             </ol>
