@@ -308,6 +308,43 @@ describe.skipIf(!run)("cockpit in Chromium", () => {
       await ctx.close();
     }
   });
+
+  it("a viewer sees the incident awaiting approval but no approve, scale, state or test-incident controls", async () => {
+    const projectId = (await api.me()).user.project_id;
+    const added = await api.request("POST", `/api/v1/projects/${projectId}/members`, {
+      email: "viewer@example.com",
+      role: "viewer",
+      full_name: "Vera Viewer",
+      password: "viewer password 1",
+    });
+    expect(added.status).toBe(201);
+    // The hour's restart budget is spent: this one waits for a human.
+    await api.sendIncident(leak("e2e-leak-viewer"));
+    await api.waitFor("e2e-leak-viewer", (i) => i.status === "AWAITING_APPROVAL", 45_000, 200);
+
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    const p = await ctx.newPage();
+    try {
+      await p.goto(`${url}/`);
+      await p.getByLabel("Email").fill("viewer@example.com");
+      await p.getByLabel("Password").fill("viewer password 1");
+      await p.getByRole("button", { name: "Sign in" }).click();
+      await p.getByText("viewer@example.com · viewer").waitFor();
+      await p.locator('button[data-incident="e2e-leak-viewer"]').click({ timeout: 15_000 });
+      const view = p.locator('article[data-incident="e2e-leak-viewer"][data-status="AWAITING_APPROVAL"]');
+      await view.getByText(/waiting for a member/i).waitFor();
+      expect(await p.getByRole("button", { name: /approve|reject/i }).count()).toBe(0);
+      expect(await p.getByRole("form", { name: "Send a test incident" }).count()).toBe(0);
+      await p.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "Fleet" }).click();
+      await p.getByText("Viewers cannot scale.").waitFor();
+      expect(await p.getByRole("button", { name: /scale/i }).count()).toBe(0);
+      await p.goto(`${url}/ui/incidents/e2e-leak-viewer`);
+      await p.getByText("No state change available to you.").waitFor();
+      await screenshot(p, "16-viewer");
+    } finally {
+      await ctx.close();
+    }
+  });
 });
 
 /** Three servers, an hour of minutes; db-1's memory climbs towards exhaustion. */
