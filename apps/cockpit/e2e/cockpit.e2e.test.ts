@@ -171,6 +171,17 @@ describe.skipIf(!run)("cockpit in Chromium", () => {
       .fill("When the heap grows until out of memory, restart and capture a heap snapshot.");
     await form.getByRole("button", { name: "Save runbook" }).click();
     await page.getByText("Added runbook payments/heap").waitFor();
+    // Import: a Markdown file fills the form (title from its heading, id from its name).
+    await form.getByLabel(/Import a Markdown file/).setInputFiles({
+      name: "db-disk-full.md",
+      mimeType: "text/markdown",
+      buffer: Buffer.from("# Database disk full\n\nRotate the WAL archive, then grow the volume."),
+    });
+    await form.getByLabel("Service").fill("postgres");
+    expect(await form.getByLabel("Title").inputValue()).toBe("Database disk full");
+    await form.getByRole("button", { name: "Save runbook" }).click();
+    await page.getByText("Added runbook db-disk-full").waitFor();
+    await page.getByRole("heading", { name: "Runbooks (2)" }).waitFor();
     await page.getByLabel("What is happening?").fill("heap out of memory");
     await page.getByRole("button", { name: "Search" }).click();
     await page

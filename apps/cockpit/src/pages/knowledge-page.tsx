@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { useCockpit } from "../cockpit-context.js";
 import { errorText } from "../components/error-text.js";
 import { Excerpt } from "../components/excerpt.js";
+import { runbookFromMarkdown } from "../components/markdown-runbook.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { useFetch } from "../components/use-fetch.js";
 import { can } from "../session/permissions.js";
@@ -113,6 +114,24 @@ export default function KnowledgePage() {
           {can(role, "write_runbook") && (
             <form onSubmit={add} aria-label="Add a runbook" style={{ display: "grid", gap: 8 }}>
               <h3>Add or replace a runbook</h3>
+              <label>
+                Import a Markdown file (fills the fields below)
+                <input
+                  type="file"
+                  accept=".md,.markdown,text/markdown,text/plain"
+                  onChange={async (e) => {
+                    const file = e.currentTarget.files?.[0];
+                    const form = e.currentTarget.form;
+                    if (!file || !form) return;
+                    const draft = runbookFromMarkdown(file.name, await file.text());
+                    for (const [name, value] of Object.entries(draft)) {
+                      const field = form.elements.namedItem(name);
+                      if (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement)
+                        field.value = value;
+                    }
+                  }}
+                />
+              </label>
               <label>
                 Id
                 <input name="id" required maxLength={200} placeholder="payments/high-latency" />
