@@ -59,6 +59,7 @@ export default function AnalyticsPage() {
         )}
       </section>
       <Seed003Section title="Dashboard" path="/api/v1/dashboard/stats" />
+      <Seed003Section title="Incident trend (24 h)" path="/api/v1/dashboard/metrics/incidents?period=24h" />
       <Seed003Section title="Time to resolve (24 h)" path="/api/v1/dashboard/metrics/resolution-time?period=24h" />
       <Seed003Section title="Automation rate" path="/api/v1/dashboard/metrics/automation" />
     </>
