@@ -15,6 +15,7 @@ import { registerApiHealthRoutes } from "./routes/api-health-routes.js";
 import { registerApiKeyRoutes } from "./routes/api-key-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
+import { registerCockpitRoutes } from "./routes/cockpit-routes.js";
 import { registerCoreRoutes } from "./routes/core-routes.js";
 import { registerDocsRoutes } from "./routes/docs-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
@@ -108,6 +109,7 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
       registerOnCallRoutes(oncall, d);
       registerSettingsRoutes(oncall, d);
     });
+    await registerCockpitRoutes(scope);
   });
   return { app, hub };
 }
