@@ -82,6 +82,8 @@ export class FakeKubeApiServer {
   private readonly logs = new Map<string, string>();
   private readonly podMetrics = new Map<string, { cpu: string; memory: string }>();
   metricsEnabled: boolean;
+  /** Runs before a request is served: tests use it to make a concurrent change (a conflict) happen. */
+  beforeRequest: ((method: string, path: string) => void) | null = null;
 
   constructor(private readonly opts: FakeKubeOptions = {}) {
     this.metricsEnabled = opts.metrics ?? false;
@@ -197,6 +199,7 @@ export class FakeKubeApiServer {
     };
     try {
       const raw = await readBody(req);
+      this.beforeRequest?.(call.method, call.path);
       const r = this.route(url, req.method ?? "GET", raw, call.contentType, res, call);
       if (r) send(r.status, r.body, r.type);
     } catch (err) {
@@ -379,6 +382,7 @@ export class FakeKubeApiServer {
     call: KubeCall,
   ): void {
     res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
+    res.flushHeaders();
     const w: Watcher = { resource, namespace: ns, selector, res };
     const from = fromRv && fromRv !== "0" ? Number(fromRv) : null;
     if (from === null) {

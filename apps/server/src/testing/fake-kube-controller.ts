@@ -20,7 +20,14 @@ interface Store {
 }
 
 const REVISION = "deployment.kubernetes.io/revision";
-const hashOf = (v: unknown) => createHash("sha256").update(JSON.stringify(v)).digest("hex").slice(0, 10);
+/** Key order does not change an object's meaning, so it does not change its hash either. */
+const canonical = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(canonical)
+    : v && typeof v === "object"
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+      : v;
+const hashOf = (v: unknown) => createHash("sha256").update(JSON.stringify(canonical(v))).digest("hex").slice(0, 10);
 const suffix = () => randomBytes(3).toString("hex").slice(0, 5);
 const ownedBy = (o: any, uid: string) => (o.metadata.ownerReferences ?? []).some((r: any) => r.uid === uid);
 const same = (a: any, b: any) => JSON.stringify(a) === JSON.stringify(b);
