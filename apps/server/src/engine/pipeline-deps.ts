@@ -2,6 +2,7 @@ import type { Analyst } from "../ports/analyst.js";
 import type { Council } from "../ports/council.js";
 import type { Executor } from "../ports/executor.js";
 import type { KnowledgeBase } from "../ports/knowledge-base.js";
+import type { RuntimeEvidenceSource } from "../ports/runtime-evidence.js";
 import type { Logger } from "../shared/logger.js";
 import type { ActionLog } from "../store/action-log.js";
 import type { Database } from "../store/database.js";
@@ -21,4 +22,6 @@ export interface PipelineDeps {
   executor: Executor;
   recorder: IncidentRecorder;
   logger: Logger;
+  /** What the runtime shows about the target, read before analysis and review (none: the alert alone). */
+  runtimeEvidence?: RuntimeEvidenceSource | null;
 }

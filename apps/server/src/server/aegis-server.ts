@@ -25,6 +25,7 @@ import { createKnowledge } from "../knowledge/create-knowledge.js";
 import { createMonitor } from "../monitor/create-monitor.js";
 import type { Analyst } from "../ports/analyst.js";
 import type { Executor } from "../ports/executor.js";
+import { runtimeEvidenceOf } from "../ports/runtime-evidence.js";
 import { TargetProtection } from "../safety/target-protection.js";
 import type { Logger } from "../shared/logger.js";
 import { ActionLog } from "../store/action-log.js";
@@ -101,7 +102,19 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const council = new PolicyCouncil(policy, analysis.secondOpinion);
   const reviewed = analysis.reviewing(council);
   const pipeline = new Pipeline(
-    { database, incidents, actions, jobs, knowledge, analyst, council: reviewed, executor, recorder, logger },
+    {
+      database,
+      incidents,
+      actions,
+      jobs,
+      knowledge,
+      analyst,
+      council: reviewed,
+      executor,
+      recorder,
+      logger,
+      runtimeEvidence: runtimeEvidenceOf(executor),
+    },
     {
       logTruncateChars: config.LOG_TRUNCATE_CHARS,
       maxReplicas: config.MAX_REPLICAS,

@@ -20,7 +20,7 @@ export function deployment(name: string, image: string, replicas = 2, labels: Re
 
 /**
  * A small shop in namespace `shop`: Deployment `checkout` at revision 2 (image v1 → v2) behind Service
- * `checkout`, StatefulSet `ledger-db`, Deployment `internal-tool` without the `aegis=managed` label, node
+ * `checkout`, StatefulSet `ledger-writer` (no store-like name: only its kind protects it), Deployment `internal-tool` without the `aegis=managed` label, node
  * `node-1`. Resolves once the simulated controllers have settled.
  */
 export async function seedShop(kube: FakeKubeApiServer): Promise<void> {
@@ -43,12 +43,12 @@ export async function seedShop(kube: FakeKubeApiServer): Promise<void> {
   kube.put("deployments", deployment("internal-tool", "shop/tool:v1", 1));
   kube.put("services", { metadata: { name: "checkout", namespace: "shop" }, spec: { type: "ClusterIP", selector: { app: "checkout" }, ports: [{ port: 80 }] } });
   kube.put("statefulsets", {
-    metadata: { name: "ledger-db", namespace: "shop", labels: { app: "ledger-db", aegis: "managed" } },
+    metadata: { name: "ledger-writer", namespace: "shop", labels: { app: "ledger-writer", aegis: "managed" } },
     spec: {
       replicas: 1,
-      serviceName: "ledger-db",
-      selector: { matchLabels: { app: "ledger-db" } },
-      template: { metadata: { labels: { app: "ledger-db" } }, spec: { containers: [{ name: "db", image: "ledger/db:15" }] } },
+      serviceName: "ledger-writer",
+      selector: { matchLabels: { app: "ledger-writer" } },
+      template: { metadata: { labels: { app: "ledger-writer" } }, spec: { containers: [{ name: "db", image: "ledger/writer:3" }] } },
     },
   });
   await settled(kube, "internal-tool");
@@ -74,7 +74,7 @@ export function writeKubeconfig(dir: string, server: string): string {
     JSON.stringify({
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name: "fake", cluster: { server } }],
+      clusters: [{ name: "fake", cluster: { server, "insecure-skip-tls-verify": true } }],
       users: [{ name: "aegis", user: { token: "test-token" } }],
       contexts: [{ name: "fake", context: { cluster: "fake", user: "aegis", namespace: "shop" } }],
       "current-context": "fake",

@@ -54,7 +54,7 @@ describe("KubernetesExecutor against an API server with the real semantics", () 
   it("sees only workloads in its namespaces that match its selector, kept current by a watch", async () => {
     kube.put("deployments", { ...deployment("elsewhere", "x:1"), metadata: { name: "elsewhere", namespace: "other", labels: { aegis: "managed" } } });
     executor = await startExecutor({ selector: "aegis=managed" });
-    expect(executor.targets().sort()).toEqual(["checkout", "ledger-db"]);
+    expect(executor.targets().sort()).toEqual(["checkout", "ledger-writer"]);
     expect(executor.has("internal-tool")).toBe(false);
     expect(executor.has("elsewhere")).toBe(false);
     kube.put("deployments", deployment("payments", "shop/pay:v1", 1, { aegis: "managed" }));
@@ -155,7 +155,7 @@ describe("KubernetesExecutor against an API server with the real semantics", () 
     expect(d.metadata.annotations["deployment.kubernetes.io/revision"]).toBe("3");
     expect(kube.list("replicasets", "shop", "app=checkout")).toHaveLength(2);
     expect((await executor.probe("checkout", 2000)).healthy).toBe(true);
-    await expect(executor.rollback("ledger-db")).rejects.toThrow(/no ReplicaSet history/);
+    await expect(executor.rollback("ledger-writer")).rejects.toThrow(/no ReplicaSet history/);
   });
 
   it("metrics come from metrics.k8s.io when it is served, and are absent (not invented) when it is not", async () => {
@@ -215,7 +215,7 @@ describe("KubernetesExecutor against an API server with the real semantics", () 
 
   it("a StatefulSet's evidence says a human decides; unknown targets have no evidence", async () => {
     executor = await startExecutor();
-    const e = await executor.gatherEvidence("ledger-db");
+    const e = await executor.gatherEvidence("ledger-writer");
     expect(e?.humanOnly).toMatch(/StatefulSet/);
     expect(e?.previousLogs).toBe("");
     expect(await executor.gatherEvidence("nope")).toBeNull();
