@@ -266,7 +266,7 @@ export const CONFIG_FIELDS = {
   },
   AEGIS_KUBECONFIG: {
     schema: z.string().optional(),
-    doc: "Kubeconfig file of the `kubernetes` executor. Unset: in-cluster service account when running in a pod, else the default kubeconfig (`KUBECONFIG`, `~/.kube/config`).",
+    doc: "Kubeconfig file of the `kubernetes` executor. Unset: `KUBECONFIG`, then `~/.kube/config`, then the pod's service account (in-cluster).",
   },
   AEGIS_KUBE_NAMESPACES: {
     schema: z
