@@ -199,7 +199,10 @@ async function main() {
     write(
       "scale-out",
       process.env.TEST_DATABASE_URL
-        ? await scaleOutBench(Number(process.env.BENCH_SCALE_INCIDENTS ?? 600), Number(process.env.BENCH_SCALE_CONCURRENCY ?? 32))
+        ? await scaleOutBench(
+            Number(process.env.BENCH_SCALE_INCIDENTS ?? 600),
+            Number(process.env.BENCH_SCALE_CONCURRENCY ?? 32),
+          )
         : { skipped: "set TEST_DATABASE_URL" },
     );
   }

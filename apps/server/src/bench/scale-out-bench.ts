@@ -19,7 +19,11 @@ async function run(processes: number, incidents: number, concurrency: number) {
   const procs: ServerProcess[] = [];
   try {
     for (let i = 0; i < processes; i++) {
-      procs.push(new ServerProcess(await prepareEnv({ DATABASE_URL: db.url as string, AEGIS_DEMO_APP: "false", LOG_LEVEL: "error" })));
+      procs.push(
+        new ServerProcess(
+          await prepareEnv({ DATABASE_URL: db.url as string, AEGIS_DEMO_APP: "false", LOG_LEVEL: "error" }),
+        ),
+      );
     }
     await Promise.all(procs.map((p) => p.start()));
     const t0 = performance.now();

@@ -42,7 +42,11 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
 function render(overrides: Record<string, unknown> = {}): Manifest[] {
   const chart = parse(readFileSync(join(CHART, "Chart.yaml"), "utf8"));
   const values = deepMerge(parse(readFileSync(join(CHART, "values.yaml"), "utf8")), overrides);
-  const root = { Values: values, Release: { Name: "aegis", Namespace: "ops" }, Chart: { Name: chart.name, AppVersion: chart.appVersion } };
+  const root = {
+    Values: values,
+    Release: { Name: "aegis", Namespace: "ops" },
+    Chart: { Name: chart.name, AppVersion: chart.appVersion },
+  };
   const out: Manifest[] = [];
   for (const file of readdirSync(join(CHART, "templates")).filter((f) => f.endsWith(".yaml"))) {
     const text = renderTemplate(readFileSync(join(CHART, "templates", file), "utf8"), root);
@@ -64,12 +68,21 @@ function authorizationOf(c: KubeCall): { group: string; resource: string; verb: 
   const [resource = "", name, sub] = rest;
   const watch = /[?&]watch=(true|1)/.test(c.query);
   const verb =
-    c.method === "GET" ? (watch ? "watch" : name ? "get" : "list") : ({ PATCH: "patch", PUT: "update", DELETE: "delete", POST: "create" } as Record<string, string>)[c.method] ?? "?";
+    c.method === "GET"
+      ? watch
+        ? "watch"
+        : name
+          ? "get"
+          : "list"
+      : (({ PATCH: "patch", PUT: "update", DELETE: "delete", POST: "create" } as Record<string, string>)[c.method] ??
+        "?");
   return { group, resource: sub ? `${resource}/${sub}` : resource, verb };
 }
 
 const allows = (rules: Rule[], need: { group: string; resource: string; verb: string }) =>
-  rules.some((r) => r.apiGroups.includes(need.group) && r.resources.includes(need.resource) && r.verbs.includes(need.verb));
+  rules.some(
+    (r) => r.apiGroups.includes(need.group) && r.resources.includes(need.resource) && r.verbs.includes(need.verb),
+  );
 
 /** Every call the executor makes in a full session: start and watch, all actions, verification, metrics, topology, evidence. */
 async function executorCalls(): Promise<KubeCall[]> {
@@ -83,7 +96,13 @@ async function executorCalls(): Promise<KubeCall[]> {
       contexts: [{ name: "fake", cluster: "fake", user: "aegis" }],
       currentContext: "fake",
     });
-    const e = new KubernetesExecutor({ kubeConfig: kc, namespaces: ["shop"], maxReplicas: 5, rolloutTimeoutMs: 3000, logger: createLogger("silent") });
+    const e = new KubernetesExecutor({
+      kubeConfig: kc,
+      namespaces: ["shop"],
+      maxReplicas: 5,
+      rolloutTimeoutMs: 3000,
+      logger: createLogger("silent"),
+    });
     await e.start();
     await e.restart("checkout");
     await e.restart("ledger-writer");
@@ -109,7 +128,11 @@ async function executorCalls(): Promise<KubeCall[]> {
 
 describe("Helm chart deploy/helm/aegisops", () => {
   it("renders valid manifests of the expected kinds, one Role and RoleBinding per namespace", () => {
-    const docs = render({ kubernetes: { namespaces: ["shop", "payments"] }, apiKey: "k-0123456789abcdef", postgresql: { url: "postgres://aegis:pw@pg:5432/aegis" } });
+    const docs = render({
+      kubernetes: { namespaces: ["shop", "payments"] },
+      apiKey: "k-0123456789abcdef",
+      postgresql: { url: "postgres://aegis:pw@pg:5432/aegis" },
+    });
     for (const d of docs) {
       expect(d.apiVersion, d.kind).toMatch(/^(v1|apps\/v1|rbac\.authorization\.k8s\.io\/v1)$/);
       expect(d.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
@@ -138,17 +161,27 @@ describe("Helm chart deploy/helm/aegisops", () => {
     expect(container.livenessProbe.httpGet).toEqual({ path: "/health", port: "http" });
     expect(container.readinessProbe.httpGet).toEqual({ path: "/health", port: "http" });
     expect(container.ports).toEqual([{ name: "http", containerPort: 8001 }]);
-    expect(container.envFrom).toEqual([{ configMapRef: { name: "aegis-aegisops" } }, { secretRef: { name: "aegis-aegisops" } }]);
+    expect(container.envFrom).toEqual([
+      { configMapRef: { name: "aegis-aegisops" } },
+      { secretRef: { name: "aegis-aegisops" } },
+    ]);
     const service = byKind("Service")[0];
     expect(service?.spec.selector).toEqual(deployment?.spec.selector.matchLabels);
     for (const b of byKind("RoleBinding")) {
-      expect(b.roleRef.name).toBe(byKind("Role").find((r) => r.metadata.namespace === b.metadata.namespace)?.metadata.name);
+      expect(b.roleRef.name).toBe(
+        byKind("Role").find((r) => r.metadata.namespace === b.metadata.namespace)?.metadata.name,
+      );
       expect(b.subjects).toEqual([{ kind: "ServiceAccount", name: "aegis-aegisops", namespace: "ops" }]);
     }
     // The ConfigMap and Secret together are a configuration the server accepts.
     const env = { ...byKind("ConfigMap")[0]?.data, ...byKind("Secret")[0]?.stringData };
     const config = loadConfig(env);
-    expect(config).toMatchObject({ AEGIS_EXECUTOR: "kubernetes", AEGIS_KUBE_NAMESPACES: "shop,payments", AEGIS_PORT: 8001, DATABASE_URL: "postgres://aegis:pw@pg:5432/aegis" });
+    expect(config).toMatchObject({
+      AEGIS_EXECUTOR: "kubernetes",
+      AEGIS_KUBE_NAMESPACES: "shop,payments",
+      AEGIS_PORT: 8001,
+      DATABASE_URL: "postgres://aegis:pw@pg:5432/aegis",
+    });
   });
 
   it("an existing Secret replaces the chart's own", () => {
@@ -173,7 +206,8 @@ describe("Helm chart deploy/helm/aegisops", () => {
     for (const r of [...roleRules, ...clusterRules]) {
       for (const g of r.apiGroups)
         for (const res of r.resources)
-          for (const v of r.verbs) expect(used.has(`${g}|${res}|${v}`), `${v} ${g}/${res} is granted but never used`).toBe(true);
+          for (const v of r.verbs)
+            expect(used.has(`${g}|${res}|${v}`), `${v} ${g}/${res} is granted but never used`).toBe(true);
     }
     // Nothing the executor does deletes or creates.
     expect(needed.filter((n) => ["delete", "create", "update"].includes(n.verb))).toEqual([]);

@@ -58,7 +58,11 @@ it("the built-in analyst diagnoses from the runtime's evidence: CrashLoopBackOff
   const text = `${done.analysis?.root_cause} ${JSON.stringify(evidence)} ${JSON.stringify(done.timeline)}`;
   expect(text).toMatch(/OOMKilled|137|memory limit/i);
   // The evidence came from the API: describe-equivalent reads of the pod, its events and its previous logs.
-  expect(kube.calls.some((c) => c.path === `/api/v1/namespaces/shop/pods/${pod.metadata.name}/log` && c.query.includes("previous=true"))).toBe(true);
+  expect(
+    kube.calls.some(
+      (c) => c.path === `/api/v1/namespaces/shop/pods/${pod.metadata.name}/log` && c.query.includes("previous=true"),
+    ),
+  ).toBe(true);
   expect(kube.calls.some((c) => c.path === "/api/v1/namespaces/shop/events")).toBe(true);
 }, 60_000);
 
@@ -74,7 +78,9 @@ it("RESTART of a Deployment ends RESOLVED once the rollout completes and its pod
   const done = await c.waitFor("k8s-restart-1", (i) => i.status === "RESOLVED" || i.status === "FAILED", 40_000);
   expect(done.status, done.error ?? "").toBe("RESOLVED");
   expect(done.analysis?.action).toBe("RESTART");
-  expect(kube.get("deployments", "shop", "checkout").spec.template.metadata.annotations).toHaveProperty(["kubectl.kubernetes.io/restartedAt"]);
+  expect(kube.get("deployments", "shop", "checkout").spec.template.metadata.annotations).toHaveProperty([
+    "kubectl.kubernetes.io/restartedAt",
+  ]);
 }, 60_000);
 
 it("a StatefulSet is never touched without a human: the council sends it to approval", async () => {
@@ -87,7 +93,11 @@ it("a StatefulSet is never touched without a human: the council sends it to appr
     container_name: "ledger-writer",
     severity: "CRITICAL",
   });
-  const parked = await c.waitFor("k8s-sts-1", (i) => ["AWAITING_APPROVAL", "RESOLVED", "FAILED"].includes(i.status), 30_000);
+  const parked = await c.waitFor(
+    "k8s-sts-1",
+    (i) => ["AWAITING_APPROVAL", "RESOLVED", "FAILED"].includes(i.status),
+    30_000,
+  );
   expect(parked.status).toBe("AWAITING_APPROVAL");
   expect(kube.get("statefulsets", "shop", "ledger-writer").metadata.generation).toBe(before);
 }, 60_000);

@@ -28,7 +28,11 @@ it.skipIf(!testDatabaseKinds().includes("postgres"))(
     db = await freshDatabase("postgres");
     await db.database.close();
     for (let i = 0; i < 3; i++) {
-      const te = await prepareEnv({ DATABASE_URL: db.url as string, AEGIS_DEMO_APP: "false", PIPELINE_CONCURRENCY: "4" });
+      const te = await prepareEnv({
+        DATABASE_URL: db.url as string,
+        AEGIS_DEMO_APP: "false",
+        PIPELINE_CONCURRENCY: "4",
+      });
       procs.push(new ServerProcess(te));
     }
     await Promise.all(procs.map((p) => p.start()));
@@ -36,7 +40,9 @@ it.skipIf(!testDatabaseKinds().includes("postgres"))(
 
     const ids = Array.from({ length: INCIDENTS }, (_, i) => `scale-out-${i}`);
     // Spread across the processes, as a load balancer would.
-    const posted = await Promise.all(ids.map((id, i) => procs[i % 3]?.client.request("POST", "/webhook", incident(id))));
+    const posted = await Promise.all(
+      ids.map((id, i) => procs[i % 3]?.client.request("POST", "/webhook", incident(id))),
+    );
     expect(posted.every((r) => r?.status === 200)).toBe(true);
 
     // Kill one process while incidents are in flight; its claimed jobs come back when their lease expires.
@@ -49,11 +55,25 @@ it.skipIf(!testDatabaseKinds().includes("postgres"))(
     await victim.kill("SIGKILL");
 
     for (const id of ids) {
-      const done = await c.waitFor(id, (i) => i.council_decision !== null && i.status !== "COUNCIL_REVIEW", 120_000, 200);
+      const done = await c.waitFor(
+        id,
+        (i) => i.council_decision !== null && i.status !== "COUNCIL_REVIEW",
+        120_000,
+        200,
+      );
       const statuses = done.timeline.map((t) => t.status);
-      expect(statuses.filter((s) => s === "RECEIVED"), id).toHaveLength(1);
-      expect(statuses.filter((s) => s === "AI_COMPLETE"), id).toHaveLength(1);
-      expect(statuses.filter((s) => s === "COUNCIL_DECISION"), id).toHaveLength(1);
+      expect(
+        statuses.filter((s) => s === "RECEIVED"),
+        id,
+      ).toHaveLength(1);
+      expect(
+        statuses.filter((s) => s === "AI_COMPLETE"),
+        id,
+      ).toHaveLength(1);
+      expect(
+        statuses.filter((s) => s === "COUNCIL_DECISION"),
+        id,
+      ).toHaveLength(1);
     }
     // Frames published by any process (the victim's before it died, the survivors' after) reached both
     // surviving clients, once each.

@@ -135,7 +135,10 @@ export class PgEventBus implements EventBus {
       if (partial.parts[Number(index)] === undefined) partial.got++;
       partial.parts[Number(index)] = text;
       this.partials.set(key, partial);
-      if (partial.got < n) return this.dropStale();
+      if (partial.got < n) {
+        this.dropStale();
+        return;
+      }
       this.partials.delete(key);
       json = partial.parts.join("");
     }

@@ -47,7 +47,12 @@ describe("the fake API server keeps the real API's semantics the executor relies
     expect(r.status).toBe(409);
     expect(r.body).toMatchObject({ kind: "Status", reason: "Conflict", code: 409 });
     expect(r.body.message).toContain("the object has been modified");
-    const ok = await call("PATCH", `${DEP}/checkout`, { metadata: { resourceVersion: d.metadata.resourceVersion, labels: { x: "1" } } }, "application/merge-patch+json");
+    const ok = await call(
+      "PATCH",
+      `${DEP}/checkout`,
+      { metadata: { resourceVersion: d.metadata.resourceVersion, labels: { x: "1" } } },
+      "application/merge-patch+json",
+    );
     expect(ok.status).toBe(200);
     expect(Number(ok.body.metadata.resourceVersion)).toBeGreaterThan(Number(d.metadata.resourceVersion));
   });
@@ -58,11 +63,24 @@ describe("the fake API server keeps the real API's semantics the executor relies
     expect(s.body.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(["app", "sidecar"]);
     const m = await call("PATCH", `${DEP}/checkout`, sidecar, "application/merge-patch+json");
     expect(m.body.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(["sidecar"]);
-    const bad = await call("PATCH", `${DEP}/checkout`, [{ op: "test", path: "/metadata/resourceVersion", value: "1" }, { op: "replace", path: "/spec/replicas", value: 9 }], "application/json-patch+json");
+    const bad = await call(
+      "PATCH",
+      `${DEP}/checkout`,
+      [
+        { op: "test", path: "/metadata/resourceVersion", value: "1" },
+        { op: "replace", path: "/spec/replicas", value: 9 },
+      ],
+      "application/json-patch+json",
+    );
     expect(bad.status).toBe(422);
     expect(bad.body.reason).toBe("Invalid");
     expect(kube.get("deployments", "shop", "checkout").spec.replicas).toBe(2);
-    const missing = await call("PATCH", `${DEP}/checkout`, [{ op: "replace", path: "/spec/nothing/here", value: 1 }], "application/json-patch+json");
+    const missing = await call(
+      "PATCH",
+      `${DEP}/checkout`,
+      [{ op: "replace", path: "/spec/nothing/here", value: 1 }],
+      "application/json-patch+json",
+    );
     expect(missing.status).toBe(400);
     const unknown = await call("PATCH", `${DEP}/checkout`, {}, "application/json");
     expect(unknown.status).toBe(415);
@@ -71,12 +89,22 @@ describe("the fake API server keeps the real API's semantics the executor relies
 
   it("generation moves with the spec only; the main resource ignores status and /status ignores spec", async () => {
     const d = kube.get("deployments", "shop", "checkout");
-    const labels = await call("PATCH", `${DEP}/checkout`, { metadata: { labels: { y: "2" } }, status: { replicas: 99 } }, "application/merge-patch+json");
+    const labels = await call(
+      "PATCH",
+      `${DEP}/checkout`,
+      { metadata: { labels: { y: "2" } }, status: { replicas: 99 } },
+      "application/merge-patch+json",
+    );
     expect(labels.body.metadata.generation).toBe(d.metadata.generation);
     expect(labels.body.status.replicas).toBe(2);
     const spec = await call("PATCH", `${DEP}/checkout`, { spec: { replicas: 3 } }, "application/merge-patch+json");
     expect(spec.body.metadata.generation).toBe(d.metadata.generation + 1);
-    const status = await call("PATCH", `${DEP}/checkout/status`, { spec: { replicas: 7 }, status: { replicas: 42 } }, "application/merge-patch+json");
+    const status = await call(
+      "PATCH",
+      `${DEP}/checkout/status`,
+      { spec: { replicas: 7 }, status: { replicas: 42 } },
+      "application/merge-patch+json",
+    );
     expect(status.body.spec.replicas).toBe(3);
     expect(status.body.status.replicas).toBe(42);
     const invalid = await call("PATCH", `${DEP}/checkout`, { spec: { replicas: -1 } }, "application/merge-patch+json");
@@ -85,7 +113,12 @@ describe("the fake API server keeps the real API's semantics the executor relies
 
   it("the scale subresource is an autoscaling/v1 Scale whose writes land in spec.replicas", async () => {
     const scale = await call("GET", `${DEP}/checkout/scale`);
-    expect(scale.body).toMatchObject({ kind: "Scale", apiVersion: "autoscaling/v1", spec: { replicas: 2 }, status: { replicas: 2, selector: "app=checkout" } });
+    expect(scale.body).toMatchObject({
+      kind: "Scale",
+      apiVersion: "autoscaling/v1",
+      spec: { replicas: 2 },
+      status: { replicas: 2, selector: "app=checkout" },
+    });
     const r = await call("PATCH", `${DEP}/checkout/scale`, { spec: { replicas: 4 } }, "application/merge-patch+json");
     expect(r.body.spec.replicas).toBe(4);
     expect((await settled(kube, "checkout")).status.availableReplicas).toBe(4);
@@ -104,8 +137,14 @@ describe("the fake API server keeps the real API's semantics the executor relies
     ac.abort();
 
     const all = await fetch(`${kube.url}${DEP}?watch=1&timeoutSeconds=1`);
-    const lines = (await all.text()).trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines.map((l) => `${l.type} ${l.object.metadata.name}`).sort()).toEqual(["ADDED checkout", "ADDED payments"]);
+    const lines = (await all.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => `${l.type} ${l.object.metadata.name}`).sort()).toEqual([
+      "ADDED checkout",
+      "ADDED payments",
+    ]);
 
     for (let i = 0; i < 60; i++) kube.put("services", { metadata: { name: `s${i}`, namespace: "shop" }, spec: {} });
     const gone = await fetch(`${kube.url}${DEP}?watch=true&resourceVersion=2`);
@@ -116,7 +155,9 @@ describe("the fake API server keeps the real API's semantics the executor relies
   it("pod logs: tailLines, previous container, and the API's 400 when there was no previous container", async () => {
     const pod = kube.list("pods", "shop")[0];
     kube.setLogs("shop", pod.metadata.name, "app", "a\nb\nc\n");
-    expect((await call("GET", `/api/v1/namespaces/shop/pods/${pod.metadata.name}/log?tailLines=2`)).body).toBe("b\nc\n");
+    expect((await call("GET", `/api/v1/namespaces/shop/pods/${pod.metadata.name}/log?tailLines=2`)).body).toBe(
+      "b\nc\n",
+    );
     const none = await call("GET", `/api/v1/namespaces/shop/pods/${pod.metadata.name}/log?previous=true`);
     expect(none.status).toBe(400);
     expect(none.body.message).toBe(`previous terminated container "app" in pod "${pod.metadata.name}" not found`);

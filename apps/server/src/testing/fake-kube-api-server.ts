@@ -130,7 +130,8 @@ export class FakeKubeApiServer {
     o.kind = t.kind;
     o.metadata = { ...o.metadata, ...(t.namespaced ? { namespace: ns } : {}) };
     o.metadata.uid = old?.metadata.uid ?? o.metadata.uid ?? randomUUID();
-    o.metadata.creationTimestamp = old?.metadata.creationTimestamp ?? o.metadata.creationTimestamp ?? new Date().toISOString();
+    o.metadata.creationTimestamp =
+      old?.metadata.creationTimestamp ?? o.metadata.creationTimestamp ?? new Date().toISOString();
     if (o.spec !== undefined && resource !== "pods" && resource !== "services" && resource !== "nodes") {
       const specChanged = !old || JSON.stringify(old.spec) !== JSON.stringify(o.spec);
       o.metadata.generation = (old?.metadata.generation ?? 0) + (specChanged ? 1 : 0);
@@ -231,12 +232,14 @@ export class FakeKubeApiServer {
     const [resource = "", name, sub] = rest;
     const t = TYPES[resource];
     const apiGroup = parts[0] === "api" ? "" : `${parts[1]}`;
-    if (!t || t.group !== apiGroup) throw new ApiError(404, "NotFound", "the server could not find the requested resource");
+    if (!t || t.group !== apiGroup)
+      throw new ApiError(404, "NotFound", "the server could not find the requested resource");
     const ns = t.namespaced ? namespace : "";
     const q = url.searchParams;
 
     if (!name) {
-      if (method !== "GET") throw new ApiError(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
+      if (method !== "GET")
+        throw new ApiError(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
       const selector = q.get("labelSelector");
       const fields = q.get("fieldSelector");
       if (q.get("watch") === "true" || q.get("watch") === "1") {
@@ -246,15 +249,25 @@ export class FakeKubeApiServer {
       const items = this.list(resource, ns, selector).filter((o) => matchesFields(o, fields));
       return {
         status: 200,
-        body: { kind: `${t.kind}List`, apiVersion: group(t), metadata: { resourceVersion: String(this.rv) }, items: items.map(item) },
+        body: {
+          kind: `${t.kind}List`,
+          apiVersion: group(t),
+          metadata: { resourceVersion: String(this.rv) },
+          items: items.map(item),
+        },
       };
     }
 
     const key = ns ?? "";
     const current = this.get(resource, key, name);
     const notFound = () =>
-      new ApiError(404, "NotFound", `${qualified(resource, t)} "${name}" not found`, { name, group: t.group, kind: resource });
-    if (sub !== undefined && !t.sub.includes(sub)) throw new ApiError(404, "NotFound", "the server could not find the requested resource");
+      new ApiError(404, "NotFound", `${qualified(resource, t)} "${name}" not found`, {
+        name,
+        group: t.group,
+        kind: resource,
+      });
+    if (sub !== undefined && !t.sub.includes(sub))
+      throw new ApiError(404, "NotFound", "the server could not find the requested resource");
 
     if (sub === "log") {
       if (!current) throw notFound();
@@ -299,7 +312,11 @@ export class FakeKubeApiServer {
     }
     const next = statusOnly
       ? { ...current, status: proposed.status }
-      : { ...proposed, metadata: { ...proposed.metadata, name: current.metadata.name, uid: current.metadata.uid }, status: current.status };
+      : {
+          ...proposed,
+          metadata: { ...proposed.metadata, name: current.metadata.name, uid: current.metadata.uid },
+          status: current.status,
+        };
     const replicas = next.spec?.replicas;
     if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) {
       throw new ApiError(
@@ -326,10 +343,20 @@ export class FakeKubeApiServer {
     if (!current) throw notFound();
     const view = scaleOf(current);
     if (method === "GET") return { status: 200, body: view };
-    if (method !== "PUT" && method !== "PATCH") throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    if (method !== "PUT" && method !== "PATCH")
+      throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
     const body = parseJson(raw);
     const proposed = method === "PUT" ? body : applyPatch(view, body, contentType, "scale");
-    const updated = this.update(resource, current, { ...current, metadata: { ...current.metadata, resourceVersion: proposed.metadata?.resourceVersion }, spec: { ...current.spec, replicas: proposed.spec?.replicas } }, false);
+    const updated = this.update(
+      resource,
+      current,
+      {
+        ...current,
+        metadata: { ...current.metadata, resourceVersion: proposed.metadata?.resourceVersion },
+        spec: { ...current.spec, replicas: proposed.spec?.replicas },
+      },
+      false,
+    );
     return { status: 200, body: scaleOf(this.get(resource, ns, name) ?? updated) };
   }
 
@@ -338,7 +365,11 @@ export class FakeKubeApiServer {
     let container = q.get("container");
     if (!container) {
       if (containers.length !== 1)
-        throw new ApiError(400, "BadRequest", `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(" ")}]`);
+        throw new ApiError(
+          400,
+          "BadRequest",
+          `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(" ")}]`,
+        );
       container = containers[0] ?? "";
     }
     if (!containers.includes(container))
@@ -346,7 +377,11 @@ export class FakeKubeApiServer {
     const previous = q.get("previous") === "true";
     const text = this.logs.get(`${pod.metadata.namespace}/${pod.metadata.name}/${container}/${previous}`);
     if (text === undefined && previous)
-      throw new ApiError(400, "BadRequest", `previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
+      throw new ApiError(
+        400,
+        "BadRequest",
+        `previous terminated container "${container}" in pod "${pod.metadata.name}" not found`,
+      );
     const lines = (text ?? "").split("\n").filter((l, i, all) => l !== "" || i < all.length - 1);
     const tail = q.get("tailLines");
     const kept = tail ? lines.slice(-Number(tail)) : lines;
@@ -359,7 +394,12 @@ export class FakeKubeApiServer {
     const items = this.list("pods", ns).map((p) => {
       const usage = this.podMetrics.get(`${p.metadata.namespace}/${p.metadata.name}`) ?? { cpu: "0", memory: "0" };
       return {
-        metadata: { name: p.metadata.name, namespace: p.metadata.namespace, labels: p.metadata.labels, creationTimestamp: new Date().toISOString() },
+        metadata: {
+          name: p.metadata.name,
+          namespace: p.metadata.namespace,
+          labels: p.metadata.labels,
+          creationTimestamp: new Date().toISOString(),
+        },
         timestamp: new Date().toISOString(),
         window: "15s",
         containers: (p.spec?.containers ?? []).map((c: any) => ({ name: c.name, usage })),
@@ -386,7 +426,8 @@ export class FakeKubeApiServer {
     const w: Watcher = { resource, namespace: ns, selector, res };
     const from = fromRv && fromRv !== "0" ? Number(fromRv) : null;
     if (from === null) {
-      for (const o of this.list(resource, ns, selector)) res.write(`${JSON.stringify({ type: "ADDED", object: wire(o) })}\n`);
+      for (const o of this.list(resource, ns, selector))
+        res.write(`${JSON.stringify({ type: "ADDED", object: wire(o) })}\n`);
     } else {
       const oldest = this.history[0]?.rv ?? this.rv + 1;
       if (from < oldest - 1) {
@@ -425,7 +466,16 @@ class ApiError extends Error {
 }
 
 function statusBody(code: number, reason: string, message: string, details?: Record<string, string>) {
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, ...(details ? { details } : {}), code };
+  return {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  };
 }
 
 function typeOf(resource: string): ResourceType {
@@ -450,11 +500,19 @@ function scaleOf(o: any) {
   return {
     kind: "Scale",
     apiVersion: "autoscaling/v1",
-    metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+    metadata: {
+      name: o.metadata.name,
+      namespace: o.metadata.namespace,
+      uid: o.metadata.uid,
+      resourceVersion: o.metadata.resourceVersion,
+      creationTimestamp: o.metadata.creationTimestamp,
+    },
     spec: { replicas: o.spec?.replicas ?? 1 },
     status: {
       replicas: o.status?.replicas ?? 0,
-      selector: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(","),
+      selector: Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(","),
     },
   };
 }
@@ -470,7 +528,11 @@ function applyPatch(current: any, body: unknown, contentType: string | null, res
     case "application/json-patch+json":
       return jsonPatch(current, body);
     default:
-      throw new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+      throw new ApiError(
+        415,
+        "UnsupportedMediaType",
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+      );
   }
 }
 

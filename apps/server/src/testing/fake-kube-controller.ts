@@ -25,9 +25,17 @@ const canonical = (v: unknown): unknown =>
   Array.isArray(v)
     ? v.map(canonical)
     : v && typeof v === "object"
-      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+        )
       : v;
-const hashOf = (v: unknown) => createHash("sha256").update(JSON.stringify(canonical(v))).digest("hex").slice(0, 10);
+const hashOf = (v: unknown) =>
+  createHash("sha256")
+    .update(JSON.stringify(canonical(v)))
+    .digest("hex")
+    .slice(0, 10);
 const suffix = () => randomBytes(3).toString("hex").slice(0, 5);
 const ownedBy = (o: any, uid: string) => (o.metadata.ownerReferences ?? []).some((r: any) => r.uid === uid);
 const same = (a: any, b: any) => JSON.stringify(a) === JSON.stringify(b);
@@ -74,7 +82,13 @@ export class FakeKubeController {
   }
 
   private write(resource: string, next: any, current: any | undefined): void {
-    if (current && same({ ...next, metadata: { ...next.metadata, resourceVersion: "" } }, { ...current, metadata: { ...current.metadata, resourceVersion: "" } }))
+    if (
+      current &&
+      same(
+        { ...next, metadata: { ...next.metadata, resourceVersion: "" } },
+        { ...current, metadata: { ...current.metadata, resourceVersion: "" } },
+      )
+    )
       return;
     this.store.put(resource, next);
   }
@@ -99,21 +113,36 @@ export class FakeKubeController {
           namespace: ns,
           labels: { ...d.spec.template.metadata?.labels, "pod-template-hash": hash },
           annotations: { [REVISION]: String(maxRev + 1) },
-          ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: d.metadata.name, uid: d.metadata.uid, controller: true }],
+          ownerReferences: [
+            { apiVersion: "apps/v1", kind: "Deployment", name: d.metadata.name, uid: d.metadata.uid, controller: true },
+          ],
         },
         spec: {
           replicas: d.spec.replicas ?? 1,
           selector: { matchLabels: { ...d.spec.selector?.matchLabels, "pod-template-hash": hash } },
           template: {
             ...d.spec.template,
-            metadata: { ...d.spec.template.metadata, labels: { ...d.spec.template.metadata?.labels, "pod-template-hash": hash } },
+            metadata: {
+              ...d.spec.template.metadata,
+              labels: { ...d.spec.template.metadata?.labels, "pod-template-hash": hash },
+            },
           },
         },
       };
       this.store.put("replicasets", current);
     } else if (Number(current.metadata.annotations?.[REVISION] ?? 0) !== maxRev) {
       // Rolling back to an old template reuses its ReplicaSet, which becomes the newest revision.
-      this.write("replicasets", { ...current, metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, [REVISION]: String(maxRev + 1) } } }, current);
+      this.write(
+        "replicasets",
+        {
+          ...current,
+          metadata: {
+            ...current.metadata,
+            annotations: { ...current.metadata.annotations, [REVISION]: String(maxRev + 1) },
+          },
+        },
+        current,
+      );
     }
     for (const rs of this.store.list("replicasets", ns).filter((r) => ownedBy(r, d.metadata.uid))) {
       const want = rs.metadata.name === current.metadata.name ? (d.spec.replicas ?? 1) : 0;
@@ -123,7 +152,14 @@ export class FakeKubeController {
     const revision = fresh?.metadata.annotations?.[REVISION];
     const latest = this.store.get("deployments", ns, d.metadata.name);
     if (latest && revision && latest.metadata.annotations?.[REVISION] !== revision) {
-      this.write("deployments", { ...latest, metadata: { ...latest.metadata, annotations: { ...latest.metadata.annotations, [REVISION]: revision } } }, latest);
+      this.write(
+        "deployments",
+        {
+          ...latest,
+          metadata: { ...latest.metadata, annotations: { ...latest.metadata.annotations, [REVISION]: revision } },
+        },
+        latest,
+      );
     }
   }
 
@@ -132,12 +168,24 @@ export class FakeKubeController {
     const pods = this.store.list("pods", ns).filter((p) => ownedBy(p, rs.metadata.uid));
     const want = rs.spec.replicas ?? 0;
     for (let i = pods.length; i < want; i++) {
-      this.store.put("pods", this.pod(`${rs.metadata.name}-${suffix()}`, ns, rs.spec.template, { kind: "ReplicaSet", name: rs.metadata.name, uid: rs.metadata.uid }));
+      this.store.put(
+        "pods",
+        this.pod(`${rs.metadata.name}-${suffix()}`, ns, rs.spec.template, {
+          kind: "ReplicaSet",
+          name: rs.metadata.name,
+          uid: rs.metadata.uid,
+        }),
+      );
     }
     for (const extra of pods.slice(want)) this.store.remove("pods", ns, extra.metadata.name);
     const live = this.store.list("pods", ns).filter((p) => ownedBy(p, rs.metadata.uid));
     const ready = live.filter(podReady).length;
-    const status = { replicas: live.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: rs.metadata.generation };
+    const status = {
+      replicas: live.length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      observedGeneration: rs.metadata.generation,
+    };
     const latest = this.store.get("replicasets", ns, rs.metadata.name);
     if (latest) this.write("replicasets", { ...latest, status }, latest);
   }
@@ -151,11 +199,21 @@ export class FakeKubeController {
       const pod = this.store.get("pods", ns, name);
       if (pod && pod.metadata.labels?.["controller-revision-hash"] === revision) continue;
       if (pod) this.store.remove("pods", ns, name);
-      const template = { ...s.spec.template, metadata: { ...s.spec.template.metadata, labels: { ...s.spec.template.metadata?.labels, "controller-revision-hash": revision } } };
-      this.store.put("pods", this.pod(name, ns, template, { kind: "StatefulSet", name: s.metadata.name, uid: s.metadata.uid }));
+      const template = {
+        ...s.spec.template,
+        metadata: {
+          ...s.spec.template.metadata,
+          labels: { ...s.spec.template.metadata?.labels, "controller-revision-hash": revision },
+        },
+      };
+      this.store.put(
+        "pods",
+        this.pod(name, ns, template, { kind: "StatefulSet", name: s.metadata.name, uid: s.metadata.uid }),
+      );
     }
     const pods = this.store.list("pods", ns).filter((p) => ownedBy(p, s.metadata.uid));
-    for (const p of pods) if (Number(p.metadata.name.split("-").pop()) >= want) this.store.remove("pods", ns, p.metadata.name);
+    for (const p of pods)
+      if (Number(p.metadata.name.split("-").pop()) >= want) this.store.remove("pods", ns, p.metadata.name);
     const live = this.store.list("pods", ns).filter((p) => ownedBy(p, s.metadata.uid));
     const ready = live.filter(podReady).length;
     const latest = this.store.get("statefulsets", ns, s.metadata.name);
@@ -193,7 +251,14 @@ export class FakeKubeController {
     const condition = (type: string, status: string, reason: string, message: string) => {
       const p = prev(type);
       const changed = !p || p.status !== status || p.reason !== reason;
-      return { type, status, reason, message, lastUpdateTime: changed ? now : p.lastUpdateTime, lastTransitionTime: changed || p.status !== status ? now : p.lastTransitionTime };
+      return {
+        type,
+        status,
+        reason,
+        message,
+        lastUpdateTime: changed ? now : p.lastUpdateTime,
+        lastTransitionTime: changed || p.status !== status ? now : p.lastTransitionTime,
+      };
     };
     const rsName = owned.find((rs) => rs.metadata.labels?.["pod-template-hash"] === hash)?.metadata.name ?? "";
     const status = {
@@ -206,11 +271,26 @@ export class FakeKubeController {
       conditions: [
         available >= want
           ? condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
-          : condition("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability."),
+          : condition(
+              "Available",
+              "False",
+              "MinimumReplicasUnavailable",
+              "Deployment does not have minimum availability.",
+            ),
         complete
-          ? condition("Progressing", "True", "NewReplicaSetAvailable", `ReplicaSet "${rsName}" has successfully progressed.`)
+          ? condition(
+              "Progressing",
+              "True",
+              "NewReplicaSetAvailable",
+              `ReplicaSet "${rsName}" has successfully progressed.`,
+            )
           : exceeded
-            ? condition("Progressing", "False", "ProgressDeadlineExceeded", `ReplicaSet "${rsName}" has timed out progressing.`)
+            ? condition(
+                "Progressing",
+                "False",
+                "ProgressDeadlineExceeded",
+                `ReplicaSet "${rsName}" has timed out progressing.`,
+              )
             : condition("Progressing", "True", "ReplicaSetUpdated", `ReplicaSet "${rsName}" is progressing.`),
       ],
     };

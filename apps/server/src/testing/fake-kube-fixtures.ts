@@ -28,8 +28,18 @@ export async function seedShop(kube: FakeKubeApiServer): Promise<void> {
     metadata: { name: "node-1" },
     status: {
       conditions: [
-        { type: "MemoryPressure", status: "False", reason: "KubeletHasSufficientMemory", message: "kubelet has sufficient memory available" },
-        { type: "DiskPressure", status: "False", reason: "KubeletHasNoDiskPressure", message: "kubelet has no disk pressure" },
+        {
+          type: "MemoryPressure",
+          status: "False",
+          reason: "KubeletHasSufficientMemory",
+          message: "kubelet has sufficient memory available",
+        },
+        {
+          type: "DiskPressure",
+          status: "False",
+          reason: "KubeletHasNoDiskPressure",
+          message: "kubelet has no disk pressure",
+        },
         { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" },
       ],
     },
@@ -41,14 +51,20 @@ export async function seedShop(kube: FakeKubeApiServer): Promise<void> {
   kube.put("deployments", d);
   await settled(kube, "checkout");
   kube.put("deployments", deployment("internal-tool", "shop/tool:v1", 1));
-  kube.put("services", { metadata: { name: "checkout", namespace: "shop" }, spec: { type: "ClusterIP", selector: { app: "checkout" }, ports: [{ port: 80 }] } });
+  kube.put("services", {
+    metadata: { name: "checkout", namespace: "shop" },
+    spec: { type: "ClusterIP", selector: { app: "checkout" }, ports: [{ port: 80 }] },
+  });
   kube.put("statefulsets", {
     metadata: { name: "ledger-writer", namespace: "shop", labels: { app: "ledger-writer", aegis: "managed" } },
     spec: {
       replicas: 1,
       serviceName: "ledger-writer",
       selector: { matchLabels: { app: "ledger-writer" } },
-      template: { metadata: { labels: { app: "ledger-writer" } }, spec: { containers: [{ name: "db", image: "ledger/writer:3" }] } },
+      template: {
+        metadata: { labels: { app: "ledger-writer" } },
+        spec: { containers: [{ name: "db", image: "ledger/writer:3" }] },
+      },
     },
   });
   await settled(kube, "internal-tool");
@@ -60,7 +76,14 @@ export async function settled(kube: FakeKubeApiServer, name: string, timeoutMs =
   for (;;) {
     const d = kube.get("deployments", "shop", name);
     const s = d?.status ?? {};
-    if (d && s.observedGeneration === d.metadata.generation && s.updatedReplicas === d.spec.replicas && s.availableReplicas === d.spec.replicas && s.replicas === d.spec.replicas) return d;
+    if (
+      d &&
+      s.observedGeneration === d.metadata.generation &&
+      s.updatedReplicas === d.spec.replicas &&
+      s.availableReplicas === d.spec.replicas &&
+      s.replicas === d.spec.replicas
+    )
+      return d;
     if (Date.now() > end) throw new Error(`deployment ${name} did not settle: ${JSON.stringify(s)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -84,7 +107,12 @@ export function writeKubeconfig(dir: string, server: string): string {
 }
 
 /** A pod of `checkout` crash-looping after being OOMKilled (exit 137), as the kubelet reports it. */
-export function crashLoopOomFate(template: any): { ready: boolean; waiting?: { reason: string; message: string }; lastTerminated?: { reason: string; exitCode: number }; restartCount?: number } {
+export function crashLoopOomFate(template: any): {
+  ready: boolean;
+  waiting?: { reason: string; message: string };
+  lastTerminated?: { reason: string; exitCode: number };
+  restartCount?: number;
+} {
   if (template.metadata?.labels?.app !== "checkout") return { ready: true };
   return {
     ready: false,

@@ -12,7 +12,11 @@ export function renderTemplate(template: string, root: Record<string, unknown>):
 }
 
 type Token = { text: string } | { action: string };
-type Node = { text: string } | { expr: string } | { if: string; then: Node[]; else: Node[] } | { range: string; body: Node[] };
+type Node =
+  | { text: string }
+  | { expr: string }
+  | { if: string; then: Node[]; else: Node[] }
+  | { range: string; body: Node[] };
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -118,9 +122,15 @@ function operand(w: string, dot: unknown, root: Record<string, unknown>): unknow
   if (/^-?\d+(\.\d+)?$/.test(w)) return Number(w);
   if (w === ".") return dot;
   if (w === "$") return root;
-  const [base, path] = w.startsWith("$.") ? [root, w.slice(2)] : w.startsWith(".") ? [dot, w.slice(1)] : [undefined, null];
+  const [base, path] = w.startsWith("$.")
+    ? [root, w.slice(2)]
+    : w.startsWith(".")
+      ? [dot, w.slice(1)]
+      : [undefined, null];
   if (path === null) throw new Error(`unsupported template operand: ${w}`);
-  return path.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), base);
+  return path
+    .split(".")
+    .reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), base);
 }
 
 function words_(s: string): string[] {

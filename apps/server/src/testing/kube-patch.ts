@@ -51,7 +51,12 @@ export function strategicMergePatch(target: unknown, patch: unknown, field = "")
     if (!key || !Array.isArray(target)) return clone(patch.filter((e) => !(isObject(e) && e.$patch === "delete")));
     const out = clone(target) as any[];
     for (const element of patch) {
-      if (!isObject(element) || !(key in element)) throw new PatchError(400, "BadRequest", `map: ${JSON.stringify(element)} does not contain declared merge key: ${key}`);
+      if (!isObject(element) || !(key in element))
+        throw new PatchError(
+          400,
+          "BadRequest",
+          `map: ${JSON.stringify(element)} does not contain declared merge key: ${key}`,
+        );
       const at = out.findIndex((e) => isObject(e) && e[key] === element[key]);
       if (element.$patch === "delete") {
         if (at >= 0) out.splice(at, 1);
@@ -95,7 +100,11 @@ function parentOf(doc: any, tokens: string[], op: string, path: string): { paren
   for (const t of tokens.slice(0, -1)) {
     node = Array.isArray(node) ? node[Number(t)] : isObject(node) ? node[t] : undefined;
     if (node === undefined)
-      throw new PatchError(400, "BadRequest", `jsonpatch ${op} operation does not apply: doc is missing path: "${path}"`);
+      throw new PatchError(
+        400,
+        "BadRequest",
+        `jsonpatch ${op} operation does not apply: doc is missing path: "${path}"`,
+      );
   }
   return { parent: node, last: tokens[tokens.length - 1] ?? "" };
 }
@@ -113,21 +122,32 @@ function apply(doc: any, o: JsonPatchOp): any {
   const tokens = pointer(o.path);
   if (o.op === "test") {
     if (JSON.stringify(read(doc, o.path)) !== JSON.stringify(o.value))
-      throw new PatchError(422, "Invalid", `the server rejected our request due to an error in our request: testing value ${o.path} failed`);
+      throw new PatchError(
+        422,
+        "Invalid",
+        `the server rejected our request due to an error in our request: testing value ${o.path} failed`,
+      );
     return doc;
   }
   if (o.op === "move" || o.op === "copy") {
     const value = read(doc, o.from ?? "");
-    if (value === undefined) throw new PatchError(400, "BadRequest", `jsonpatch ${o.op} operation does not apply: doc is missing from path: "${o.from}"`);
+    if (value === undefined)
+      throw new PatchError(
+        400,
+        "BadRequest",
+        `jsonpatch ${o.op} operation does not apply: doc is missing from path: "${o.from}"`,
+      );
     const removed = o.op === "move" ? apply(doc, { op: "remove", path: o.from ?? "" }) : doc;
     return apply(removed, { op: "add", path: o.path, value: clone(value) });
   }
   if (tokens.length === 0) {
-    if (o.op === "remove") throw new PatchError(400, "BadRequest", "jsonpatch remove operation does not apply to the root");
+    if (o.op === "remove")
+      throw new PatchError(400, "BadRequest", "jsonpatch remove operation does not apply to the root");
     return clone(o.value);
   }
   const { parent, last } = parentOf(doc, tokens, o.op, o.path);
-  const missing = () => new PatchError(400, "BadRequest", `jsonpatch ${o.op} operation does not apply: doc is missing key: ${o.path}`);
+  const missing = () =>
+    new PatchError(400, "BadRequest", `jsonpatch ${o.op} operation does not apply: doc is missing key: ${o.path}`);
   if (Array.isArray(parent)) {
     const i = last === "-" ? parent.length : Number(last);
     if (!Number.isInteger(i) || i < 0 || i > parent.length) throw missing();
@@ -149,7 +169,8 @@ function apply(doc: any, o: JsonPatchOp): any {
 
 /** RFC 6902 JSON patch (`application/json-patch+json`): add, remove, replace, move, copy, test; all or nothing. */
 export function jsonPatch(target: unknown, ops: unknown): unknown {
-  if (!Array.isArray(ops)) throw new PatchError(400, "BadRequest", "json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+  if (!Array.isArray(ops))
+    throw new PatchError(400, "BadRequest", "json: cannot unmarshal object into Go value of type jsonpatch.Patch");
   let doc = clone(target);
   for (const o of ops) {
     if (!isObject(o) || typeof o.op !== "string" || typeof o.path !== "string")

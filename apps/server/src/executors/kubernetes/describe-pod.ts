@@ -27,14 +27,25 @@ export function describePod(pod: V1Pod): string {
       out.push(`    ${pad("State")}Waiting`, `      ${pad("Reason", 16)}${state.waiting.reason ?? ""}`);
       if (state.waiting.message) out.push(`      ${pad("Message", 16)}${state.waiting.message}`);
     } else if (state?.terminated) {
-      out.push(`    ${pad("State")}Terminated`, `      ${pad("Reason", 16)}${state.terminated.reason ?? ""}`, `      ${pad("Exit Code", 16)}${state.terminated.exitCode}`);
+      out.push(
+        `    ${pad("State")}Terminated`,
+        `      ${pad("Reason", 16)}${state.terminated.reason ?? ""}`,
+        `      ${pad("Exit Code", 16)}${state.terminated.exitCode}`,
+      );
     } else if (state?.running) out.push(`    ${pad("State")}Running`);
     const last = st?.lastState?.terminated;
     if (last) {
-      out.push(`    ${pad("Last State")}Terminated`, `      ${pad("Reason", 16)}${last.reason ?? ""}`, `      ${pad("Exit Code", 16)}${last.exitCode}`);
+      out.push(
+        `    ${pad("Last State")}Terminated`,
+        `      ${pad("Reason", 16)}${last.reason ?? ""}`,
+        `      ${pad("Exit Code", 16)}${last.exitCode}`,
+      );
       if (last.message) out.push(`      ${pad("Message", 16)}${last.message}`);
     }
-    out.push(`    ${pad("Ready")}${st?.ready ? "True" : "False"}`, `    ${pad("Restart Count")}${st?.restartCount ?? 0}`);
+    out.push(
+      `    ${pad("Ready")}${st?.ready ? "True" : "False"}`,
+      `    ${pad("Restart Count")}${st?.restartCount ?? 0}`,
+    );
     for (const [title, values] of [
       ["Limits", c.resources?.limits],
       ["Requests", c.resources?.requests],
@@ -55,7 +66,8 @@ export function describeEvents(events: readonly CoreV1Event[], now = Date.now())
   const rows = sorted.map((e) => {
     const last = e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp;
     const count = e.count ?? 1;
-    const when = count > 1 ? `${age(last, now)} (x${count} over ${age(e.firstTimestamp ?? last, now)})` : age(last, now);
+    const when =
+      count > 1 ? `${age(last, now)} (x${count} over ${age(e.firstTimestamp ?? last, now)})` : age(last, now);
     const from = e.source?.component ?? e.reportingComponent ?? "";
     const what = e.involvedObject?.name ? `${e.involvedObject.kind ?? ""}/${e.involvedObject.name}` : "";
     return `  ${(e.type ?? "Normal").padEnd(8)} ${(e.reason ?? "").padEnd(18)} ${when.padEnd(16)} ${from.padEnd(10)} ${what}  ${e.message ?? ""}`;
@@ -73,5 +85,9 @@ export function describeNode(node: V1Node): string {
   const rows = (node.status?.conditions ?? []).map(
     (c) => `  ${c.type.padEnd(16)} ${c.status.padEnd(7)} ${(c.reason ?? "").padEnd(28)} ${c.message ?? ""}`,
   );
-  return [`Node ${node.metadata?.name ?? "?"} conditions:`, "  Type             Status  Reason                       Message", ...rows].join("\n");
+  return [
+    `Node ${node.metadata?.name ?? "?"} conditions:`,
+    "  Type             Status  Reason                       Message",
+    ...rows,
+  ].join("\n");
 }

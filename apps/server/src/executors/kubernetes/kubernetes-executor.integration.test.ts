@@ -52,24 +52,40 @@ afterEach(async () => {
 
 describe("KubernetesExecutor against an API server with the real semantics", () => {
   it("sees only workloads in its namespaces that match its selector, kept current by a watch", async () => {
-    kube.put("deployments", { ...deployment("elsewhere", "x:1"), metadata: { name: "elsewhere", namespace: "other", labels: { aegis: "managed" } } });
+    kube.put("deployments", {
+      ...deployment("elsewhere", "x:1"),
+      metadata: { name: "elsewhere", namespace: "other", labels: { aegis: "managed" } },
+    });
     executor = await startExecutor({ selector: "aegis=managed" });
     expect(executor.targets().sort()).toEqual(["checkout", "ledger-writer"]);
     expect(executor.has("internal-tool")).toBe(false);
     expect(executor.has("elsewhere")).toBe(false);
     kube.put("deployments", deployment("payments", "shop/pay:v1", 1, { aegis: "managed" }));
-    await until(async () => executor.has("payments"), (v) => v);
+    await until(
+      async () => executor.has("payments"),
+      (v) => v,
+    );
     expect(executor.has("payments")).toBe(true);
     // The watch was opened with the list's resourceVersion and the selector.
     const watches = kube.calls.filter((c) => c.query.includes("watch=true"));
-    expect(watches.some((c) => c.path === "/apis/apps/v1/namespaces/shop/deployments" && c.query.includes("labelSelector=aegis%3Dmanaged") && c.query.includes("resourceVersion="))).toBe(true);
+    expect(
+      watches.some(
+        (c) =>
+          c.path === "/apis/apps/v1/namespaces/shop/deployments" &&
+          c.query.includes("labelSelector=aegis%3Dmanaged") &&
+          c.query.includes("resourceVersion="),
+      ),
+    ).toBe(true);
   });
 
   it("re-lists after the API server ends its watches, and a removed workload disappears", async () => {
     executor = await startExecutor();
     kube.closeWatches();
     kube.remove("deployments", "shop", "internal-tool");
-    await until(async () => executor.has("internal-tool"), (v) => !v);
+    await until(
+      async () => executor.has("internal-tool"),
+      (v) => !v,
+    );
     expect(executor.has("internal-tool")).toBe(false);
   });
 
@@ -79,14 +95,19 @@ describe("KubernetesExecutor against an API server with the real semantics", () 
     const oldPods = kube.list("pods", "shop", "app=checkout").map((p) => p.metadata.name);
     const r = await executor.restart("checkout");
     expect(r.target).toBe("checkout");
-    const patch = kube.calls.find((c) => c.method === "PATCH" && c.path === "/apis/apps/v1/namespaces/shop/deployments/checkout");
+    const patch = kube.calls.find(
+      (c) => c.method === "PATCH" && c.path === "/apis/apps/v1/namespaces/shop/deployments/checkout",
+    );
     expect(patch?.contentType).toBe("application/strategic-merge-patch+json");
     const after = kube.get("deployments", "shop", "checkout");
     expect(after.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"]).toMatch(/^\d{4}-/);
     expect(after.metadata.generation).toBe(before.metadata.generation + 1);
     // The container list was merged by name, not replaced.
     expect(after.spec.template.spec.containers).toHaveLength(1);
-    const probe = await until(() => executor.probe("checkout", 2000), (p) => p.healthy);
+    const probe = await until(
+      () => executor.probe("checkout", 2000),
+      (p) => p.healthy,
+    );
     expect(probe).toMatchObject({ healthy: true, detail: expect.stringContaining("successfully rolled out") });
     const newPods = kube.list("pods", "shop", "app=checkout").map((p) => p.metadata.name);
     expect(newPods.some((n) => oldPods.includes(n))).toBe(false);
@@ -97,8 +118,13 @@ describe("KubernetesExecutor against an API server with the real semantics", () 
     const pod = kube.list("pods", "shop", "app=checkout")[0];
     expect(executor.has(pod.metadata.name)).toBe(true);
     await executor.restart(pod.metadata.name);
-    expect(kube.get("deployments", "shop", "checkout").spec.template.metadata.annotations).toHaveProperty(["kubectl.kubernetes.io/restartedAt"]);
-    kube.put("pods", { metadata: { name: "debug-shell", namespace: "shop" }, spec: { containers: [{ name: "sh", image: "busybox" }] } });
+    expect(kube.get("deployments", "shop", "checkout").spec.template.metadata.annotations).toHaveProperty([
+      "kubectl.kubernetes.io/restartedAt",
+    ]);
+    kube.put("pods", {
+      metadata: { name: "debug-shell", namespace: "shop" },
+      spec: { containers: [{ name: "sh", image: "busybox" }] },
+    });
     await expect(executor.restart("debug-shell")).rejects.toThrow(/no Deployment or StatefulSet/);
     expect(kube.get("pods", "shop", "debug-shell")).toBeDefined();
   });
@@ -110,9 +136,16 @@ describe("KubernetesExecutor against an API server with the real semantics", () 
     d.spec.progressDeadlineSeconds = 1;
     kube.put("deployments", d);
     await executor.restart("checkout");
-    const waiting = await until(() => executor.probe("checkout", 2000), (p) => /available/.test(p.detail));
+    const waiting = await until(
+      () => executor.probe("checkout", 2000),
+      (p) => /available/.test(p.detail),
+    );
     expect(waiting.healthy).toBe(false);
-    const failed = await until(() => executor.probe("checkout", 2000), (p) => /progress deadline/.test(p.detail), 4000);
+    const failed = await until(
+      () => executor.probe("checkout", 2000),
+      (p) => /progress deadline/.test(p.detail),
+      4000,
+    );
     expect(failed).toMatchObject({ healthy: false, detail: expect.stringContaining("exceeded its progress deadline") });
   });
 
@@ -124,7 +157,10 @@ describe("KubernetesExecutor against an API server with the real semantics", () 
       if (method === "PATCH" && path.endsWith("/deployments/checkout/scale") && !interfered) {
         interfered = true;
         const d = kube.get("deployments", "shop", "checkout");
-        kube.put("deployments", { ...d, metadata: { ...d.metadata, labels: { ...d.metadata.labels, touched: "yes" } } });
+        kube.put("deployments", {
+          ...d,
+          metadata: { ...d.metadata, labels: { ...d.metadata.labels, touched: "yes" } },
+        });
       }
     };
     const event = await executor.scaleUp("checkout", 2);
@@ -147,8 +183,13 @@ describe("KubernetesExecutor against an API server with the real semantics", () 
     expect(executor.canRollback("checkout")).toBe(true);
     expect(executor.canRollback("internal-tool")).toBe(false);
     const r = await executor.rollback("checkout");
-    expect(r).toMatchObject({ fromVersion: "revision 2 (shop/checkout:v2)", toVersion: "revision 1 (shop/checkout:v1)" });
-    expect(kube.calls.find((c) => c.method === "PATCH" && c.path.endsWith("/deployments/checkout"))?.contentType).toBe("application/json-patch+json");
+    expect(r).toMatchObject({
+      fromVersion: "revision 2 (shop/checkout:v2)",
+      toVersion: "revision 1 (shop/checkout:v1)",
+    });
+    expect(kube.calls.find((c) => c.method === "PATCH" && c.path.endsWith("/deployments/checkout"))?.contentType).toBe(
+      "application/json-patch+json",
+    );
     const d = await settled(kube, "checkout");
     expect(d.spec.template.spec.containers[0].image).toBe("shop/checkout:v1");
     // The old ReplicaSet is reused and becomes revision 3, as the deployment controller does.
@@ -165,7 +206,13 @@ describe("KubernetesExecutor against an API server with the real semantics", () 
     const pod = kube.list("pods", "shop", "app=checkout")[0];
     kube.setPodMetrics("shop", pod.metadata.name, { cpu: "250m", memory: "128Mi" });
     const m = (await executor.metrics()).find((x) => x.name === pod.metadata.name);
-    expect(m).toMatchObject({ cpu_percent: 50, memory_mb: 128, memory_limit_mb: 256, memory_percent: 50, image: "shop/checkout:v2" });
+    expect(m).toMatchObject({
+      cpu_percent: 50,
+      memory_mb: 128,
+      memory_limit_mb: 256,
+      memory_percent: 50,
+      image: "shop/checkout:v2",
+    });
   });
 
   it("topology uses seed 000's node types: agent, app, replica, loadbalancer", async () => {

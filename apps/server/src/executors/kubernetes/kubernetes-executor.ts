@@ -70,7 +70,10 @@ export class KubernetesExecutor implements Executor, RuntimeEvidenceSource {
     await this.cache.start().catch((err) => {
       throw new UpstreamError(`cannot list workloads from the Kubernetes API: ${messageOf(err)}`);
     });
-    this.o.logger.info({ namespaces: this.o.namespaces, workloads: this.targets().length }, "kubernetes executor ready");
+    this.o.logger.info(
+      { namespaces: this.o.namespaces, workloads: this.targets().length },
+      "kubernetes executor ready",
+    );
   }
 
   async stop(): Promise<void> {
@@ -99,8 +102,10 @@ export class KubernetesExecutor implements Executor, RuntimeEvidenceSource {
 
   async scaleUp(target: string, count: number): Promise<ScaleEvent> {
     const w = await this.resolve(target);
-    if (!Number.isInteger(count) || count < 1) throw new InputError(`replica count must be a positive integer, got ${count}`);
-    if (count > this.o.maxReplicas) throw new InputError(`${count} replicas exceed MAX_REPLICAS (${this.o.maxReplicas})`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new InputError(`replica count must be a positive integer, got ${count}`);
+    if (count > this.o.maxReplicas)
+      throw new InputError(`${count} replicas exceed MAX_REPLICAS (${this.o.maxReplicas})`);
     const base = baselineOf(w.object);
     await this.setBaseline(w, base);
     await this.scaleTo(w, base + count);
@@ -130,13 +135,19 @@ export class KubernetesExecutor implements Executor, RuntimeEvidenceSource {
     if (w.kind !== "Deployment") throw new InputError(`${w.kind} ${w.name} has no ReplicaSet history to roll back to`);
     for (let attempt = 1; ; attempt++) {
       const d = await this.apps.readNamespacedDeployment({ name: w.name, namespace: w.namespace });
-      const sets = (await this.apps.listNamespacedReplicaSet({ namespace: w.namespace, labelSelector: selectorOf(d.spec?.selector.matchLabels) })).items
+      const sets = (
+        await this.apps.listNamespacedReplicaSet({
+          namespace: w.namespace,
+          labelSelector: selectorOf(d.spec?.selector.matchLabels),
+        })
+      ).items
         .filter((rs) => (rs.metadata?.ownerReferences ?? []).some((r) => r.uid === d.metadata?.uid))
         .map((rs) => ({ rs, revision: Number(rs.metadata?.annotations?.[REVISION] ?? 0) }))
         .sort((a, b) => b.revision - a.revision);
       const current = Number(d.metadata?.annotations?.[REVISION] ?? sets[0]?.revision ?? 0);
       const previous = sets.find((s) => s.revision < current && s.rs.spec?.template);
-      if (!previous?.rs.spec?.template) throw new ConflictError(`deployment ${w.name} has no previous revision to roll back to (revision ${current})`);
+      if (!previous?.rs.spec?.template)
+        throw new ConflictError(`deployment ${w.name} has no previous revision to roll back to (revision ${current})`);
       const template = structuredClone(previous.rs.spec.template);
       if (template.metadata?.labels) delete template.metadata.labels["pod-template-hash"];
       try {
@@ -176,10 +187,12 @@ export class KubernetesExecutor implements Executor, RuntimeEvidenceSource {
     const w = await this.resolve(target);
     const fresh = await this.read(w);
     if (signal.aborted) return { healthy: false, detail: `no answer from the Kubernetes API within ${timeoutMs} ms` };
-    const status: RolloutStatus = w.kind === "Deployment" ? deploymentRollout(fresh as V1Deployment) : statefulSetRollout(fresh as V1StatefulSet);
+    const status: RolloutStatus =
+      w.kind === "Deployment" ? deploymentRollout(fresh as V1Deployment) : statefulSetRollout(fresh as V1StatefulSet);
     if (!status.done) return { healthy: false, detail: status.detail };
     const unready = unreadyPods(await this.podsOf({ ...w, object: fresh }));
-    if (unready.length > 0) return { healthy: false, detail: `${status.detail}, but pods are not ready: ${unready.join(", ")}` };
+    if (unready.length > 0)
+      return { healthy: false, detail: `${status.detail}, but pods are not ready: ${unready.join(", ")}` };
     return { healthy: true, detail: status.detail };
   }
 
@@ -207,7 +220,10 @@ export class KubernetesExecutor implements Executor, RuntimeEvidenceSource {
       try {
         for (const m of (await api.getPodMetrics(ns)).items) {
           const sum = m.containers.reduce(
-            (a, c) => ({ cpu: a.cpu + (parseQuantity(c.usage.cpu) ?? 0), memory: a.memory + (parseQuantity(c.usage.memory) ?? 0) }),
+            (a, c) => ({
+              cpu: a.cpu + (parseQuantity(c.usage.cpu) ?? 0),
+              memory: a.memory + (parseQuantity(c.usage.memory) ?? 0),
+            }),
             { cpu: 0, memory: 0 },
           );
           usage.set(`${m.metadata.namespace}/${m.metadata.name}`, sum);
@@ -215,7 +231,10 @@ export class KubernetesExecutor implements Executor, RuntimeEvidenceSource {
       } catch (err) {
         if (!this.metricsMissingLogged) {
           this.metricsMissingLogged = true;
-          this.o.logger.warn({ err: messageOf(err) }, "metrics.k8s.io is not available (metrics-server not installed?): no pod metrics");
+          this.o.logger.warn(
+            { err: messageOf(err) },
+            "metrics.k8s.io is not available (metrics-server not installed?): no pod metrics",
+          );
         }
         return [];
       }
@@ -252,14 +271,23 @@ export class KubernetesExecutor implements Executor, RuntimeEvidenceSource {
     const nodes: Topology["nodes"] = [{ id: "aegisops", type: "agent", status: "running", image: "aegisops" }];
     const edges: Topology["edges"] = [];
     const pods = await this.allPods();
-    const services = (await Promise.all(this.o.namespaces.map((ns) => this.core.listNamespacedService({ namespace: ns })))).flatMap((l) => l.items);
+    const services = (
+      await Promise.all(this.o.namespaces.map((ns) => this.core.listNamespacedService({ namespace: ns })))
+    ).flatMap((l) => l.items);
     for (const w of this.cache.all()) {
       const id = `${w.namespace}/${w.name}`;
       const ready = (w.object.status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0;
-      nodes.push({ id, type: "app", status: `${ready}/${w.object.spec?.replicas ?? 1} ready`, image: imagesOf(w.object.spec?.template.spec?.containers) });
+      nodes.push({
+        id,
+        type: "app",
+        status: `${ready}/${w.object.spec?.replicas ?? 1} ready`,
+        image: imagesOf(w.object.spec?.template.spec?.containers),
+      });
       edges.push({ from: "aegisops", to: id, label: "monitors" });
       const selector = w.object.spec?.selector.matchLabels ?? {};
-      for (const p of pods.filter((p) => p.metadata?.namespace === w.namespace && matches(p.metadata?.labels, selector))) {
+      for (const p of pods.filter(
+        (p) => p.metadata?.namespace === w.namespace && matches(p.metadata?.labels, selector),
+      )) {
         const pid = `${w.namespace}/${p.metadata?.name}`;
         nodes.push({ id: pid, type: "replica", status: podStatus(p), image: imagesOf(p.spec?.containers) });
         edges.push({ from: id, to: pid, label: "owns" });
@@ -268,7 +296,12 @@ export class KubernetesExecutor implements Executor, RuntimeEvidenceSource {
     for (const s of services) {
       const id = `${s.metadata?.namespace}/service/${s.metadata?.name}`;
       nodes.push({ id, type: "loadbalancer", status: s.spec?.type ?? "ClusterIP", image: "kubernetes-service" });
-      for (const p of pods.filter((p) => p.metadata?.namespace === s.metadata?.namespace && s.spec?.selector && matches(p.metadata?.labels, s.spec.selector))) {
+      for (const p of pods.filter(
+        (p) =>
+          p.metadata?.namespace === s.metadata?.namespace &&
+          s.spec?.selector &&
+          matches(p.metadata?.labels, s.spec.selector),
+      )) {
         edges.push({ from: id, to: `${s.metadata?.namespace}/${p.metadata?.name}`, label: "routes" });
       }
     }
@@ -292,10 +325,16 @@ export class KubernetesExecutor implements Executor, RuntimeEvidenceSource {
     const ns = w?.namespace ?? named?.metadata?.namespace ?? "default";
     const involved = [...(w ? [w.name] : []), ...chosen.map((p) => p.metadata?.name ?? "")];
     const events = (
-      await Promise.all(involved.map((n) => this.core.listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.name=${n}` })))
+      await Promise.all(
+        involved.map((n) =>
+          this.core.listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.name=${n}` }),
+        ),
+      )
     ).flatMap((l) => l.items);
     const first = chosen[0];
-    const [logs, previousLogs] = first ? await Promise.all([this.podLog(first, 50, false), this.podLog(first, 50, true)]) : ["", ""];
+    const [logs, previousLogs] = first
+      ? await Promise.all([this.podLog(first, 50, false), this.podLog(first, 50, true)])
+      : ["", ""];
     const nodeNames = [...new Set(chosen.map((p) => p.spec?.nodeName).filter((n): n is string => !!n))];
     const nodes = await Promise.all(nodeNames.map((name) => this.core.readNode({ name }).catch(() => null)));
     const kind: WorkloadKind | "Pod" = w?.kind ?? "Pod";
@@ -307,7 +346,8 @@ export class KubernetesExecutor implements Executor, RuntimeEvidenceSource {
       previousLogs,
       nodeConditions: nodes.flatMap((n) => (n ? [describeNode(n)] : [])).join("\n"),
       labels: { ...(w?.object.metadata?.labels ?? named?.metadata?.labels ?? {}) },
-      humanOnly: kind === "StatefulSet" ? `${w?.name} is a StatefulSet (stable identity and storage): a human decides` : null,
+      humanOnly:
+        kind === "StatefulSet" ? `${w?.name} is a StatefulSet (stable identity and storage): a human decides` : null,
     };
   }
 
@@ -325,7 +365,9 @@ export class KubernetesExecutor implements Executor, RuntimeEvidenceSource {
         `pod ${target} has no Deployment or StatefulSet in scope (namespaces ${this.o.namespaces.join(", ")}${this.o.labelSelector ? `, selector ${this.o.labelSelector}` : ""}): AegisOps does not act on it`,
       );
     }
-    throw new InputError(`no Deployment or StatefulSet "${target}" in namespaces ${this.o.namespaces.join(", ")}${this.o.labelSelector ? ` matching ${this.o.labelSelector}` : ""}`);
+    throw new InputError(
+      `no Deployment or StatefulSet "${target}" in namespaces ${this.o.namespaces.join(", ")}${this.o.labelSelector ? ` matching ${this.o.labelSelector}` : ""}`,
+    );
   }
 
   private ownerWorkload(pod: V1Pod): Workload | undefined {
@@ -384,7 +426,8 @@ export class KubernetesExecutor implements Executor, RuntimeEvidenceSource {
           : await this.apps.readNamespacedStatefulSetScale({ name: w.name, namespace: w.namespace });
       const body = { metadata: { resourceVersion: scale.metadata?.resourceVersion }, spec: { replicas } };
       try {
-        if (w.kind === "Deployment") await this.apps.patchNamespacedDeploymentScale({ name: w.name, namespace: w.namespace, body }, merge);
+        if (w.kind === "Deployment")
+          await this.apps.patchNamespacedDeploymentScale({ name: w.name, namespace: w.namespace, body }, merge);
         else await this.apps.patchNamespacedStatefulSetScale({ name: w.name, namespace: w.namespace, body }, merge);
         await this.read(w);
         return;
@@ -417,7 +460,13 @@ export class KubernetesExecutor implements Executor, RuntimeEvidenceSource {
     const workloads = this.cache.all();
     return lists
       .flatMap((l) => l.items)
-      .filter((p) => workloads.some((w) => w.namespace === p.metadata?.namespace && matches(p.metadata?.labels, w.object.spec?.selector.matchLabels ?? { "": "" })));
+      .filter((p) =>
+        workloads.some(
+          (w) =>
+            w.namespace === p.metadata?.namespace &&
+            matches(p.metadata?.labels, w.object.spec?.selector.matchLabels ?? { "": "" }),
+        ),
+      );
   }
 
   private async servicesSelecting(w: Workload) {
@@ -476,7 +525,11 @@ function podStatus(p: V1Pod): string {
   const waiting = (p.status?.containerStatuses ?? []).find((c) => c.state?.waiting)?.state?.waiting?.reason;
   if (waiting) return waiting;
   const ready = (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
-  return p.status?.phase === "Running" ? (ready ? "running" : "not ready") : (p.status?.phase ?? "unknown").toLowerCase();
+  return p.status?.phase === "Running"
+    ? ready
+      ? "running"
+      : "not ready"
+    : (p.status?.phase ?? "unknown").toLowerCase();
 }
 
 function badness(p: V1Pod): number {
@@ -495,6 +548,7 @@ function round(n: number): number {
 }
 
 function messageOf(err: unknown): string {
-  if (err instanceof ApiException) return `HTTP ${err.code}: ${typeof err.body === "string" ? err.body : JSON.stringify(err.body)}`;
+  if (err instanceof ApiException)
+    return `HTTP ${err.code}: ${typeof err.body === "string" ? err.body : JSON.stringify(err.body)}`;
   return err instanceof Error ? err.message : String(err);
 }

@@ -19,23 +19,43 @@ export function deploymentRollout(d: V1Deployment): RolloutStatus {
   const s = d.status ?? {};
   const progressing = s.conditions?.find((c) => c.type === "Progressing");
   if (progressing?.status === "False" && progressing.reason === "ProgressDeadlineExceeded") {
-    return { done: false, failed: true, detail: `deployment "${name}" exceeded its progress deadline: ${progressing.message ?? ""}`.trim() };
+    return {
+      done: false,
+      failed: true,
+      detail: `deployment "${name}" exceeded its progress deadline: ${progressing.message ?? ""}`.trim(),
+    };
   }
   if ((s.observedGeneration ?? 0) < (d.metadata?.generation ?? 0)) {
     return { done: false, failed: false, detail: `waiting for deployment "${name}" spec update to be observed` };
   }
   const updated = s.updatedReplicas ?? 0;
   if (updated < want) {
-    return { done: false, failed: false, detail: `deployment "${name}": ${updated} of ${want} updated replicas are available` };
+    return {
+      done: false,
+      failed: false,
+      detail: `deployment "${name}": ${updated} of ${want} updated replicas are available`,
+    };
   }
   if ((s.replicas ?? 0) > updated) {
-    return { done: false, failed: false, detail: `deployment "${name}": ${(s.replicas ?? 0) - updated} old replicas are pending termination` };
+    return {
+      done: false,
+      failed: false,
+      detail: `deployment "${name}": ${(s.replicas ?? 0) - updated} old replicas are pending termination`,
+    };
   }
   const available = s.availableReplicas ?? 0;
   if (available < updated) {
-    return { done: false, failed: false, detail: `deployment "${name}": ${available} of ${updated} updated replicas are available` };
+    return {
+      done: false,
+      failed: false,
+      detail: `deployment "${name}": ${available} of ${updated} updated replicas are available`,
+    };
   }
-  return { done: true, failed: false, detail: `deployment "${name}" successfully rolled out (${available}/${want} available)` };
+  return {
+    done: true,
+    failed: false,
+    detail: `deployment "${name}" successfully rolled out (${available}/${want} available)`,
+  };
 }
 
 /** The same for a StatefulSet (RollingUpdate): observed, all replicas on the update revision and ready. */
@@ -47,9 +67,14 @@ export function statefulSetRollout(s: V1StatefulSet): RolloutStatus {
     return { done: false, failed: false, detail: `waiting for statefulset "${name}" spec update to be observed` };
   }
   const ready = st.readyReplicas ?? 0;
-  if (ready < want) return { done: false, failed: false, detail: `statefulset "${name}": ${ready} of ${want} pods are ready` };
+  if (ready < want)
+    return { done: false, failed: false, detail: `statefulset "${name}": ${ready} of ${want} pods are ready` };
   if ((st.updatedReplicas ?? 0) < want || st.currentRevision !== st.updateRevision) {
-    return { done: false, failed: false, detail: `statefulset "${name}": ${st.updatedReplicas ?? 0} of ${want} pods updated` };
+    return {
+      done: false,
+      failed: false,
+      detail: `statefulset "${name}": ${st.updatedReplicas ?? 0} of ${want} pods updated`,
+    };
   }
   return { done: true, failed: false, detail: `statefulset "${name}" rolled out (${ready}/${want} ready)` };
 }

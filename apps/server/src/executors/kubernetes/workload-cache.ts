@@ -63,7 +63,8 @@ export class WorkloadCache {
     const ns = object.metadata?.namespace ?? "";
     const name = object.metadata?.name ?? "";
     const old = this.items.get(`${kind}/${ns}/${name}`);
-    if (old && Number(old.object.metadata?.resourceVersion ?? 0) > Number(object.metadata?.resourceVersion ?? 0)) return;
+    if (old && Number(old.object.metadata?.resourceVersion ?? 0) > Number(object.metadata?.resourceVersion ?? 0))
+      return;
     this.items.set(`${kind}/${ns}/${name}`, { kind, namespace: ns, name, object });
   }
 
