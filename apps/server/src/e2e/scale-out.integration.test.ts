@@ -23,7 +23,7 @@ const incident = (id: string) => ({
 });
 
 it.skipIf(!testDatabaseKinds().includes("postgres"))(
-  "three processes on one PostgreSQL: every WebSocket client sees every incident's frames; a killed process's incidents finish elsewhere exactly once",
+  "three processes on one PostgreSQL: WebSocket clients of every process see the frames of incidents run anywhere; a killed process's incidents finish elsewhere exactly once",
   async () => {
     db = await freshDatabase("postgres");
     await db.database.close();
@@ -37,6 +37,7 @@ it.skipIf(!testDatabaseKinds().includes("postgres"))(
     }
     await Promise.all(procs.map((p) => p.start()));
     for (const p of procs) sockets.push(await p.client.socket());
+    const t0 = Date.now();
 
     const ids = Array.from({ length: INCIDENTS }, (_, i) => `scale-out-${i}`);
     // Spread across the processes, as a load balancer would.
@@ -75,14 +76,24 @@ it.skipIf(!testDatabaseKinds().includes("postgres"))(
         id,
       ).toHaveLength(1);
     }
-    // Frames published by any process (the victim's before it died, the survivors' after) reached both
-    // surviving clients, once each.
+    // Frames published by any process reached both surviving clients, once each. The victim's frames are
+    // at most once (ADR 0019): one committed in the instant before SIGKILL may never have been sent, so up
+    // to its concurrency (4 in flight) may be missing, and then missing on both survivors alike.
     await new Promise((r) => setTimeout(r, 500));
-    for (const s of sockets.slice(0, 2)) {
-      const decisions = s.frames.filter((f) => f.type === "council.decision").map((f) => f.incident_id);
-      expect(new Set(decisions).size).toBe(INCIDENTS);
-      expect(decisions).toHaveLength(INCIDENTS);
+    const seen = sockets
+      .slice(0, 2)
+      .map((s) => s.frames.filter((f) => f.type === "council.decision").map((f) => f.incident_id));
+    for (const decisions of seen) {
+      expect(new Set(decisions).size, "no frame delivered twice").toBe(decisions.length);
+      expect(decisions.length).toBeGreaterThanOrEqual(INCIDENTS - 4);
     }
+    expect(new Set(seen[0])).toEqual(new Set(seen[1]));
+    // One leader collects metrics for everyone: about one `metrics` frame per interval reaches a client,
+    // not one per process.
+    const seconds = (Date.now() - t0) / 1000;
+    const metricsFrames = sockets[0]?.frames.filter((f) => f.type === "metrics").length ?? 0;
+    expect(metricsFrames).toBeGreaterThan(0);
+    expect(metricsFrames).toBeLessThanOrEqual(Math.ceil(seconds * 1.2) + 3);
     const resumed = await Promise.all(ids.map((id) => c.incident(id)));
     const byVictim = resumed.filter((i) => i?.timeline.some((t) => t.status === "RESUMED")).length;
     // Not asserted > 0: whether the victim held a job at the instant it died depends on timing.

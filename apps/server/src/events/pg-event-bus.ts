@@ -31,6 +31,8 @@ export class PgEventBus implements EventBus {
   private readonly ownListeners = new Set<FrameListener>();
   private readonly partials = new Map<string, PendingFrame>();
   private sending: Promise<void> = Promise.resolve();
+  private readonly pending: string[] = [];
+  private draining = false;
   private listener: pg.Client | null = null;
   private closed = false;
   private seq = 0;
@@ -61,19 +63,31 @@ export class PgEventBus implements EventBus {
     const frame = wsFrame(type, incidentId, data);
     this.deliver(this.ownListeners, frame, projectId);
     this.deliver(this.listeners, frame, projectId);
-    const payloads = this.encode(JSON.stringify({ p: projectId, f: frame }));
-    // One connection, one queue: frames leave in the order they were published.
-    this.sending = this.sending
-      .then(() =>
-        this.publisher.query("select pg_notify($1, x) from unnest($2::text[]) with ordinality as t(x, i) order by i", [
-          FRAME_CHANNEL,
-          payloads,
-        ]),
-      )
-      .then(
-        () => undefined,
-        (err) => this.logger.warn({ err, type }, "could not share a frame with the other processes"),
-      );
+    this.pending.push(...this.encode(JSON.stringify({ p: projectId, f: frame })));
+    if (!this.draining) this.sending = this.drain();
+  }
+
+  /**
+   * Sends every queued payload in one statement per round trip, so a burst of frames (streamed tokens)
+   * costs one query, not one each, and the gap between a commit and its NOTIFY stays one round trip.
+   */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, this.pending.length);
+        try {
+          await this.publisher.query(
+            "select pg_notify($1, x) from unnest($2::text[]) with ordinality as t(x, i) order by i",
+            [FRAME_CHANNEL, batch],
+          );
+        } catch (err) {
+          this.logger.warn({ err, frames: batch.length }, "could not share frames with the other processes");
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   subscribe(listener: FrameListener): () => void {
