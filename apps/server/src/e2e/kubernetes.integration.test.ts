@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
+import { BuiltinAnalyst } from "../analysts/builtin/builtin-analyst.js";
+import { incident, recordingSink } from "../analysts/builtin/test-helpers.js";
 import { FakeKubeApiServer } from "../testing/fake-kube-api-server.js";
 import { crashLoopOomFate, seedShop, writeKubeconfig } from "../testing/fake-kube-fixtures.js";
 import { prepareEnv, startInProcess } from "../testing/test-server.js";
@@ -34,6 +36,13 @@ async function server() {
 }
 
 it("the built-in analyst diagnoses from the runtime's evidence: CrashLoopBackOff after OOMKilled (exit 137)", async () => {
+  // Control: from the alert alone, the same analyst cannot name memory as the cause.
+  const alone = await new BuiltinAnalyst().analyse(
+    incident("pod is not ready", { alertType: "KubePodNotReady", containerName: "checkout" }),
+    recordingSink(),
+  );
+  expect(alone.analysis.root_cause).not.toMatch(/OOM|memory/i);
+
   kube.setPodFate(crashLoopOomFate);
   const d = kube.get("deployments", "shop", "checkout");
   d.spec.template.metadata.annotations = { "example.com/bump": "1" };
