@@ -1,4 +1,5 @@
 import type { WsFrame } from "@aegis/contracts";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../shared/logger.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
@@ -40,6 +41,27 @@ describe.skipIf(!testDatabaseKinds().includes("postgres"))(
       expect(atB.map(([f, p]) => `${f.type}@${p}`)).toEqual(["resolved@tenant-1", "ai.stream@tenant-2"]);
       expect(atB[1]?.[0]).toEqual(atA[1]?.[0]);
       expect(localB).toEqual([]);
+      await Promise.all([a.close(), b.close()]);
+    });
+
+    it("a listener whose connection is killed reconnects and receives again", async () => {
+      const url = db.url as string;
+      const [a, b] = await Promise.all([PgEventBus.connect(url, logger), PgEventBus.connect(url, logger)]);
+      const atB: string[] = [];
+      b.subscribe((f) => atB.push(f.incident_id ?? ""));
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      const killed = await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen %' and pid <> pg_backend_pid()",
+      );
+      await admin.end();
+      expect(killed.rowCount).toBeGreaterThanOrEqual(2);
+      // Frames sent while the listener is down are lost (ADR 0019); keep sending until one arrives.
+      for (let i = 0; i < 100 && atB.length === 0; i++) {
+        a.publish("p", "failed", `after-${i}`, { incident_id: `after-${i}`, error: "x" });
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(atB.length).toBeGreaterThan(0);
       await Promise.all([a.close(), b.close()]);
     });
 
