@@ -12,6 +12,7 @@ import { incidentsListBench } from "./incidents-list-bench.js";
 import { loginBench } from "./login-bench.js";
 import { monitorBench } from "./monitor-bench.js";
 import { startAlertmanager, startBareNode } from "./reference-servers.js";
+import { scaleOutBench } from "./scale-out-bench.js";
 import { searchBench } from "./search-bench.js";
 import { rssMb, summary } from "./stats.js";
 import { streamOverhead } from "./stream-overhead.js";
@@ -193,6 +194,17 @@ async function main() {
         ? await incidentsListBench("postgres", opts)
         : { skipped: "set TEST_DATABASE_URL" },
     });
+  }
+  if (!only || only === "scale-out") {
+    write(
+      "scale-out",
+      process.env.TEST_DATABASE_URL
+        ? await scaleOutBench(
+            Number(process.env.BENCH_SCALE_INCIDENTS ?? 600),
+            Number(process.env.BENCH_SCALE_CONCURRENCY ?? 32),
+          )
+        : { skipped: "set TEST_DATABASE_URL" },
+    );
   }
   if (!only || only === "login") write("login", await loginBench(Number(process.env.BENCH_SECS ?? 5)));
   if (!only || only === "stream") write("stream-overhead", await streamOverhead(20, 100));

@@ -60,8 +60,8 @@ export const CONFIG_FIELDS = {
     doc: "HS256 secret signing users' access tokens. Unset: generated on first start, stored in the data dir (mode 0600).",
   },
   AEGIS_EXECUTOR: {
-    schema: z.enum(["local"]).default("local"),
-    doc: "Runtime the remediations act on (`local`: supervised child processes).",
+    schema: z.enum(["local", "kubernetes"]).default("local"),
+    doc: "Runtime the remediations act on (`local`: supervised child processes; `kubernetes`: Deployments and StatefulSets through the Kubernetes API, ADR 0019).",
   },
   DEMO_APP_PORT: { schema: port.default(8000), doc: "Port of the supervised demo app `buggy-app-v2`." },
   AEGIS_LB_PORT: {
@@ -267,6 +267,29 @@ export const CONFIG_FIELDS = {
   AEGIS_HEALTH_PROBE_TIMEOUT_MS: {
     schema: z.coerce.number().int().positive().default(2000),
     doc: "Time each dependency probe of `GET /api/v1/health` gets (LLM providers, embeddings).",
+  },
+  AEGIS_KUBECONFIG: {
+    schema: z.string().optional(),
+    doc: "Kubeconfig file of the `kubernetes` executor. Unset: `KUBECONFIG`, then `~/.kube/config`, then the pod's service account (in-cluster).",
+  },
+  AEGIS_KUBE_NAMESPACES: {
+    schema: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(,[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a comma list of namespaces")
+      .default("default"),
+    doc: "Comma list of the only namespaces the `kubernetes` executor reads and acts in.",
+  },
+  AEGIS_KUBE_LABEL_SELECTOR: {
+    schema: z.string().optional(),
+    doc: "Label selector (`app.kubernetes.io/managed-by=aegis,tier!=db`) a Deployment or StatefulSet must match to be acted on. Unset: every one in the namespaces.",
+  },
+  AEGIS_KUBE_ROLLOUT_TIMEOUT_SECS: {
+    schema: positiveInt.default(120),
+    doc: "How long a Kubernetes scale waits for its rollout before reporting the replicas it has.",
+  },
+  AEGIS_CLUSTER_EVENTS: {
+    schema: z.enum(["auto", "off"]).default("auto"),
+    doc: "`auto`: with a PostgreSQL `DATABASE_URL`, frames reach WebSocket clients of every process (LISTEN/NOTIFY) and one leader collects metrics (advisory lock); `off`: frames stay in their process.",
   },
 } as const;
 

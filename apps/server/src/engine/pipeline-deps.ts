@@ -2,6 +2,7 @@ import type { Analyst } from "../ports/analyst.js";
 import type { Council } from "../ports/council.js";
 import type { Executor } from "../ports/executor.js";
 import type { KnowledgeBase } from "../ports/knowledge-base.js";
+import type { RuntimeEvidenceSource } from "../ports/runtime-evidence.js";
 import type { Logger } from "../shared/logger.js";
 import type { ActionLog } from "../store/action-log.js";
 import type { Database } from "../store/database.js";
@@ -24,4 +25,6 @@ export interface PipelineDeps {
   logger: Logger;
   /** The project's automation mode (auto / approve / suggest); absent, every approved action runs. */
   automation?: AutomationModes | undefined;
+  /** What the runtime shows about the target, read before analysis and review (none: the alert alone). */
+  runtimeEvidence?: RuntimeEvidenceSource | null;
 }

@@ -1,4 +1,5 @@
 import type { AIAnalysis, CouncilDecision, CouncilVote, RunbookEntry } from "@aegis/contracts";
+import { withRuntimeEvidence } from "../evidence/runtime-evidence-text.js";
 import { salientLogs } from "../evidence/salient-logs.js";
 import type { AnalysisInput, AnalystResult } from "../ports/analyst.js";
 import type { Executor } from "../ports/executor.js";
@@ -54,6 +55,7 @@ export class Pipeline {
       });
     }
     const input = this.inputOf(row);
+    if (!row.analysis || !row.councilDecision) await this.gatherRuntimeEvidence(row, input);
 
     if (!row.analysis) {
       if (stopping.aborted) return "released";
@@ -349,6 +351,25 @@ export class Pipeline {
       maxReplicas: this.o.maxReplicas,
       alertTimestamp: row.alertTimestamp,
     };
+  }
+
+  /** Appends what the runtime shows about the target (describe, events, logs, node conditions) to the input. */
+  private async gatherRuntimeEvidence(row: IncidentRow, input: AnalysisInput): Promise<void> {
+    const source = this.d.runtimeEvidence;
+    const target = source ? targetOf(row, this.d.executor) : null;
+    if (!source || !target) return;
+    try {
+      const evidence = await source.gatherEvidence(target);
+      if (!evidence) return;
+      withRuntimeEvidence(input, evidence);
+      this.d.recorder.publish(row.projectId, "ai.thinking", row.id, {
+        incident_id: row.id,
+        message: `Read the runtime's view of ${evidence.subject}: state, events, logs (and the previous container's), node conditions.`,
+      });
+    } catch (err) {
+      // The alert's own evidence is still there: analyse with it rather than not at all.
+      this.d.logger.warn({ err, incident_id: row.id, target }, "could not gather runtime evidence");
+    }
   }
 
   private async mustGet(projectId: string, id: string): Promise<IncidentRow> {

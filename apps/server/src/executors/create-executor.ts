@@ -2,6 +2,7 @@ import type { Config } from "../config/config.js";
 import type { Executor } from "../ports/executor.js";
 import { assertNever } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
+import { KubernetesExecutor } from "./kubernetes/kubernetes-executor.js";
 import { demoServices } from "./local/demo-services.js";
 import { LocalExecutor } from "./local/local-executor.js";
 
@@ -32,6 +33,15 @@ export function createExecutor(config: Config, ctx: ExecutorContext): Executor {
         logger: ctx.logger.child({ component: "executor" }),
         dataDir: ctx.dataDir,
         maxReplicas: config.MAX_REPLICAS,
+      });
+    case "kubernetes":
+      return new KubernetesExecutor({
+        kubeconfig: config.AEGIS_KUBECONFIG,
+        namespaces: config.AEGIS_KUBE_NAMESPACES.split(","),
+        labelSelector: config.AEGIS_KUBE_LABEL_SELECTOR,
+        maxReplicas: config.MAX_REPLICAS,
+        rolloutTimeoutMs: config.AEGIS_KUBE_ROLLOUT_TIMEOUT_SECS * 1000,
+        logger: ctx.logger.child({ component: "executor" }),
       });
     default:
       return assertNever(kind);

@@ -22,6 +22,8 @@ import { IncidentRecorder } from "../engine/recorder.js";
 import { SettingsBackup } from "../engine/settings-backup.js";
 import { SettingsService } from "../engine/settings-service.js";
 import { InProcessEventBus } from "../events/event-bus.js";
+import { PgEventBus } from "../events/pg-event-bus.js";
+import { METRICS_LEADER_KEY, PgLeaderLock } from "../events/pg-leader-lock.js";
 import { createExecutor } from "../executors/create-executor.js";
 import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
@@ -35,6 +37,7 @@ import type { Analyst } from "../ports/analyst.js";
 import type { Executor } from "../ports/executor.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { SilenceChecker } from "../ports/silences.js";
+import { runtimeEvidenceOf } from "../ports/runtime-evidence.js";
 import { TargetProtection } from "../safety/target-protection.js";
 import type { Logger } from "../shared/logger.js";
 import { ActionLog } from "../store/action-log.js";
@@ -88,7 +91,11 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const key = resolveApiKey(config.AEGIS_API_KEY, dataDir);
 
   const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: pgliteDirFor(dataDir) });
-  const bus = new InProcessEventBus((err) => logger.warn({ err }, "event listener failed"));
+  // Several processes on one PostgreSQL share frames and elect one metrics collector (ADR 0019).
+  const clusterUrl = config.AEGIS_CLUSTER_EVENTS === "auto" ? config.DATABASE_URL : undefined;
+  const sharedBus = clusterUrl ? await PgEventBus.connect(clusterUrl, logger) : null;
+  const bus = sharedBus ?? new InProcessEventBus((err) => logger.warn({ err }, "event listener failed"));
+  const leader = clusterUrl ? new PgLeaderLock(clusterUrl, METRICS_LEADER_KEY, logger) : null;
   const incidents = new IncidentStore();
   const actions = new ActionLog();
   const jobs = new JobQueue(database.db);
@@ -137,6 +144,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
       recorder,
       logger,
       automation: settings,
+      runtimeEvidence: runtimeEvidenceOf(executor),
     },
     {
       logTruncateChars: config.LOG_TRUNCATE_CHARS,
@@ -223,7 +231,8 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     logger,
     publicUrl: `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}`,
   });
-  await integrations.webhooks.start(bus);
+  // Outbound webhooks fire once per frame: from the process that published it.
+  await integrations.webhooks.start(sharedBus?.local ?? bus);
   const { authenticator, ...accounts } = createAccounts(
     database,
     resolveJwtSecret(config.AEGIS_JWT_SECRET, dataDir),
@@ -288,8 +297,11 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     DEFAULT_PROJECT_ID,
     logger,
     config.METRICS_INTERVAL_SECS * 1000,
-    () => hub.size > 0,
+    // A leader cannot see other processes' sockets: it collects for them too.
+    () => leader !== null || hub.size > 0,
+    () => leader?.isLeader ?? true,
   );
+  await leader?.start();
   ticker.start();
   await worker.start();
   approvalExpiry.start();
@@ -308,6 +320,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
         service.close();
         integrations.webhooks.stop();
         ticker.stop();
+        await leader?.stop();
         hub.closeAll();
         const closing = app.close();
         await ingest.drain();
@@ -319,6 +332,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
         await monitor.close();
         await executor.stop();
         await kb.close();
+        await sharedBus?.close();
         await database.close();
         logger.info({}, "AegisOps stopped");
       })();

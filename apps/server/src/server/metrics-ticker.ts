@@ -18,6 +18,8 @@ export class MetricsTicker {
     private readonly logger: Logger,
     private readonly intervalMs: number,
     private readonly hasListeners: () => boolean,
+    /** Whether this process collects (with several processes on one database, only the leader does). */
+    private readonly collects: () => boolean = () => true,
   ) {}
 
   start(): void {
@@ -31,7 +33,7 @@ export class MetricsTicker {
   }
 
   private async tick(): Promise<void> {
-    if (this.busy || !this.hasListeners()) return;
+    if (this.busy || !this.collects() || !this.hasListeners()) return;
     this.busy = true;
     try {
       const [metrics, containers] = await Promise.all([this.executor.metrics(), this.executor.containers()]);

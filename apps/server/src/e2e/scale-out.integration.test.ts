@@ -1,0 +1,103 @@
+import type { FrameStream } from "@aegis/sdk";
+import { afterAll, expect, it } from "vitest";
+import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
+import { prepareEnv, ServerProcess } from "../testing/test-server.js";
+
+const procs: ServerProcess[] = [];
+const sockets: FrameStream[] = [];
+let db: TestDatabase | undefined;
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await Promise.all(procs.map((p) => p.cleanup()));
+  await db?.cleanup();
+});
+
+const INCIDENTS = 60;
+const incident = (id: string) => ({
+  incident_id: id,
+  alert_type: "Memory Leak",
+  logs: "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\nrss grows 10MB per request, heap used 1900MB of 2048MB; traffic flat",
+  container_name: "buggy-app-v2",
+  severity: "CRITICAL",
+  dry_run: true,
+});
+
+it.skipIf(!testDatabaseKinds().includes("postgres"))(
+  "three processes on one PostgreSQL: WebSocket clients of every process see the frames of incidents run anywhere; a killed process's incidents finish elsewhere exactly once",
+  async () => {
+    db = await freshDatabase("postgres");
+    await db.database.close();
+    for (let i = 0; i < 3; i++) {
+      const te = await prepareEnv({
+        DATABASE_URL: db.url as string,
+        AEGIS_DEMO_APP: "false",
+        PIPELINE_CONCURRENCY: "4",
+      });
+      procs.push(new ServerProcess(te));
+    }
+    await Promise.all(procs.map((p) => p.start()));
+    for (const p of procs) sockets.push(await p.client.socket());
+    const t0 = Date.now();
+
+    const ids = Array.from({ length: INCIDENTS }, (_, i) => `scale-out-${i}`);
+    // Spread across the processes, as a load balancer would.
+    const posted = await Promise.all(
+      ids.map((id, i) => procs[i % 3]?.client.request("POST", "/webhook", incident(id))),
+    );
+    expect(posted.every((r) => r?.status === 200)).toBe(true);
+
+    // Kill one process while incidents are in flight; its claimed jobs come back when their lease expires.
+    const survivors = procs.slice(0, 2);
+    const victim = procs[2] as ServerProcess;
+    const c = survivors[0]?.client;
+    if (!c) throw new Error("no client");
+    // Jobs are claimed in order: once an early one is decided, every process is working on its share.
+    await c.waitFor(ids[6] as string, (i) => i.council_decision !== null, 60_000, 20);
+    await victim.kill("SIGKILL");
+
+    for (const id of ids) {
+      const done = await c.waitFor(
+        id,
+        (i) => i.council_decision !== null && i.status !== "COUNCIL_REVIEW",
+        120_000,
+        200,
+      );
+      const statuses = done.timeline.map((t) => t.status);
+      expect(
+        statuses.filter((s) => s === "RECEIVED"),
+        id,
+      ).toHaveLength(1);
+      expect(
+        statuses.filter((s) => s === "AI_COMPLETE"),
+        id,
+      ).toHaveLength(1);
+      expect(
+        statuses.filter((s) => s === "COUNCIL_DECISION"),
+        id,
+      ).toHaveLength(1);
+    }
+    // Frames published by any process reached both surviving clients, once each. The victim's frames are
+    // at most once (ADR 0019): one committed in the instant before SIGKILL may never have been sent, so up
+    // to its concurrency (4 in flight) may be missing, and then missing on both survivors alike.
+    await new Promise((r) => setTimeout(r, 500));
+    const seen = sockets
+      .slice(0, 2)
+      .map((s) => s.frames.filter((f) => f.type === "council.decision").map((f) => f.incident_id));
+    for (const decisions of seen) {
+      expect(new Set(decisions).size, "no frame delivered twice").toBe(decisions.length);
+      expect(decisions.length).toBeGreaterThanOrEqual(INCIDENTS - 4);
+    }
+    expect(new Set(seen[0])).toEqual(new Set(seen[1]));
+    // One leader collects metrics for everyone: about one `metrics` frame per interval reaches a client,
+    // not one per process.
+    const seconds = (Date.now() - t0) / 1000;
+    const metricsFrames = sockets[0]?.frames.filter((f) => f.type === "metrics").length ?? 0;
+    expect(metricsFrames).toBeGreaterThan(0);
+    expect(metricsFrames).toBeLessThanOrEqual(Math.ceil(seconds * 1.2) + 3);
+    const resumed = await Promise.all(ids.map((id) => c.incident(id)));
+    const byVictim = resumed.filter((i) => i?.timeline.some((t) => t.status === "RESUMED")).length;
+    // Not asserted > 0: whether the victim held a job at the instant it died depends on timing.
+    console.log(`scale-out: ${byVictim} of ${INCIDENTS} incidents resumed after the kill`);
+  },
+  240_000,
+);
