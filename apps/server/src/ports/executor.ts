@@ -18,6 +18,23 @@ export interface RollbackResult {
   status: string;
 }
 
+/** What the runtime says about one target, like `docker inspect` / `kubectl describe` (for evidence). */
+export interface RuntimeState {
+  target: string;
+  /** The runtime's id of the instance (a container id). */
+  id: string;
+  image: string;
+  /** "running", "exited", "restarting", … as the runtime names it. */
+  status: string;
+  exitCode: number | null;
+  oomKilled: boolean;
+  restartCount: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** The runtime's own error text for the instance, if any. */
+  error: string | null;
+}
+
 /** Port: the runtime AegisOps acts on (local processes, Docker, Kubernetes). */
 export interface Executor {
   readonly kind: string;
@@ -43,4 +60,6 @@ export interface Executor {
   topology(): Promise<Topology>;
   /** Last lines of the target's output, for investigation. */
   logs(target: string, lines: number): Promise<string>;
+  /** Optional: the runtime's state of the target (executors that have one, e.g. Docker). */
+  inspect?(target: string): Promise<RuntimeState>;
 }
