@@ -157,8 +157,8 @@ export class DockerExecutor implements Executor {
       await this.docker
         .getContainer(info.Id)
         .restart({ t: this.graceSecs })
-        .catch((err: unknown) => {
-          throw this.engineFailure(target, "RESTART", err);
+        .catch(async (err: unknown) => {
+          throw await this.engineFailure(target, "RESTART", err);
         });
       await this.waitReady(target, "RESTART");
       // A restarted container may come back on another address of its network.
@@ -515,8 +515,8 @@ export class DockerExecutor implements Executor {
       .stop({ t: this.graceSecs })
       .catch(() => undefined);
     await this.removeContainer(info.Id);
-    const created = await this.docker.createContainer(spec).catch((err: unknown) => {
-      throw this.engineFailure(name, action, err);
+    const created = await this.docker.createContainer(spec).catch(async (err: unknown) => {
+      throw await this.engineFailure(name, action, err);
     });
     await created.start();
     await this.waitReady(name, action);
@@ -633,10 +633,14 @@ export class DockerExecutor implements Executor {
     return info;
   }
 
-  private engineFailure(name: string, action: string, err: unknown): UpstreamError {
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status === 404) return new UpstreamError(`container ${name} was removed during ${action}`, "container_gone");
-    return new UpstreamError(`Docker engine refused ${action} of ${name}: ${text(err)}`, "docker_error");
+  /** An engine call failed: say whether the container itself went away meanwhile, with the engine's words. */
+  private async engineFailure(name: string, action: string, err: unknown): Promise<UpstreamError> {
+    const gone =
+      (err as { statusCode?: number }).statusCode === 404 || (await this.inspect0(name).catch(() => null)) === null;
+    const cause = text(err).replace(/^\(HTTP code \d+\) /, "");
+    if (gone)
+      return new UpstreamError(`container ${name} was removed during ${action} (engine: ${cause})`, "container_gone");
+    return new UpstreamError(`Docker engine refused ${action} of ${name}: ${cause}`, "docker_error");
   }
 
   private labels(): Record<string, string> {
