@@ -635,12 +635,22 @@ export class DockerExecutor implements Executor {
 
   /** An engine call failed: say whether the container itself went away meanwhile, with the engine's words. */
   private async engineFailure(name: string, action: string, err: unknown): Promise<UpstreamError> {
-    const gone =
-      (err as { statusCode?: number }).statusCode === 404 || (await this.inspect0(name).catch(() => null)) === null;
-    const cause = text(err).replace(/^\(HTTP code \d+\) /, "");
+    const gone = (err as { statusCode?: number }).statusCode === 404 || (await this.goneWithin(name, 2000));
+    const cause = text(err).replace(/^\(HTTP code \d+\) /, "").trim();
     if (gone)
       return new UpstreamError(`container ${name} was removed during ${action} (engine: ${cause})`, "container_gone");
     return new UpstreamError(`Docker engine refused ${action} of ${name}: ${cause}`, "docker_error");
+  }
+
+  /** Whether the container is (or, being removed, soon is) gone from the engine. */
+  private async goneWithin(name: string, ms: number): Promise<boolean> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const info = await this.inspect0(name).catch(() => undefined);
+      if (info === null) return true;
+      if (info === undefined || info.State.Running || Date.now() > end) return false;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   private labels(): Record<string, string> {
