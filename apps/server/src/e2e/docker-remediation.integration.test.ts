@@ -142,10 +142,12 @@ describe.skipIf(!available)("seed 000 walkthrough on AEGIS_EXECUTOR=docker", () 
       container_name: "buggy-app-v2",
       severity: "CRITICAL",
     });
-    await sock.waitFor((f) => f.type === "docker.action" && f.incident_id === id, 30_000).catch(async (err) => {
-      console.log(JSON.stringify((await client.request("GET", `/incidents/${id}`)).body, null, 1));
-      throw err;
-    });
+    await sock
+      .waitFor((f) => f.type === "docker.action" && f.incident_id === id, 30_000)
+      .catch(async (err) => {
+        console.log(JSON.stringify((await client.request("GET", `/incidents/${id}`)).body, null, 1));
+        throw err;
+      });
     await docker.getContainer("buggy-app-v2").remove({ force: true });
     const done = await client.waitFor(id, (i) => i.status === "RESOLVED" || i.status === "FAILED", 60_000);
     expect(done.status).toBe("FAILED");

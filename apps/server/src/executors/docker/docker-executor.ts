@@ -636,7 +636,9 @@ export class DockerExecutor implements Executor {
   /** An engine call failed: say whether the container itself went away meanwhile, with the engine's words. */
   private async engineFailure(name: string, action: string, err: unknown): Promise<UpstreamError> {
     const gone = (err as { statusCode?: number }).statusCode === 404 || (await this.goneWithin(name, 2000));
-    const cause = text(err).replace(/^\(HTTP code \d+\) /, "").trim();
+    const cause = text(err)
+      .replace(/^\(HTTP code \d+\) /, "")
+      .trim();
     if (gone)
       return new UpstreamError(`container ${name} was removed during ${action} (engine: ${cause})`, "container_gone");
     return new UpstreamError(`Docker engine refused ${action} of ${name}: ${cause}`, "docker_error");

@@ -87,8 +87,17 @@ export class NginxBalancer {
     const child = this.child;
     if (!child || !this.running) throw new ConflictError("nginx is not running");
     await this.writeValidated(upstreams);
-    if (!child.pid || !child.kill("SIGHUP")) {
+    const pid = child.pid;
+    const before = pid ? workersOf(pid) : null;
+    if (!pid || !child.kill("SIGHUP")) {
       throw new UpstreamError("nginx reload failed: the master process did not accept SIGHUP", "lb_failed");
+    }
+    // The reload is done when a worker of the new generation runs (the old ones stop accepting then).
+    const end = Date.now() + 5000;
+    while (before && Date.now() < end) {
+      const now = workersOf(pid);
+      if (now === null || now.some((w) => !before.includes(w))) break;
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 
@@ -153,6 +162,15 @@ export class NginxBalancer {
   /** The live configuration file's text (for diagnostics). */
   configText(): string {
     return existsSync(this.confPath) ? readFileSync(this.confPath, "utf8") : "";
+  }
+}
+
+/** Worker pids of an nginx master (null where the kernel does not list a process's children). */
+function workersOf(pid: number): number[] | null {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return null;
   }
 }
 
