@@ -92,11 +92,12 @@ export class NginxBalancer {
     if (!pid || !child.kill("SIGHUP")) {
       throw new UpstreamError("nginx reload failed: the master process did not accept SIGHUP", "lb_failed");
     }
-    // The reload is done when a worker of the new generation runs (the old ones stop accepting then).
+    // The reload is done when the old workers are gone: until then they keep serving their open
+    // keep-alive connections with the old pool. Bounded: a slow request in flight may hold one longer.
     const end = Date.now() + 5000;
     while (before && Date.now() < end) {
       const now = workersOf(pid);
-      if (now === null || now.some((w) => !before.includes(w))) break;
+      if (now === null || (now.some((w) => !before.includes(w)) && !now.some((w) => before.includes(w)))) break;
       await new Promise((r) => setTimeout(r, 20));
     }
   }
