@@ -64,4 +64,19 @@ describe.skipIf(!present)("NginxBalancer (real nginx)", () => {
     expect(lb.running).toBe(false);
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
   });
+
+  it("a new start stops the nginx a killed product left on the same data dir", async () => {
+    const [a] = servers as [Server];
+    const orphan = new NginxBalancer({ binary: NGINX, dir, listenHost: "127.0.0.1", listenPort: port });
+    await orphan.start([up(a, "a")]);
+    const pid = orphan.pid as number;
+    // What a restarted product sees: nginx running from the data dir, its parent gone without stop().
+    const next = new NginxBalancer({ binary: NGINX, dir, listenHost: "127.0.0.1", listenPort: port });
+    await next.start([up(a, "a")]);
+    expect(next.pid).not.toBe(pid);
+    expect(existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ")).toBe(false);
+    expect(await hits(2)).toEqual(new Set(["a"]));
+    await next.stop();
+    await orphan.stop();
+  });
 });

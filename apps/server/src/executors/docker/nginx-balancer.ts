@@ -55,6 +55,7 @@ export class NginxBalancer {
   async start(upstreams: NginxUpstream[]): Promise<void> {
     if (this.child) throw new ConflictError("nginx already started");
     mkdirSync(this.opts.dir, { recursive: true });
+    await this.stopOrphan();
     await this.writeValidated(upstreams);
     const child = spawn(
       this.opts.binary,
@@ -154,6 +155,24 @@ export class NginxBalancer {
     }
     renameSync(candidate, this.confPath);
     this.upstreams = [...upstreams];
+  }
+
+  /** An nginx left by a product process that was killed (SIGKILL skips stop()) still holds the port. */
+  private async stopOrphan(): Promise<void> {
+    const pidFile = join(this.opts.dir, "nginx.pid");
+    if (!existsSync(pidFile)) return;
+    const pid = Number(readFileSync(pidFile, "utf8").trim());
+    let cmdline = "";
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      return; // gone
+    }
+    if (!Number.isInteger(pid) || pid <= 1 || !cmdline.includes(this.opts.dir)) return;
+    process.kill(pid, "SIGQUIT");
+    const end = Date.now() + 5000;
+    while (existsSync(`/proc/${pid}`) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    if (existsSync(`/proc/${pid}`)) process.kill(pid, "SIGKILL");
   }
 
   private keep(text: string): void {
