@@ -35,6 +35,16 @@ export interface RuntimeState {
   error: string | null;
 }
 
+/** One event the runtime recorded for a target (`docker events`, Kubernetes events). */
+export interface RuntimeEvent {
+  /** ISO 8601. */
+  at: string;
+  /** What happened, in the runtime's words: "die", "oom", "kill", "start", "restart", … */
+  action: string;
+  /** The runtime's attributes of the event (exit code, signal, image, …). */
+  detail: Record<string, string>;
+}
+
 /** Port: the runtime AegisOps acts on (local processes, Docker, Kubernetes). */
 export interface Executor {
   readonly kind: string;
@@ -62,4 +72,6 @@ export interface Executor {
   logs(target: string, lines: number): Promise<string>;
   /** Optional: the runtime's state of the target (executors that have one, e.g. Docker). */
   inspect?(target: string): Promise<RuntimeState>;
+  /** Optional: the runtime's events of the target in the last `sinceSeconds`, oldest first. */
+  events?(target: string, sinceSeconds: number): Promise<RuntimeEvent[]>;
 }

@@ -103,6 +103,10 @@ describe.skipIf(!available)("DockerExecutor on the real engine", () => {
     expect(after.Id).toBe(before.Id);
     expect(after.State.StartedAt).not.toBe(before.State.StartedAt);
     expect((await ex.probe(name, 2000)).healthy).toBe(true);
+    // The engine's own record of it, for evidence: the old process died, the container started again.
+    const events = (await ex.events(name, 120)).map((e) => e.action);
+    expect(events).toEqual(expect.arrayContaining(["die", "start", "restart"]));
+    expect(events.lastIndexOf("die")).toBeLessThan(events.lastIndexOf("restart"));
 
     expect(ex.canRollback(name)).toBe(true);
     const rb = await ex.rollback(name);

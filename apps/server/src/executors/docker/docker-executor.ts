@@ -2,7 +2,14 @@ import { createServer, isIP } from "node:net";
 import { join } from "node:path";
 import type { ContainerInfo, ContainerMetrics, ScaleDownResult, ScaleEvent, Topology } from "@aegis/contracts";
 import Docker from "dockerode";
-import type { Executor, HealthProbe, RestartResult, RollbackResult, RuntimeState } from "../../ports/executor.js";
+import type {
+  Executor,
+  HealthProbe,
+  RestartResult,
+  RollbackResult,
+  RuntimeEvent,
+  RuntimeState,
+} from "../../ports/executor.js";
 import { ConflictError, InputError, NotFoundError, UpstreamError } from "../../shared/errors.js";
 import { cloneSpec, LABEL } from "./clone-spec.js";
 import { containerMetrics, type EngineStats } from "./container-metrics.js";
@@ -421,6 +428,33 @@ export class DockerExecutor implements Executor {
       finishedAt: s.FinishedAt && !s.FinishedAt.startsWith("0001") ? s.FinishedAt : null,
       error: s.Error || null,
     };
+  }
+
+  async events(target: string, sinceSeconds: number): Promise<RuntimeEvent[]> {
+    this.mustLocate(target);
+    const now = Math.floor(Date.now() / 1000);
+    // With `until` in the past-or-now the engine sends what it recorded and closes the stream.
+    const stream = (await this.docker.getEvents({
+      since: now - Math.max(1, Math.floor(sinceSeconds)),
+      until: now,
+      filters: { type: ["container"], container: [target] },
+    })) as NodeJS.ReadableStream;
+    let raw = "";
+    for await (const chunk of stream) raw += String(chunk);
+    const out: RuntimeEvent[] = [];
+    for (const line of raw.split("\n")) {
+      if (!line.trim()) continue;
+      const e = JSON.parse(line) as {
+        Action?: string;
+        timeNano?: number;
+        time?: number;
+        Actor?: { Attributes?: Record<string, string> };
+      };
+      const { name: _name, ...detail } = e.Actor?.Attributes ?? {};
+      const ms = e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000;
+      out.push({ at: new Date(ms).toISOString(), action: e.Action ?? "unknown", detail });
+    }
+    return out;
   }
 
   private declare(name: string, owned: OwnedContainerSpec | null): void {
