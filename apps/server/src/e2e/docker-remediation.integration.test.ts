@@ -127,6 +127,9 @@ describe.skipIf(!available)("seed 000 walkthrough on AEGIS_EXECUTOR=docker", () 
     expect(names).not.toContain("buggy-app-v2-replica-1");
     const r = await fetch(`http://127.0.0.1:${te.ports.lb}/health`);
     expect(((await r.json()) as { instance: string }).instance).toBe("buggy-app-v2");
+    // The base container also answers on its published port (the seed's `curl localhost:8000/...`).
+    const direct = await fetch(`http://127.0.0.1:${te.ports.demo}/health`);
+    expect(((await direct.json()) as { instance: string }).instance).toBe("buggy-app-v2");
   });
 
   it("a container that dies mid-action → FAILED, the timeline says why", async () => {
