@@ -1,4 +1,4 @@
-import { createServer, isIP } from "node:net";
+import { isIP } from "node:net";
 import { join } from "node:path";
 import type { ContainerInfo, ContainerMetrics, ScaleDownResult, ScaleEvent, Topology } from "@aegis/contracts";
 import Docker from "dockerode";
@@ -12,10 +12,12 @@ import type {
 } from "../../ports/executor.js";
 import { ConflictError, InputError, NotFoundError, UpstreamError } from "../../shared/errors.js";
 import { cloneSpec, LABEL } from "./clone-spec.js";
+import { ContainerEngine, errorText, healthPathOf, nameOf, stateText } from "./container-engine.js";
 import { containerMetrics, type EngineStats } from "./container-metrics.js";
 import { demuxLogs } from "./demux-logs.js";
 import { DeployHistory } from "./deploy-history.js";
 import type { DockerExecutorLogger, DockerExecutorOptions, OwnedContainerSpec } from "./docker-executor-options.js";
+import { freePortOn } from "./free-port-on.js";
 import { NginxBalancer } from "./nginx-balancer.js";
 import type { NginxUpstream } from "./nginx-config.js";
 import { ensureNodeImage } from "./node-image.js";
@@ -38,6 +40,7 @@ const MB = 1024 * 1024;
 export class DockerExecutor implements Executor {
   readonly kind = "docker";
   private readonly docker: Docker;
+  private readonly engine: ContainerEngine;
   private readonly targetsByName = new Map<string, TargetState>();
   private readonly history: DeployHistory;
   private readonly logger: DockerExecutorLogger;
@@ -54,6 +57,7 @@ export class DockerExecutor implements Executor {
 
   constructor(private readonly opts: DockerExecutorOptions) {
     this.docker = new Docker({ socketPath: opts.socketPath });
+    this.engine = new ContainerEngine(this.docker, opts.network);
     this.logger = opts.logger;
     this.graceSecs = opts.stopGraceSecs ?? 3;
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
@@ -80,7 +84,7 @@ export class DockerExecutor implements Executor {
       const relayPort = gateway && this.opts.webhook ? await freePortOn(gateway) : null;
       for (const state of this.targetsByName.values()) {
         if (state.owned) await this.createOwned(state.owned, gateway, relayPort);
-        const info = await this.mustInspect(state.name);
+        const info = await this.engine.mustInspect(state.name);
         this.history.record(state.name, info.Config.Image);
         await this.adoptReplicas(state);
       }
@@ -106,7 +110,9 @@ export class DockerExecutor implements Executor {
         await this.lb.start(await this.upstreamsOf(this.lbTarget));
       }
     } catch (err) {
-      await this.stop().catch((e: unknown) => this.logger.error({ err: text(e) }, "cleanup after failed start failed"));
+      await this.stop().catch((e: unknown) =>
+        this.logger.error({ err: errorText(e) }, "cleanup after failed start failed"),
+      );
       throw err;
     }
   }
@@ -116,19 +122,19 @@ export class DockerExecutor implements Executor {
     this.phase = "stopped";
     process.off("exit", this.exitHandler);
     const failures: string[] = [];
-    await this.lb?.stop().catch((e: unknown) => failures.push(`nginx: ${text(e)}`));
+    await this.lb?.stop().catch((e: unknown) => failures.push(`nginx: ${errorText(e)}`));
     if (this.opts.removeOwnedOnStop ?? true) {
       for (const state of this.targetsByName.values()) {
         if (!state.owned) continue;
         const names = [state.name, ...state.replicas.values()];
         state.replicas.clear();
-        await Promise.all(names.map((n) => this.removeContainer(n).catch((e: unknown) => failures.push(text(e)))));
+        await Promise.all(names.map((n) => this.engine.remove(n).catch((e: unknown) => failures.push(errorText(e)))));
       }
       if (this.createdNetwork) {
         await this.docker
           .getNetwork(this.opts.network)
           .remove()
-          .catch((e: unknown) => this.logger.warn({ err: text(e) }, "network left in place"));
+          .catch((e: unknown) => this.logger.warn({ err: errorText(e) }, "network left in place"));
       }
     }
     if (failures.length > 0) throw new UpstreamError(`docker executor stop failed: ${failures.join("; ")}`);
@@ -160,14 +166,14 @@ export class DockerExecutor implements Executor {
     const { state } = this.mustLocate(target);
     return this.serialize(state, async () => {
       this.ensureStarted();
-      const info = await this.mustInspect(target, "RESTART");
+      const info = await this.engine.mustInspect(target, "RESTART");
       await this.docker
         .getContainer(info.Id)
         .restart({ t: this.graceSecs })
         .catch(async (err: unknown) => {
-          throw await this.engineFailure(target, "RESTART", err);
+          throw await this.engine.failure(target, "RESTART", err);
         });
-      await this.waitReady(target, "RESTART");
+      await this.engine.waitReady(target, "RESTART", this.readyTimeoutMs);
       // A restarted container may come back on another address of its network.
       if (state === this.lbTarget) await this.syncLb(state);
       this.logger.info({ target, id: info.Id.slice(0, 12) }, "restarted");
@@ -186,17 +192,17 @@ export class DockerExecutor implements Executor {
         state,
         [...state.replicas.keys()].filter((i) => i > count),
       );
-      const base = await this.mustInspect(state.name, "SCALE_UP");
+      const base = await this.engine.mustInspect(state.name, "SCALE_UP");
       const created: number[] = [];
       const starts: Promise<void>[] = [];
       for (let i = 1; i <= count; i++) {
         const name = replicaName(state.name, i);
-        const existing = await this.inspect0(name);
+        const existing = await this.engine.inspect(name);
         if (existing?.State.Running && state.replicas.has(i)) continue;
         if (existing && existing.Config.Labels?.[LABEL.replicaOf] !== state.name) {
           throw new ConflictError(`a container named ${name} exists and is not a replica of ${state.name}`);
         }
-        if (existing) await this.removeContainer(name);
+        if (existing) await this.engine.remove(name);
         const nameEnv = state.owned?.nameEnv;
         const spec = cloneSpec(base, {
           name,
@@ -210,7 +216,7 @@ export class DockerExecutor implements Executor {
           (async () => {
             const c = await this.docker.createContainer(spec);
             await c.start();
-            await this.waitReady(name, "SCALE_UP");
+            await this.engine.waitReady(name, "SCALE_UP", this.readyTimeoutMs);
           })(),
         );
       }
@@ -221,7 +227,7 @@ export class DockerExecutor implements Executor {
       try {
         if (failed.length > 0) {
           throw new UpstreamError(
-            `scale-up of ${state.name} to ${count} failed: ${failed.map((f) => text(f.reason)).join("; ")}`,
+            `scale-up of ${state.name} to ${count} failed: ${failed.map((f) => errorText(f.reason)).join("; ")}`,
             "scale_failed",
           );
         }
@@ -232,7 +238,7 @@ export class DockerExecutor implements Executor {
       } catch (err) {
         // All or nothing for the replicas this call created.
         await this.removeReplicas(state, created, false).catch((e: unknown) =>
-          this.logger.error({ err: text(e) }, "could not remove replicas of a failed scale-up"),
+          this.logger.error({ err: errorText(e) }, "could not remove replicas of a failed scale-up"),
         );
         throw err;
       }
@@ -265,7 +271,7 @@ export class DockerExecutor implements Executor {
       this.ensureStarted();
       const to = this.history.previous(state.name);
       if (to === undefined) throw new ConflictError(`no previous image recorded for ${state.name}`);
-      const current = await this.mustInspect(state.name, "ROLLBACK");
+      const current = await this.engine.mustInspect(state.name, "ROLLBACK");
       const from = current.Config.Image;
       const oldImageEnv = (await this.docker.getImage(current.Image).inspect()).Config.Env ?? [];
       await this.docker
@@ -277,7 +283,7 @@ export class DockerExecutor implements Executor {
       this.logger.info({ target: state.name, from, to }, "rolling back");
       // Base first, then the replicas one at a time, so the others keep serving.
       for (const name of [state.name, ...this.replicaNames(state)]) {
-        const info = name === state.name ? current : await this.mustInspect(name, "ROLLBACK");
+        const info = name === state.name ? current : await this.engine.mustInspect(name, "ROLLBACK");
         await this.recreate(info, cloneSpec(info, { name, image: { ref: to, oldImageEnv } }), "ROLLBACK");
       }
       this.history.record(state.name, to);
@@ -288,12 +294,12 @@ export class DockerExecutor implements Executor {
 
   async probe(target: string, timeoutMs: number): Promise<HealthProbe> {
     const { state } = this.mustLocate(target);
-    const info = await this.inspect0(target);
+    const info = await this.engine.inspect(target);
     if (!info) return { healthy: false, detail: `container ${target} no longer exists on the Docker engine` };
     if (!info.State.Running) return { healthy: false, detail: stateText(target, info) };
-    const addr = this.addressOf(info);
+    const addr = this.engine.addressOf(info);
     if (!addr) return { healthy: false, detail: `container ${target} has no address on a network` };
-    const path = healthPathOf(info, state);
+    const path = healthPathOf(info, state.owned?.healthPath);
     try {
       const res = await fetch(`http://${addr.host}:${addr.port}${path}`, { signal: AbortSignal.timeout(timeoutMs) });
       const body = await res.text();
@@ -302,7 +308,7 @@ export class DockerExecutor implements Executor {
         detail: `HTTP ${res.status} ${body.slice(0, 200)}`.trim(),
       };
     } catch (err) {
-      return { healthy: false, detail: `GET ${path} on ${target} failed: ${text(err)}` };
+      return { healthy: false, detail: `GET ${path} on ${target} failed: ${errorText(err)}` };
     }
   }
 
@@ -402,7 +408,7 @@ export class DockerExecutor implements Executor {
 
   async logs(target: string, lines: number): Promise<string> {
     this.mustLocate(target);
-    const info = await this.mustInspect(target, "logs");
+    const info = await this.engine.mustInspect(target, "logs");
     const buf = (await this.docker.getContainer(info.Id).logs({
       stdout: true,
       stderr: true,
@@ -414,7 +420,7 @@ export class DockerExecutor implements Executor {
 
   async inspect(target: string): Promise<RuntimeState> {
     this.mustLocate(target);
-    const info = await this.mustInspect(target, "inspect");
+    const info = await this.engine.mustInspect(target, "inspect");
     const s = info.State;
     return {
       target,
@@ -488,8 +494,8 @@ export class DockerExecutor implements Executor {
     this.history.seed(spec.name, [...spec.previousTags.map((t) => `${spec.image.repo}:${t}`), image]);
     // What ran before is the product's own: rebuilt so it carries this run's webhook address.
     const stale = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL.demo}=${spec.name}`] } });
-    for (const c of stale) await this.removeContainer(c.Id);
-    const clash = await this.inspect0(spec.name);
+    for (const c of stale) await this.engine.remove(c.Id);
+    const clash = await this.engine.inspect(spec.name);
     if (clash) throw new ConflictError(`a container named ${spec.name} exists and was not created by AegisOps`);
     const env: Record<string, string> = { ...spec.env };
     if (spec.nameEnv) env[spec.nameEnv] = spec.name;
@@ -525,7 +531,7 @@ export class DockerExecutor implements Executor {
       },
     });
     await c.start();
-    await this.waitReady(spec.name, "start");
+    await this.engine.waitReady(spec.name, "start", this.readyTimeoutMs);
     this.logger.info({ target: spec.name, id: c.id.slice(0, 12) }, "container started");
   }
 
@@ -548,50 +554,12 @@ export class DockerExecutor implements Executor {
       .getContainer(info.Id)
       .stop({ t: this.graceSecs })
       .catch(() => undefined);
-    await this.removeContainer(info.Id);
+    await this.engine.remove(info.Id);
     const created = await this.docker.createContainer(spec).catch(async (err: unknown) => {
-      throw await this.engineFailure(name, action, err);
+      throw await this.engine.failure(name, action, err);
     });
     await created.start();
-    await this.waitReady(name, action);
-  }
-
-  /**
-   * Until the container answers its health check: fails at once, with the engine's reason, when the
-   * container exits or disappears meanwhile.
-   */
-  private async waitReady(name: string, action: string): Promise<void> {
-    const end = Date.now() + this.readyTimeoutMs;
-    let last = "no probe yet";
-    for (;;) {
-      const info = await this.inspect0(name);
-      if (!info) throw new UpstreamError(`container ${name} was removed during ${action}`, "container_gone");
-      if (!info.State.Running && !info.State.Restarting && info.State.Status !== "created") {
-        throw new UpstreamError(`${stateText(name, info)} during ${action}`, "container_died");
-      }
-      if (info.State.Running) {
-        const addr = this.addressOf(info);
-        if (addr) {
-          try {
-            const res = await fetch(`http://${addr.host}:${addr.port}${healthPathOf(info, null)}`, {
-              signal: AbortSignal.timeout(2000),
-            });
-            await res.arrayBuffer();
-            if (res.status >= 200 && res.status < 300) return;
-            last = `HTTP ${res.status}`;
-          } catch (err) {
-            last = text(err);
-          }
-        }
-      }
-      if (Date.now() > end) {
-        throw new UpstreamError(
-          `container ${name} not healthy ${this.readyTimeoutMs} ms after ${action}: ${last}`,
-          "not_ready",
-        );
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await this.engine.waitReady(name, action, this.readyTimeoutMs);
   }
 
   private async removeReplicas(state: TargetState, indices: number[], sync = true): Promise<void> {
@@ -606,31 +574,22 @@ export class DockerExecutor implements Executor {
           .getContainer(n)
           .stop({ t: this.graceSecs })
           .catch(() => undefined);
-        await this.removeContainer(n);
+        await this.engine.remove(n);
       }),
     );
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed.length > 0) {
       throw new UpstreamError(
-        `could not remove replicas of ${state.name}: ${failed.map((f) => text(f.reason)).join("; ")}`,
+        `could not remove replicas of ${state.name}: ${failed.map((f) => errorText(f.reason)).join("; ")}`,
       );
     }
-  }
-
-  private async removeContainer(idOrName: string): Promise<void> {
-    await this.docker
-      .getContainer(idOrName)
-      .remove({ force: true })
-      .catch((err: { statusCode?: number }) => {
-        if (err.statusCode !== 404) throw err;
-      });
   }
 
   private async upstreamsOf(state: TargetState): Promise<NginxUpstream[]> {
     const out: NginxUpstream[] = [];
     for (const name of [state.name, ...this.replicaNames(state)]) {
-      const info = await this.inspect0(name);
-      const addr = info?.State.Running ? this.addressOf(info) : null;
+      const info = await this.engine.inspect(name);
+      const addr = info?.State.Running ? this.engine.addressOf(info) : null;
       if (addr) out.push({ name, ...addr });
     }
     if (out.length === 0) throw new UpstreamError(`no running container of ${state.name} to balance`, "lb_failed");
@@ -640,53 +599,6 @@ export class DockerExecutor implements Executor {
   private async syncLb(state: TargetState): Promise<void> {
     if (!this.lb) return;
     await this.lb.setUpstreams(await this.upstreamsOf(state));
-  }
-
-  private addressOf(info: Inspect): { host: string; port: number } | null {
-    const nets = info.NetworkSettings.Networks ?? {};
-    const ip = nets[this.opts.network]?.IPAddress || Object.values(nets).find((n) => n.IPAddress)?.IPAddress;
-    const label = Number(info.Config.Labels?.[LABEL.port]);
-    const exposed = Object.keys(info.Config.ExposedPorts ?? {}).find((p) => p.endsWith("/tcp"));
-    const port = Number.isInteger(label) && label > 0 ? label : exposed ? Number.parseInt(exposed, 10) : Number.NaN;
-    return ip && Number.isInteger(port) ? { host: ip, port } : null;
-  }
-
-  private async inspect0(idOrName: string): Promise<Inspect | null> {
-    try {
-      return await this.docker.getContainer(idOrName).inspect();
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) return null;
-      throw new UpstreamError(`Docker engine: inspect of ${idOrName} failed: ${text(err)}`, "docker_error");
-    }
-  }
-
-  private async mustInspect(name: string, action = "start"): Promise<Inspect> {
-    const info = await this.inspect0(name);
-    if (!info)
-      throw new UpstreamError(`container ${name} does not exist on the Docker engine (${action})`, "container_gone");
-    return info;
-  }
-
-  /** An engine call failed: say whether the container itself went away meanwhile, with the engine's words. */
-  private async engineFailure(name: string, action: string, err: unknown): Promise<UpstreamError> {
-    const gone = (err as { statusCode?: number }).statusCode === 404 || (await this.goneWithin(name, 2000));
-    const cause = text(err)
-      .replace(/^\(HTTP code \d+\) /, "")
-      .trim();
-    if (gone)
-      return new UpstreamError(`container ${name} was removed during ${action} (engine: ${cause})`, "container_gone");
-    return new UpstreamError(`Docker engine refused ${action} of ${name}: ${cause}`, "docker_error");
-  }
-
-  /** Whether the container is (or, being removed, soon is) gone from the engine. */
-  private async goneWithin(name: string, ms: number): Promise<boolean> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const info = await this.inspect0(name).catch(() => undefined);
-      if (info === null) return true;
-      if (info === undefined || info.State.Running || Date.now() > end) return false;
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
 
   private labels(): Record<string, string> {
@@ -750,37 +662,4 @@ export class DockerExecutor implements Executor {
 
 export function replicaName(base: string, index: number): string {
   return `${base}-replica-${index}`;
-}
-
-function nameOf(names: string[]): string {
-  return (names[0] ?? "").replace(/^\//, "");
-}
-
-function healthPathOf(info: Inspect, state: TargetState | null): string {
-  return info.Config.Labels?.[LABEL.healthPath] ?? state?.owned?.healthPath ?? "/health";
-}
-
-function stateText(name: string, info: Inspect): string {
-  const s = info.State;
-  const why = [`exit code ${s.ExitCode}`, s.OOMKilled ? "OOM killed" : "", s.Error ? `error: ${s.Error}` : ""].filter(
-    Boolean,
-  );
-  return `container ${name} is ${s.Status} (${why.join(", ")})`;
-}
-
-function text(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** A port free on one of the host's addresses (the network's gateway). */
-function freePortOn(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
