@@ -17,6 +17,7 @@ import { containerMetrics, type EngineStats } from "./container-metrics.js";
 import { demuxLogs } from "./demux-logs.js";
 import { DeployHistory } from "./deploy-history.js";
 import type { DockerExecutorLogger, DockerExecutorOptions, OwnedContainerSpec } from "./docker-executor-options.js";
+import { dockerTopology } from "./docker-topology.js";
 import { freePortOn } from "./free-port-on.js";
 import { NginxBalancer } from "./nginx-balancer.js";
 import type { NginxUpstream } from "./nginx-config.js";
@@ -369,41 +370,16 @@ export class DockerExecutor implements Executor {
   }
 
   async topology(): Promise<Topology> {
-    const nodes: Topology["nodes"] = [
-      { id: AGENT, type: "agent", status: "running", image: "aegisops (host process)" },
-    ];
-    const edges: Topology["edges"] = [];
-    const list = await this.docker.listContainers({ all: true });
-    const byName = new Map(list.map((c) => [nameOf(c.Names), c]));
-    const seen = new Set<string>();
-    for (const state of this.targetsByName.values()) {
-      for (const name of [state.name, ...this.replicaNames(state)]) {
-        const c = byName.get(name);
-        const replica = name !== state.name;
-        seen.add(name);
-        nodes.push({
-          id: name,
-          type: replica ? "replica" : "app",
-          status: c?.State ?? "missing",
-          image: c?.Image ?? "",
-        });
-        edges.push({ from: AGENT, to: name, label: replica ? "spawned" : "monitors" });
-        if (state === this.lbTarget) edges.push({ from: LB, to: name, label: "routes" });
-      }
-      // Other containers sharing the target's networks: its neighbours (databases, caches, …).
-      const nets = Object.keys(byName.get(state.name)?.NetworkSettings?.Networks ?? {});
-      for (const c of list) {
-        const name = nameOf(c.Names);
-        if (seen.has(name) || this.has(name)) continue;
-        const shared = Object.keys(c.NetworkSettings?.Networks ?? {}).filter((n) => nets.includes(n) && n !== "bridge");
-        if (shared.length === 0) continue;
-        seen.add(name);
-        nodes.push({ id: name, type: "unknown", status: c.State, image: c.Image });
-        edges.push({ from: state.name, to: name, label: `network ${shared.join(",")}` });
-      }
-    }
-    nodes.push({ id: LB, type: "loadbalancer", status: this.lbStatus(), image: `nginx (${this.opts.nginx.binary})` });
-    return { nodes, edges };
+    return dockerTopology({
+      containers: await this.docker.listContainers({ all: true }),
+      targets: [...this.targetsByName.values()].map((t) => ({
+        name: t.name,
+        replicas: this.replicaNames(t),
+        balanced: t === this.lbTarget,
+      })),
+      agent: { id: AGENT, image: "aegisops (host process)" },
+      lb: { id: LB, status: this.lbStatus(), image: `nginx (${this.opts.nginx.binary})` },
+    });
   }
 
   async logs(target: string, lines: number): Promise<string> {
