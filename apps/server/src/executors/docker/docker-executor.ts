@@ -414,13 +414,14 @@ export class DockerExecutor implements Executor {
 
   async events(target: string, sinceSeconds: number): Promise<RuntimeEvent[]> {
     this.mustLocate(target);
-    const now = Math.floor(Date.now() / 1000);
-    // With `until` in the past-or-now the engine sends what it recorded and closes the stream.
+    const now = Date.now() / 1000;
+    // With `until` = now the engine sends what it recorded and closes the stream; fractional seconds
+    // keep this second's events in.
     const stream = (await this.docker.getEvents({
-      since: now - Math.max(1, Math.floor(sinceSeconds)),
-      until: now,
+      since: (now - Math.max(1, sinceSeconds)).toFixed(3),
+      until: now.toFixed(3),
       filters: { type: ["container"], container: [target] },
-    })) as NodeJS.ReadableStream;
+    } as unknown as Docker.GetEventsOptions)) as NodeJS.ReadableStream;
     let raw = "";
     for await (const chunk of stream) raw += String(chunk);
     const out: RuntimeEvent[] = [];
@@ -432,7 +433,9 @@ export class DockerExecutor implements Executor {
         time?: number;
         Actor?: { Attributes?: Record<string, string> };
       };
-      const { name: _name, ...detail } = e.Actor?.Attributes ?? {};
+      const { name, ...detail } = e.Actor?.Attributes ?? {};
+      // The engine's `container` filter also matches names that merely contain the target's.
+      if (name !== target) continue;
       const ms = e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000;
       out.push({ at: new Date(ms).toISOString(), action: e.Action ?? "unknown", detail });
     }
