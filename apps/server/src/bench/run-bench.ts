@@ -8,6 +8,7 @@ import { freePorts } from "../testing/free-ports.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
 import { confidenceCalibration } from "./confidence-calibration.js";
 import { councilEval } from "./council-eval.js";
+import { dockerRestartBench } from "./docker-restart-bench.js";
 import { incidentsListBench } from "./incidents-list-bench.js";
 import { loginBench } from "./login-bench.js";
 import { monitorBench } from "./monitor-bench.js";
@@ -178,6 +179,8 @@ async function main() {
   const only = process.argv[2];
   if (!only || only === "latency")
     write("restart-latency", await restartLatency(Number(process.env.BENCH_INCIDENTS ?? 20)));
+  if (only === "docker-restart")
+    write("docker-restart", await dockerRestartBench(Number(process.env.BENCH_INCIDENTS ?? 10)));
   if (!only || only === "ingest") write("ingest", await ingest(Number(process.env.BENCH_SECS ?? 5)));
   if (!only || only === "search") write("runbook-search", await searchBench());
   if (!only || only === "incidents-list") {

@@ -60,8 +60,30 @@ export const CONFIG_FIELDS = {
     doc: "HS256 secret signing users' access tokens. Unset: generated on first start, stored in the data dir (mode 0600).",
   },
   AEGIS_EXECUTOR: {
-    schema: z.enum(["local", "kubernetes"]).default("local"),
-    doc: "Runtime the remediations act on (`local`: supervised child processes; `kubernetes`: Deployments and StatefulSets through the Kubernetes API, ADR 0019).",
+    schema: z.enum(["local", "docker", "kubernetes"]).default("local"),
+    doc: "Runtime the remediations act on (`local`: supervised child processes; `docker`: the Docker Engine API, nginx in front, ADR 0018; `kubernetes`: Deployments and StatefulSets through the Kubernetes API, ADR 0019).",
+  },
+  AEGIS_DOCKER_SOCKET: {
+    schema: z.string().min(1).default("/var/run/docker.sock"),
+    doc: "Unix socket of the Docker Engine API (`AEGIS_EXECUTOR=docker`).",
+  },
+  AEGIS_DOCKER_NETWORK: {
+    schema: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must be a Docker network name")
+      .default("aegis"),
+    doc: "Bridge network the demo container and replicas join (created when missing).",
+  },
+  AEGIS_DOCKER_TARGETS: {
+    schema: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*(,[a-zA-Z0-9][a-zA-Z0-9_.-]*)*$/, "must be a comma list of container names")
+      .optional(),
+    doc: "Comma list of existing containers the Docker executor manages besides the demo app.",
+  },
+  AEGIS_NGINX_BIN: {
+    schema: z.string().min(1).default("/usr/sbin/nginx"),
+    doc: "nginx executable the Docker executor runs as its load balancer (config in the data dir).",
   },
   DEMO_APP_PORT: { schema: port.default(8000), doc: "Port of the supervised demo app `buggy-app-v2`." },
   AEGIS_LB_PORT: {

@@ -2,6 +2,8 @@ import type { Config } from "../config/config.js";
 import type { Executor } from "../ports/executor.js";
 import { assertNever } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
+import { demoContainer } from "./docker/demo-container.js";
+import { DockerExecutor } from "./docker/docker-executor.js";
 import { KubernetesExecutor } from "./kubernetes/kubernetes-executor.js";
 import { demoServices } from "./local/demo-services.js";
 import { LocalExecutor } from "./local/local-executor.js";
@@ -43,6 +45,32 @@ export function createExecutor(config: Config, ctx: ExecutorContext): Executor {
         rolloutTimeoutMs: config.AEGIS_KUBE_ROLLOUT_TIMEOUT_SECS * 1000,
         logger: ctx.logger.child({ component: "executor" }),
       });
+    case "docker": {
+      const webhook = new URL(ctx.webhookUrl);
+      return new DockerExecutor({
+        socketPath: config.AEGIS_DOCKER_SOCKET,
+        network: config.AEGIS_DOCKER_NETWORK,
+        targets: config.AEGIS_DOCKER_TARGETS?.split(",") ?? [],
+        owned: config.AEGIS_DEMO_APP
+          ? [
+              demoContainer({
+                hostPort: config.DEMO_APP_PORT,
+                apiKey: ctx.apiKey,
+                memoryThresholdMb: config.DEMO_MEMORY_THRESHOLD_MB,
+              }),
+            ]
+          : [],
+        nginx: { binary: config.AEGIS_NGINX_BIN, listenHost: config.AEGIS_HOST, listenPort: config.AEGIS_LB_PORT },
+        webhook: {
+          host: webhook.hostname.replace(/^\[|\]$/g, ""),
+          port: Number(webhook.port || 80),
+          path: webhook.pathname,
+        },
+        dataDir: ctx.dataDir,
+        logger: ctx.logger.child({ component: "executor" }),
+        maxReplicas: config.MAX_REPLICAS,
+      });
+    }
     default:
       return assertNever(kind);
   }
