@@ -9,6 +9,6 @@ export * from "./monitor.js";
 export * from "./monitor-responses.js";
 export * from "./runbooks.js";
 export * from "./runtime.js";
+export * from "./security.js";
 export * from "./ws-events.js";
 export * from "./ws-frames.js";
-export * from "./security.js";

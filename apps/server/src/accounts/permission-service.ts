@@ -4,8 +4,8 @@ import { NotFoundError } from "../shared/errors.js";
 import type { AccountStore } from "../store/account-store.js";
 import type { Database } from "../store/database.js";
 import { roleIn } from "./project-access.js";
-import { atLeast } from "./roles.js";
 import { permissionsOf } from "./role-permissions.js";
+import { atLeast } from "./roles.js";
 
 /** Seed 003 `/security/permissions`: a user's role in each project the caller administers, and what it allows. */
 export class PermissionService {

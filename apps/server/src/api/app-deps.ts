@@ -1,7 +1,9 @@
 import type { ApiKeyService } from "../accounts/api-key-service.js";
 import type { AuthService } from "../accounts/auth-service.js";
+import type { PermissionService } from "../accounts/permission-service.js";
 import type { ProjectService } from "../accounts/project-service.js";
 import type { AnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
+import type { SecurityCenter } from "../audit/security-center.js";
 import type { Config } from "../config/config.js";
 import type { IncidentResource } from "../engine/incident-resource.js";
 import type { IncidentService } from "../engine/incident-service.js";
@@ -43,7 +45,7 @@ export interface AppDeps {
   runbooks: Pick<RunbookLibrary, "create" | "list" | "get" | "put" | "delete" | "search">;
   knowledgeSearch: Pick<KnowledgeSearch, "search">;
   /** Seed 002 accounts: sign-in, projects and members, per-project API keys. */
-  accounts: { auth: AuthService; projects: ProjectService; apiKeys: ApiKeyService };
+  accounts: { auth: AuthService; projects: ProjectService; apiKeys: ApiKeyService; permissions?: PermissionService };
   /** Seed 004 predictive monitor. */
   monitor: Monitor;
   bus: EventBus;
@@ -51,6 +53,14 @@ export interface AppDeps {
   tickets: Pick<TicketService, "create" | "get" | "list">;
   webhooks: Pick<WebhookService, "register" | "list" | "delete" | "deliveries">;
   dependencyHealth: Pick<DependencyHealth, "report">;
+  /**
+   * Seed 003 security and audit (ADR 0016): the audit chain, access log, security events, compliance.
+   * Absent in route tests that do not exercise it: then no audit or access-log hook is installed.
+   */
+  security?: Pick<SecurityCenter, "audit" | "events" | "access" | "keys" | "compliance"> & {
+    /** The server operator's project: it sees events that name no project. */
+    operatorProjectId: string;
+  };
   logger: Logger;
   version: string;
   databaseKind: string;

@@ -4,7 +4,9 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { installAccessLogHook } from "./access-log-hook.js";
 import type { AppDeps } from "./app-deps.js";
+import { installAuditHook } from "./audit-hook.js";
 import { installAuth } from "./auth.js";
 import { copilotRateLimits } from "./copilot-rate-limits.js";
 import { installErrorHandler } from "./error-handler.js";
@@ -25,6 +27,7 @@ import { registerMonitorRoutes } from "./routes/monitor-routes.js";
 import { registerOutboundWebhookRoutes } from "./routes/outbound-webhook-routes.js";
 import { registerProjectRoutes } from "./routes/project-routes.js";
 import { registerRunbookRoutes } from "./routes/runbook-routes.js";
+import { registerSecurityRoutes } from "./routes/security-routes.js";
 import { registerTicketRoutes } from "./routes/ticket-routes.js";
 import { declareSeed } from "./seed-envelope.js";
 import { WsHub } from "./ws-hub.js";
@@ -47,6 +50,10 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   // Registered (awaited) before the auth hook, so its cookie parsing runs first and auth can read `access_token`.
   await app.register(fastifyCookie);
   installAuth(app, d.authenticator);
+  if (d.security) {
+    installAccessLogHook(app, d.security);
+    installAuditHook(app, d.security.audit, d.security.operatorProjectId);
+  }
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -97,6 +104,10 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
     registerAuthRoutes(scope, d);
     registerProjectRoutes(scope, d);
     registerApiKeyRoutes(scope, d);
+    await scope.register(async (oncall) => {
+      declareSeed(oncall, "003");
+      registerSecurityRoutes(oncall, d);
+    });
   });
   return { app, hub };
 }

@@ -91,7 +91,8 @@ export class AccessLogWriter {
     const rows = this.buffer;
     this.buffer = [];
     try {
-      for (let i = 0; i < rows.length; i += 500) await this.store.insertAccess(this.database.db, rows.slice(i, i + 500));
+      for (let i = 0; i < rows.length; i += 500)
+        await this.store.insertAccess(this.database.db, rows.slice(i, i + 500));
       this.written += rows.length;
       const now = Date.now();
       if (now - this.lastPrune > 3_600_000) {

@@ -82,6 +82,7 @@ function draftOf(e: AuditEntry): AuditDraft {
  */
 export class AuditLog implements AuditTrail {
   private readonly store = new AuditStore();
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly database: Database,
@@ -102,9 +103,17 @@ export class AuditLog implements AuditTrail {
 
   /** Like `record`, for callers that must not wait or fail (event subscribers): failures are logged. */
   recordLater(entry: AuditEntry): void {
-    this.record(entry).catch((err) =>
-      this.logger.error({ err, action: entry.action, projectId: entry.projectId }, "audit log append failed"),
-    );
+    const p: Promise<void> = this.record(entry)
+      .catch((err) =>
+        this.logger.error({ err, action: entry.action, projectId: entry.projectId }, "audit log append failed"),
+      )
+      .finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+
+  /** Resolves once every `recordLater` entry so far is written (tests, shutdown). */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
   async page(
@@ -128,7 +137,12 @@ export class AuditLog implements AuditTrail {
     let prevHash = GENESIS_HASH;
     let expectedSeq = 1;
     let checked = 0;
-    const broken = (seq: number, reason: NonNullable<AuditVerification["first_broken"]>["reason"], expected: string, found: string) => ({
+    const broken = (
+      seq: number,
+      reason: NonNullable<AuditVerification["first_broken"]>["reason"],
+      expected: string,
+      found: string,
+    ) => ({
       valid: false,
       rows_checked: checked,
       head_seq: head.seq,

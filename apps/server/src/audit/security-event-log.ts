@@ -67,7 +67,10 @@ export class SecurityEventLog implements SecurityEvents {
     await Promise.all([...this.pending]);
   }
 
-  async list(scope: SecurityScope, opts: { severity?: Severity; days: number; limit: number }): Promise<SecurityEventEntry[]> {
+  async list(
+    scope: SecurityScope,
+    opts: { severity?: Severity; days: number; limit: number },
+  ): Promise<SecurityEventEntry[]> {
     const since = new Date(this.now().getTime() - opts.days * 24 * HOUR);
     const rows = await this.store.events(
       this.database.db,

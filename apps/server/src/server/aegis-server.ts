@@ -3,11 +3,16 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import type { AlertEvent } from "@aegis/contracts";
 import { createAccounts } from "../accounts/create-accounts.js";
+import { DEFAULT_THROTTLE } from "../accounts/login-throttle.js";
+import { KDF } from "../accounts/password-hasher.js";
 import { createAnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import { runbookFinderOf } from "../analysts/llm/runbook-finder.js";
 import { adminKeyAuthenticator } from "../api/admin-key-authenticator.js";
 import { buildApp } from "../api/build-app.js";
 import { alertFiredOf } from "../api/ws-event-of.js";
+import { InjectionWatch } from "../audit/injection-watch.js";
+import { auditRemediations } from "../audit/remediation-auditor.js";
+import { createSecurityCenter } from "../audit/security-center.js";
 import type { Config } from "../config/config.js";
 import { defaultCouncilPolicy, PolicyCouncil } from "../council/policy-council.js";
 import { ApprovalExpiry } from "../engine/approval-expiry.js";
@@ -27,12 +32,13 @@ import type { Analyst } from "../ports/analyst.js";
 import type { Executor } from "../ports/executor.js";
 import { TargetProtection } from "../safety/target-protection.js";
 import type { Logger } from "../shared/logger.js";
+import { AccountStore } from "../store/account-store.js";
 import { ActionLog } from "../store/action-log.js";
 import { type Database, DEFAULT_PROJECT_ID, openDatabase, pgliteDirFor } from "../store/database.js";
 import { IncidentResourceStore } from "../store/incident-resource-store.js";
 import { IncidentStore } from "../store/incident-store.js";
 import { JobQueue } from "../store/job-queue.js";
-import { resolveApiKey } from "./api-key.js";
+import { apiKeyFile, resolveApiKey } from "./api-key.js";
 import { resolveJwtSecret } from "./jwt-secret.js";
 import { MetricsTicker } from "./metrics-ticker.js";
 
@@ -67,6 +73,32 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
 
   const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: pgliteDirFor(dataDir) });
   const bus = new InProcessEventBus((err) => logger.warn({ err }, "event listener failed"));
+  const security = createSecurityCenter(
+    database,
+    logger,
+    {
+      passwordKdf: {
+        algorithm: KDF.algorithm === 2 ? "argon2id" : `argon2 variant ${KDF.algorithm}`,
+        memoryKiB: KDF.memoryCost,
+        timeCost: KDF.timeCost,
+        parallelism: KDF.parallelism,
+      },
+      apiKeysOf: async (projectId) => {
+        const now = new Date();
+        const keys = await new AccountStore().apiKeys(database.db, projectId);
+        return keys.filter((k) => !k.revokedAt && (!k.expiresAt || k.expiresAt > now));
+      },
+      secretFiles: [apiKeyFile(dataDir), join(dataDir, "jwt-secret")],
+      tls: {
+        enabled: false,
+        evidence: `the API listens on plain HTTP at ${config.AEGIS_HOST}:${config.AEGIS_PORT}; terminate TLS at a reverse proxy in front of it`,
+      },
+      loginThrottle: DEFAULT_THROTTLE,
+      accessLogRetentionDays: config.AEGIS_ACCESS_LOG_RETENTION_DAYS,
+    },
+    { securityEventRetentionDays: config.AEGIS_SECURITY_EVENT_RETENTION_DAYS },
+  );
+  const stopAuditing = auditRemediations(bus, security.audit);
   const incidents = new IncidentStore();
   const actions = new ActionLog();
   const jobs = new JobQueue(database.db);
@@ -99,7 +131,9 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   });
   const analyst = opts.analyst ?? analysis.chain;
   const council = new PolicyCouncil(policy, analysis.secondOpinion);
-  const reviewed = analysis.reviewing(council);
+  const injections = new InjectionWatch(council.policy.detectInjection, security.events);
+  const stopInjectionWatch = injections.attach(bus);
+  const reviewed = injections.wrap(analysis.reviewing(council));
   const pipeline = new Pipeline(
     { database, incidents, actions, jobs, knowledge, analyst, council: reviewed, executor, recorder, logger },
     {
@@ -165,6 +199,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     database,
     resolveJwtSecret(config.AEGIS_JWT_SECRET, dataDir),
     adminKeyAuthenticator(key.key, DEFAULT_PROJECT_ID),
+    security.events,
   );
 
   await executor.start();
@@ -184,6 +219,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     tickets: integrations.tickets,
     webhooks: integrations.webhooks,
     dependencyHealth: integrations.dependencyHealth,
+    security: { ...security, operatorProjectId: DEFAULT_PROJECT_ID },
     logger,
     version: VERSION,
     databaseKind: database.kind,
@@ -208,6 +244,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   ticker.start();
   await worker.start();
   approvalExpiry.start();
+  security.start();
   logger.info({ url, database: database.kind, executor: executor.kind }, "AegisOps listening");
 
   let stopped: Promise<void> | null = null;
@@ -230,6 +267,9 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
         await closing;
         await monitor.close();
         await executor.stop();
+        stopAuditing();
+        stopInjectionWatch();
+        await security.stop();
         await kb.close();
         await database.close();
         logger.info({}, "AegisOps stopped");

@@ -113,3 +113,12 @@ export class AuditStore {
     return and(...parts) as SQL;
   }
 }
+
+/** True when the append-only trigger exists and is enabled (a tamperer may have disabled it). */
+export async function appendOnlyEnforced(db: Db): Promise<boolean> {
+  const rows = await db.execute<{ enabled: string }>(
+    sql`select tgenabled as enabled from pg_trigger where tgname = 'audit_log_no_change'`,
+  );
+  const list = (Array.isArray(rows) ? rows : (rows as { rows: { enabled: string }[] }).rows) as { enabled: string }[];
+  return list.length > 0 && list[0]?.enabled !== "D";
+}
