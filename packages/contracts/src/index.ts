@@ -7,6 +7,7 @@ export * from "./incidents-v1.js";
 export * from "./knowledge.js";
 export * from "./monitor.js";
 export * from "./monitor-responses.js";
+export * from "./monitoring.js";
 export * from "./runbooks.js";
 export * from "./runtime.js";
 export * from "./security.js";

@@ -13,6 +13,7 @@ import type { WebhookService } from "../integrations/webhook-service.js";
 import type { KnowledgeSearch } from "../knowledge/knowledge-search.js";
 import type { RunbookLibrary } from "../knowledge/runbooks/runbook-library.js";
 import type { Monitor } from "../monitor/create-monitor.js";
+import type { MonitoringCenter } from "../observability/monitoring-center.js";
 import type { EventBus } from "../ports/event-bus.js";
 import type { Executor } from "../ports/executor.js";
 import type { Authenticator } from "../ports/identity.js";
@@ -60,6 +61,16 @@ export interface AppDeps {
   security?: Pick<SecurityCenter, "audit" | "events" | "access" | "keys" | "compliance"> & {
     /** The server operator's project: it sees events that name no project. */
     operatorProjectId: string;
+  };
+  /**
+   * Seed 003 live monitoring (ADR 0016): the product's logs (ring + managed services' files), runtime
+   * metrics, component status, traces and profiling. Absent in route tests that do not exercise it.
+   */
+  monitoring?: MonitoringCenter & {
+    /** The server operator's project: it sees log lines that name no project, and the managed services' logs. */
+    operatorProjectId: string;
+    heartbeatMs: number;
+    metricsIntervalMs: number;
   };
   logger: Logger;
   version: string;

@@ -24,6 +24,8 @@ import { registerIncidentRoutes } from "./routes/incident-routes.js";
 import { registerMonitorAdminRoutes } from "./routes/monitor-admin-routes.js";
 import { registerMonitorHistoryRoutes } from "./routes/monitor-history-routes.js";
 import { registerMonitorRoutes } from "./routes/monitor-routes.js";
+import { registerMonitoringRoutes } from "./routes/monitoring-routes.js";
+import { registerMonitoringStreamRoutes } from "./routes/monitoring-stream-routes.js";
 import { registerOutboundWebhookRoutes } from "./routes/outbound-webhook-routes.js";
 import { registerProjectRoutes } from "./routes/project-routes.js";
 import { registerRunbookRoutes } from "./routes/runbook-routes.js";
@@ -53,6 +55,10 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   if (d.security) {
     installAccessLogHook(app, d.security);
     installAuditHook(app, d.security.audit, d.security.operatorProjectId);
+  }
+  if (d.monitoring) {
+    const requests = d.monitoring.requests;
+    app.addHook("onResponse", async (_req, reply) => requests.record(reply.statusCode, reply.elapsedTime));
   }
 
   await app.register(fastifySwagger, {
@@ -107,6 +113,8 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
     await scope.register(async (oncall) => {
       declareSeed(oncall, "003");
       registerSecurityRoutes(oncall, d);
+      registerMonitoringRoutes(oncall, d);
+      registerMonitoringStreamRoutes(oncall, d);
     });
   });
   return { app, hub };

@@ -28,10 +28,12 @@ import { JournaledIngest } from "../ingest/journaled-ingest.js";
 import { createIntegrations } from "../integrations/create-integrations.js";
 import { createKnowledge } from "../knowledge/create-knowledge.js";
 import { createMonitor } from "../monitor/create-monitor.js";
+import { createMonitoringCenter } from "../observability/monitoring-center.js";
 import type { Analyst } from "../ports/analyst.js";
 import type { Executor } from "../ports/executor.js";
 import { TargetProtection } from "../safety/target-protection.js";
-import type { Logger } from "../shared/logger.js";
+import { LOG_LEVELS, LogRing } from "../shared/log-ring.js";
+import { type Logger, teeLogger } from "../shared/logger.js";
 import { AccountStore } from "../store/account-store.js";
 import { ActionLog } from "../store/action-log.js";
 import { type Database, DEFAULT_PROJECT_ID, openDatabase, pgliteDirFor } from "../store/database.js";
@@ -66,7 +68,12 @@ export interface StartOptions {
 
 /** Wire every part from parsed config and start listening. */
 export async function startAegis(config: Config, opts: StartOptions): Promise<AegisServer> {
-  const logger = opts.logger;
+  // The product's own recent log lines, for seed 003's /monitoring/logs and its SSE stream.
+  const ring = new LogRing(
+    config.AEGIS_LOG_BUFFER_LINES,
+    config.LOG_LEVEL in LOG_LEVELS ? (config.LOG_LEVEL as keyof typeof LOG_LEVELS) : "info",
+  );
+  const logger = teeLogger(opts.logger, ring);
   const dataDir = resolve(config.AEGIS_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const key = resolveApiKey(config.AEGIS_API_KEY, dataDir);
@@ -202,6 +209,29 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     security.events,
   );
 
+  let websocketClients = () => 0;
+  const monitoring = createMonitoringCenter({
+    database,
+    ring,
+    executor,
+    serviceLogDir: config.AEGIS_EXECUTOR === "local" ? join(dataDir, "logs") : null,
+    tracesUrl: config.AEGIS_TRACES_URL,
+    queueDepth: () => jobs.pending(),
+    websocketClients: () => websocketClients(),
+    probes: {
+      predictive_monitor: async () => {
+        const s = monitor.service.status();
+        return {
+          status: "up",
+          detail: s.warmup_complete
+            ? `tracking ${s.servers_tracked} server(s), model v${s.model_version}`
+            : `warming up: ${s.records_received} record(s) received`,
+          info: { ...s },
+        };
+      },
+    },
+  });
+
   await executor.start();
   const { app, hub } = await buildApp({
     config,
@@ -220,10 +250,17 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     webhooks: integrations.webhooks,
     dependencyHealth: integrations.dependencyHealth,
     security: { ...security, operatorProjectId: DEFAULT_PROJECT_ID },
+    monitoring: {
+      ...monitoring,
+      operatorProjectId: DEFAULT_PROJECT_ID,
+      heartbeatMs: config.AEGIS_SSE_HEARTBEAT_SECS * 1000,
+      metricsIntervalMs: config.METRICS_INTERVAL_SECS * 1000,
+    },
     logger,
     version: VERSION,
     databaseKind: database.kind,
   });
+  websocketClients = () => hub.size;
   alertsFired = (events) => {
     for (const e of events) {
       const fired = alertFiredOf(e);
@@ -239,7 +276,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     DEFAULT_PROJECT_ID,
     logger,
     config.METRICS_INTERVAL_SECS * 1000,
-    () => hub.size > 0,
+    () => hub.size > 0 || monitoring.wsMetrics.open > 0,
   );
   ticker.start();
   await worker.start();
@@ -270,6 +307,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
         stopAuditing();
         stopInjectionWatch();
         await security.stop();
+        monitoring.close();
         await kb.close();
         await database.close();
         logger.info({}, "AegisOps stopped");
