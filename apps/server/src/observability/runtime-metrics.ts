@@ -8,7 +8,8 @@ export interface ProductGauges {
   connections(): { websocket: number; sse: number };
 }
 
-const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
+/** Nanoseconds as milliseconds; a histogram with no samples yet reports NaN, which is 0 here. */
+const ms = (ns: number) => (Number.isFinite(ns) ? Math.round((ns / 1e6) * 100) / 100 : 0);
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 /** The server's own runtime figures (event loop, memory, CPU) and the product's (queue, requests, connections). */
