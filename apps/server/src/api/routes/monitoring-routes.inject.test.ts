@@ -275,7 +275,7 @@ describe("WS /api/v1/monitoring/ws/metrics", () => {
     };
     await until(() => opGot.length > 0 && otherGot.length > 0);
     expect(opGot[0]?.type).toBe("runtime");
-    expect((opGot[0]?.data as { pipeline: { queue_depth: number } }).pipeline.queue_depth).toBe(3);
+    expect(opGot[0]?.data).toMatchObject({ pipeline: { queue_depth: 3 } });
     bus.publish("default", "metrics", null, [
       { name: "buggy-app", cpu_percent: 12, memory_mb: 80, memory_limit_mb: 512, status: "running" } as never,
     ]);
