@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import type { AuditLogEntry, AuditVerification } from "@aegis/contracts";
-import { stringify as csvStringify } from "csv-stringify";
+import { stringify as csvStringify } from "csv-stringify/sync";
 import type { AuditEntry, AuditTrail } from "../ports/audit-trail.js";
 import type { Logger } from "../shared/logger.js";
 import { type AuditDraft, type AuditFilter, type AuditRow, AuditStore, GENESIS_HASH } from "../store/audit-store.js";
@@ -32,6 +32,29 @@ export const AUDIT_CSV_COLUMNS = [
   "prev_hash",
   "hash",
 ] as const;
+
+function csvRecord(r: AuditRow): (string | number)[] {
+  return [
+    r.seq,
+    r.at.toISOString(),
+    r.actorKind,
+    r.actorId,
+    r.actorName,
+    r.actorRole ?? "",
+    r.action,
+    r.resourceType,
+    r.resourceId ?? "",
+    r.outcome,
+    r.statusCode ?? "",
+    r.ip ?? "",
+    r.userAgent ?? "",
+    r.requestId ?? "",
+    r.before === null ? "" : JSON.stringify(r.before),
+    r.after === null ? "" : JSON.stringify(r.after),
+    r.prevHash,
+    r.hash,
+  ];
+}
 
 export function auditEntryView(r: AuditRow): AuditLogEntry {
   return {
@@ -168,14 +191,14 @@ export class AuditLog implements AuditTrail {
     return { valid: true, rows_checked: checked, head_seq: head.seq, head_hash: head.hash, first_broken: null };
   }
 
-  /** Rows matching `filter`, oldest first, read in keyset batches as the consumer pulls. */
-  rows(projectId: string, filter: AuditFilter): AsyncGenerator<AuditRow> {
+  /** Rows matching `filter`, oldest first, in keyset batches read as the consumer pulls. */
+  batches(projectId: string, filter: AuditFilter): AsyncGenerator<AuditRow[]> {
     const { store, database } = this;
     return (async function* () {
       let after = 0;
       for (;;) {
         const rows = await store.batch(database.db, projectId, filter, after, BATCH);
-        for (const r of rows) yield r;
+        if (rows.length > 0) yield rows;
         if (rows.length < BATCH) return;
         after = (rows[rows.length - 1] as AuditRow).seq;
       }
@@ -184,42 +207,19 @@ export class AuditLog implements AuditTrail {
 
   /** The export as a byte stream: CSV with a header row, or newline-delimited JSON. */
   export(projectId: string, filter: AuditFilter, format: "csv" | "json"): Readable {
-    const source = this.rows(projectId, filter);
-    if (format === "json") {
-      return Readable.from(
-        (async function* () {
-          for await (const r of source) yield `${JSON.stringify(auditEntryView(r))}\n`;
-        })(),
-      );
-    }
-    const csv = csvStringify({ header: true, columns: [...AUDIT_CSV_COLUMNS] });
-    const records = Readable.from(
+    const batches = this.batches(projectId, filter);
+    // One chunk per database batch: streamed, without a per-row stream hop.
+    return Readable.from(
       (async function* () {
-        for await (const r of source) {
-          yield {
-            seq: r.seq,
-            timestamp: r.at.toISOString(),
-            actor_kind: r.actorKind,
-            actor_id: r.actorId,
-            actor_name: r.actorName,
-            actor_role: r.actorRole ?? "",
-            action: r.action,
-            resource_type: r.resourceType,
-            resource_id: r.resourceId ?? "",
-            outcome: r.outcome,
-            status_code: r.statusCode ?? "",
-            ip_address: r.ip ?? "",
-            user_agent: r.userAgent ?? "",
-            request_id: r.requestId ?? "",
-            before: r.before === null ? "" : JSON.stringify(r.before),
-            after: r.after === null ? "" : JSON.stringify(r.after),
-            prev_hash: r.prevHash,
-            hash: r.hash,
-          };
+        if (format === "csv") yield csvStringify([[...AUDIT_CSV_COLUMNS]]);
+        for await (const rows of batches) {
+          yield format === "csv"
+            ? csvStringify(rows.map(csvRecord))
+            : `${rows.map((r) => JSON.stringify(auditEntryView(r))).join("\n")}\n`;
         }
       })(),
+      { objectMode: false },
     );
-    records.on("error", (err) => csv.destroy(err));
-    return records.pipe(csv);
   }
+
 }
