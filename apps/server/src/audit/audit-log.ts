@@ -221,5 +221,4 @@ export class AuditLog implements AuditTrail {
       { objectMode: false },
     );
   }
-
 }

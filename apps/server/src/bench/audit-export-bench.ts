@@ -89,7 +89,11 @@ export async function auditExportBench(kind: "pglite" | "postgres", rows: number
           rss_before_mb: rssBefore,
           rss_peak_mb: peakRss,
         },
-        verify: { valid: verified.valid, rows_checked: verified.rows_checked, seconds: Math.round(verifySecs * 100) / 100 },
+        verify: {
+          valid: verified.valid,
+          rows_checked: verified.rows_checked,
+          seconds: Math.round(verifySecs * 100) / 100,
+        },
       };
     } finally {
       await app.close();
