@@ -88,6 +88,14 @@ describe.each(testDatabaseKinds())("audit log on %s", (kind) => {
     expect(v).toMatchObject({ valid: true, rows_checked: 40, head_seq: 40 });
     const seqs = (await audit.page("default", {}, 1, 100)).items.map((i) => i.seq);
     expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => 40 - i));
+
+    // Fire-and-forget entries are group-committed, in the order they were given.
+    for (let n = 1; n <= 700; n++) audit.recordLater({ ...entry(n), resourceId: `later-${n}` });
+    await audit.flush();
+    const after = await audit.verify("default");
+    expect(after).toMatchObject({ valid: true, rows_checked: 740 });
+    const later = (await audit.page("default", {}, 1, 700)).items.map((i) => i.resource_id).reverse();
+    expect(later).toEqual(Array.from({ length: 700 }, (_, i) => `later-${i + 1}`));
   });
 
   it("filters by action, user, resource and time", async () => {

@@ -10,6 +10,8 @@ import { asStoredJson, chainHash } from "./audit-chain.js";
 export type { AuditFilter };
 
 const BATCH = 1000;
+/** At most this many entries per group-committed append. */
+const MAX_GROUP = 500;
 
 /** Columns of the CSV export, in order. */
 export const AUDIT_CSV_COLUMNS = [
@@ -106,6 +108,8 @@ function draftOf(e: AuditEntry): AuditDraft {
 export class AuditLog implements AuditTrail {
   private readonly store = new AuditStore();
   private readonly pending = new Set<Promise<void>>();
+  /** Entries waiting for their project's append in flight (group commit). */
+  private readonly queued = new Map<string, AuditEntry[]>();
 
   constructor(
     private readonly database: Database,
@@ -124,19 +128,42 @@ export class AuditLog implements AuditTrail {
     );
   }
 
-  /** Like `record`, for callers that must not wait or fail (event subscribers): failures are logged. */
+  /**
+   * Like `record`, for callers that must not wait or fail (the HTTP hook, bus subscribers): entries are
+   * group-committed per project — while one append is in flight, the next ones gather and go in one
+   * transaction — so a burst of webhooks costs a few appends, not one each. Failures are logged.
+   */
   recordLater(entry: AuditEntry): void {
-    const p: Promise<void> = this.record(entry)
-      .catch((err) =>
-        this.logger.error({ err, action: entry.action, projectId: entry.projectId }, "audit log append failed"),
-      )
-      .finally(() => this.pending.delete(p));
+    const queued = this.queued.get(entry.projectId);
+    if (queued) {
+      queued.push(entry);
+      return;
+    }
+    this.queued.set(entry.projectId, [entry]);
+    const p: Promise<void> = this.drain(entry.projectId).finally(() => this.pending.delete(p));
     this.pending.add(p);
   }
 
   /** Resolves once every `recordLater` entry so far is written (tests, shutdown). */
   async flush(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private async drain(projectId: string): Promise<void> {
+    for (;;) {
+      const batch = this.queued.get(projectId) ?? [];
+      if (batch.length === 0) {
+        this.queued.delete(projectId);
+        return;
+      }
+      this.queued.set(projectId, []);
+      try {
+        await this.recordMany(projectId, batch.slice(0, MAX_GROUP));
+        if (batch.length > MAX_GROUP) (this.queued.get(projectId) as AuditEntry[]).unshift(...batch.slice(MAX_GROUP));
+      } catch (err) {
+        this.logger.error({ err, projectId, entries: batch.length }, "audit log append failed");
+      }
+    }
   }
 
   async page(
