@@ -8,6 +8,7 @@ import { type SecurityEventRow, type SecurityScope, SecurityStore } from "../sto
 export type { SecurityScope };
 
 const HOUR = 3_600_000;
+const MAX_BUFFERED = 10_000;
 
 /** Severity at or above `min`. */
 export function severitiesFrom(min: Severity): Severity[] {
@@ -33,7 +34,11 @@ function view(r: SecurityEventRow): SecurityEventEntry {
  */
 export class SecurityEventLog implements SecurityEvents {
   private readonly store = new SecurityStore();
-  private pending = new Set<Promise<void>>();
+  private buffer: SecurityEventRow[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  /** Events dropped because the buffer overflowed while the database did not answer. */
+  dropped = 0;
 
   constructor(
     private readonly database: Database,
@@ -41,36 +46,55 @@ export class SecurityEventLog implements SecurityEvents {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** Buffered and written within 250 ms, many events per insert: a flood of refusals is not a write each. */
   emit(event: SecurityEvent): void {
     const at = this.now();
     const projects = event.projectIds.length > 0 ? [...new Set(event.projectIds)] : [null];
-    const rows = projects.map((projectId) => ({
-      id: randomUUID(),
-      projectId,
-      at,
-      type: event.type,
-      severity: event.severity,
-      principal: event.principal ?? null,
-      ip: event.ip ?? null,
-      message: event.message,
-      details: event.details ?? {},
-    }));
-    const p = this.store
-      .insertEvents(this.database.db, rows)
-      .catch((err) => this.logger.error({ err, type: event.type }, "security event not stored"))
-      .finally(() => this.pending.delete(p));
-    this.pending.add(p);
+    for (const projectId of projects) {
+      this.buffer.push({
+        id: randomUUID(),
+        projectId,
+        at,
+        type: event.type,
+        severity: event.severity,
+        principal: event.principal ?? null,
+        ip: event.ip ?? null,
+        message: event.message,
+        details: event.details ?? {},
+      });
+    }
+    if (this.buffer.length > MAX_BUFFERED) {
+      this.dropped += this.buffer.length - MAX_BUFFERED;
+      this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), 250);
+      this.timer.unref();
+    }
   }
 
-  /** Resolves once every event emitted so far is stored (tests, shutdown). */
-  async flush(): Promise<void> {
-    await Promise.all([...this.pending]);
+  /** Write what is buffered; resolves once every event emitted so far is stored (reads, tests, shutdown). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.writing = this.writing.then(async () => {
+      const rows = this.buffer;
+      this.buffer = [];
+      try {
+        for (let i = 0; i < rows.length; i += 500)
+          await this.store.insertEvents(this.database.db, rows.slice(i, i + 500));
+      } catch (err) {
+        this.logger.error({ err, events: rows.length }, "security events not stored");
+      }
+    });
+    return this.writing;
   }
 
   async list(
     scope: SecurityScope,
     opts: { severity?: Severity; days: number; limit: number },
   ): Promise<SecurityEventEntry[]> {
+    await this.flush();
     const since = new Date(this.now().getTime() - opts.days * 24 * HOUR);
     const rows = await this.store.events(
       this.database.db,
@@ -82,6 +106,7 @@ export class SecurityEventLog implements SecurityEvents {
   }
 
   async threats(scope: SecurityScope, detectors: readonly string[]): Promise<ThreatDetection> {
+    await this.flush();
     const db = this.database.db;
     const now = this.now();
     const hour = new Date(now.getTime() - HOUR);
