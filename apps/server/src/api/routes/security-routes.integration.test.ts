@@ -165,14 +165,27 @@ describe.each(testDatabaseKinds())("security routes on %s", (kind) => {
         payload: { name: "ci" },
       })
     ).json().key as string;
-    for (let i = 0; i < 3; i++) {
-      await app.inject({
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await app.inject({
         method: "POST",
         url: "/api/v1/auth/login",
-        payload: { email: "ana@example.com", password: "wrong password" },
+        payload: { email: i < 3 ? "ana@example.com" : "val@example.com", password: "wrong password" },
         remoteAddress: "203.0.113.9",
       });
+      statuses.push(res.statusCode);
     }
+    // Val's account is held after five failures… of which only three were hers: hold it with two more.
+    for (let i = 0; i < 3; i++) {
+      const res = await app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        payload: { email: "val@example.com", password: "wrong password" },
+        remoteAddress: "203.0.113.10",
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 429]);
     await app.inject({
       method: "POST",
       url: "/api/v1/auth/login",
@@ -203,7 +216,8 @@ describe.each(testDatabaseKinds())("security routes on %s", (kind) => {
     await settle();
     const events = (await app.inject({ url: "/api/v1/security/security-events?days=1", headers })).json();
     const types = events.data.items.map((e: { type: string }) => e.type);
-    expect(types.filter((x: string) => x === "login_failed")).toHaveLength(3);
+    expect(types.filter((x: string) => x === "login_failed")).toHaveLength(8);
+    expect(types).toContain("login_throttled");
     expect(types).toEqual(expect.arrayContaining(["refresh_token_reuse", "authz_denied", "api_key_new_address"]));
     // The unknown email names no project: only the operator sees it.
     expect(events.data.items.some((e: { message: string }) => e.message.includes("nobody@"))).toBe(false);
@@ -243,8 +257,8 @@ describe.each(testDatabaseKinds())("security routes on %s", (kind) => {
 
     const threats = (await app.inject({ url: "/api/v1/security/threat-detection", headers })).json();
     const failedLogins = threats.data.detectors.find((x: { type: string }) => x.type === "login_failed");
-    expect(failedLogins).toMatchObject({ last_hour: 3, last_24h: 3 });
-    expect(threats.data.top_ips[0]).toEqual({ key: "203.0.113.9", events: 3 });
+    expect(failedLogins).toMatchObject({ last_hour: 8, last_24h: 8 });
+    expect(threats.data.top_ips[0]).toEqual({ key: "203.0.113.9", events: 6 });
     expect(threats.data.status).toBe("elevated");
 
     const compliance = (await app.inject({ url: "/api/v1/security/compliance-report", headers })).json();
