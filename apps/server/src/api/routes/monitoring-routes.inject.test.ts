@@ -90,7 +90,7 @@ afterEach(async () => {
   h = null;
 });
 
-async function harness(opts: { traces?: string; heartbeatMs?: number } = {}): Promise<Harness> {
+async function harness(opts: { traces?: string; heartbeatMs?: number; engine?: unknown } = {}): Promise<Harness> {
   const ring = new LogRing(100, "debug");
   const bus = new InProcessEventBus();
   const center = createMonitoringCenter({
@@ -111,7 +111,7 @@ async function harness(opts: { traces?: string; heartbeatMs?: number } = {}): Pr
       metricsIntervalMs: 60_000,
     },
     monitor: fake("monitor", {
-      service: { engine: { recordCount: 0, warmupRecords: 10 } } as never,
+      service: { engine: opts.engine ?? { recordCount: 0, warmupRecords: 10 } } as never,
     }),
     incidentResource: fake("incidentResource", {
       list: async (projectId: string, filter: { lifecycle?: readonly string[] }) => {
@@ -315,6 +315,40 @@ describe("metrics, status, active alerts", () => {
       title: "checkout 5xx",
       status: "acknowledged",
     });
+  });
+});
+
+describe("active alerts of the predictive monitor", () => {
+  it("shows the monitor's current alerts to the operator's project only", async () => {
+    const engine = {
+      recordCount: 50,
+      warmupRecords: 10,
+      predictions: () => ({
+        timestamp: "2026-12-06T06:00:00.000Z",
+        alerts: [
+          {
+            server_name: "db-1",
+            level: "critical",
+            risk_score: 91,
+            profile: "database",
+            message: "db-1 memory will be exhausted",
+            time_to_issue: "45 minutes",
+          },
+        ],
+      }),
+    };
+    const { app } = await harness({ engine });
+    const op = (await app.inject({ url: "/api/v1/monitoring/alerts/active", headers: AS_DEFAULT })).json();
+    expect(op.data.by_source).toEqual({ predictive_monitor: 1, incident: 0 });
+    expect(op.data.items[0]).toMatchObject({
+      source: "predictive_monitor",
+      id: "monitor:db-1",
+      severity: "critical",
+      service: "db-1",
+      details: { risk_score: 91, time_to_issue: "45 minutes" },
+    });
+    const p2 = (await app.inject({ url: "/api/v1/monitoring/alerts/active", headers: AS_P2 })).json();
+    expect(p2.data.by_source).toEqual({ predictive_monitor: 0, incident: 1 });
   });
 });
 
