@@ -48,7 +48,7 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app, d.logger);
+  installErrorHandler(app, d.logger.child({ component: "api" }));
   // Registered (awaited) before the auth hook, so its cookie parsing runs first and auth can read `access_token`.
   await app.register(fastifyCookie);
   installAuth(app, d.authenticator);
