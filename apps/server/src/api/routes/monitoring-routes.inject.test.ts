@@ -285,8 +285,13 @@ describe("WS /api/v1/monitoring/ws/metrics", () => {
     ]);
     await new Promise((r) => setTimeout(r, 100));
     expect(otherGot.some((m) => m.type === "metrics")).toBe(false);
-    op.close();
-    other.close();
+    // Seed 003: at most 10 concurrent connections per key; the eleventh is closed with 1008.
+    const more = Array.from({ length: 9 }, () => new WebSocket(`${url}?token=${KEY}`));
+    await Promise.all(more.map((ws) => new Promise((r) => ws.once("open", r))));
+    const eleventh = new WebSocket(`${url}?token=${KEY}`);
+    const code = await new Promise<number>((r) => eleventh.once("close", (c) => r(c)));
+    expect(code).toBe(1008);
+    for (const ws of [op, other, ...more]) ws.close();
   });
 });
 

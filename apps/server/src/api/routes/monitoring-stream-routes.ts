@@ -12,6 +12,8 @@ import { logEntryOf, matches, visibleTo } from "./monitoring-visibility.js";
 
 /** A client this far behind (unsent bytes) is cut off rather than buffered without bound. */
 const MAX_BUFFERED = 1024 * 1024;
+/** Seed 003: "WebSocket connections: 10 concurrent connections per API key". */
+export const MAX_METRICS_SOCKETS_PER_PRINCIPAL = 10;
 
 /**
  * Seed 003's live streams (ADR 0016): `GET /api/v1/monitoring/logs/stream` (Server-Sent Events of the
@@ -20,6 +22,7 @@ const MAX_BUFFERED = 1024 * 1024;
  */
 export function registerMonitoringStreamRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const socketsOf = new Map<string, number>();
   const mon = () => {
     if (!d.monitoring) throw new UnavailableError("monitoring services are not wired in this process");
     return d.monitoring;
@@ -83,11 +86,18 @@ export function registerMonitoringStreamRoutes(fastify: FastifyInstance, d: AppD
 
   app.get("/api/v1/monitoring/ws/metrics", { websocket: true, schema: { hide: true } }, (socket: WebSocket, req) => {
     const m = d.monitoring;
-    if (!m || !req.projectId) {
+    if (!m || !req.projectId || !req.principal) {
       socket.close(1008, "not authenticated");
       return;
     }
     const projectId = req.projectId;
+    const who = `${req.principal.kind}:${req.principal.id}`;
+    const open = socketsOf.get(who) ?? 0;
+    if (open >= MAX_METRICS_SOCKETS_PER_PRINCIPAL) {
+      socket.close(1008, `at most ${MAX_METRICS_SOCKETS_PER_PRINCIPAL} concurrent connections per key`);
+      return;
+    }
+    socketsOf.set(who, open + 1);
     const send = (msg: unknown) => {
       if (socket.readyState === socket.OPEN && socket.bufferedAmount < MAX_BUFFERED) socket.send(JSON.stringify(msg));
     };
@@ -113,6 +123,9 @@ export function registerMonitoringStreamRoutes(fastify: FastifyInstance, d: AppD
       clearInterval(timer);
       unsubscribe();
       m.wsMetrics.open -= 1;
+      const left = (socketsOf.get(who) ?? 1) - 1;
+      if (left > 0) socketsOf.set(who, left);
+      else socketsOf.delete(who);
     });
   });
 }
