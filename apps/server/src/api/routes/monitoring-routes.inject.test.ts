@@ -144,7 +144,11 @@ describe("GET /api/v1/monitoring/logs", () => {
   it("shows each project its own lines and the operator the unattributed and managed services' lines", async () => {
     const { app, ring } = await harness();
     ring.add("info", { component: "pipeline", projectId: "p2" }, "p2 incident received");
-    ring.add("error", { component: "pipeline", projectId: "p2" }, "p2 executor failed");
+    ring.add(
+      "error",
+      { component: "pipeline", projectId: "p2", api_key: "aegis_pk_secret", code: 7 },
+      "p2 executor failed",
+    );
     ring.add("warn", { component: "monitor" }, "operator line");
     ring.add("info", { projectId: "default" }, "default line");
 
@@ -159,6 +163,7 @@ describe("GET /api/v1/monitoring/logs", () => {
     const errors = (await app.inject({ url: "/api/v1/monitoring/logs?level=error", headers: AS_P2 })).json();
     expect(errors.data.items).toHaveLength(1);
     expect(errors.data.items[0]).toMatchObject({ level: "error", source: "pipeline", message: "p2 executor failed" });
+    expect(errors.data.items[0].fields).toEqual({ api_key: "[REDACTED]", code: 7 });
 
     const op = (await app.inject({ url: "/api/v1/monitoring/logs?source=monitor", headers: AS_DEFAULT })).json();
     expect(op.data.items.map((i: { message: string }) => i.message)).toEqual(["operator line"]);

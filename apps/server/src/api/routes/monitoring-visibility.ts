@@ -1,3 +1,4 @@
+import { redactSecrets } from "../../audit/redact.js";
 import type { LogLevel, LogRecord } from "../../shared/log-ring.js";
 import { LOG_LEVELS } from "../../shared/log-ring.js";
 
@@ -23,6 +24,8 @@ export function matches(r: { level: LogLevel; source: string }, f: LogFilter): b
   return true;
 }
 
+/** A line as served: secret-named fields a component happened to log are redacted. */
 export function logEntryOf(r: LogRecord) {
-  return { id: r.id, timestamp: r.time, level: r.level, source: r.source, message: r.message, fields: r.fields };
+  const fields = redactSecrets(r.fields) as Record<string, unknown>;
+  return { id: r.id, timestamp: r.time, level: r.level, source: r.source, message: r.message, fields };
 }
