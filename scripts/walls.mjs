@@ -24,6 +24,8 @@ const LAYERS = [
       "knowledge",
       "monitor",
       "oncall",
+      "audit",
+      "observability",
     ],
   },
   { name: "engine", folders: ["engine"] },

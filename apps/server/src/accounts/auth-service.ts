@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { NO_SECURITY_EVENTS, type SecurityEvent, type SecurityEvents } from "../ports/security-events.js";
 import { AuthError, ConflictError, ForbiddenError, NotFoundError, RateLimitError } from "../shared/errors.js";
 import type { AccountStore, Membership, TenantRow, UserRow } from "../store/account-store.js";
 import type { Database } from "../store/database.js";
@@ -46,6 +47,7 @@ export class AuthService {
     private readonly tokens: TokenIssuer,
     private readonly throttle: LoginThrottle,
     private readonly now: () => Date = () => new Date(),
+    private readonly events: SecurityEvents = NO_SECURITY_EVENTS,
   ) {}
 
   /** A new user, their tenant, and a first project they own. */
@@ -77,11 +79,28 @@ export class AuthService {
   async login(emailIn: string, password: string, ip: string): Promise<SignedIn> {
     const email = emailIn.trim().toLowerCase();
     const wait = this.throttle.retryAfter(email, ip);
-    if (wait > 0) throw new RateLimitError(`too many failed logins; retry in ${wait} seconds`, wait);
+    if (wait > 0) {
+      this.emitAbout(email, {
+        type: "login_throttled",
+        severity: "medium",
+        message: `sign-in for ${email} held for ${wait} s after repeated failures`,
+        principal: email,
+        ip,
+      });
+      throw new RateLimitError(`too many failed logins; retry in ${wait} seconds`, wait);
+    }
     const user = await this.store.userByEmail(this.database.db, email);
     const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), password);
     if (!user || !ok) {
       this.throttle.failed(email, ip);
+      this.emitAbout(email, {
+        type: "login_failed",
+        severity: "low",
+        message: user ? `wrong password for ${email}` : `sign-in for unknown email ${email}`,
+        principal: email,
+        ip,
+        details: { known_user: Boolean(user) },
+      });
       throw new AuthError("invalid email or password");
     }
     this.throttle.succeeded(email);
@@ -102,6 +121,14 @@ export class AuthService {
     if (!row || row.revokedAt || row.expiresAt <= now) throw new AuthError("invalid refresh token");
     if (row.usedAt || !(await this.store.markUsed(db, row.tokenHash, now))) {
       await this.store.revokeFamily(db, row.familyId, now);
+      this.events.emit({
+        type: "refresh_token_reuse",
+        severity: "high",
+        projectIds: [row.projectId],
+        message: "a spent refresh token was presented again: its session was revoked",
+        principal: row.userId,
+        details: { session_id: row.familyId },
+      });
       throw new AuthError("refresh token reused; session revoked");
     }
     const user = await this.store.userById(db, row.userId);
@@ -152,6 +179,19 @@ export class AuthService {
     const user = await this.store.userById(this.database.db, userId);
     if (!user) throw new ForbiddenError("signed-in users only");
     return this.tokens.sign({ userId, tenantId: user.tenantId, projectId, sessionId }, "ws");
+  }
+
+  /**
+   * An event about an account: in each of its projects, or in none (operators see it) for an unknown email.
+   * Not awaited, so the lookup adds no time to the refusal (which would tell known emails from unknown).
+   */
+  private emitAbout(email: string, e: Omit<SecurityEvent, "projectIds">): void {
+    const db = this.database.db;
+    void (async () => {
+      const user = await this.store.userByEmail(db, email);
+      const projects = user ? await this.store.memberships(db, user.id) : [];
+      this.events.emit({ ...e, projectIds: projects.map((p) => p.projectId) });
+    })().catch(() => this.events.emit({ ...e, projectIds: [] }));
   }
 
   private async signIn(user: UserRow, tenant: TenantRow): Promise<SignedIn> {

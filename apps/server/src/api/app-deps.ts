@@ -1,8 +1,10 @@
 import type { KnowledgeBaseSettings, MessageTemplate } from "@aegis/contracts";
 import type { ApiKeyService } from "../accounts/api-key-service.js";
 import type { AuthService } from "../accounts/auth-service.js";
+import type { PermissionService } from "../accounts/permission-service.js";
 import type { ProjectService } from "../accounts/project-service.js";
 import type { AnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
+import type { SecurityCenter } from "../audit/security-center.js";
 import type { Config } from "../config/config.js";
 import type { EscalationEngine } from "../engine/escalation-engine.js";
 import type { IncidentResource } from "../engine/incident-resource.js";
@@ -15,6 +17,7 @@ import type { WebhookService } from "../integrations/webhook-service.js";
 import type { KnowledgeSearch } from "../knowledge/knowledge-search.js";
 import type { RunbookLibrary } from "../knowledge/runbooks/runbook-library.js";
 import type { Monitor } from "../monitor/create-monitor.js";
+import type { MonitoringCenter } from "../observability/monitoring-center.js";
 import type { EscalationPolicyService } from "../oncall/escalation-policy-service.js";
 import type { ScheduleService } from "../oncall/schedule-service.js";
 import type { EventBus } from "../ports/event-bus.js";
@@ -49,7 +52,7 @@ export interface AppDeps {
   runbooks: Pick<RunbookLibrary, "create" | "list" | "get" | "put" | "delete" | "search">;
   knowledgeSearch: Pick<KnowledgeSearch, "search">;
   /** Seed 002 accounts: sign-in, projects and members, per-project API keys. */
-  accounts: { auth: AuthService; projects: ProjectService; apiKeys: ApiKeyService };
+  accounts: { auth: AuthService; projects: ProjectService; apiKeys: ApiKeyService; permissions?: PermissionService };
   /** Seed 004 predictive monitor. */
   monitor: Monitor;
   bus: EventBus;
@@ -81,6 +84,24 @@ export interface AppDeps {
     backups: Pick<SettingsBackup, "create" | "list" | "restore">;
     templates(): MessageTemplate[];
     knowledgeBase(projectId: string): Promise<KnowledgeBaseSettings>;
+  };
+  /**
+   * Seed 003 security and audit (ADR 0016): the audit chain, access log, security events, compliance.
+   * Absent in route tests that do not exercise it: then no audit or access-log hook is installed.
+   */
+  security?: Pick<SecurityCenter, "audit" | "events" | "access" | "keys" | "compliance"> & {
+    /** The server operator's project: it sees events that name no project. */
+    operatorProjectId: string;
+  };
+  /**
+   * Seed 003 live monitoring (ADR 0016): the product's logs (ring + managed services' files), runtime
+   * metrics, component status, traces and profiling. Absent in route tests that do not exercise it.
+   */
+  monitoring?: MonitoringCenter & {
+    /** The server operator's project: it sees log lines that name no project, and the managed services' logs. */
+    operatorProjectId: string;
+    heartbeatMs: number;
+    metricsIntervalMs: number;
   };
   logger: Logger;
   version: string;

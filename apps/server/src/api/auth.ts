@@ -8,8 +8,8 @@ const PUBLIC = new Set(["/health", "/status", "/api/v1/auth/register", "/api/v1/
 const COCKPIT = /^\/($|index\.html$|ui(\/|$)|assets\/)/;
 /** Seed 002's WebSocket clients authenticate after connecting (a `connect` message): a credential is optional. */
 const CREDENTIAL_OPTIONAL = new Set(["/ws"]);
-/** GET paths a browser opens directly, which may carry the key as `?token=` (WebSocket, docs). */
-const TOKEN_QUERY = /^\/(ws|docs|redoc|openapi\.json)(\/|$|\?)/;
+/** GET paths a browser opens directly, which may carry the key as `?token=` (WebSockets, docs, the SSE log stream). */
+const TOKEN_QUERY = /^\/(ws|docs|redoc|openapi\.json|api\/v1\/monitoring\/(ws\/metrics|logs\/stream))(\/|$|\?)/;
 
 /**
  * The key a request presents: `X-API-Key`, `Authorization: Bearer`, `?token=` where allowed, else the

@@ -4,7 +4,9 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { installAccessLogHook } from "./access-log-hook.js";
 import type { AppDeps } from "./app-deps.js";
+import { installAuditHook } from "./audit-hook.js";
 import { installAuth } from "./auth.js";
 import { copilotRateLimits } from "./copilot-rate-limits.js";
 import { installErrorHandler } from "./error-handler.js";
@@ -23,10 +25,13 @@ import { registerIncidentRoutes } from "./routes/incident-routes.js";
 import { registerMonitorAdminRoutes } from "./routes/monitor-admin-routes.js";
 import { registerMonitorHistoryRoutes } from "./routes/monitor-history-routes.js";
 import { registerMonitorRoutes } from "./routes/monitor-routes.js";
+import { registerMonitoringRoutes } from "./routes/monitoring-routes.js";
+import { registerMonitoringStreamRoutes } from "./routes/monitoring-stream-routes.js";
 import { registerOnCallRoutes } from "./routes/oncall-routes.js";
 import { registerOutboundWebhookRoutes } from "./routes/outbound-webhook-routes.js";
 import { registerProjectRoutes } from "./routes/project-routes.js";
 import { registerRunbookRoutes } from "./routes/runbook-routes.js";
+import { registerSecurityRoutes } from "./routes/security-routes.js";
 import { registerSettingsRoutes } from "./routes/settings-routes.js";
 import { registerTicketRoutes } from "./routes/ticket-routes.js";
 import { declareSeed } from "./seed-envelope.js";
@@ -46,10 +51,18 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app, d.logger);
+  installErrorHandler(app, d.logger.child({ component: "api" }));
   // Registered (awaited) before the auth hook, so its cookie parsing runs first and auth can read `access_token`.
   await app.register(fastifyCookie);
   installAuth(app, d.authenticator);
+  if (d.security) {
+    installAccessLogHook(app, d.security);
+    installAuditHook(app, d.security.audit, d.security.operatorProjectId);
+  }
+  if (d.monitoring) {
+    const requests = d.monitoring.requests;
+    app.addHook("onResponse", async (_req, reply) => requests.record(reply.statusCode, reply.elapsedTime));
+  }
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -108,6 +121,12 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
       declareSeed(oncall, "003");
       registerOnCallRoutes(oncall, d);
       registerSettingsRoutes(oncall, d);
+    });
+    await scope.register(async (security) => {
+      declareSeed(security, "003");
+      registerSecurityRoutes(security, d);
+      registerMonitoringRoutes(security, d);
+      registerMonitoringStreamRoutes(security, d);
     });
     await registerCockpitRoutes(scope);
   });

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { IncidentResult } from "@aegis/contracts";
 import { freePorts } from "../testing/free-ports.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
+import { auditExportBench } from "./audit-export-bench.js";
 import { confidenceCalibration } from "./confidence-calibration.js";
 import { councilEval } from "./council-eval.js";
 import { dockerRestartBench } from "./docker-restart-bench.js";
@@ -208,6 +209,15 @@ async function main() {
           )
         : { skipped: "set TEST_DATABASE_URL" },
     );
+  }
+  if (!only || only === "audit-export") {
+    const rows = Number(process.env.BENCH_AUDIT_ROWS ?? 100_000);
+    write("audit-export", {
+      pglite: await auditExportBench("pglite", rows),
+      postgres: process.env.TEST_DATABASE_URL
+        ? await auditExportBench("postgres", rows)
+        : { skipped: "set TEST_DATABASE_URL" },
+    });
   }
   if (!only || only === "login") write("login", await loginBench(Number(process.env.BENCH_SECS ?? 5)));
   if (!only || only === "stream") write("stream-overhead", await streamOverhead(20, 100));

@@ -313,6 +313,26 @@ export const CONFIG_FIELDS = {
     schema: z.enum(["auto", "off"]).default("auto"),
     doc: "`auto`: with a PostgreSQL `DATABASE_URL`, frames reach WebSocket clients of every process (LISTEN/NOTIFY) and one leader collects metrics (advisory lock); `off`: frames stay in their process.",
   },
+  AEGIS_ACCESS_LOG_RETENTION_DAYS: {
+    schema: z.coerce.number().int().min(1).max(3650).default(30),
+    doc: "Days the access log (`GET /api/v1/security/access-logs`, every API request) is kept.",
+  },
+  AEGIS_SECURITY_EVENT_RETENTION_DAYS: {
+    schema: z.coerce.number().int().min(1).max(3650).default(365),
+    doc: "Days security events (failed sign-ins, token reuse, injections, refusals) are kept. The audit log is never pruned.",
+  },
+  AEGIS_LOG_BUFFER_LINES: {
+    schema: z.coerce.number().int().min(100).max(1_000_000).default(5000),
+    doc: "The product's own log lines kept in memory for `GET /api/v1/monitoring/logs` and its SSE stream (resume window).",
+  },
+  AEGIS_SSE_HEARTBEAT_SECS: {
+    schema: z.coerce.number().positive().max(300).default(15),
+    doc: "Interval of the heartbeat comment on Server-Sent Event streams (keeps proxies from closing them).",
+  },
+  AEGIS_TRACES_URL: {
+    schema: z.url().optional(),
+    doc: "Base URL of a Jaeger query API (`http://jaeger:16686`) for `GET /api/v1/monitoring/traces`; unset, the endpoint says no trace source is configured.",
+  },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;

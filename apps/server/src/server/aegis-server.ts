@@ -3,11 +3,16 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import type { AlertEvent } from "@aegis/contracts";
 import { createAccounts } from "../accounts/create-accounts.js";
+import { DEFAULT_THROTTLE } from "../accounts/login-throttle.js";
+import { KDF } from "../accounts/password-hasher.js";
 import { createAnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import { runbookFinderOf } from "../analysts/llm/runbook-finder.js";
 import { adminKeyAuthenticator } from "../api/admin-key-authenticator.js";
 import { buildApp } from "../api/build-app.js";
 import { alertFiredOf } from "../api/ws-event-of.js";
+import { InjectionWatch } from "../audit/injection-watch.js";
+import { auditRemediations } from "../audit/remediation-auditor.js";
+import { createSecurityCenter } from "../audit/security-center.js";
 import type { Config } from "../config/config.js";
 import { defaultCouncilPolicy, PolicyCouncil } from "../council/policy-council.js";
 import { ApprovalExpiry } from "../engine/approval-expiry.js";
@@ -30,6 +35,7 @@ import { JournaledIngest } from "../ingest/journaled-ingest.js";
 import { createIntegrations } from "../integrations/create-integrations.js";
 import { createKnowledge } from "../knowledge/create-knowledge.js";
 import { createMonitor } from "../monitor/create-monitor.js";
+import { createMonitoringCenter } from "../observability/monitoring-center.js";
 import { EscalationPolicyService } from "../oncall/escalation-policy-service.js";
 import { ScheduleService } from "../oncall/schedule-service.js";
 import { UnconfiguredNotifier } from "../oncall/unconfigured-notifier.js";
@@ -39,7 +45,9 @@ import type { Notifier } from "../ports/notifier.js";
 import { runtimeEvidenceOf } from "../ports/runtime-evidence.js";
 import type { SilenceChecker } from "../ports/silences.js";
 import { TargetProtection } from "../safety/target-protection.js";
-import type { Logger } from "../shared/logger.js";
+import { LOG_LEVELS, LogRing } from "../shared/log-ring.js";
+import { type Logger, teeLogger } from "../shared/logger.js";
+import { AccountStore } from "../store/account-store.js";
 import { ActionLog } from "../store/action-log.js";
 import { type Database, DEFAULT_PROJECT_ID, openDatabase, pgliteDirFor } from "../store/database.js";
 import { EscalationStore } from "../store/escalation-store.js";
@@ -49,7 +57,7 @@ import { JobQueue } from "../store/job-queue.js";
 import { OnCallStore } from "../store/oncall-store.js";
 import { RunbookStore } from "../store/runbook-store.js";
 import { SettingsStore } from "../store/settings-store.js";
-import { resolveApiKey } from "./api-key.js";
+import { apiKeyFile, resolveApiKey } from "./api-key.js";
 import { resolveJwtSecret } from "./jwt-secret.js";
 import { MetricsTicker } from "./metrics-ticker.js";
 
@@ -85,7 +93,12 @@ const RUNBOOK_LIMIT = 3;
 
 /** Wire every part from parsed config and start listening. */
 export async function startAegis(config: Config, opts: StartOptions): Promise<AegisServer> {
-  const logger = opts.logger;
+  // The product's own recent log lines, for seed 003's /monitoring/logs and its SSE stream.
+  const ring = new LogRing(
+    config.AEGIS_LOG_BUFFER_LINES,
+    config.LOG_LEVEL in LOG_LEVELS ? (config.LOG_LEVEL as keyof typeof LOG_LEVELS) : "info",
+  );
+  const logger = teeLogger(opts.logger, ring);
   const dataDir = resolve(config.AEGIS_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const key = resolveApiKey(config.AEGIS_API_KEY, dataDir);
@@ -96,6 +109,32 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const sharedBus = clusterUrl ? await PgEventBus.connect(clusterUrl, logger) : null;
   const bus = sharedBus ?? new InProcessEventBus((err) => logger.warn({ err }, "event listener failed"));
   const leader = clusterUrl ? new PgLeaderLock(clusterUrl, METRICS_LEADER_KEY, logger) : null;
+  const security = createSecurityCenter(
+    database,
+    logger,
+    {
+      passwordKdf: {
+        algorithm: KDF.algorithm === 2 ? "argon2id" : `argon2 variant ${KDF.algorithm}`,
+        memoryKiB: KDF.memoryCost,
+        timeCost: KDF.timeCost,
+        parallelism: KDF.parallelism,
+      },
+      apiKeysOf: async (projectId) => {
+        const now = new Date();
+        const keys = await new AccountStore().apiKeys(database.db, projectId);
+        return keys.filter((k) => !k.revokedAt && (!k.expiresAt || k.expiresAt > now));
+      },
+      secretFiles: [apiKeyFile(dataDir), join(dataDir, "jwt-secret")],
+      tls: {
+        enabled: false,
+        evidence: `the API listens on plain HTTP at ${config.AEGIS_HOST}:${config.AEGIS_PORT}; terminate TLS at a reverse proxy in front of it`,
+      },
+      loginThrottle: DEFAULT_THROTTLE,
+      accessLogRetentionDays: config.AEGIS_ACCESS_LOG_RETENTION_DAYS,
+    },
+    { securityEventRetentionDays: config.AEGIS_SECURITY_EVENT_RETENTION_DAYS },
+  );
+  const stopAuditing = auditRemediations(bus, security.audit);
   const incidents = new IncidentStore();
   const actions = new ActionLog();
   const jobs = new JobQueue(database.db);
@@ -130,7 +169,9 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const settingsStore = new SettingsStore();
   const settings = new SettingsService(database, settingsStore);
   const council = new PolicyCouncil(policy, analysis.secondOpinion);
-  const reviewed = analysis.reviewing(council);
+  const injections = new InjectionWatch(council.policy.detectInjection, security.events);
+  const stopInjectionWatch = injections.attach(bus);
+  const reviewed = injections.wrap(analysis.reviewing(council));
   const pipeline = new Pipeline(
     {
       database,
@@ -237,7 +278,31 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     database,
     resolveJwtSecret(config.AEGIS_JWT_SECRET, dataDir),
     adminKeyAuthenticator(key.key, DEFAULT_PROJECT_ID),
+    security.events,
   );
+
+  let websocketClients = () => 0;
+  const monitoring = createMonitoringCenter({
+    database,
+    ring,
+    executor,
+    serviceLogDir: config.AEGIS_EXECUTOR === "local" ? join(dataDir, "logs") : null,
+    tracesUrl: config.AEGIS_TRACES_URL,
+    queueDepth: () => jobs.pending(),
+    websocketClients: () => websocketClients(),
+    probes: {
+      predictive_monitor: async () => {
+        const s = monitor.service.status();
+        return {
+          status: "up",
+          detail: s.warmup_complete
+            ? `tracking ${s.servers_tracked} server(s), model v${s.model_version}`
+            : `warming up: ${s.records_received} record(s) received`,
+          info: { ...s },
+        };
+      },
+    },
+  });
 
   await executor.start();
   const { app, hub } = await buildApp({
@@ -278,10 +343,18 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
           projectId,
         ),
     },
+    security: { ...security, operatorProjectId: DEFAULT_PROJECT_ID },
+    monitoring: {
+      ...monitoring,
+      operatorProjectId: DEFAULT_PROJECT_ID,
+      heartbeatMs: config.AEGIS_SSE_HEARTBEAT_SECS * 1000,
+      metricsIntervalMs: config.METRICS_INTERVAL_SECS * 1000,
+    },
     logger,
     version: VERSION,
     databaseKind: database.kind,
   });
+  websocketClients = () => hub.size;
   alertsFired = (events) => {
     for (const e of events) {
       const fired = alertFiredOf(e);
@@ -298,7 +371,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     logger,
     config.METRICS_INTERVAL_SECS * 1000,
     // A leader cannot see other processes' sockets: it collects for them too.
-    () => leader !== null || hub.size > 0,
+    () => leader !== null || hub.size > 0 || monitoring.wsMetrics.open > 0,
     () => leader?.isLeader ?? true,
   );
   await leader?.start();
@@ -306,6 +379,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   await worker.start();
   approvalExpiry.start();
   escalation.start();
+  security.start();
   logger.info({ url, database: database.kind, executor: executor.kind }, "AegisOps listening");
 
   let stopped: Promise<void> | null = null;
@@ -331,6 +405,10 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
         await closing;
         await monitor.close();
         await executor.stop();
+        stopAuditing();
+        stopInjectionWatch();
+        await security.stop();
+        monitoring.close();
         await kb.close();
         await sharedBus?.close();
         await database.close();

@@ -1,0 +1,61 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { AuditLog } from "../audit/audit-log.js";
+import { redactSecrets } from "../audit/redact.js";
+import type { AuditActor } from "../ports/audit-trail.js";
+
+const VERBS: Record<string, string> = { POST: "create", PUT: "replace", PATCH: "update", DELETE: "delete" };
+/** Bodies above this many characters of JSON are kept as a preview (a webhook may carry 1 MB of logs). */
+const MAX_BODY_CHARS = 16 * 1024;
+
+export function actorOf(req: FastifyRequest): AuditActor {
+  const p = req.principal;
+  return p
+    ? { kind: p.kind, id: p.id, name: p.displayName, role: p.role }
+    : { kind: "anonymous", id: "anonymous", name: "anonymous" };
+}
+
+/** The request body as the audit log keeps it: secrets redacted, large bodies cut to a preview. */
+export function auditedBody(body: unknown): unknown {
+  if (body === undefined || body === null) return null;
+  const redacted = redactSecrets(body);
+  const json = JSON.stringify(redacted) ?? "null";
+  if (json.length <= MAX_BODY_CHARS) return redacted;
+  return { truncated: true, chars: json.length, preview: json.slice(0, 4096) };
+}
+
+/** The id of the resource a route acts on: its `id`-like path parameter, if any. */
+function resourceIdOf(params: unknown): string | null {
+  if (!params || typeof params !== "object") return null;
+  const entries = Object.entries(params as Record<string, unknown>);
+  const named = entries.find(([k]) => k === "id" || k.endsWith("_id") || k.endsWith("Id")) ?? entries[0];
+  return named && typeof named[1] === "string" ? named[1] : null;
+}
+
+/**
+ * Every mutating request (POST, PUT, PATCH, DELETE), refused or not, becomes an audit entry once its
+ * response is sent: actor, route, status, the body (redacted) as `after`, address, user agent, request id.
+ * Requests no credential identified go to the operator's project (they belong to no tenant).
+ */
+export function installAuditHook(
+  app: FastifyInstance,
+  audit: Pick<AuditLog, "recordLater">,
+  operatorProjectId: string,
+): void {
+  app.addHook("onResponse", async (req, reply) => {
+    const verb = VERBS[req.method];
+    if (!verb) return;
+    audit.recordLater({
+      projectId: req.projectId ?? operatorProjectId,
+      actor: actorOf(req),
+      action: `http.${verb}`,
+      resourceType: req.routeOptions.url ?? (req.url.split("?")[0] as string),
+      resourceId: resourceIdOf(req.params),
+      outcome: reply.statusCode < 400 ? "success" : "failure",
+      statusCode: reply.statusCode,
+      after: auditedBody(req.body),
+      ip: req.ip,
+      userAgent: req.headers["user-agent"] ?? null,
+      requestId: req.id,
+    });
+  });
+}
