@@ -7,7 +7,16 @@ import { z } from "zod";
  * and only ever shown masked (`••••abcd`).
  */
 
-export const IntegrationKind = z.enum(["prometheus", "grafana", "slack", "teams", "email", "pagerduty", "webhook", "jira"]);
+export const IntegrationKind = z.enum([
+  "prometheus",
+  "grafana",
+  "slack",
+  "teams",
+  "email",
+  "pagerduty",
+  "webhook",
+  "jira",
+]);
 export type IntegrationKind = z.infer<typeof IntegrationKind>;
 
 /** Kinds that carry pages (the `Notifier`); the others are sources or sinks read by the product. */

@@ -71,6 +71,8 @@ export async function injectApp(deps: Partial<AppDeps> = {}): Promise<FastifyIns
     tickets: fake("tickets"),
     webhooks: fake("webhooks"),
     dependencyHealth: fake("dependencyHealth"),
+    integrations: fake("integrations"),
+    chatApprovals: fake("chatApprovals"),
     logger,
     version: "0.0.0-test",
     databaseKind: "none",

@@ -2,12 +2,27 @@ import { type AvailableIntegration, type IntegrationKind, KindConfig, SECRET_FIE
 import type { z } from "zod";
 
 const ABOUT: Record<IntegrationKind, { category: AvailableIntegration["category"]; description: string }> = {
-  prometheus: { category: "monitoring", description: "Prometheus server: connection test runs `up`; sync pulls its active alerts." },
-  grafana: { category: "monitoring", description: "Grafana: health check; sync pulls firing alerts of Grafana alerting." },
-  slack: { category: "notification", description: "Slack: pages by incoming webhook or chat.postMessage (Block Kit), approve/reject buttons." },
-  teams: { category: "notification", description: "Microsoft Teams: pages as Adaptive Cards by incoming webhook, approve/reject via signed callback." },
+  prometheus: {
+    category: "monitoring",
+    description: "Prometheus server: connection test runs `up`; sync pulls its active alerts.",
+  },
+  grafana: {
+    category: "monitoring",
+    description: "Grafana: health check; sync pulls firing alerts of Grafana alerting.",
+  },
+  slack: {
+    category: "notification",
+    description: "Slack: pages by incoming webhook or chat.postMessage (Block Kit), approve/reject buttons.",
+  },
+  teams: {
+    category: "notification",
+    description: "Microsoft Teams: pages as Adaptive Cards by incoming webhook, approve/reject via signed callback.",
+  },
   email: { category: "notification", description: "Email over SMTP (STARTTLS, AUTH)." },
-  pagerduty: { category: "notification", description: "PagerDuty Events API v2: trigger, acknowledge and resolve with dedup keys." },
+  pagerduty: {
+    category: "notification",
+    description: "PagerDuty Events API v2: trigger, acknowledge and resolve with dedup keys.",
+  },
   webhook: { category: "notification", description: "Generic webhook signed with HMAC-SHA256 (X-Signature-256)." },
   jira: { category: "ticketing", description: "Jira Cloud: tickets filed as issues; connection test reads /myself." },
 };
@@ -16,7 +31,10 @@ const ABOUT: Record<IntegrationKind, { category: AvailableIntegration["category"
 export const AVAILABLE: Omit<AvailableIntegration, "configured">[] = (Object.keys(ABOUT) as IntegrationKind[]).map(
   (type) => {
     const schema = KindConfig[type] as unknown as z.ZodObject;
-    const shape = (schema.shape ?? (schema as unknown as { def: { in?: z.ZodObject } }).def.in?.shape ?? {}) as Record<string, z.ZodType>;
+    const shape = (schema.shape ?? (schema as unknown as { def: { in?: z.ZodObject } }).def.in?.shape ?? {}) as Record<
+      string,
+      z.ZodType
+    >;
     return {
       type,
       ...ABOUT[type],

@@ -39,7 +39,8 @@ export async function sendEmail(
       },
     });
     const rejected = (info.rejected ?? []).map(String);
-    if (rejected.length > 0) return { ok: false, status: 550, error: `rejected: ${rejected.join(", ")}`, retryable: false };
+    if (rejected.length > 0)
+      return { ok: false, status: 550, error: `rejected: ${rejected.join(", ")}`, retryable: false };
     return { ok: true, status: 250, error: null, retryable: false };
   } catch (err) {
     return smtpFailure(err);

@@ -43,7 +43,11 @@ export async function probeIntegration(c: AnyKindConfig, timeoutMs: number): Pro
   try {
     switch (c.kind) {
       case "prometheus": {
-        const j = await getJson(`${base(c.config.url)}/api/v1/query?query=up`, bearer(c.config.bearer_token), timeoutMs);
+        const j = await getJson(
+          `${base(c.config.url)}/api/v1/query?query=up`,
+          bearer(c.config.bearer_token),
+          timeoutMs,
+        );
         const result = (j as { status?: string; data?: { result?: { value?: [number, string] }[] } }).data?.result;
         if ((j as { status?: string }).status !== "success" || !Array.isArray(result)) {
           return done(false, "query up", "answer is not a Prometheus query result");
@@ -73,7 +77,11 @@ export async function probeIntegration(c: AnyKindConfig, timeoutMs: number): Pro
         const transport = smtpTransport(c.config, timeoutMs);
         try {
           await transport.verify();
-          return done(true, `SMTP ${c.config.host}:${c.config.port} accepted EHLO${c.config.username ? " and AUTH" : ""}`, null);
+          return done(
+            true,
+            `SMTP ${c.config.host}:${c.config.port} accepted EHLO${c.config.username ? " and AUTH" : ""}`,
+            null,
+          );
         } catch (err) {
           return done(false, "SMTP EHLO", smtpFailure(err).error);
         } finally {
@@ -81,14 +89,29 @@ export async function probeIntegration(c: AnyKindConfig, timeoutMs: number): Pro
         }
       }
       case "pagerduty": {
-        const probe = { kind: "acknowledge" as const, title: "connection test", body: "", dedupKey: `aegisops-connection-test-${Date.now()}` };
-        return fromSend(await sendPagerDuty(c.config, probe, { timeoutMs, source: "aegisops" }), "Events API v2 enqueue");
+        const probe = {
+          kind: "acknowledge" as const,
+          title: "connection test",
+          body: "",
+          dedupKey: `aegisops-connection-test-${Date.now()}`,
+        };
+        return fromSend(
+          await sendPagerDuty(c.config, probe, { timeoutMs, source: "aegisops" }),
+          "Events API v2 enqueue",
+        );
       }
       case "webhook":
-        return fromSend(await sendSignedWebhook(c.config, "ping", { message: "AegisOps connection test" }, { timeoutMs }), "signed ping");
+        return fromSend(
+          await sendSignedWebhook(c.config, "ping", { message: "AegisOps connection test" }, { timeoutMs }),
+          "signed ping",
+        );
       case "jira": {
         const auth = Buffer.from(`${c.config.email}:${c.config.api_token}`).toString("base64");
-        const j = (await getJson(`${base(c.config.base_url)}/rest/api/3/myself`, { authorization: `Basic ${auth}` }, timeoutMs)) as {
+        const j = (await getJson(
+          `${base(c.config.base_url)}/rest/api/3/myself`,
+          { authorization: `Basic ${auth}` },
+          timeoutMs,
+        )) as {
           displayName?: string;
           accountId?: string;
         };
@@ -129,7 +152,11 @@ export async function syncIntegration(c: AnyKindConfig, timeoutMs: number): Prom
         bearer(c.config.api_token),
         timeoutMs,
       )) as unknown[];
-      return { synced: true, detail: `${Array.isArray(alerts) ? alerts.length : 0} active alerts`, items: Array.isArray(alerts) ? alerts : [] };
+      return {
+        synced: true,
+        detail: `${Array.isArray(alerts) ? alerts.length : 0} active alerts`,
+        items: Array.isArray(alerts) ? alerts : [],
+      };
     }
     default:
       return { synced: false, detail: `nothing to sync for a ${c.kind} integration: it only sends`, items: [] };
@@ -137,7 +164,10 @@ export async function syncIntegration(c: AnyKindConfig, timeoutMs: number): Prom
 }
 
 async function getJson(url: string, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
-  const res = await fetch(url, { headers: { accept: "application/json", ...headers }, signal: AbortSignal.timeout(timeoutMs) });
+  const res = await fetch(url, {
+    headers: { accept: "application/json", ...headers },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ""}`);
   try {

@@ -104,6 +104,18 @@ export class IntegrationRegistry {
     return this.view(row);
   }
 
+  /** Registers an integration configured elsewhere (Jira from the environment) unless the name is taken. */
+  async ensure(
+    projectId: string,
+    name: string,
+    type: IntegrationKind,
+    config: Record<string, unknown>,
+  ): Promise<boolean> {
+    if (await this.store.byName(this.database.db, projectId, name)) return false;
+    await this.create(projectId, { name, type, config });
+    return true;
+  }
+
   /**
    * Seed 003 PUT `/{name}/config`: creates the integration when absent (its type from `type`, or the
    * name when the name is a kind), else merges the given fields over the stored ones (null removes a
@@ -117,7 +129,8 @@ export class IntegrationRegistry {
     const row = await this.store.byName(this.database.db, projectId, name);
     if (!row) {
       const type = input.type ?? kindNamed(name);
-      if (!type) throw new InputError(`integration ${name} does not exist: give its type`, "bad_request", { field: "type" });
+      if (!type)
+        throw new InputError(`integration ${name} does not exist: give its type`, "bad_request", { field: "type" });
       return this.create(projectId, { name, type, config: input.config, enabled: input.enabled });
     }
     return this.update(projectId, row, input);
@@ -172,7 +185,13 @@ export class IntegrationRegistry {
       return { name, type: opened.kind, ...result };
     } catch (err) {
       const message = (err as Error).message;
-      await this.log(opened.row, { event: "sync", level: "error", status: "failed", message, latencyMs: elapsed(started) });
+      await this.log(opened.row, {
+        event: "sync",
+        level: "error",
+        status: "failed",
+        message,
+        latencyMs: elapsed(started),
+      });
       throw new UpstreamError(`sync of ${name} failed: ${message}`, "sync_failed");
     }
   }
@@ -190,7 +209,8 @@ export class IntegrationRegistry {
     const m = PERIOD.exec(period);
     if (!m) throw new InputError("period must look like 15m, 1h, 24h or 7d", "bad_request", { field: "period" });
     const ms = Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
-    if (ms <= 0 || ms > 90 * UNIT_MS.d) throw new InputError("period must be between 1m and 90d", "bad_request", { field: "period" });
+    if (ms <= 0 || ms > 90 * UNIT_MS.d)
+      throw new InputError("period must be between 1m and 90d", "bad_request", { field: "period" });
     const row = await this.rowByName(projectId, name);
     const since = new Date(now.getTime() - ms);
     const s = await this.store.stats(this.database.db, projectId, row.id, since);
@@ -229,9 +249,13 @@ export class IntegrationRegistry {
     const secretFields = SECRET_FIELDS[opened.kind];
     const unknown = Object.keys(replacement).filter((k) => !secretFields.includes(k));
     if (unknown.length > 0) {
-      throw new InputError(`${unknown.join(", ")}: not a secret of ${opened.kind} (${secretFields.join(", ")})`, "bad_request", {
-        field: unknown[0],
-      });
+      throw new InputError(
+        `${unknown.join(", ")}: not a secret of ${opened.kind} (${secretFields.join(", ")})`,
+        "bad_request",
+        {
+          field: unknown[0],
+        },
+      );
     }
     const generated: Record<string, string> = {};
     for (const field of GENERATED[opened.kind] ?? []) {
@@ -265,7 +289,10 @@ export class IntegrationRegistry {
   }
 
   /** Enabled integrations of the given kinds with their settings opened (the notifier's channels). */
-  async openAll(projectId: string, kinds: readonly IntegrationKind[] = NOTIFICATION_KINDS): Promise<OpenedIntegration[]> {
+  async openAll(
+    projectId: string,
+    kinds: readonly IntegrationKind[] = NOTIFICATION_KINDS,
+  ): Promise<OpenedIntegration[]> {
     const rows = await this.store.list(this.database.db, projectId, kinds);
     return rows.filter((r) => r.enabled).map((r) => this.open(r));
   }
@@ -332,7 +359,12 @@ export class IntegrationRegistry {
     });
     if (!updated) throw new NotFoundError(`integration ${row.name} not found`);
     const fields = Object.keys(input.config).join(", ");
-    await this.log(updated, { event: "config", level: "info", status: "updated", message: `updated ${fields || "settings"}` });
+    await this.log(updated, {
+      event: "config",
+      level: "info",
+      status: "updated",
+      message: `updated ${fields || "settings"}`,
+    });
     return this.view(updated);
   }
 
@@ -447,7 +479,10 @@ export function parseConfig(kind: IntegrationKind, config: Record<string, unknow
   const field = ["config", ...(issue?.path ?? []).map(String)].join(".");
   throw new InputError(`${field}: ${issue?.message ?? "invalid"}`, "bad_request", {
     field,
-    issues: parsed.error.issues.map((i) => ({ field: ["config", ...i.path.map(String)].join("."), message: i.message })),
+    issues: parsed.error.issues.map((i) => ({
+      field: ["config", ...i.path.map(String)].join("."),
+      message: i.message,
+    })),
   });
 }
 
@@ -455,8 +490,19 @@ function withoutNulls(config: Record<string, unknown>): Record<string, unknown> 
   return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== null));
 }
 
-function wireTest(type: IntegrationKind, r: { ok: boolean; latencyMs: number | null; detail: string; error: string | null }, at = new Date()): ConnectionTest {
-  return { success: r.ok, type, latency_ms: r.latencyMs, detail: r.detail, error: r.error, tested_at: at.toISOString() };
+function wireTest(
+  type: IntegrationKind,
+  r: { ok: boolean; latencyMs: number | null; detail: string; error: string | null },
+  at = new Date(),
+): ConnectionTest {
+  return {
+    success: r.ok,
+    type,
+    latency_ms: r.latencyMs,
+    detail: r.detail,
+    error: r.error,
+    tested_at: at.toISOString(),
+  };
 }
 
 function wireLog(e: IntegrationEventRow): IntegrationLogEntry {

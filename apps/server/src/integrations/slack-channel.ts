@@ -19,12 +19,19 @@ export function slackBlocks(m: PageMessage): unknown[] {
     m.level ? `*Escalation level*\n${m.level}` : null,
   ].filter((f): f is string => f !== null);
   if (fields.length > 0) blocks.push({ type: "section", fields: fields.map((text) => ({ type: "mrkdwn", text })) });
-  if (m.approval) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Why: ${m.approval.reason}`.slice(0, 2000) }] });
+  if (m.approval)
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Why: ${m.approval.reason}`.slice(0, 2000) }] });
   const buttons: unknown[] = [];
   if (m.kind === "approval_request" && m.incidentId) {
     const value = JSON.stringify({ incident_id: m.incidentId });
     buttons.push(
-      { type: "button", action_id: SLACK_APPROVE, style: "primary", text: { type: "plain_text", text: "Approve" }, value },
+      {
+        type: "button",
+        action_id: SLACK_APPROVE,
+        style: "primary",
+        text: { type: "plain_text", text: "Approve" },
+        value,
+      },
       {
         type: "button",
         action_id: SLACK_REJECT,
@@ -40,7 +47,8 @@ export function slackBlocks(m: PageMessage): unknown[] {
       },
     );
   }
-  if (m.url) buttons.push({ type: "button", action_id: "aegis_open", text: { type: "plain_text", text: "Open" }, url: m.url });
+  if (m.url)
+    buttons.push({ type: "button", action_id: "aegis_open", text: { type: "plain_text", text: "Open" }, url: m.url });
   if (buttons.length > 0) blocks.push({ type: "actions", block_id: "aegis_actions", elements: buttons });
   return blocks;
 }
@@ -59,7 +67,8 @@ export async function sendSlack(
   if (c.bot_token && (opts.slackUserId || c.channel)) {
     return postMessage(c, { channel: opts.slackUserId ?? c.channel, text, blocks }, opts.timeoutMs);
   }
-  if (!c.webhook_url) return { ok: false, status: null, error: "slack: no webhook_url and no bot_token", retryable: false };
+  if (!c.webhook_url)
+    return { ok: false, status: null, error: "slack: no webhook_url and no bot_token", retryable: false };
   // Incoming webhooks answer 200 `ok`, or 4xx with a plain-text reason (`invalid_payload`, `channel_not_found`…).
   return postJson(c.webhook_url, { text, blocks }, { timeoutMs: opts.timeoutMs });
 }

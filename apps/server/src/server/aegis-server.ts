@@ -21,6 +21,7 @@ import { createExecutor } from "../executors/create-executor.js";
 import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
 import { createIntegrations } from "../integrations/create-integrations.js";
+import { createPaging } from "../integrations/create-paging.js";
 import { createKnowledge } from "../knowledge/create-knowledge.js";
 import { createMonitor } from "../monitor/create-monitor.js";
 import type { Analyst } from "../ports/analyst.js";
@@ -35,6 +36,7 @@ import { JobQueue } from "../store/job-queue.js";
 import { resolveApiKey } from "./api-key.js";
 import { resolveJwtSecret } from "./jwt-secret.js";
 import { MetricsTicker } from "./metrics-ticker.js";
+import { resolveSecretsKey } from "./secrets-key.js";
 
 export const VERSION = "2.0.0";
 
@@ -161,6 +163,28 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     publicUrl: `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}`,
   });
   await integrations.webhooks.start(bus);
+  // The integrations registry, the Notifier over its channels (escalation pages through `paging.notifier`),
+  // and approve-from-chat: approval requests go to the project's Slack / Teams channels.
+  const paging = createPaging(config, {
+    database,
+    logger,
+    secretsKey: resolveSecretsKey(config.AEGIS_SECRETS_KEY, dataDir),
+    publicUrl: (config.AEGIS_PUBLIC_URL ?? `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}`).replace(
+      /\/+$/,
+      "",
+    ),
+    decider: service,
+  });
+  if (config.JIRA_BASE_URL && config.JIRA_EMAIL && config.JIRA_API_TOKEN && config.JIRA_PROJECT_KEY) {
+    await paging.registry.ensure(DEFAULT_PROJECT_ID, "jira", "jira", {
+      base_url: config.JIRA_BASE_URL,
+      email: config.JIRA_EMAIL,
+      api_token: config.JIRA_API_TOKEN,
+      project_key: config.JIRA_PROJECT_KEY,
+      issue_type: config.JIRA_ISSUE_TYPE,
+    });
+  }
+  paging.chat.start(bus);
   const { authenticator, ...accounts } = createAccounts(
     database,
     resolveJwtSecret(config.AEGIS_JWT_SECRET, dataDir),
@@ -184,6 +208,8 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     tickets: integrations.tickets,
     webhooks: integrations.webhooks,
     dependencyHealth: integrations.dependencyHealth,
+    integrations: paging.registry,
+    chatApprovals: paging.chat,
     logger,
     version: VERSION,
     databaseKind: database.kind,
@@ -221,6 +247,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
       stopped ??= (async () => {
         service.close();
         integrations.webhooks.stop();
+        paging.chat.stop();
         ticker.stop();
         hub.closeAll();
         const closing = app.close();

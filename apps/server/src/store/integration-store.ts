@@ -122,10 +122,14 @@ export class IntegrationStore {
         failed: sql<number>`count(*) filter (where ${delivery} and ${e.status} = 'failed')`.mapWith(Number),
         total: sql<number>`count(*) filter (where ${delivery})`.mapWith(Number),
         avg: sql<number | null>`avg(${e.latencyMs}) filter (where ${delivery} and ${e.status} = 'sent')`,
-        p95: sql<number | null>`percentile_cont(0.95) within group (order by ${e.latencyMs}) filter (where ${delivery} and ${e.status} = 'sent')`,
+        p95: sql<
+          number | null
+        >`percentile_cont(0.95) within group (order by ${e.latencyMs}) filter (where ${delivery} and ${e.status} = 'sent')`,
         max: sql<number | null>`max(${e.latencyMs}) filter (where ${delivery} and ${e.status} = 'sent')`,
         testsOk: sql<number>`count(*) filter (where ${e.event} = 'test' and ${e.status} = 'ok')`.mapWith(Number),
-        testsFailed: sql<number>`count(*) filter (where ${e.event} = 'test' and ${e.status} = 'failed')`.mapWith(Number),
+        testsFailed: sql<number>`count(*) filter (where ${e.event} = 'test' and ${e.status} = 'failed')`.mapWith(
+          Number,
+        ),
       })
       .from(e)
       .where(and(eq(e.projectId, projectId), eq(e.integrationId, integrationId), gte(e.createdAt, since)));
