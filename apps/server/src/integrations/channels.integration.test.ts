@@ -59,7 +59,7 @@ describe.each(testDatabaseKinds())("notification channels on %s", (kind) => {
 
   it("Slack chat.postMessage: Block Kit with Approve/Reject, bearer token, a 429 honoured via Retry-After", async () => {
     const { registry, notifier } = await setup();
-    const slack = await vendor((r, n) =>
+    const slack = await vendor((_r, n) =>
       n === 1
         ? { status: 429, json: { ok: false, error: "ratelimited" }, headers: { "retry-after": "1" } }
         : { status: 200, json: { ok: true, channel: "C0OPS", ts: "1712345678.000100" } },
