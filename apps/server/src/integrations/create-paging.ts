@@ -1,4 +1,5 @@
 import type { Config } from "../config/config.js";
+import type { TicketSink } from "../ports/ticket-sink.js";
 import type { Logger } from "../shared/logger.js";
 import { AccountStore } from "../store/account-store.js";
 import type { Database } from "../store/database.js";
@@ -7,6 +8,7 @@ import { IntegrationStore } from "../store/integration-store.js";
 import { ChannelNotifier, DEFAULT_MIN_INTERVAL_MS } from "./channel-notifier.js";
 import { type ApprovalDecider, ChatApprovals } from "./chat-approvals.js";
 import { IntegrationRegistry } from "./integration-registry.js";
+import { JiraTicketSink } from "./jira-ticket-sink.js";
 import { MemberContacts } from "./member-contacts.js";
 import { parseSecretsKey, SecretBox } from "./secret-box.js";
 
@@ -20,7 +22,12 @@ const MAX_WAIT_MS = 60_000;
 export function createPaging(
   config: Config,
   deps: { database: Database; logger: Logger; secretsKey: Buffer; publicUrl: string; decider: ApprovalDecider },
-): { registry: IntegrationRegistry; notifier: ChannelNotifier; chat: ChatApprovals } {
+): {
+  registry: IntegrationRegistry;
+  notifier: ChannelNotifier;
+  chat: ChatApprovals;
+  ticketSinkOf: (projectId: string) => Promise<TicketSink | null>;
+} {
   const previous = (config.AEGIS_SECRETS_PREVIOUS_KEYS ?? "")
     .split(",")
     .map((k) => k.trim())
@@ -53,5 +60,19 @@ export function createPaging(
     publicUrl: deps.publicUrl,
     timeoutMs: config.AEGIS_NOTIFY_TIMEOUT_MS,
   });
-  return { registry, notifier, chat };
+  // A project's enabled `jira` integration files its tickets.
+  const ticketSinkOf = async (projectId: string): Promise<TicketSink | null> => {
+    const jira = (await registry.openAll(projectId, ["jira"]))[0];
+    if (jira?.kind !== "jira") return null;
+    const c = jira.config;
+    return new JiraTicketSink({
+      baseUrl: c.base_url,
+      email: c.email,
+      apiToken: c.api_token,
+      projectKey: c.project_key,
+      issueType: c.issue_type,
+      timeoutMs: config.AEGIS_NOTIFY_TIMEOUT_MS,
+    });
+  };
+  return { registry, notifier, chat, ticketSinkOf };
 }

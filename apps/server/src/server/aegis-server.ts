@@ -161,6 +161,8 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     executor,
     logger,
     publicUrl: `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}`,
+    // Called per ticket, after start-up: a project's own Jira integration (below) files its tickets.
+    ticketSinkOf: (projectId) => paging.ticketSinkOf(projectId),
   });
   await integrations.webhooks.start(bus);
   // The integrations registry, the Notifier over its channels (escalation pages through `paging.notifier`),
