@@ -11,12 +11,12 @@ import {
   SECRET_FIELDS,
 } from "@aegis/contracts";
 import type { z } from "zod";
-import { ConflictError, InputError, NotFoundError, UpstreamError } from "../shared/errors.js";
+import { ConflictError, InputError, NotFoundError, UnavailableError, UpstreamError } from "../shared/errors.js";
 import type { Database } from "../store/database.js";
 import type { IntegrationEventRow, IntegrationRow, IntegrationStore } from "../store/integration-store.js";
 import { AVAILABLE } from "./available-integrations.js";
 import { type AnyKindConfig, probeIntegration, type SyncResult, syncIntegration } from "./integration-probes.js";
-import { maskSecret, type SecretBox } from "./secret-box.js";
+import { maskSecret, type SecretBox, SecretBoxError } from "./secret-box.js";
 
 /** A registry row with its settings opened (secrets in clear): for channels, never for the wire. */
 export type OpenedIntegration = { row: IntegrationRow } & AnyKindConfig;
@@ -245,7 +245,9 @@ export class IntegrationRegistry {
     key_id: string;
     rotated_at: string;
   }> {
-    const opened = this.open(await this.rowByName(projectId, name));
+    const row = await this.rowByName(projectId, name);
+    // Tolerant: a secret sealed with a key no longer configured can still be replaced here.
+    const opened = { row, kind: row.kind as IntegrationKind, config: { ...row.config, ...this.secretsOf(row, true) } };
     const secretFields = SECRET_FIELDS[opened.kind];
     const unknown = Object.keys(replacement).filter((k) => !secretFields.includes(k));
     if (unknown.length > 0) {
@@ -344,7 +346,8 @@ export class IntegrationRegistry {
     row: IntegrationRow,
     input: { config: Record<string, unknown>; enabled?: boolean | undefined; name?: string | undefined },
   ): Promise<IntegrationView> {
-    const current = this.open(row);
+    // A secret no configured key opens is left out: a new value replaces it, else validation names it.
+    const current = { kind: row.kind as IntegrationKind, config: { ...row.config, ...this.secretsOf(row, true) } };
     const merged: Record<string, unknown> = { ...current.config };
     for (const [k, v] of Object.entries(input.config)) {
       if (v === null) delete merged[k];
@@ -420,18 +423,41 @@ export class IntegrationRegistry {
 
   private open(row: IntegrationRow): OpenedIntegration {
     const kind = row.kind as IntegrationKind;
-    const secrets = Object.fromEntries(
-      Object.entries(row.secrets).map(([k, v]) => [k, this.box.open(v, context(row.projectId, row.id, k))]),
-    );
-    return { row, kind, config: parseConfig(kind, { ...row.config, ...secrets }) } as OpenedIntegration;
+    return {
+      row,
+      kind,
+      config: parseConfig(kind, { ...row.config, ...this.secretsOf(row, false) }),
+    } as OpenedIntegration;
+  }
+
+  /** The row's secrets in clear; one sealed with a key not configured fails (503), or is left out when `tolerant`. */
+  private secretsOf(row: IntegrationRow, tolerant: boolean): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(row.secrets)) {
+      try {
+        out[k] = this.box.open(v, context(row.projectId, row.id, k));
+      } catch (err) {
+        if (!(err instanceof SecretBoxError)) throw err;
+        if (tolerant) continue;
+        throw new UnavailableError(
+          `${k} of integration ${row.name} cannot be opened (${err.message}): configure the key it was sealed with (AEGIS_SECRETS_PREVIOUS_KEYS) or give it a new value`,
+        );
+      }
+    }
+    return out;
   }
 
   private view(row: IntegrationRow): IntegrationView {
     const kind = row.kind as IntegrationKind;
     const masked = Object.fromEntries(
       Object.keys(row.secrets).map((k) => {
-        const secret = this.box.open(row.secrets[k] as string, context(row.projectId, row.id, k));
-        return [k, maskSecret(secret)];
+        try {
+          return [k, maskSecret(this.box.open(row.secrets[k] as string, context(row.projectId, row.id, k)))];
+        } catch (err) {
+          if (!(err instanceof SecretBoxError)) throw err;
+          // Still listed: the admin sees which secret needs its key (or a new value).
+          return [k, `${MASK} (unreadable: ${err.message})`];
+        }
       }),
     );
     const status = !row.enabled
