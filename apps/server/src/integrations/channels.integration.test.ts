@@ -277,8 +277,24 @@ describe.each(testDatabaseKinds())("notification channels on %s", (kind) => {
     expect(test).toMatchObject({ success: true, error: null });
     expect(test.detail).toContain("accepted EHLO and AUTH");
 
-    const [toUser] = await notifier.notify(P, [{ kind: "user", userId: "u1" }], TRIGGER);
-    expect(toUser).toMatchObject({ channel: "email", status: "sent" });
+    // Alice is also mapped in a Slack workspace: a user page reaches her email and her Slack DM.
+    const slack = await vendor(() => ({ status: 200, json: { ok: true, channel: "D0ALICE", ts: "1.1" } }));
+    await registry.create(P, {
+      name: "slack",
+      type: "slack",
+      config: {
+        api_url: slack.url,
+        bot_token: "xoxb-dm-token",
+        channel: "C0OPS",
+        user_map: { U0ALICE: "alice@acme.test" },
+      },
+    });
+    const toUser = await notifier.notify(P, [{ kind: "user", userId: "u1" }], TRIGGER);
+    expect(toUser.map((d) => [d.channel, d.status]).sort()).toEqual([
+      ["email", "sent"],
+      ["slack", "sent"],
+    ]);
+    expect(JSON.parse(slack.received[0]?.body ?? "{}").channel).toBe("U0ALICE");
     const [toList] = await notifier.notify(P, [{ kind: "channel", channel: "mail" }], APPROVAL);
     expect(toList).toMatchObject({ status: "sent" });
     expect(mails.map((m) => m.to)).toEqual([["alice@acme.test"], ["oncall@acme.test"]]);
