@@ -133,6 +133,9 @@ export class IntegrationRegistry {
         throw new InputError(`integration ${name} does not exist: give its type`, "bad_request", { field: "type" });
       return this.create(projectId, { name, type, config: input.config, enabled: input.enabled });
     }
+    if (input.type && input.type !== row.kind) {
+      throw new ConflictError(`integration ${name} is a ${row.kind} integration, not ${input.type}`);
+    }
     return this.update(projectId, row, input);
   }
 

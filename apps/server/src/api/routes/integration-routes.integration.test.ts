@@ -201,6 +201,21 @@ describe.each(testDatabaseKinds())("integrations registry over HTTP (seeds 002 a
       payload: { config: { webhook_url: "https://hooks.slack.com/services/T/B/X" } },
     });
     expect(noType.json()).toMatchObject({ success: false, details: { field: "type" } });
+    const created = await app.inject({
+      method: "PUT",
+      url: "/api/v1/integrations/ops-chat/config",
+      headers: owner.headers,
+      payload: { type: "slack", config: { webhook_url: "https://hooks.slack.com/services/T/B/X" } },
+    });
+    expect(created.statusCode).toBe(200);
+    const otherType = await app.inject({
+      method: "PUT",
+      url: "/api/v1/integrations/ops-chat/config",
+      headers: owner.headers,
+      payload: { type: "teams", config: {} },
+    });
+    expect(otherType.statusCode).toBe(409);
+    expect(otherType.json().error).toBe("integration ops-chat is a slack integration, not teams");
     const missing = await app.inject({ url: "/api/v1/integrations/nothing-here", headers: owner.headers });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ success: false, error: "integration nothing-here not found" });
