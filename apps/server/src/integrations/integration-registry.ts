@@ -299,7 +299,17 @@ export class IntegrationRegistry {
     kinds: readonly IntegrationKind[] = NOTIFICATION_KINDS,
   ): Promise<OpenedIntegration[]> {
     const rows = await this.store.list(this.database.db, projectId, kinds);
-    return rows.filter((r) => r.enabled).map((r) => this.open(r));
+    const opened: OpenedIntegration[] = [];
+    for (const r of rows.filter((row) => row.enabled)) {
+      try {
+        opened.push(this.open(r));
+      } catch (err) {
+        // One integration whose secret no key opens must not stop pages through the others; its log says why.
+        if (!(err instanceof UnavailableError)) throw err;
+        await this.log(r, { event: "delivery", level: "error", status: "skipped", message: err.message });
+      }
+    }
+    return opened;
   }
 
   /** One integration by name or id, opened. */
