@@ -56,6 +56,8 @@ export const KindConfig = {
     port: z.coerce.number().int().min(1).max(65_535).default(587),
     /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
     secure: z.boolean().default(false),
+    /** Check the server's TLS certificate (turn off only for a local relay with a self-signed one). */
+    verify_tls: z.boolean().default(true),
     username: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
     from: z.email(),

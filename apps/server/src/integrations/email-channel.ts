@@ -14,8 +14,7 @@ export function smtpTransport(c: KindConfig<"email">, timeoutMs: number) {
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
-    // A local relay (or a test server) often presents a self-signed certificate.
-    tls: { rejectUnauthorized: false },
+    tls: { rejectUnauthorized: c.verify_tls },
   });
 }
 
