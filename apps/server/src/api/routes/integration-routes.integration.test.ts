@@ -317,6 +317,13 @@ describe.each(testDatabaseKinds())("integrations registry over HTTP (seeds 002 a
     });
     expect(tc.statusCode).toBe(200);
     expect(tc.json()).toMatchObject({ success: true, type: "grafana", detail: "Grafana 11.2.0, database ok" });
+    const tcViewer = await app.inject({
+      method: "POST",
+      url: `${base}/test-connection`,
+      headers: viewer.headers,
+      payload: { type: "grafana", config: { url: grafana.url } },
+    });
+    expect(tcViewer.statusCode).toBe(403);
     const tcBad = await app.inject({
       method: "POST",
       url: `${base}/test-connection`,

@@ -63,14 +63,15 @@ export function registerMonitoringIntegrationRoutes(fastify: FastifyInstance, d:
     {
       schema: {
         tags,
-        summary: "Test settings before saving them: really connects, reports latency and the error",
+        summary: "Test settings before saving them (admin): really connects, reports latency and the error",
         params: Project,
         body: z.object({ type: IntegrationKind, config: z.record(z.string(), z.unknown()) }),
         response: { 200: ConnectionTest, ...errors },
       },
     },
     async (req) => {
-      await project(req, req.params.id, "member");
+      // Admin, as creating is: it makes the server call any URL given, which a member must not aim inward.
+      await project(req, req.params.id, "admin");
       return reg.testConnection(req.body.type, req.body.config);
     },
   );
