@@ -143,6 +143,9 @@ describe.each(testDatabaseKinds())("approve or reject from chat on %s", (kind) =
       "aegis_open",
     ]);
     expect(buttons[2].url).toBe("http://aegis.test/api/v1/incidents/INC-1");
+    // Seen again (another server, a restart): not posted twice.
+    expect(await chat.requestApproval(P, "INC-1", "again")).toBe(0);
+    expect(slackApi.received).toHaveLength(2);
     const card = JSON.parse(teamsHook.received[0]?.body ?? "{}").attachments[0].content;
     expect(card.actions[0]).toMatchObject({ type: "Action.Submit", data: { aegis_action: "approve" } });
 

@@ -40,7 +40,7 @@ export class ChatApprovals {
   constructor(
     private readonly d: {
       database: Database;
-      registry: Pick<IntegrationRegistry, "openAll" | "openGlobal" | "log">;
+      registry: Pick<IntegrationRegistry, "openAll" | "openGlobal" | "log" | "logOnce">;
       notifier: Notifier;
       accounts: AccountStore;
       incidents: IncidentStore;
@@ -68,12 +68,23 @@ export class ChatApprovals {
 
   /** Posts the approval request with buttons to the project's chat channels; returns how many were sent. */
   async requestApproval(projectId: string, incidentId: string, why: string): Promise<number> {
-    const channels = (await this.d.registry.openAll(projectId, ["slack", "teams"])).map(
-      (i): PageTarget => ({ kind: "channel", channel: i.row.id }),
-    );
-    if (channels.length === 0) return 0;
+    const chats = await this.d.registry.openAll(projectId, ["slack", "teams"]);
+    if (chats.length === 0) return 0;
     const incident = await this.d.incidents.get(this.d.database.db, projectId, incidentId);
     if (!incident) return 0;
+    // Once per incident and chat, whichever server saw the hand-off first (and not again after a restart).
+    const channels: PageTarget[] = [];
+    for (const i of chats) {
+      const claimed = await this.d.registry.logOnce(i.row, `approval-request:${i.row.id}:${incidentId}`, {
+        event: "approval_request",
+        level: "info",
+        status: "claimed",
+        message: `approval request for ${incidentId}`,
+        incidentId,
+      });
+      if (claimed) channels.push({ kind: "channel", channel: i.row.id });
+    }
+    if (channels.length === 0) return 0;
     const message: PageMessage = {
       kind: "approval_request",
       incidentId,

@@ -345,6 +345,26 @@ export class IntegrationRegistry {
     return id;
   }
 
+  /** Logs `e` under `key` unless already logged: true for the one caller (of any server) that claims it. */
+  async logOnce(row: Pick<IntegrationRow, "projectId" | "id">, key: string, e: NewEvent): Promise<boolean> {
+    const now = new Date();
+    return this.store.insertOnce(this.database.db, {
+      projectId: row.projectId,
+      id: key,
+      integrationId: row.id,
+      event: e.event,
+      level: e.level,
+      status: e.status,
+      message: e.message,
+      latencyMs: e.latencyMs ?? null,
+      attempts: e.attempts ?? 0,
+      incidentId: e.incidentId ?? null,
+      detail: e.detail ?? null,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
   async updateLog(
     projectId: string,
     id: string,

@@ -78,6 +78,16 @@ export class IntegrationStore {
     await db.insert(integrationEvents).values(row);
   }
 
+  /** Inserts an event under a caller-chosen id; false when that id is already logged (done once, cluster-wide). */
+  async insertOnce(db: Db, row: IntegrationEventRow): Promise<boolean> {
+    const rows = await db
+      .insert(integrationEvents)
+      .values(row)
+      .onConflictDoNothing()
+      .returning({ id: integrationEvents.id });
+    return rows.length > 0;
+  }
+
   async updateEvent(
     db: Db,
     projectId: string,
