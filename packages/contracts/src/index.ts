@@ -4,6 +4,7 @@ export * from "./errors.js";
 export * from "./incident.js";
 export * from "./incident-payload.js";
 export * from "./incidents-v1.js";
+export * from "./integrations.js";
 export * from "./knowledge.js";
 export * from "./monitor.js";
 export * from "./monitor-responses.js";

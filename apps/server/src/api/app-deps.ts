@@ -11,7 +11,9 @@ import type { IncidentResource } from "../engine/incident-resource.js";
 import type { IncidentService } from "../engine/incident-service.js";
 import type { SettingsBackup } from "../engine/settings-backup.js";
 import type { SettingsService } from "../engine/settings-service.js";
+import type { ChatApprovals } from "../integrations/chat-approvals.js";
 import type { DependencyHealth } from "../integrations/dependency-health.js";
+import type { IntegrationRegistry } from "../integrations/integration-registry.js";
 import type { TicketService } from "../integrations/ticket-service.js";
 import type { WebhookService } from "../integrations/webhook-service.js";
 import type { KnowledgeSearch } from "../knowledge/knowledge-search.js";
@@ -103,6 +105,27 @@ export interface AppDeps {
     heartbeatMs: number;
     metricsIntervalMs: number;
   };
+  /** Integrations registry (seeds 002 and 003) and secret rotation. */
+  integrations: Pick<
+    IntegrationRegistry,
+    | "list"
+    | "available"
+    | "get"
+    | "getById"
+    | "create"
+    | "configure"
+    | "patch"
+    | "delete"
+    | "test"
+    | "testById"
+    | "testConnection"
+    | "sync"
+    | "logs"
+    | "metrics"
+    | "rotate"
+  >;
+  /** Approve / reject from Slack and Teams buttons. */
+  chatApprovals: Pick<ChatApprovals, "slack" | "teams">;
   logger: Logger;
   version: string;
   databaseKind: string;

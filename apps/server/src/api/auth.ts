@@ -6,6 +6,8 @@ import { AuthError } from "../shared/errors.js";
 const PUBLIC = new Set(["/health", "/status", "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh"]);
 /** The cockpit's page, client routes and built assets: the app signs in itself, through the API. */
 const COCKPIT = /^\/($|index\.html$|ui(\/|$)|assets\/)/;
+/** Chat callbacks carry no API key: each is verified by its integration's signature (routes/chat-callback-routes.ts). */
+const SIGNED_CALLBACK = /^\/api\/v1\/chat\/(slack|teams)\//;
 /** Seed 002's WebSocket clients authenticate after connecting (a `connect` message): a credential is optional. */
 const CREDENTIAL_OPTIONAL = new Set(["/ws"]);
 /** GET paths a browser opens directly, which may carry the key as `?token=` (WebSockets, docs, the SSE log stream). */
@@ -32,6 +34,7 @@ export function installAuth(app: FastifyInstance, authenticator: Authenticator):
   app.addHook("onRequest", async (req) => {
     const path = req.url.split("?")[0] ?? "";
     if (PUBLIC.has(path) || ((req.method === "GET" || req.method === "HEAD") && COCKPIT.test(path))) return;
+    if (SIGNED_CALLBACK.test(path)) return;
     const key = presentedKey(req);
     if (!key && CREDENTIAL_OPTIONAL.has(path)) return;
     if (!key) throw new AuthError("missing API key: send X-API-Key or Authorization: Bearer");

@@ -17,20 +17,24 @@ import { registerApiHealthRoutes } from "./routes/api-health-routes.js";
 import { registerApiKeyRoutes } from "./routes/api-key-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
+import { registerChatCallbackRoutes } from "./routes/chat-callback-routes.js";
 import { registerCockpitRoutes } from "./routes/cockpit-routes.js";
 import { registerCoreRoutes } from "./routes/core-routes.js";
 import { registerDocsRoutes } from "./routes/docs-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
 import { registerIncidentRoutes } from "./routes/incident-routes.js";
+import { registerIntegrationRoutes } from "./routes/integration-routes.js";
 import { registerMonitorAdminRoutes } from "./routes/monitor-admin-routes.js";
 import { registerMonitorHistoryRoutes } from "./routes/monitor-history-routes.js";
 import { registerMonitorRoutes } from "./routes/monitor-routes.js";
+import { registerMonitoringIntegrationRoutes } from "./routes/monitoring-integration-routes.js";
 import { registerMonitoringRoutes } from "./routes/monitoring-routes.js";
 import { registerMonitoringStreamRoutes } from "./routes/monitoring-stream-routes.js";
 import { registerOnCallRoutes } from "./routes/oncall-routes.js";
 import { registerOutboundWebhookRoutes } from "./routes/outbound-webhook-routes.js";
 import { registerProjectRoutes } from "./routes/project-routes.js";
 import { registerRunbookRoutes } from "./routes/runbook-routes.js";
+import { registerSecurityRotateRoutes } from "./routes/security-rotate-routes.js";
 import { registerSecurityRoutes } from "./routes/security-routes.js";
 import { registerSettingsRoutes } from "./routes/settings-routes.js";
 import { registerTicketRoutes } from "./routes/ticket-routes.js";
@@ -129,6 +133,16 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
       registerMonitoringStreamRoutes(security, d);
     });
     await registerCockpitRoutes(scope);
+    await scope.register(async (oncall) => {
+      declareSeed(oncall, "003");
+      registerIntegrationRoutes(oncall, d);
+      registerSecurityRotateRoutes(oncall, d);
+    });
+    await scope.register(async (sre) => {
+      declareSeed(sre, "002");
+      registerMonitoringIntegrationRoutes(sre, d);
+    });
+    await registerChatCallbackRoutes(scope, d);
   });
   return { app, hub };
 }

@@ -73,6 +73,8 @@ export async function injectApp(deps: Partial<AppDeps> = {}): Promise<FastifyIns
     dependencyHealth: fake("dependencyHealth"),
     oncall: fake("oncall"),
     settings: fake("settings"),
+    integrations: fake("integrations"),
+    chatApprovals: fake("chatApprovals"),
     logger,
     version: "0.0.0-test",
     databaseKind: "none",

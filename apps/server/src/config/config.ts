@@ -333,6 +333,26 @@ export const CONFIG_FIELDS = {
     schema: z.url().optional(),
     doc: "Base URL of a Jaeger query API (`http://jaeger:16686`) for `GET /api/v1/monitoring/traces`; unset, the endpoint says no trace source is configured.",
   },
+  AEGIS_SECRETS_KEY: {
+    schema: z.string().min(32, "must be 32 bytes, base64 or hex encoded").optional(),
+    doc: "AES-256-GCM key (base64 or hex, 32 bytes) sealing integration secrets at rest. Unset: generated on first start, stored in the data dir (mode 0600).",
+  },
+  AEGIS_SECRETS_PREVIOUS_KEYS: {
+    schema: z.string().optional(),
+    doc: "Comma-separated former `AEGIS_SECRETS_KEY`s: still open what they sealed; `POST /api/v1/security/rotate-api-key` re-seals with the current key.",
+  },
+  AEGIS_NOTIFY_MAX_ATTEMPTS: {
+    schema: z.coerce.number().int().min(1).max(10).default(4),
+    doc: "Attempts of one page to one channel (Slack, Teams, email, PagerDuty, webhook) before it is logged as failed.",
+  },
+  AEGIS_NOTIFY_BACKOFF_MS: {
+    schema: z.coerce.number().int().min(0).default(1000),
+    doc: "First retry delay of a page; it doubles after every failed attempt (a 429's `Retry-After` wins when longer).",
+  },
+  AEGIS_NOTIFY_TIMEOUT_MS: {
+    schema: z.coerce.number().int().positive().default(10_000),
+    doc: "Time a channel (or an integration test) gets to answer one request.",
+  },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;

@@ -1,5 +1,6 @@
 import type { Config } from "../config/config.js";
 import type { Executor } from "../ports/executor.js";
+import type { TicketSink } from "../ports/ticket-sink.js";
 import type { Logger } from "../shared/logger.js";
 import type { Database } from "../store/database.js";
 import { TicketStore } from "../store/ticket-store.js";
@@ -15,7 +16,14 @@ const JIRA_TIMEOUT_MS = 10_000;
 /** Seed 001's integrations: tickets (with Jira when configured), outbound webhooks, dependency health. */
 export function createIntegrations(
   config: Config,
-  deps: { database: Database; executor: Pick<Executor, "kind" | "containers">; logger: Logger; publicUrl: string },
+  deps: {
+    database: Database;
+    executor: Pick<Executor, "kind" | "containers">;
+    logger: Logger;
+    publicUrl: string;
+    /** A project's own ticket sink (from the integrations registry), preferred over the `JIRA_*` one. */
+    ticketSinkOf?: (projectId: string) => Promise<TicketSink | null>;
+  },
 ): { tickets: TicketService; webhooks: WebhookService; dependencyHealth: DependencyHealth } {
   const c = config;
   const jira =
@@ -35,6 +43,7 @@ export function createIntegrations(
       new TicketStore(),
       jira,
       (c.AEGIS_PUBLIC_URL ?? deps.publicUrl).replace(/\/+$/, ""),
+      deps.ticketSinkOf,
     ),
     webhooks: new WebhookService(
       deps.database,

@@ -28,11 +28,14 @@ export class TicketService {
     private readonly store: TicketStore,
     private readonly sink: TicketSink | null,
     private readonly publicUrl: string,
+    /** The project's own sink (its `jira` integration in the registry); wins over `sink` when it has one. */
+    private readonly sinkOf: (projectId: string) => Promise<TicketSink | null> = async () => null,
   ) {}
 
   async create(projectId: string, draft: TicketDraft, now = new Date()): Promise<Ticket> {
     // Filed before it is stored: a sink failure is the caller's error, not a half-made ticket.
-    const filed = this.sink ? await this.sink.file(draft) : null;
+    const sink = (await this.sinkOf(projectId)) ?? this.sink;
+    const filed = sink ? await sink.file(draft) : null;
     const row = await this.store.insert(this.database.db, {
       projectId,
       id: filed?.key ?? `TICKET-${randomBytes(5).toString("hex").toUpperCase()}`,
@@ -41,7 +44,7 @@ export class TicketService {
       description: draft.description,
       priority: draft.priority,
       assignee: draft.assignee ?? null,
-      sink: this.sink?.kind ?? "local",
+      sink: sink?.kind ?? "local",
       externalKey: filed?.key ?? null,
       externalUrl: filed?.url ?? null,
       createdAt: now,

@@ -33,12 +33,12 @@ import { createExecutor } from "../executors/create-executor.js";
 import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
 import { createIntegrations } from "../integrations/create-integrations.js";
+import { createPaging } from "../integrations/create-paging.js";
 import { createKnowledge } from "../knowledge/create-knowledge.js";
 import { createMonitor } from "../monitor/create-monitor.js";
 import { createMonitoringCenter } from "../observability/monitoring-center.js";
 import { EscalationPolicyService } from "../oncall/escalation-policy-service.js";
 import { ScheduleService } from "../oncall/schedule-service.js";
-import { UnconfiguredNotifier } from "../oncall/unconfigured-notifier.js";
 import type { Analyst } from "../ports/analyst.js";
 import type { Executor } from "../ports/executor.js";
 import type { Notifier } from "../ports/notifier.js";
@@ -60,6 +60,7 @@ import { SettingsStore } from "../store/settings-store.js";
 import { apiKeyFile, resolveApiKey } from "./api-key.js";
 import { resolveJwtSecret } from "./jwt-secret.js";
 import { MetricsTicker } from "./metrics-ticker.js";
+import { resolveSecretsKey } from "./secrets-key.js";
 
 export const VERSION = "2.0.0";
 
@@ -228,6 +229,18 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     config.AEGIS_APPROVAL_EXPIRY_SECS * 1000,
   );
 
+  // The integrations registry, the Notifier over its channels (escalation pages through `paging.notifier`),
+  // and approve-from-chat: approval requests go to the project's Slack / Teams channels.
+  const paging = createPaging(config, {
+    database,
+    logger,
+    secretsKey: resolveSecretsKey(config.AEGIS_SECRETS_KEY, dataDir),
+    publicUrl: (config.AEGIS_PUBLIC_URL ?? `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}`).replace(
+      /\/+$/,
+      "",
+    ),
+    decider: service,
+  });
   const oncallStore = new OnCallStore();
   const schedules = new ScheduleService(database, oncallStore);
   const escalation = new EscalationEngine(
@@ -238,7 +251,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
       schedules,
       incidents,
       recorder,
-      notifier: opts.notifier ?? new UnconfiguredNotifier(),
+      notifier: opts.notifier ?? paging.notifier,
       silences: opts.silences,
       routing: settings,
       logger: logger.child({ component: "escalation" }),
@@ -271,9 +284,21 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     executor,
     logger,
     publicUrl: `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}`,
+    // Called per ticket, after start-up: a project's own Jira integration (below) files its tickets.
+    ticketSinkOf: (projectId) => paging.ticketSinkOf(projectId),
   });
   // Outbound webhooks fire once per frame: from the process that published it.
   await integrations.webhooks.start(sharedBus?.local ?? bus);
+  if (config.JIRA_BASE_URL && config.JIRA_EMAIL && config.JIRA_API_TOKEN && config.JIRA_PROJECT_KEY) {
+    await paging.registry.ensure(DEFAULT_PROJECT_ID, "jira", "jira", {
+      base_url: config.JIRA_BASE_URL,
+      email: config.JIRA_EMAIL,
+      api_token: config.JIRA_API_TOKEN,
+      project_key: config.JIRA_PROJECT_KEY,
+      issue_type: config.JIRA_ISSUE_TYPE,
+    });
+  }
+  paging.chat.start(bus);
   const { authenticator, ...accounts } = createAccounts(
     database,
     resolveJwtSecret(config.AEGIS_JWT_SECRET, dataDir),
@@ -350,6 +375,8 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
       heartbeatMs: config.AEGIS_SSE_HEARTBEAT_SECS * 1000,
       metricsIntervalMs: config.METRICS_INTERVAL_SECS * 1000,
     },
+    integrations: paging.registry,
+    chatApprovals: paging.chat,
     logger,
     version: VERSION,
     databaseKind: database.kind,
@@ -393,6 +420,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
       stopped ??= (async () => {
         service.close();
         integrations.webhooks.stop();
+        paging.chat.stop();
         ticker.stop();
         await leader?.stop();
         hub.closeAll();
