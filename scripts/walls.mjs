@@ -14,7 +14,17 @@ const LAYERS = [
   { name: "store", folders: ["store"] },
   {
     name: "adapters",
-    folders: ["accounts", "analysts", "council", "executors", "ingest", "integrations", "knowledge", "monitor"],
+    folders: [
+      "accounts",
+      "analysts",
+      "council",
+      "executors",
+      "ingest",
+      "insights",
+      "integrations",
+      "knowledge",
+      "monitor",
+    ],
   },
   { name: "engine", folders: ["engine"] },
   { name: "api", folders: ["api"] },

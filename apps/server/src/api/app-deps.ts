@@ -5,6 +5,7 @@ import type { AnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import type { Config } from "../config/config.js";
 import type { IncidentResource } from "../engine/incident-resource.js";
 import type { IncidentService } from "../engine/incident-service.js";
+import type { DashboardService } from "../insights/dashboard-service.js";
 import type { DependencyHealth } from "../integrations/dependency-health.js";
 import type { TicketService } from "../integrations/ticket-service.js";
 import type { WebhookService } from "../integrations/webhook-service.js";
@@ -51,6 +52,8 @@ export interface AppDeps {
   tickets: Pick<TicketService, "create" | "get" | "list">;
   webhooks: Pick<WebhookService, "register" | "list" | "delete" | "deliveries">;
   dependencyHealth: Pick<DependencyHealth, "report">;
+  /** Seed 003 dashboard, analytics and agent views over stored incidents. */
+  insights: { dashboard: DashboardService };
   logger: Logger;
   version: string;
   databaseKind: string;

@@ -16,6 +16,7 @@ import { registerApiKeyRoutes } from "./routes/api-key-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerCoreRoutes } from "./routes/core-routes.js";
+import { registerDashboardRoutes } from "./routes/dashboard-routes.js";
 import { registerDocsRoutes } from "./routes/docs-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
 import { registerIncidentRoutes } from "./routes/incident-routes.js";
@@ -97,6 +98,10 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
     registerAuthRoutes(scope, d);
     registerProjectRoutes(scope, d);
     registerApiKeyRoutes(scope, d);
+    await scope.register(async (onCall) => {
+      declareSeed(onCall, "003");
+      registerDashboardRoutes(onCall, d);
+    });
   });
   return { app, hub };
 }

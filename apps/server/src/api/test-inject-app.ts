@@ -71,6 +71,7 @@ export async function injectApp(deps: Partial<AppDeps> = {}): Promise<FastifyIns
     tickets: fake("tickets"),
     webhooks: fake("webhooks"),
     dependencyHealth: fake("dependencyHealth"),
+    insights: fake("insights"),
     logger,
     version: "0.0.0-test",
     databaseKind: "none",

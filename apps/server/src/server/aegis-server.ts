@@ -20,6 +20,7 @@ import { InProcessEventBus } from "../events/event-bus.js";
 import { createExecutor } from "../executors/create-executor.js";
 import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
+import { createInsights } from "../insights/create-insights.js";
 import { createIntegrations } from "../integrations/create-integrations.js";
 import { createKnowledge } from "../knowledge/create-knowledge.js";
 import { createMonitor } from "../monitor/create-monitor.js";
@@ -184,6 +185,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     tickets: integrations.tickets,
     webhooks: integrations.webhooks,
     dependencyHealth: integrations.dependencyHealth,
+    insights: createInsights(database),
     logger,
     version: VERSION,
     databaseKind: database.kind,
