@@ -46,3 +46,55 @@ export interface PromptTemplate {
   version: string;
   template: string;
 }
+
+/**
+ * Seed 003 `POST /api/v1/incidents/{id}/actions`: a remediation action a person asks for. `action` (or
+ * the alias `action_type`) is one of seed 000's actions; the council reviews it like any proposal.
+ */
+export const IncidentActionInput = z
+  .object({
+    action: z.enum(["RESTART", "SCALE_UP", "SCALE_DOWN", "ROLLBACK", "NOOP"]).optional(),
+    action_type: z.enum(["RESTART", "SCALE_UP", "SCALE_DOWN", "ROLLBACK", "NOOP"]).optional(),
+    target: z.string().min(1).max(253).optional(),
+    replicas: z.number().int().min(1).max(100).optional(),
+    reason: z.string().min(1).max(2000).optional(),
+    user: z.string().min(1).max(320).optional(),
+    dry_run: z.boolean().optional(),
+  })
+  .refine((b) => b.action !== undefined || b.action_type !== undefined, {
+    message: "Field required: one of RESTART, SCALE_UP, SCALE_DOWN, ROLLBACK, NOOP",
+    path: ["action"],
+  })
+  .transform(({ action_type, ...b }) => ({ ...b, action: (b.action ?? action_type) as NonNullable<typeof b.action> }));
+export type IncidentActionInput = z.output<typeof IncidentActionInput>;
+
+export interface IncidentActionQueued {
+  /** The follow-up incident that carries the action through the council. */
+  action_id: string;
+  reference: string;
+  parent_incident_id: string;
+  action: string;
+  target: string | null;
+  dry_run: boolean;
+  status: string;
+  requested_by: string;
+  follow_url: string;
+}
+
+export interface RelatedIncident {
+  incident_id: string;
+  reference: string | null;
+  title: string;
+  alert_type: string;
+  service: string | null;
+  severity: string | null;
+  root_cause: string;
+  action: string;
+  outcome: string;
+  /** The knowledge base's retrieval score, 0..1. */
+  similarity_score: number;
+  /** The similarity weighted by people's feedback on that incident (±25 % at unanimous votes), 0..1. */
+  score: number;
+  feedback: { helpful: number; not_helpful: number; mean_accuracy: number | null };
+  created_at: string | null;
+}

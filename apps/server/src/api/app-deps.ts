@@ -3,9 +3,14 @@ import type { AuthService } from "../accounts/auth-service.js";
 import type { ProjectService } from "../accounts/project-service.js";
 import type { AnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import type { Config } from "../config/config.js";
+import type { AgentService } from "../engine/agent-service.js";
+import type { IncidentActions } from "../engine/incident-actions.js";
 import type { IncidentResource } from "../engine/incident-resource.js";
 import type { IncidentService } from "../engine/incident-service.js";
+import type { AnalyticsService } from "../insights/analytics-service.js";
 import type { DashboardService } from "../insights/dashboard-service.js";
+import type { predictionsView } from "../insights/predictions-view.js";
+import type { ReportService } from "../insights/report-service.js";
 import type { DependencyHealth } from "../integrations/dependency-health.js";
 import type { TicketService } from "../integrations/ticket-service.js";
 import type { WebhookService } from "../integrations/webhook-service.js";
@@ -30,7 +35,7 @@ export interface AppDeps {
   /** The /api/v1 incident resource: lifecycle, workflow, metrics, every seed's list. */
   incidentResource: Pick<
     IncidentResource,
-    "create" | "get" | "idOf" | "list" | "page" | "update" | "changeState" | "workflow" | "metrics"
+    "create" | "get" | "idOf" | "list" | "page" | "update" | "changeState" | "workflow" | "metrics" | "timeline"
   >;
   executor: Pick<
     Executor,
@@ -53,7 +58,19 @@ export interface AppDeps {
   webhooks: Pick<WebhookService, "register" | "list" | "delete" | "deliveries">;
   dependencyHealth: Pick<DependencyHealth, "report">;
   /** Seed 003 dashboard, analytics and agent views over stored incidents. */
-  insights: { dashboard: DashboardService };
+  insights: {
+    dashboard: DashboardService;
+    analytics: AnalyticsService;
+    reports: Pick<ReportService, "generate" | "get" | "html" | "pdfOf">;
+    predictions: typeof predictionsView;
+  };
+  /** Seed 003 incident actions: acknowledge, resolve, related, feedback, actions through the council. */
+  incidentActions: Pick<
+    IncidentActions,
+    "acknowledge" | "resolve" | "related" | "feedback" | "feedbackOf" | "runAction"
+  >;
+  /** Seed 003 agent: status, analysis, capabilities, knowledge base, learning metrics, prompts. */
+  agent: Pick<AgentService, "status" | "analyze" | "capabilities" | "knowledgeBase" | "learningMetrics" | "prompts">;
   logger: Logger;
   version: string;
   databaseKind: string;

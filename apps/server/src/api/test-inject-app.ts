@@ -72,6 +72,8 @@ export async function injectApp(deps: Partial<AppDeps> = {}): Promise<FastifyIns
     webhooks: fake("webhooks"),
     dependencyHealth: fake("dependencyHealth"),
     insights: fake("insights"),
+    incidentActions: fake("incidentActions"),
+    agent: fake("agent"),
     logger,
     version: "0.0.0-test",
     databaseKind: "none",

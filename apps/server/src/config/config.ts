@@ -264,6 +264,10 @@ export const CONFIG_FIELDS = {
     schema: z.coerce.number().int().positive().default(2000),
     doc: "Time each dependency probe of `GET /api/v1/health` gets (LLM providers, embeddings).",
   },
+  AEGIS_CHROMIUM_PATH: {
+    schema: z.string().min(1).default("/usr/bin/chromium"),
+    doc: "Chromium executable that renders seed 003 reports to PDF (headless, through playwright-core); absent, reports are HTML only.",
+  },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;

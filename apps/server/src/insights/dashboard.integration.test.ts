@@ -12,7 +12,7 @@ describe.each(testDatabaseKinds())("dashboard on %s", (kind) => {
   beforeAll(async () => {
     tdb = await freshDatabase(kind);
     await seedInsightHistory(tdb.database.db);
-    app = await injectApp({ insights: createInsights(tdb.database, () => NOW) });
+    app = await injectApp({ insights: createInsights(tdb.database, { clock: () => NOW }) });
   });
   afterAll(async () => {
     await app?.close();

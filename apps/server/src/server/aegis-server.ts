@@ -10,7 +10,9 @@ import { buildApp } from "../api/build-app.js";
 import { alertFiredOf } from "../api/ws-event-of.js";
 import type { Config } from "../config/config.js";
 import { defaultCouncilPolicy, PolicyCouncil } from "../council/policy-council.js";
+import { AgentService } from "../engine/agent-service.js";
 import { ApprovalExpiry } from "../engine/approval-expiry.js";
+import { IncidentActions } from "../engine/incident-actions.js";
 import { IncidentResource } from "../engine/incident-resource.js";
 import { IncidentService } from "../engine/incident-service.js";
 import { Pipeline } from "../engine/pipeline.js";
@@ -168,6 +170,29 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     adminKeyAuthenticator(key.key, DEFAULT_PROJECT_ID),
   );
 
+  const insights = createInsights(database, { chromiumPath: config.AEGIS_CHROMIUM_PATH });
+  const incidentActions = new IncidentActions(
+    database,
+    incidentResource,
+    incidents,
+    service,
+    recorder,
+    knowledge,
+    insights.settings,
+  );
+  const agent = new AgentService({
+    database,
+    config,
+    analysis,
+    executor,
+    knowledge,
+    knowledgeSearch: kb.search,
+    resource: incidentResource,
+    incidents,
+    insights: insights.store,
+    settings: insights.settings,
+  });
+
   await executor.start();
   const { app, hub } = await buildApp({
     config,
@@ -185,7 +210,9 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     tickets: integrations.tickets,
     webhooks: integrations.webhooks,
     dependencyHealth: integrations.dependencyHealth,
-    insights: createInsights(database),
+    insights,
+    incidentActions,
+    agent,
     logger,
     version: VERSION,
     databaseKind: database.kind,

@@ -407,6 +407,91 @@ export class InsightsStore {
     };
   }
 
+  /** Model calls per provider since `from`: volume, failures, latency, the latest error. */
+  async providerHealth(
+    db: Db,
+    projectId: string,
+    from: Date,
+  ): Promise<
+    {
+      provider: string;
+      calls: number;
+      failures: number;
+      meanLatencyMs: number | null;
+      lastAt: Date;
+      lastError: string | null;
+      lastOk: boolean;
+    }[]
+  > {
+    const rows = rowsOf(
+      await db.execute(sql`select c.provider, count(*) as calls, count(*) filter (where not c.ok) as failures,
+          avg(c.latency_ms) filter (where not c.cache_hit) as latency, max(c.created_at) as last_at,
+          (select l.error from llm_calls l where l.project_id = c.project_id and l.provider = c.provider and not l.ok
+             and l.created_at >= ${from} order by l.created_at desc limit 1) as last_error,
+          (select l.ok from llm_calls l where l.project_id = c.project_id and l.provider = c.provider
+             order by l.created_at desc, l.id desc limit 1) as last_ok
+        from llm_calls c where c.project_id = ${projectId} and c.created_at >= ${from}
+        group by c.project_id, c.provider order by c.provider`),
+    );
+    return rows.map((r) => ({
+      provider: String(r.provider),
+      calls: num(r.calls),
+      failures: num(r.failures),
+      meanLatencyMs: round(numOrNull(r.latency)),
+      lastAt: date(r.last_at),
+      lastError: r.last_error === null ? null : String(r.last_error),
+      lastOk: r.last_ok === true || r.last_ok === "t",
+    }));
+  }
+
+  /** The latest council decisions of the project, newest first. */
+  async lastDecisions(
+    db: Db,
+    projectId: string,
+    limit: number,
+  ): Promise<
+    {
+      id: string;
+      number: number;
+      alertType: string;
+      status: string;
+      action: string | null;
+      verdict: string | null;
+      summary: string | null;
+      provider: string | null;
+      at: Date;
+    }[]
+  > {
+    const rows = rowsOf(
+      await db.execute(sql`select i.id, i.number, i.alert_type, i.status, i.analysis->>'action' as action,
+          i.council_decision->>'final_verdict' as verdict, i.council_decision->>'summary' as summary, i.provider, i.updated_at
+        from incidents i where i.project_id = ${projectId} and i.council_decision is not null
+        order by i.updated_at desc limit ${limit}`),
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      number: num(r.number),
+      alertType: String(r.alert_type),
+      status: String(r.status),
+      action: r.action === null ? null : String(r.action),
+      verdict: r.verdict === null ? null : String(r.verdict),
+      summary: r.summary === null ? null : String(r.summary),
+      provider: r.provider === null ? null : String(r.provider),
+      at: date(r.updated_at),
+    }));
+  }
+
+  /** Learned fixes by outcome, and runbook documents, of the project. */
+  async knowledgeCounts(db: Db, projectId: string): Promise<{ outcomes: CountBy[]; runbooks: number }> {
+    const outcomes = rowsOf(
+      await db.execute(
+        sql`select outcome as key, count(*) as n from knowledge_entries where project_id = ${projectId} group by 1 order by 1`,
+      ),
+    );
+    const [rb] = rowsOf(await db.execute(sql`select count(*) as n from runbooks where project_id = ${projectId}`));
+    return { outcomes: outcomes.map((o) => ({ key: String(o.key), n: num(o.n) })), runbooks: num(rb?.n) };
+  }
+
   /** Pipeline jobs by state: the queue the workers drain. */
   async jobStates(db: Db): Promise<CountBy[]> {
     const rows = rowsOf(

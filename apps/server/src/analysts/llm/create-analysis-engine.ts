@@ -47,6 +47,10 @@ export interface AnalysisEngine {
   hypotheses(projectId: string, incidentId: string): Promise<Hypothesis[]>;
   /** The council with advisory model reviews when a model is configured, else the council itself. */
   reviewing(council: Council): Council;
+  /** The model providers of the chain, in order (the builtin analyst, always last, is not among them). */
+  providers: readonly { kind: string; model: string }[];
+  /** The investigation tools models may call, as configured (prometheus_query only with PROMETHEUS_URL). */
+  tools: readonly { name: string; description: string }[];
 }
 
 /** Build the configured provider chain (AEGIS_LLM_CHAIN, always ending with builtin) and its services. */
@@ -157,6 +161,8 @@ export async function createAnalysisEngine(config: Config, d: AnalysisEngineDeps
     tokenUsage: (projectId, from, to) => usage.tokenUsage(db, projectId, from, to),
     costSummary: (projectId, days) => usage.costSummary(db, projectId, days),
     hypotheses: (projectId, incidentId) => records.hypotheses(db, projectId, incidentId),
+    providers: providers.map((p) => ({ kind: p.kind, model: p.model })),
+    tools: investigator.specs().map((t) => ({ name: t.name, description: t.description })),
     reviewing: (council) => {
       const provider = providers[0];
       if (!provider || config.AEGIS_LLM_COUNCIL_REVIEW === "off") return council;
