@@ -11,7 +11,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Availability of a service over a window from its impact minutes, in percent. */
 const availabilityOf = (impactMinutes: number, windowMinutes: number) =>
-  round2(Math.max(0, 100 * (1 - impactMinutes / windowMinutes)) * 1000) / 1000;
+  Math.round(Math.max(0, 100 * (1 - impactMinutes / windowMinutes)) * 1000) / 1000;
 
 export interface IncidentAnalytics {
   start_time: string;

@@ -49,12 +49,13 @@ export function registerAgentRoutes(fastify: FastifyInstance, d: AppDeps): void 
     async () => onCallReply("Agent capabilities", d.agent.capabilities()),
   );
 
+  // `GET /api/v1/agent/knowledge-base` (the search) is served by the runbook routes; this is its overview.
   app.get(
-    "/api/v1/agent/knowledge-base",
+    "/api/v1/agent/knowledge-base/summary",
     {
       schema: {
         tags,
-        summary: "Counts of learned incidents and runbooks, a search with `query`, and the latest learned fixes",
+        summary: "Counts of learned incidents (by outcome) and runbooks, the latest learned fixes, optional search",
         querystring: KnowledgeBaseQuery,
       },
     },
