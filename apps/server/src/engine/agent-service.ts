@@ -143,8 +143,12 @@ export class AgentService {
   }
 
   /** Seed 001's analysis engine on a stored incident (by id or reference) or on an alert given inline. */
-  async analyze(projectId: string, input: AgentAnalyzeInput): Promise<AnalyzeResponse> {
+  async analyze(
+    projectId: string,
+    input: AgentAnalyzeInput,
+  ): Promise<AnalyzeResponse & { incident_id: string | null; reference: string | null }> {
     let req: AnalyzeRequest;
+    let incident: { id: string; reference: string } | null = null;
     if (input.incident_id) {
       const id = await this.d.resource.idOf(projectId, input.incident_id);
       const row = await this.d.incidents.getRow(this.d.database.db, projectId, id);
@@ -152,6 +156,7 @@ export class AgentService {
       const description = [row.title ?? row.alertType, row.description].filter(Boolean).join(": ");
       const severity = copilotSeverity(row.severity);
       const service = row.service ?? row.containerName;
+      incident = { id, reference: `INC-${row.number}` };
       req = {
         incident_description: description.padEnd(10, "."),
         incident_id: `INC-${row.number}`,
@@ -166,7 +171,8 @@ export class AgentService {
         context: { ...(input.service ? { service: input.service } : {}), ...(severity ? { severity } : {}) },
       };
     }
-    return this.d.analysis.copilot.analyze(req);
+    const answer = await this.d.analysis.copilot.analyze(req);
+    return { incident_id: incident?.id ?? null, reference: incident?.reference ?? null, ...answer };
   }
 
   capabilities() {
