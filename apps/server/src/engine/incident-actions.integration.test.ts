@@ -18,6 +18,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => stop?.());
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON bodies read back by the test
 type Json = Record<string, any>;
 const call = async (method: "GET" | "POST", path: string, body?: unknown) => {
   const r = await client.request(method, path, body);
