@@ -8,6 +8,7 @@ import { freePorts } from "../testing/free-ports.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
 import { confidenceCalibration } from "./confidence-calibration.js";
 import { councilEval } from "./council-eval.js";
+import { dashboardBench } from "./dashboard-bench.js";
 import { incidentsListBench } from "./incidents-list-bench.js";
 import { loginBench } from "./login-bench.js";
 import { monitorBench } from "./monitor-bench.js";
@@ -191,6 +192,15 @@ async function main() {
       pglite: await incidentsListBench("pglite", opts),
       postgres: process.env.TEST_DATABASE_URL
         ? await incidentsListBench("postgres", opts)
+        : { skipped: "set TEST_DATABASE_URL" },
+    });
+  }
+  if (!only || only === "dashboard") {
+    const opts = { incidents: Number(process.env.BENCH_DASHBOARD_INCIDENTS ?? 100_000), requests: 100 };
+    write("dashboard", {
+      pglite: await dashboardBench("pglite", opts),
+      postgres: process.env.TEST_DATABASE_URL
+        ? await dashboardBench("postgres", opts)
         : { skipped: "set TEST_DATABASE_URL" },
     });
   }

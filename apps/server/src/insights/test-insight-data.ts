@@ -70,7 +70,7 @@ export async function seedInsightHistory(db: Db): Promise<void> {
       severity: "CRITICAL",
       status: "AWAITING_APPROVAL",
       lifecycle: "detected",
-      category: "disk",
+      category: "disk_full",
       analysis: analysis("NOOP"),
       createdAt: ago(5 * 1440),
     },

@@ -225,10 +225,11 @@ export class InsightsStore {
   async responseTimes(db: Db, projectId: string, from: Date, to: Date, f?: InsightFilter): Promise<ResponseTimes> {
     const [r] = rowsOf(
       await db.execute(sql`with m as (
-          select i.created_at,
-            (select min(t.at) from incident_transitions t where t.project_id = i.project_id and t.incident_id = i.id and t.from_state = 'detected') as ack,
-            (select min(t.at) from incident_transitions t where t.project_id = i.project_id and t.incident_id = i.id and t.to_state = 'resolved') as res
-          from incidents i where i.project_id = ${projectId} and i.created_at >= ${from} and i.created_at < ${to}${this.filterSql(f)}
+          select i.created_at, min(t.at) filter (where t.from_state = 'detected') as ack,
+            min(t.at) filter (where t.to_state = 'resolved') as res
+          from incidents i left join incident_transitions t on t.project_id = i.project_id and t.incident_id = i.id
+          where i.project_id = ${projectId} and i.created_at >= ${from} and i.created_at < ${to}${this.filterSql(f)}
+          group by i.id, i.created_at
         ), d as (select extract(epoch from (ack - created_at)) as a, extract(epoch from (res - created_at)) as r from m)
         select count(*) as n, count(a) as an, avg(a) as amean,
           percentile_cont(0.5) within group (order by a) as a50, percentile_cont(0.9) within group (order by a) as a90,
@@ -306,12 +307,12 @@ export class InsightsStore {
     const rows = rowsOf(
       await db.execute(sql`with m as (
           select ${SERVICE} as service, i.created_at, i.lifecycle, ${SEVERITY} as severity, i.resolved_at,
-            (select min(t.at) from incident_transitions t where t.project_id = i.project_id and t.incident_id = i.id
-               and t.to_state in ('mitigated','resolved')) as mitigated,
-            (select min(t.at) from incident_transitions t where t.project_id = i.project_id and t.incident_id = i.id
-               and t.to_state = 'resolved') as res
-          from incidents i where i.project_id = ${projectId} and i.created_at < ${to}
+            min(t.at) filter (where t.to_state in ('mitigated','resolved')) as mitigated,
+            min(t.at) filter (where t.to_state = 'resolved') as res
+          from incidents i left join incident_transitions t on t.project_id = i.project_id and t.incident_id = i.id
+          where i.project_id = ${projectId} and i.created_at < ${to}
             and (i.created_at >= ${from} or i.lifecycle in ${OPEN_STATES})${only}
+          group by i.id, i.service, i.container_name, i.created_at, i.lifecycle, i.severity, i.resolved_at
         )
         select service, count(*) filter (where created_at >= ${from}) as incidents,
           count(*) filter (where lifecycle in ${OPEN_STATES}) as open,
