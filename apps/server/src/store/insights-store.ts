@@ -224,12 +224,17 @@ export class InsightsStore {
    */
   async responseTimes(db: Db, projectId: string, from: Date, to: Date, f?: InsightFilter): Promise<ResponseTimes> {
     const [r] = rowsOf(
-      await db.execute(sql`with m as (
-          select i.created_at, min(t.at) filter (where t.from_state = 'detected') as ack,
-            min(t.at) filter (where t.to_state = 'resolved') as res
-          from incidents i left join incident_transitions t on t.project_id = i.project_id and t.incident_id = i.id
+      // Nothing moves back to `detected`, so each incident has at most one move out of it: a plain join.
+      // Only first resolutions need grouping (a reopened incident is resolved again).
+      await db.execute(sql`with r as (
+          select t.incident_id, min(t.at) as at from incident_transitions t
+          where t.project_id = ${projectId} and t.to_state = 'resolved' and t.at >= ${from} group by t.incident_id
+        ), m as (
+          select i.created_at, a.at as ack, r.at as res
+          from incidents i
+          left join incident_transitions a on a.project_id = i.project_id and a.incident_id = i.id and a.from_state = 'detected'
+          left join r on r.incident_id = i.id
           where i.project_id = ${projectId} and i.created_at >= ${from} and i.created_at < ${to}${this.filterSql(f)}
-          group by i.id, i.created_at
         ), d as (select extract(epoch from (ack - created_at)) as a, extract(epoch from (res - created_at)) as r from m)
         select count(*) as n, count(a) as an, avg(a) as amean,
           percentile_cont(0.5) within group (order by a) as a50, percentile_cont(0.9) within group (order by a) as a90,
