@@ -20,6 +20,7 @@ const LAYERS = [
       "council",
       "executors",
       "ingest",
+      "insights",
       "integrations",
       "knowledge",
       "monitor",

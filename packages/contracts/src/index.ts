@@ -1,4 +1,7 @@
+export * from "./agent.js";
 export * from "./analysis.js";
+export * from "./analytics.js";
+export * from "./dashboard.js";
 export * from "./enums.js";
 export * from "./errors.js";
 export * from "./incident.js";

@@ -6,11 +6,17 @@ import type { ProjectService } from "../accounts/project-service.js";
 import type { AnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import type { SecurityCenter } from "../audit/security-center.js";
 import type { Config } from "../config/config.js";
+import type { AgentService } from "../engine/agent-service.js";
 import type { EscalationEngine } from "../engine/escalation-engine.js";
+import type { IncidentActions } from "../engine/incident-actions.js";
 import type { IncidentResource } from "../engine/incident-resource.js";
 import type { IncidentService } from "../engine/incident-service.js";
 import type { SettingsBackup } from "../engine/settings-backup.js";
 import type { SettingsService } from "../engine/settings-service.js";
+import type { AnalyticsService } from "../insights/analytics-service.js";
+import type { DashboardService } from "../insights/dashboard-service.js";
+import type { predictionsView } from "../insights/predictions-view.js";
+import type { ReportService } from "../insights/report-service.js";
 import type { ChatApprovals } from "../integrations/chat-approvals.js";
 import type { DependencyHealth } from "../integrations/dependency-health.js";
 import type { IntegrationRegistry } from "../integrations/integration-registry.js";
@@ -40,7 +46,7 @@ export interface AppDeps {
   /** The /api/v1 incident resource: lifecycle, workflow, metrics, every seed's list. */
   incidentResource: Pick<
     IncidentResource,
-    "create" | "get" | "idOf" | "list" | "page" | "update" | "changeState" | "workflow" | "metrics"
+    "create" | "get" | "idOf" | "list" | "page" | "update" | "changeState" | "workflow" | "metrics" | "timeline"
   >;
   executor: Pick<
     Executor,
@@ -126,6 +132,20 @@ export interface AppDeps {
   >;
   /** Approve / reject from Slack and Teams buttons. */
   chatApprovals: Pick<ChatApprovals, "slack" | "teams">;
+  /** Seed 003 dashboard, analytics and agent views over stored incidents. */
+  insights: {
+    dashboard: DashboardService;
+    analytics: AnalyticsService;
+    reports: Pick<ReportService, "generate" | "get" | "html" | "pdfOf">;
+    predictions: typeof predictionsView;
+  };
+  /** Seed 003 incident actions: acknowledge, resolve, related, feedback, actions through the council. */
+  incidentActions: Pick<
+    IncidentActions,
+    "acknowledge" | "resolve" | "related" | "feedback" | "feedbackOf" | "runAction"
+  >;
+  /** Seed 003 agent: status, analysis, capabilities, knowledge base, learning metrics, prompts. */
+  agent: Pick<AgentService, "status" | "analyze" | "capabilities" | "knowledgeBase" | "learningMetrics" | "prompts">;
   logger: Logger;
   version: string;
   databaseKind: string;

@@ -12,7 +12,9 @@ import { copilotRateLimits } from "./copilot-rate-limits.js";
 import { installErrorHandler } from "./error-handler.js";
 import { monitorRateLimits } from "./monitor-rate-limits.js";
 import { installRateLimits } from "./rate-limits.js";
+import { registerAgentRoutes } from "./routes/agent-routes.js";
 import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
+import { registerAnalyticsRoutes } from "./routes/analytics-routes.js";
 import { registerApiHealthRoutes } from "./routes/api-health-routes.js";
 import { registerApiKeyRoutes } from "./routes/api-key-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
@@ -20,8 +22,10 @@ import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerChatCallbackRoutes } from "./routes/chat-callback-routes.js";
 import { registerCockpitRoutes } from "./routes/cockpit-routes.js";
 import { registerCoreRoutes } from "./routes/core-routes.js";
+import { registerDashboardRoutes } from "./routes/dashboard-routes.js";
 import { registerDocsRoutes } from "./routes/docs-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
+import { registerIncidentActionRoutes } from "./routes/incident-action-routes.js";
 import { registerIncidentRoutes } from "./routes/incident-routes.js";
 import { registerIntegrationRoutes } from "./routes/integration-routes.js";
 import { registerMonitorAdminRoutes } from "./routes/monitor-admin-routes.js";
@@ -143,6 +147,13 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
       registerMonitoringIntegrationRoutes(sre, d);
     });
     await registerChatCallbackRoutes(scope, d);
+    await scope.register(async (onCall) => {
+      declareSeed(onCall, "003");
+      registerDashboardRoutes(onCall, d);
+      registerAnalyticsRoutes(onCall, d);
+      registerAgentRoutes(onCall, d);
+      registerIncidentActionRoutes(onCall, d);
+    });
   });
   return { app, hub };
 }

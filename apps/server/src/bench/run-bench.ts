@@ -9,6 +9,7 @@ import { prepareEnv, ServerProcess } from "../testing/test-server.js";
 import { auditExportBench } from "./audit-export-bench.js";
 import { confidenceCalibration } from "./confidence-calibration.js";
 import { councilEval } from "./council-eval.js";
+import { dashboardBench } from "./dashboard-bench.js";
 import { dockerRestartBench } from "./docker-restart-bench.js";
 import { incidentsListBench } from "./incidents-list-bench.js";
 import { loginBench } from "./login-bench.js";
@@ -216,6 +217,15 @@ async function main() {
       pglite: await auditExportBench("pglite", rows),
       postgres: process.env.TEST_DATABASE_URL
         ? await auditExportBench("postgres", rows)
+        : { skipped: "set TEST_DATABASE_URL" },
+    });
+  }
+  if (!only || only === "dashboard") {
+    const opts = { incidents: Number(process.env.BENCH_DASHBOARD_INCIDENTS ?? 100_000), requests: 100 };
+    write("dashboard", {
+      pglite: await dashboardBench("pglite", opts),
+      postgres: process.env.TEST_DATABASE_URL
+        ? await dashboardBench("postgres", opts)
         : { skipped: "set TEST_DATABASE_URL" },
     });
   }

@@ -353,6 +353,10 @@ export const CONFIG_FIELDS = {
     schema: z.coerce.number().int().positive().default(10_000),
     doc: "Time a channel (or an integration test) gets to answer one request.",
   },
+  AEGIS_CHROMIUM_PATH: {
+    schema: z.string().min(1).default("/usr/bin/chromium"),
+    doc: "Chromium executable that renders seed 003 reports to PDF (headless, through playwright-core); absent, reports are HTML only.",
+  },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;

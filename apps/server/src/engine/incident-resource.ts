@@ -6,6 +6,7 @@ import type {
   IncidentV1,
   LifecycleState,
   StateChangedV1,
+  TimelineEntry,
   UpdateIncidentV1,
   WorkflowV1,
 } from "@aegis/contracts";
@@ -165,6 +166,12 @@ export class IncidentResource {
       resolved_at: iso(m.resolvedAt),
       allowed_transitions: [...allowedFrom(to)],
     };
+  }
+
+  /** The incident's timeline, oldest first (seed 003 `GET …/timeline`). */
+  async timeline(projectId: string, idOrRef: string): Promise<TimelineEntry[]> {
+    const row = await this.mustResolve(this.database.db, projectId, idOrRef);
+    return (await this.incidents.timeline(this.database.db, projectId, [row.id])).get(row.id) ?? [];
   }
 
   async workflow(projectId: string, idOrRef: string): Promise<WorkflowV1> {

@@ -2,7 +2,7 @@ import type { IncidentPayload, IncidentResult, IncidentStatus } from "@aegis/con
 import type { JournaledIngest } from "../ingest/journaled-ingest.js";
 import { ConflictError, NotFoundError, UnavailableError } from "../shared/errors.js";
 import type { Database, Db } from "../store/database.js";
-import type { IncidentStore, NewIncident } from "../store/incident-store.js";
+import type { IncidentPatch, IncidentStore, NewIncident } from "../store/incident-store.js";
 import type { JobQueue } from "../store/job-queue.js";
 import type { Change, IncidentRecorder } from "./recorder.js";
 import { HUMAN_AGENT, humanDecisionMessage } from "./seed000-wire.js";
@@ -58,6 +58,24 @@ export class IncidentService {
   async open(item: NewIncident): Promise<void> {
     if (!this.accepting) throw new UnavailableError("server is shutting down; retry against another instance");
     await this.incidents.createBatch(this.database.db, [item]);
+    this.recorder.received([item]);
+    this.onOpened();
+  }
+
+  /**
+   * Open an incident whose proposal is already made (a person asked for an action, seed 003 `POST
+   * …/actions`): stored with its analysis in the transaction that queues its job, so the pipeline skips
+   * diagnosis and puts the proposal before the council like any other.
+   */
+  async openProposed(
+    item: NewIncident,
+    proposal: Pick<IncidentPatch, "analysis" | "category" | "provider" | "evidence">,
+  ) {
+    if (!this.accepting) throw new UnavailableError("server is shutting down; retry against another instance");
+    await this.database.db.transaction(async (tx) => {
+      await this.incidents.createBatch(tx, [item]);
+      await this.incidents.update(tx, item.projectId, item.id, proposal);
+    });
     this.recorder.received([item]);
     this.onOpened();
   }

@@ -15,8 +15,10 @@ import { auditRemediations } from "../audit/remediation-auditor.js";
 import { createSecurityCenter } from "../audit/security-center.js";
 import type { Config } from "../config/config.js";
 import { defaultCouncilPolicy, PolicyCouncil } from "../council/policy-council.js";
+import { AgentService } from "../engine/agent-service.js";
 import { ApprovalExpiry } from "../engine/approval-expiry.js";
 import { DEFAULT_ESCALATION_OPTIONS, EscalationEngine } from "../engine/escalation-engine.js";
+import { IncidentActions } from "../engine/incident-actions.js";
 import { IncidentResource } from "../engine/incident-resource.js";
 import { IncidentService } from "../engine/incident-service.js";
 import { knowledgeBaseSettings } from "../engine/knowledge-base-settings.js";
@@ -32,6 +34,7 @@ import { METRICS_LEADER_KEY, PgLeaderLock } from "../events/pg-leader-lock.js";
 import { createExecutor } from "../executors/create-executor.js";
 import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
+import { createInsights } from "../insights/create-insights.js";
 import { createIntegrations } from "../integrations/create-integrations.js";
 import { createPaging } from "../integrations/create-paging.js";
 import { createKnowledge } from "../knowledge/create-knowledge.js";
@@ -328,6 +331,28 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
       },
     },
   });
+  const insights = createInsights(database, { chromiumPath: config.AEGIS_CHROMIUM_PATH });
+  const incidentActions = new IncidentActions(
+    database,
+    incidentResource,
+    incidents,
+    service,
+    recorder,
+    knowledge,
+    insights.settings,
+  );
+  const agent = new AgentService({
+    database,
+    config,
+    analysis,
+    executor,
+    knowledge,
+    knowledgeSearch: kb.search,
+    resource: incidentResource,
+    incidents,
+    insights: insights.store,
+    settings: insights.settings,
+  });
 
   await executor.start();
   const { app, hub } = await buildApp({
@@ -377,6 +402,9 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     },
     integrations: paging.registry,
     chatApprovals: paging.chat,
+    insights,
+    incidentActions,
+    agent,
     logger,
     version: VERSION,
     databaseKind: database.kind,

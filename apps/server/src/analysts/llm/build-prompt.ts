@@ -25,7 +25,8 @@ export class UntrustedFence {
   }
 }
 
-const SYSTEM = (fenceId: string, maxReplicas: number, tools: boolean) =>
+/** The diagnosis engine's system prompt (also listed, as a template, by `GET /api/v1/agent/prompts`). */
+export const SYSTEM = (fenceId: string, maxReplicas: number, tools: boolean) =>
   `You are the diagnosis engine of AegisOps, a self-hosted AI SRE. You diagnose one production incident and propose the single smallest safe remediation.
 
 Rules:

@@ -58,6 +58,10 @@ export interface AnalysisEngine {
   ): Promise<{ next_actions: NextAction[]; commands: SuggestedCommand[]; citations: Citation[] }>;
   /** The council with advisory model reviews when a model is configured, else the council itself. */
   reviewing(council: Council): Council;
+  /** The model providers of the chain, in order (the builtin analyst, always last, is not among them). */
+  providers: readonly { kind: string; model: string }[];
+  /** The investigation tools models may call, as configured (prometheus_query only with PROMETHEUS_URL). */
+  tools: readonly { name: string; description: string }[];
 }
 
 /** Build the configured provider chain (AEGIS_LLM_CHAIN, always ending with builtin) and its services. */
@@ -173,6 +177,8 @@ export async function createAnalysisEngine(config: Config, d: AnalysisEngineDeps
       const cited = await records.citations(db, projectId, incidentId);
       return { next_actions: play.nextActions, commands: play.commands, citations: cited };
     },
+    providers: providers.map((p) => ({ kind: p.kind, model: p.model })),
+    tools: investigator.specs().map((t) => ({ name: t.name, description: t.description })),
     reviewing: (council) => {
       const provider = providers[0];
       if (!provider || config.AEGIS_LLM_COUNCIL_REVIEW === "off") return council;
