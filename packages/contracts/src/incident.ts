@@ -81,5 +81,7 @@ export const IncidentResult = z.object({
   severity: z.string().nullable().optional(),
   dry_run: z.boolean().optional(),
   created_at: z.string().optional(),
+  /** Set when this alert joined an open incident (alert grouping): its status is that incident's. */
+  grouped_into: z.string().nullable().optional(),
 });
 export type IncidentResult = z.infer<typeof IncidentResult>;

@@ -11,3 +11,4 @@ export * from "./runbooks.js";
 export * from "./runtime.js";
 export * from "./ws-events.js";
 export * from "./ws-frames.js";
+export * from "./alerts.js";
