@@ -1,3 +1,4 @@
+export * from "./alerts.js";
 export * from "./analysis.js";
 export * from "./enums.js";
 export * from "./errors.js";
@@ -11,4 +12,3 @@ export * from "./runbooks.js";
 export * from "./runtime.js";
 export * from "./ws-events.js";
 export * from "./ws-frames.js";
-export * from "./alerts.js";

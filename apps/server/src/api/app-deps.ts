@@ -3,8 +3,10 @@ import type { AuthService } from "../accounts/auth-service.js";
 import type { ProjectService } from "../accounts/project-service.js";
 import type { AnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import type { Config } from "../config/config.js";
+import type { AlertIntake } from "../engine/alert-intake.js";
 import type { IncidentResource } from "../engine/incident-resource.js";
 import type { IncidentService } from "../engine/incident-service.js";
+import type { SilenceService } from "../engine/silence-service.js";
 import type { DependencyHealth } from "../integrations/dependency-health.js";
 import type { TicketService } from "../integrations/ticket-service.js";
 import type { WebhookService } from "../integrations/webhook-service.js";
@@ -54,4 +56,19 @@ export interface AppDeps {
   logger: Logger;
   version: string;
   databaseKind: string;
+  /** Alert sources (Alertmanager, Grafana, PagerDuty), their tokens, and the alerts received. */
+  alertIntake: Pick<
+    AlertIntake,
+    | "receive"
+    | "refused"
+    | "noteEvent"
+    | "projectOfToken"
+    | "signingSecret"
+    | "configure"
+    | "sources"
+    | "source"
+    | "alerts"
+  >;
+  /** Silences and maintenance windows. */
+  silences: Pick<SilenceService, "create" | "list" | "get" | "update" | "expire">;
 }

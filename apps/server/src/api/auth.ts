@@ -4,6 +4,8 @@ import { AuthError } from "../shared/errors.js";
 
 /** Paths anyone may reach: health, and the sign-up / sign-in endpoints that issue credentials. */
 const PUBLIC = new Set(["/health", "/status", "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh"]);
+/** Alert sources post to a URL holding the project's intake token; their route checks it (alert-source-routes). */
+const SELF_AUTHENTICATED = /^\/api\/v1\/alert-sources\/[a-z]+\/[^/?]+$/;
 /** Seed 002's WebSocket clients authenticate after connecting (a `connect` message): a credential is optional. */
 const CREDENTIAL_OPTIONAL = new Set(["/ws"]);
 /** GET paths a browser opens directly, which may carry the key as `?token=` (WebSocket, docs). */
@@ -30,6 +32,7 @@ export function installAuth(app: FastifyInstance, authenticator: Authenticator):
   app.addHook("onRequest", async (req) => {
     const path = req.url.split("?")[0] ?? "";
     if (PUBLIC.has(path)) return;
+    if (req.method === "POST" && SELF_AUTHENTICATED.test(path)) return;
     const key = presentedKey(req);
     if (!key && CREDENTIAL_OPTIONAL.has(path)) return;
     if (!key) throw new AuthError("missing API key: send X-API-Key or Authorization: Bearer");

@@ -10,6 +10,7 @@ import { copilotRateLimits } from "./copilot-rate-limits.js";
 import { installErrorHandler } from "./error-handler.js";
 import { monitorRateLimits } from "./monitor-rate-limits.js";
 import { installRateLimits } from "./rate-limits.js";
+import { registerAlertSourceRoutes } from "./routes/alert-source-routes.js";
 import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
 import { registerApiHealthRoutes } from "./routes/api-health-routes.js";
 import { registerApiKeyRoutes } from "./routes/api-key-routes.js";
@@ -23,8 +24,10 @@ import { registerMonitorAdminRoutes } from "./routes/monitor-admin-routes.js";
 import { registerMonitorHistoryRoutes } from "./routes/monitor-history-routes.js";
 import { registerMonitorRoutes } from "./routes/monitor-routes.js";
 import { registerOutboundWebhookRoutes } from "./routes/outbound-webhook-routes.js";
+import { registerPagerDutyWebhookRoutes } from "./routes/pagerduty-webhook-routes.js";
 import { registerProjectRoutes } from "./routes/project-routes.js";
 import { registerRunbookRoutes } from "./routes/runbook-routes.js";
+import { registerSilenceRoutes } from "./routes/silence-routes.js";
 import { registerTicketRoutes } from "./routes/ticket-routes.js";
 import { declareSeed } from "./seed-envelope.js";
 import { WsHub } from "./ws-hub.js";
@@ -97,6 +100,9 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
     registerAuthRoutes(scope, d);
     registerProjectRoutes(scope, d);
     registerApiKeyRoutes(scope, d);
+    await registerAlertSourceRoutes(scope, d);
+    await registerPagerDutyWebhookRoutes(scope, d);
+    registerSilenceRoutes(scope, d);
   });
   return { app, hub };
 }

@@ -264,6 +264,10 @@ export const CONFIG_FIELDS = {
     schema: z.coerce.number().int().positive().default(2000),
     doc: "Time each dependency probe of `GET /api/v1/health` gets (LLM providers, embeddings).",
   },
+  AEGIS_ALERT_GROUP_WINDOW_SECS: {
+    schema: z.coerce.number().min(0).default(300),
+    doc: "An alert joins the open incident with its fingerprint; once that incident's pipeline has finished, it still takes alerts that keep arriving less than this apart (`0`: only while the pipeline runs).",
+  },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;

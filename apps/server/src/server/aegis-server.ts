@@ -10,16 +10,20 @@ import { buildApp } from "../api/build-app.js";
 import { alertFiredOf } from "../api/ws-event-of.js";
 import type { Config } from "../config/config.js";
 import { defaultCouncilPolicy, PolicyCouncil } from "../council/policy-council.js";
+import { AlertGrouper } from "../engine/alert-grouping.js";
+import { AlertIntake } from "../engine/alert-intake.js";
 import { ApprovalExpiry } from "../engine/approval-expiry.js";
 import { IncidentResource } from "../engine/incident-resource.js";
 import { IncidentService } from "../engine/incident-service.js";
 import { Pipeline } from "../engine/pipeline.js";
 import { PipelineWorker } from "../engine/pipeline-worker.js";
 import { IncidentRecorder } from "../engine/recorder.js";
+import { SilenceService } from "../engine/silence-service.js";
 import { InProcessEventBus } from "../events/event-bus.js";
 import { createExecutor } from "../executors/create-executor.js";
 import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
+import { SealedSecrets } from "../ingest/sealed-secret.js";
 import { createIntegrations } from "../integrations/create-integrations.js";
 import { createKnowledge } from "../knowledge/create-knowledge.js";
 import { createMonitor } from "../monitor/create-monitor.js";
@@ -28,6 +32,7 @@ import type { Executor } from "../ports/executor.js";
 import { TargetProtection } from "../safety/target-protection.js";
 import type { Logger } from "../shared/logger.js";
 import { ActionLog } from "../store/action-log.js";
+import { AlertStore } from "../store/alert-store.js";
 import { type Database, DEFAULT_PROJECT_ID, openDatabase, pgliteDirFor } from "../store/database.js";
 import { IncidentResourceStore } from "../store/incident-resource-store.js";
 import { IncidentStore } from "../store/incident-store.js";
@@ -123,6 +128,11 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     pollMs: 1000,
     underPressure: () => service?.ingestActive() ?? false,
   });
+  // Alert grouping decides, as accepted alerts are loaded, whether each opens an incident or joins one.
+  const alertStore = new AlertStore();
+  const grouper = new AlertGrouper(incidents, alertStore, recorder, {
+    windowMs: config.AEGIS_ALERT_GROUP_WINDOW_SECS * 1000,
+  });
   const ingest = new JournaledIngest(
     database,
     incidents,
@@ -130,10 +140,21 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     logger,
     (accepted) => recorder.received(accepted),
     () => worker.wake(),
+    { store: grouper.store },
   );
   await ingest.recover();
-  service = new IncidentService(database, incidents, jobs, recorder, ingest, () => worker.wake());
+  service = new IncidentService(database, incidents, jobs, recorder, ingest, () => worker.wake(), alertStore);
   const incidentResource = new IncidentResource(database, new IncidentResourceStore(), incidents, recorder, service);
+  const alertIntake = new AlertIntake(
+    database,
+    alertStore,
+    ingest,
+    incidentResource,
+    new SealedSecrets(resolveJwtSecret(config.AEGIS_JWT_SECRET, dataDir)),
+    logger,
+  );
+  /** Silences and maintenance windows; the `SilenceChecker` paging asks before it pages. */
+  const silences = new SilenceService(database, alertStore);
   const approvalExpiry = new ApprovalExpiry(
     jobs,
     incidents,
@@ -187,6 +208,8 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     logger,
     version: VERSION,
     databaseKind: database.kind,
+    alertIntake,
+    silences,
   });
   alertsFired = (events) => {
     for (const e of events) {
@@ -220,6 +243,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     stop: () => {
       stopped ??= (async () => {
         service.close();
+        alertIntake.close();
         integrations.webhooks.stop();
         ticker.stop();
         hub.closeAll();

@@ -35,7 +35,10 @@ export const alertFollowers = pgTable(
     leaderId: text("leader_id").notNull(),
     attachedAt: ts("attached_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.projectId, t.incidentId] }), index("alert_followers_leader_idx").on(t.projectId, t.leaderId)],
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.incidentId] }),
+    index("alert_followers_leader_idx").on(t.projectId, t.leaderId),
+  ],
 );
 
 /** Every alert received, from every source (seed 002 `/monitoring/alerts`). */
