@@ -82,9 +82,10 @@ export class AlertGrouper {
       const groupKeys = [
         ...new Map(fresh.map((i) => [key(i.projectId, fps.get(key(i.projectId, i.id)) as string), i])).entries(),
       ];
+      // Text parameters cannot hold NUL: the lock key uses a printable separator.
       await this.alerts.lockFingerprints(
         tx,
-        groupKeys.map(([k]) => k),
+        groupKeys.map(([, i]) => `${i.projectId}|${fps.get(key(i.projectId, i.id))}`),
       );
       const states = await this.alerts.openGroups(
         tx,
