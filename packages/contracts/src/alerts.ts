@@ -89,6 +89,7 @@ export const AlertSourceView = z.object({
   received: z.number().int(),
   rejected: z.number().int(),
   last_received_at: z.string().nullable(),
+  last_event_type: z.string().nullable(),
   last_error: z.string().nullable(),
 });
 export type AlertSourceView = z.infer<typeof AlertSourceView>;

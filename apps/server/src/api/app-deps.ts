@@ -59,15 +59,7 @@ export interface AppDeps {
   /** Alert sources (Alertmanager, Grafana, PagerDuty), their tokens, and the alerts received. */
   alertIntake: Pick<
     AlertIntake,
-    | "receive"
-    | "refused"
-    | "noteEvent"
-    | "projectOfToken"
-    | "signingSecret"
-    | "configure"
-    | "sources"
-    | "source"
-    | "alerts"
+    "receive" | "refused" | "projectOfToken" | "signingSecret" | "configure" | "sources" | "source" | "alerts"
   >;
   /** Silences and maintenance windows. */
   silences: Pick<SilenceService, "create" | "list" | "get" | "update" | "expire">;

@@ -47,7 +47,12 @@ export class AlertIntake {
     this.accepting = false;
   }
 
-  async receive(projectId: string, source: AlertSourceName, n: SourceNotification): Promise<IntakeResult> {
+  async receive(
+    projectId: string,
+    source: AlertSourceName,
+    n: SourceNotification,
+    eventType: string | null = null,
+  ): Promise<IntakeResult> {
     if (!this.accepting) throw new UnavailableError("server is shutting down; retry against another instance");
     const result: IntakeResult = {
       incident_id: n.incident?.id ?? null,
@@ -75,17 +80,13 @@ export class AlertIntake {
         result.incident_id ??= leader;
       }
     }
-    await this.store.noteDelivery(this.database.db, projectId, source, { ok: true, eventType: null });
+    await this.store.noteDelivery(this.database.db, projectId, source, { ok: true, eventType });
     return result;
   }
 
   /** A refused delivery (bad token or signature, bad body) is counted on the source's status. */
   async refused(projectId: string, source: AlertSourceName, error: string): Promise<void> {
     await this.store.noteDelivery(this.database.db, projectId, source, { ok: false, error });
-  }
-
-  async noteEvent(projectId: string, source: AlertSourceName, eventType: string): Promise<void> {
-    await this.store.noteDelivery(this.database.db, projectId, source, { ok: true, eventType });
   }
 
   /** The project an intake token belongs to, or null. */
@@ -191,6 +192,7 @@ function viewOf(source: AlertSourceName, row: AlertSourceRow | undefined, token:
     received: row?.received ?? 0,
     rejected: row?.rejected ?? 0,
     last_received_at: row?.lastReceivedAt?.toISOString() ?? null,
+    last_event_type: row?.lastEventType ?? null,
     last_error: row?.lastError ?? null,
   };
 }

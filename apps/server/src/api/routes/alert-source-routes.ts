@@ -3,6 +3,7 @@ import {
   AlertSourceName,
   AlertSourceView,
   ConfigureAlertSource,
+  DetailError,
   ErrorBody,
   GrafanaPayload,
   ReceivedAlert,
@@ -142,7 +143,7 @@ export async function registerAlertSourceRoutes(fastify: FastifyInstance, d: App
             severity: z.string().max(40).optional(),
             alertname: z.string().max(500).optional(),
           }),
-          response: { 200: z.array(ReceivedAlert), ...Errors },
+          response: { 200: z.array(ReceivedAlert), 401: DetailError, 404: DetailError, 422: DetailError },
         },
       },
       async (req, reply) => {
