@@ -94,6 +94,9 @@ export class IncidentService {
         status: s.status as IncidentStatus,
         resolved_at: s.resolvedAt ? s.resolvedAt.toISOString() : null,
         error: s.error,
+        // The leader's diagnosis and decision are this alert's too: it is one problem.
+        analysis: s.analysis,
+        council_decision: s.councilDecision,
         grouped_into: s.leaderId,
       };
     });

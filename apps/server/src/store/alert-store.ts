@@ -1,7 +1,7 @@
 import type { Matcher } from "@aegis/contracts";
 import { and, desc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
-import type { NewIncident } from "./incident-store.js";
+import type { IncidentRow, NewIncident } from "./incident-store.js";
 import { rowsOf } from "./rows-of.js";
 import { incidents, timelineEntries } from "./schema.js";
 import { alertFollowers, alertGroups, alertSources, receivedAlerts, silences } from "./schema-alerts.js";
@@ -165,7 +165,17 @@ export class AlertStore {
 
   /** For followers among `ids`: the leader and its automation state (a follower shows its leader's). */
   async followerStates(db: Db, projectId: string, ids: string[]) {
-    const out = new Map<string, { leaderId: string; status: string; resolvedAt: Date | null; error: string | null }>();
+    const out = new Map<
+      string,
+      {
+        leaderId: string;
+        status: string;
+        resolvedAt: Date | null;
+        error: string | null;
+        analysis: IncidentRow["analysis"];
+        councilDecision: IncidentRow["councilDecision"];
+      }
+    >();
     if (ids.length === 0) return out;
     const rows = await db
       .select({
@@ -174,6 +184,8 @@ export class AlertStore {
         status: incidents.status,
         resolvedAt: incidents.resolvedAt,
         error: incidents.error,
+        analysis: incidents.analysis,
+        councilDecision: incidents.councilDecision,
       })
       .from(alertFollowers)
       .innerJoin(
@@ -181,8 +193,7 @@ export class AlertStore {
         and(eq(incidents.projectId, alertFollowers.projectId), eq(incidents.id, alertFollowers.leaderId)),
       )
       .where(and(eq(alertFollowers.projectId, projectId), inArray(alertFollowers.incidentId, ids)));
-    for (const r of rows)
-      out.set(r.id, { leaderId: r.leaderId, status: r.status, resolvedAt: r.resolvedAt, error: r.error });
+    for (const { id, ...state } of rows) out.set(id, state);
     return out;
   }
 
