@@ -65,7 +65,8 @@ export class AlertIntake {
     const fingerprint = n.resolve ?? n.acknowledge ?? n.records[0]?.fingerprint ?? null;
     if (n.records.length > 0 || n.resolve || n.acknowledge) {
       // A resolution may follow its firing notification by milliseconds: let the loader finish first.
-      await this.ingest.settled();
+      // Bounded: a database that refuses the load must not hold the source's request forever.
+      await Promise.race([this.ingest.settled(), new Promise((r) => setTimeout(r, 5000).unref())]);
       const leader = fingerprint ? await this.store.openLeader(this.database.db, projectId, fingerprint) : null;
       const now = new Date();
       await this.store.recordAlerts(
