@@ -266,7 +266,7 @@ export const CONFIG_FIELDS = {
   },
   AEGIS_ALERT_GROUP_WINDOW_SECS: {
     schema: z.coerce.number().min(0).default(300),
-    doc: "An alert joins the open incident with its fingerprint; once that incident's pipeline has finished, it still takes alerts that keep arriving less than this apart (`0`: only while the pipeline runs).",
+    doc: "An alert joins the open incident with its fingerprint while that incident's automation is at work; once the automation gave up (FAILED), the incident still takes the same alerts while they keep arriving less than this apart (`0`: never). A RESOLVED incident takes none: the alert again is a recurrence.",
   },
 } as const;
 

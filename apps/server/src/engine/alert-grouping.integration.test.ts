@@ -132,11 +132,11 @@ describe.each(testDatabaseKinds())("alert grouping on %s", (kind) => {
     expect((await service.get(P, "e")).grouped_into).toBe("a");
   });
 
-  it("a finished incident takes alerts within the window; a resolved lifecycle or a quiet window opens a new one", async () => {
+  it("an incident whose automation gave up takes alerts within the window; a fix, a resolved lifecycle or a quiet window opens a new one", async () => {
     const { ingest, service } = await setup(60_000);
     await service.receive(P, { incident_id: "w1", alert_type: "Disk full", logs: "", container_name: "db" });
     await ingest.settled();
-    await t.database.db.execute("update incidents set status = 'RESOLVED' where id = 'w1'");
+    await t.database.db.execute("update incidents set status = 'FAILED' where id = 'w1'");
     await service.receive(P, { incident_id: "w2", alert_type: "Disk full", logs: "", container_name: "db" });
     await ingest.settled();
     expect((await service.get(P, "w2")).grouped_into).toBe("w1");
@@ -150,7 +150,12 @@ describe.each(testDatabaseKinds())("alert grouping on %s", (kind) => {
     await service.receive(P, { incident_id: "w4", alert_type: "Disk full", logs: "", container_name: "db" });
     await ingest.settled();
     expect((await service.get(P, "w4")).grouped_into ?? null).toBeNull();
-    expect(await new JobQueue(t.database.db).pending()).toBe(3);
+    // Fixed (RESOLVED): the same alert again is a recurrence, a new incident with its own pipeline.
+    await t.database.db.execute("update incidents set status = 'RESOLVED', lifecycle = 'detected' where id = 'w4'");
+    await service.receive(P, { incident_id: "w5", alert_type: "Disk full", logs: "", container_name: "db" });
+    await ingest.settled();
+    expect((await service.get(P, "w5")).grouped_into ?? null).toBeNull();
+    expect(await new JobQueue(t.database.db).pending()).toBe(4);
   });
 
   it("a replay of the journal after a crash groups exactly once", async () => {

@@ -8,14 +8,12 @@ import type { IncidentRecorder, Step } from "./recorder.js";
 
 /** Lifecycle states in which an incident still takes alerts. */
 const OPEN_LIFECYCLE = new Set(["detected", "acknowledged", "investigating", "mitigated"]);
-/** Automation states after which the pipeline has nothing more to do. */
-const DONE = new Set(["RESOLVED", "FAILED"]);
 export const GROUPING_AGENT = "ALERT_GROUPING";
 
 export interface AlertGroupingOptions {
   /**
-   * After its pipeline finished, a group keeps taking alerts while they keep coming less than this
-   * apart: a storm that outlives a quick fix still lands on one incident.
+   * After its automation gave up (FAILED), a group keeps taking the same alerts while they keep coming
+   * less than this apart: a storm does not start a council review per alert.
    */
   windowMs: number;
 }
@@ -49,13 +47,22 @@ export function suppressing(active: readonly SilenceRow[], projectId: string, la
   return mine.find((s) => s.kind === "maintenance") ?? mine[0] ?? null;
 }
 
+/**
+ * Whether a group still takes alerts: its leader's lifecycle is open and its automation is still at
+ * work (analysing, in council, awaiting a human, executing, verifying). A fix that RESOLVED it closes
+ * the group: the same alert again is a recurrence, a new incident (marked REOPENED by the pipeline).
+ * A leader whose automation gave up (FAILED, or a dry run decided) keeps taking the same alerts while
+ * they keep coming less than `windowMs` apart, so a storm does not restart a council per alert.
+ */
 export function isOpen(
-  g: Pick<GroupState, "leaderStatus" | "leaderLifecycle" | "lastSeenAt">,
+  g: Pick<GroupState, "leaderStatus" | "leaderLifecycle" | "leaderDryRun" | "lastSeenAt">,
   now: Date,
   windowMs: number,
-) {
+): boolean {
   if (!OPEN_LIFECYCLE.has(g.leaderLifecycle)) return false;
-  return !DONE.has(g.leaderStatus) || now.getTime() - g.lastSeenAt.getTime() < windowMs;
+  if (g.leaderStatus === "RESOLVED") return false;
+  const gaveUp = g.leaderStatus === "FAILED" || (g.leaderDryRun && g.leaderStatus === "APPROVED");
+  return !gaveUp || now.getTime() - g.lastSeenAt.getTime() < windowMs;
 }
 
 /**

@@ -20,6 +20,7 @@ export interface GroupState {
   lastSeenAt: Date;
   leaderStatus: string;
   leaderLifecycle: string;
+  leaderDryRun: boolean;
 }
 
 /** An incident joining a group: stored without a pipeline job, with its entry and one on its leader. */
@@ -56,7 +57,7 @@ export class AlertStore {
   async openGroups(tx: Db, keys: { projectId: string; fingerprint: string }[]): Promise<GroupState[]> {
     if (keys.length === 0) return [];
     const result = await tx.execute(sql`
-      select g.project_id, g.leader_id, g.fingerprint, g.alert_count, g.last_seen_at, i.status, i.lifecycle
+      select g.project_id, g.leader_id, g.fingerprint, g.alert_count, g.last_seen_at, i.status, i.lifecycle, i.dry_run
       from ${alertGroups} g
       join unnest(${param(keys.map((k) => k.projectId))}::text[], ${param(keys.map((k) => k.fingerprint))}::text[])
         as k(project_id, fingerprint) on g.project_id = k.project_id and g.fingerprint = k.fingerprint
@@ -70,6 +71,7 @@ export class AlertStore {
       lastSeenAt: new Date(r.last_seen_at as string | Date),
       leaderStatus: String(r.status),
       leaderLifecycle: String(r.lifecycle),
+      leaderDryRun: r.dry_run === true || r.dry_run === "t",
     }));
   }
 
