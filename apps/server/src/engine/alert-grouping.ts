@@ -51,7 +51,7 @@ export function suppressing(active: readonly SilenceRow[], projectId: string, la
  * Whether a group still takes alerts: its leader's lifecycle is open and its automation is still at
  * work (analysing, in council, awaiting a human, executing, verifying). A fix that RESOLVED it closes
  * the group: the same alert again is a recurrence, a new incident (marked REOPENED by the pipeline).
- * A leader whose automation gave up (FAILED, or a dry run decided) keeps taking the same alerts while
+ * A decided dry run closes it too. A leader whose automation gave up (FAILED) keeps taking the same alerts while
  * they keep coming less than `windowMs` apart, so a storm does not restart a council per alert.
  */
 export function isOpen(
@@ -61,8 +61,9 @@ export function isOpen(
 ): boolean {
   if (!OPEN_LIFECYCLE.has(g.leaderLifecycle)) return false;
   if (g.leaderStatus === "RESOLVED") return false;
-  const gaveUp = g.leaderStatus === "FAILED" || (g.leaderDryRun && g.leaderStatus === "APPROVED");
-  return !gaveUp || now.getTime() - g.lastSeenAt.getTime() < windowMs;
+  // A dry run is a rehearsal: once decided, the next one rehearses again.
+  if (g.leaderDryRun && (g.leaderStatus === "APPROVED" || g.leaderStatus === "FAILED")) return false;
+  return g.leaderStatus !== "FAILED" || now.getTime() - g.lastSeenAt.getTime() < windowMs;
 }
 
 /**
