@@ -128,7 +128,8 @@ export class AlertGrouper {
           c.n++;
           suppressedCounts.set(silence.id, c);
         }
-        const group = open.get(gk);
+        // A dry run is a rehearsal of the pipeline: it never joins, nor gathers, a group.
+        const group = item.dryRun ? undefined : open.get(gk);
         let leaderId = item.id;
         if (group) {
           group.count++;
@@ -143,9 +144,11 @@ export class AlertGrouper {
           b.n++;
           bumps.set(gk, b);
         } else {
-          open.set(gk, { leaderId: item.id, count: 1 });
           leaders.push(item);
-          newGroups.push({ projectId: item.projectId, leaderId: item.id, fingerprint: fp });
+          if (!item.dryRun) {
+            open.set(gk, { leaderId: item.id, count: 1 });
+            newGroups.push({ projectId: item.projectId, leaderId: item.id, fingerprint: fp });
+          }
           if (silenced)
             leaderNotes.push({ item, step: { status: "RECEIVED", message: silenced, agent: GROUPING_AGENT } });
         }
