@@ -70,7 +70,8 @@ export function groupNotification(
     ]),
     alertType: alertname,
     logs: firing.map((a) => lineOf(a)).join("\n"),
-    containerName: common.container ?? common.service ?? null,
+    // The alert's own service, never the executor's default target: an unmanaged name fails safe.
+    containerName: common.container ?? service,
     severity: severityOf(common.severity ?? first?.labels.severity),
     alertTimestamp: starts[0] ?? null,
     context: {
@@ -165,7 +166,8 @@ export function pagerDutyNotification(projectId: string, w: PagerDutyWebhook): S
         ]
           .filter(Boolean)
           .join("\n"),
-        containerName: null,
+        // PagerDuty's service, never the executor's default target: an unmanaged name fails safe.
+        containerName: service,
         severity: severityOf(d.urgency),
         alertTimestamp: e.occurred_at,
         context: { ...(service ? { service } : {}), alert_source: "pagerduty", pagerduty_incident: d.id },
