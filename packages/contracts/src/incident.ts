@@ -106,5 +106,7 @@ export const IncidentResult = z.object({
   created_at: z.string().optional(),
   /** Present once the council asked a person to decide; see `Approval`. */
   approval: Approval.nullable().optional(),
+  /** Set when this alert joined an open incident (alert grouping): its status is that incident's. */
+  grouped_into: z.string().nullable().optional(),
 });
 export type IncidentResult = z.infer<typeof IncidentResult>;

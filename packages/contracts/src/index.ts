@@ -1,4 +1,5 @@
 export * from "./agent.js";
+export * from "./alerts.js";
 export * from "./analysis.js";
 export * from "./analytics.js";
 export * from "./dashboard.js";

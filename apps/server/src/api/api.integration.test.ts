@@ -133,7 +133,8 @@ describe("webhook", () => {
   });
 
   it("dry run analyses and decides but executes nothing", async () => {
-    const p = payload({ dry_run: true });
+    // A distinct problem: an identical alert while another is worked on joins it (ADR 0013).
+    const p = payload({ dry_run: true, alert_type: "Memory Leak (dry run)" });
     await client.request("POST", "/webhook", p);
     // The decision and the status it leads to are committed together.
     const done = await client.waitFor(p.incident_id, (i) => i.council_decision !== null);
@@ -147,14 +148,14 @@ describe("webhook", () => {
   });
 
   it("returns the existing incident for a repeated id and runs one pipeline", async () => {
-    const p = payload({ dry_run: true });
+    const p = payload({ dry_run: true, alert_type: "Memory Leak (repeated id)" });
     const [a, b] = await Promise.all([client.request("POST", "/webhook", p), client.request("POST", "/webhook", p)]);
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
     // The decision and the status it leads to are committed together.
     const done = await client.waitFor(p.incident_id, (i) => i.council_decision !== null);
     const again = await client.request("POST", "/webhook", { ...p, alert_type: "Changed" });
-    expect((again.body as unknown as IncidentResult).alert_type).toBe("Memory Leak");
+    expect((again.body as unknown as IncidentResult).alert_type).toBe("Memory Leak (repeated id)");
     expect(done.timeline.filter((t) => t.status === "RECEIVED")).toHaveLength(1);
     expect(done.timeline.filter((t) => t.status === "AI_COMPLETE")).toHaveLength(1);
   });

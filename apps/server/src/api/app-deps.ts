@@ -7,12 +7,14 @@ import type { AnalysisEngine } from "../analysts/llm/create-analysis-engine.js";
 import type { SecurityCenter } from "../audit/security-center.js";
 import type { Config } from "../config/config.js";
 import type { AgentService } from "../engine/agent-service.js";
+import type { AlertIntake } from "../engine/alert-intake.js";
 import type { EscalationEngine } from "../engine/escalation-engine.js";
 import type { IncidentActions } from "../engine/incident-actions.js";
 import type { IncidentResource } from "../engine/incident-resource.js";
 import type { IncidentService } from "../engine/incident-service.js";
 import type { SettingsBackup } from "../engine/settings-backup.js";
 import type { SettingsService } from "../engine/settings-service.js";
+import type { SilenceService } from "../engine/silence-service.js";
 import type { AnalyticsService } from "../insights/analytics-service.js";
 import type { DashboardService } from "../insights/dashboard-service.js";
 import type { predictionsView } from "../insights/predictions-view.js";
@@ -149,4 +151,11 @@ export interface AppDeps {
   logger: Logger;
   version: string;
   databaseKind: string;
+  /** Alert sources (Alertmanager, Grafana, PagerDuty), their tokens, and the alerts received. */
+  alertIntake: Pick<
+    AlertIntake,
+    "receive" | "refused" | "projectOfToken" | "signingSecret" | "configure" | "sources" | "source" | "alerts"
+  >;
+  /** Silences and maintenance windows. */
+  silences: Pick<SilenceService, "create" | "list" | "get" | "update" | "expire">;
 }

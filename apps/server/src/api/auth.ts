@@ -8,6 +8,8 @@ const PUBLIC = new Set(["/health", "/status", "/api/v1/auth/register", "/api/v1/
 const COCKPIT = /^\/($|index\.html$|ui(\/|$)|assets\/)/;
 /** Chat callbacks carry no API key: each is verified by its integration's signature (routes/chat-callback-routes.ts). */
 const SIGNED_CALLBACK = /^\/api\/v1\/chat\/(slack|teams)\//;
+/** Alert sources post to a URL holding the project's intake token; their route checks it (alert-source-routes). */
+const SELF_AUTHENTICATED = /^\/api\/v1\/alert-sources\/[a-z]+\/[^/?]+$/;
 /** Seed 002's WebSocket clients authenticate after connecting (a `connect` message): a credential is optional. */
 const CREDENTIAL_OPTIONAL = new Set(["/ws"]);
 /** GET paths a browser opens directly, which may carry the key as `?token=` (WebSockets, docs, the SSE log stream). */
@@ -35,6 +37,7 @@ export function installAuth(app: FastifyInstance, authenticator: Authenticator):
     const path = req.url.split("?")[0] ?? "";
     if (PUBLIC.has(path) || ((req.method === "GET" || req.method === "HEAD") && COCKPIT.test(path))) return;
     if (SIGNED_CALLBACK.test(path)) return;
+    if (req.method === "POST" && SELF_AUTHENTICATED.test(path)) return;
     const key = presentedKey(req);
     if (!key && CREDENTIAL_OPTIONAL.has(path)) return;
     if (!key) throw new AuthError("missing API key: send X-API-Key or Authorization: Bearer");

@@ -81,6 +81,8 @@ export async function injectApp(deps: Partial<AppDeps> = {}): Promise<FastifyIns
     logger,
     version: "0.0.0-test",
     databaseKind: "none",
+    alertIntake: fake("alertIntake"),
+    silences: fake("silences"),
     ...deps,
   });
   await app.ready();

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { IncidentResult } from "@aegis/contracts";
 import { freePorts } from "../testing/free-ports.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
+import { alertStormBench } from "./alert-storm-bench.js";
 import { auditExportBench } from "./audit-export-bench.js";
 import { confidenceCalibration } from "./confidence-calibration.js";
 import { councilEval } from "./council-eval.js";
@@ -248,6 +249,17 @@ async function main() {
   const dev = resolve(fileURLToPath(import.meta.url), "../../../../../../shared/data/scenarios/dev.jsonl");
   if (!only || only === "calibration") {
     write("confidence-calibration", await confidenceCalibration(process.env.SCENARIOS ?? dev));
+  }
+  if (!only || only === "alert-storm") {
+    write(
+      "alert-storm",
+      await alertStormBench({
+        alerts: Number(process.env.BENCH_STORM_ALERTS ?? 10_000),
+        services: Number(process.env.BENCH_STORM_SERVICES ?? 50),
+        concurrency: Number(process.env.BENCH_STORM_CONCURRENCY ?? 64),
+        settleTimeoutMs: Number(process.env.BENCH_STORM_TIMEOUT_MS ?? 600_000),
+      }),
+    );
   }
   if (!only || only === "council") {
     const { cases, ...summary } = await councilEval(process.env.SCENARIOS ?? dev);

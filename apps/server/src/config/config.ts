@@ -357,6 +357,10 @@ export const CONFIG_FIELDS = {
     schema: z.string().min(1).default("/usr/bin/chromium"),
     doc: "Chromium executable that renders seed 003 reports to PDF (headless, through playwright-core); absent, reports are HTML only.",
   },
+  AEGIS_ALERT_GROUP_WINDOW_SECS: {
+    schema: z.coerce.number().min(0).default(300),
+    doc: "An alert joins the open incident with its fingerprint while that incident's automation is at work; once the automation gave up (FAILED), the incident still takes the same alerts while they keep arriving less than this apart (`0`: never). A RESOLVED incident takes none: the alert again is a recurrence.",
+  },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;

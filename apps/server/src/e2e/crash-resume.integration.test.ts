@@ -40,7 +40,16 @@ it("SIGKILL right after ingest: queued incidents are all processed after restart
   await proc.start();
   const c = proc.client;
   const ids = Array.from({ length: 20 }, (_, i) => `queued-${i}`);
-  await Promise.all(ids.map((id) => c.request("POST", "/webhook", { ...restartIncident(id), dry_run: true })));
+  // Twenty distinct problems (alert grouping would rightly fold twenty identical alerts into one incident).
+  await Promise.all(
+    ids.map((id, k) =>
+      c.request("POST", "/webhook", {
+        ...restartIncident(id),
+        alert_type: `Memory Leak (${String.fromCharCode(97 + k)})`,
+        dry_run: true,
+      }),
+    ),
+  );
   await proc.kill("SIGKILL");
   await proc.start();
   for (const id of ids) {

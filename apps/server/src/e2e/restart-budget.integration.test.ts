@@ -13,9 +13,14 @@ const BUDGET = 3;
 
 // The builtin analyst diagnoses these logs as a memory leak with a confident RESTART, which the
 // council approves on its own while the target's restart budget has room (see crash-resume).
+// Each incident a distinct problem on the same target (distinct alert types): identical alerts would
+// rightly be grouped into one incident (ADR 0013), and this test is about concurrent restarts of one target.
+const distinct = (id: string) => [...id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 456_976, 7);
+const letters = (n: number) =>
+  Array.from({ length: 4 }, (_, k) => String.fromCharCode(97 + (Math.floor(n / 26 ** k) % 26))).join("");
 const leak = (id: string) => ({
   incident_id: id,
-  alert_type: "Memory Leak",
+  alert_type: `Memory Leak ${letters(distinct(id))}`,
   logs: "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\nrss grows 10MB per request, heap used 1900MB of 2048MB; traffic flat",
   container_name: TARGET,
   severity: "CRITICAL",

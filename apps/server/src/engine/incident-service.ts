@@ -1,6 +1,7 @@
 import type { IncidentPayload, IncidentResult, IncidentStatus } from "@aegis/contracts";
 import type { JournaledIngest } from "../ingest/journaled-ingest.js";
 import { ConflictError, NotFoundError, UnavailableError } from "../shared/errors.js";
+import type { AlertStore } from "../store/alert-store.js";
 import type { Database, Db } from "../store/database.js";
 import type { IncidentPatch, IncidentStore, NewIncident } from "../store/incident-store.js";
 import type { JobQueue } from "../store/job-queue.js";
@@ -19,6 +20,8 @@ export class IncidentService {
     private readonly ingest: JournaledIngest,
     /** Called once an incident opened through /api/v1 is stored with its queued job: wake the workers. */
     private readonly onOpened: () => void = () => {},
+    /** Alert grouping: an incident that joined another shows that incident's status. */
+    private readonly groups?: Pick<AlertStore, "followerStates">,
   ) {}
 
   /** An alert storm is being ingested: pipelines should leave the database to ingest for now. */
@@ -82,18 +85,43 @@ export class IncidentService {
 
   async get(projectId: string, id: string): Promise<IncidentResult> {
     const found = await this.incidents.get(this.database.db, projectId, id);
-    if (found) return found;
+    if (found) return (await this.followingLeaders(projectId, [found]))[0] ?? found;
     // Accepted a moment ago and still on its way from the journal to the database.
     const journaled = this.ingest.journaled(projectId, id);
     if (journaled) return receivedResult(journaled.item, journaled.receivedAt);
     throw new NotFoundError(`incident ${id} not found`);
   }
 
-  list(
+  async list(
     projectId: string,
     opts: { limit: number; offset: number; status?: IncidentStatus | readonly IncidentStatus[] | undefined },
   ) {
-    return this.incidents.list(this.database.db, projectId, opts);
+    return this.followingLeaders(projectId, await this.incidents.list(this.database.db, projectId, opts));
+  }
+
+  /** A grouped incident follows its leader: the leader's status, and which incident it joined. */
+  private async followingLeaders(projectId: string, list: IncidentResult[]): Promise<IncidentResult[]> {
+    if (!this.groups || list.length === 0) return list;
+    const states = await this.groups.followerStates(
+      this.database.db,
+      projectId,
+      list.map((i) => i.incident_id),
+    );
+    if (states.size === 0) return list;
+    return list.map((i) => {
+      const s = states.get(i.incident_id);
+      if (!s) return i;
+      return {
+        ...i,
+        status: s.status as IncidentStatus,
+        resolved_at: s.resolvedAt ? s.resolvedAt.toISOString() : null,
+        error: s.error,
+        // The leader's diagnosis and decision are this alert's too: it is one problem.
+        analysis: s.analysis,
+        council_decision: s.councilDecision,
+        grouped_into: s.leaderId,
+      };
+    });
   }
 
   /** A human approves a proposal the council sent for review; the pipeline continues. */
@@ -126,7 +154,10 @@ export class IncidentService {
 
   /** The incident's own id for an id or an `INC-<n>` reference; an unknown one is left as is (a 404 follows). */
   private async idOf(projectId: string, idOrRef: string): Promise<string> {
-    return (await this.incidents.resolveRow(this.database.db, projectId, idOrRef))?.id ?? idOrRef;
+    const id = (await this.incidents.resolveRow(this.database.db, projectId, idOrRef))?.id ?? idOrRef;
+    // A decision on a grouped alert is a decision on the incident it joined.
+    const leader = (await this.groups?.followerStates(this.database.db, projectId, [id]))?.get(id)?.leaderId;
+    return leader ?? id;
   }
 
   /** Records a decision on an incident awaiting one, and hands its job back to the pipeline, atomically. */

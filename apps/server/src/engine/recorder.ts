@@ -75,6 +75,20 @@ export class IncidentRecorder {
     });
   }
 
+  /**
+   * A change written inside a caller's transaction (a batch load); returns the announcement to make
+   * once that transaction has committed.
+   */
+  async writeWithin(tx: Db, projectId: string, incidentId: string, change: Change): Promise<() => void> {
+    await this.write(tx, projectId, incidentId, change);
+    return () => this.announce(projectId, incidentId, change);
+  }
+
+  /** `status.update` frames for entries a batch load wrote in its own statement (alert grouping), after COMMIT. */
+  announceSteps(projectId: string, incidentId: string, steps: Step[]): void {
+    this.announce(projectId, incidentId, { steps });
+  }
+
   /** Incidents the ingest has just stored (with their RECEIVED entry): `incident.new`. */
   received(incidents: readonly Pick<NewIncident, "projectId" | "id" | "alertType" | "logs">[]): void {
     for (const i of incidents) {

@@ -1,5 +1,5 @@
 import type { Logger } from "../shared/logger.js";
-import type { Database } from "../store/database.js";
+import type { Database, Db } from "../store/database.js";
 import type { IncidentStore, NewIncident } from "../store/incident-store.js";
 import type { IngestJournal } from "./ingest-journal.js";
 import { SeenIds } from "./seen-ids.js";
@@ -24,7 +24,15 @@ export interface JournaledIngestOptions {
   loadBatch?: number;
   /** Accepted-but-unloaded incidents above which new webhooks wait for the loader (bounded memory). */
   maxBacklog?: number;
+  /**
+   * Stores a batch of accepted incidents; returns the keys it created. Default: the incident store's
+   * `createBatch`. Alert grouping replaces it (followers join an open incident instead of queueing a job).
+   */
+  store?: BatchStore;
 }
+
+/** Writes accepted incidents (idempotently: an existing id is left alone); returns the created keys. */
+export type BatchStore = (db: Db, items: NewIncident[], now?: Date) => Promise<Set<string>>;
 
 const key = (projectId: string, id: string) => `${projectId}\u0000${id}`;
 
@@ -47,6 +55,7 @@ export class JournaledIngest {
   private readonly maxBatch: number;
   private readonly loadBatch: number;
   private readonly maxBacklog: number;
+  private readonly store: BatchStore;
 
   constructor(
     private readonly database: Database,
@@ -62,6 +71,7 @@ export class JournaledIngest {
     this.maxBatch = opts.maxBatch ?? 4096;
     this.loadBatch = opts.loadBatch ?? 2000;
     this.maxBacklog = opts.maxBacklog ?? 50_000;
+    this.store = opts.store ?? ((db, items, now) => this.incidents.createBatch(db, items, now));
   }
 
   /** Start-up: load what a previous run journaled but did not load, and learn the known ids. */
@@ -70,7 +80,7 @@ export class JournaledIngest {
     for (const segment of this.journal.segments()) {
       const items = this.journal.read(segment);
       for (let i = 0; i < items.length; i += this.loadBatch) {
-        const created = await this.incidents.createBatch(this.database.db, items.slice(i, i + this.loadBatch));
+        const created = await this.store(this.database.db, items.slice(i, i + this.loadBatch));
         replayed += created.size;
       }
       this.journal.remove(segment);
@@ -109,6 +119,15 @@ export class JournaledIngest {
 
   get backlogSize(): number {
     return this.backlog.size;
+  }
+
+  /** Resolves once everything accepted so far is in the database (without closing the journal). */
+  async settled(): Promise<void> {
+    while (this.busy || this.backlog.size > 0 || this.loading) {
+      if (this.loading) await this.loading;
+      else if (this.backlog.size > 0) await this.load();
+      else await new Promise((r) => setTimeout(r, 2));
+    }
   }
 
   /** Shutdown: load everything accepted so far. */
@@ -216,7 +235,7 @@ export class JournaledIngest {
           const entries = [...this.backlog.entries()];
           for (let i = 0; i < entries.length; i += this.loadBatch) {
             const chunk = entries.slice(i, i + this.loadBatch);
-            await this.incidents.createBatch(
+            await this.store(
               this.database.db,
               chunk.map(([, p]) => p.item),
               chunk[0]?.[1].receivedAt,

@@ -16,6 +16,8 @@ import { createSecurityCenter } from "../audit/security-center.js";
 import type { Config } from "../config/config.js";
 import { defaultCouncilPolicy, PolicyCouncil } from "../council/policy-council.js";
 import { AgentService } from "../engine/agent-service.js";
+import { AlertGrouper } from "../engine/alert-grouping.js";
+import { AlertIntake } from "../engine/alert-intake.js";
 import { ApprovalExpiry } from "../engine/approval-expiry.js";
 import { DEFAULT_ESCALATION_OPTIONS, EscalationEngine } from "../engine/escalation-engine.js";
 import { IncidentActions } from "../engine/incident-actions.js";
@@ -28,12 +30,14 @@ import { PipelineWorker } from "../engine/pipeline-worker.js";
 import { IncidentRecorder } from "../engine/recorder.js";
 import { SettingsBackup } from "../engine/settings-backup.js";
 import { SettingsService } from "../engine/settings-service.js";
+import { SilenceService } from "../engine/silence-service.js";
 import { InProcessEventBus } from "../events/event-bus.js";
 import { PgEventBus } from "../events/pg-event-bus.js";
 import { METRICS_LEADER_KEY, PgLeaderLock } from "../events/pg-leader-lock.js";
 import { createExecutor } from "../executors/create-executor.js";
 import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
+import { SealedSecrets } from "../ingest/sealed-secret.js";
 import { createInsights } from "../insights/create-insights.js";
 import { createIntegrations } from "../integrations/create-integrations.js";
 import { createPaging } from "../integrations/create-paging.js";
@@ -52,6 +56,7 @@ import { LOG_LEVELS, LogRing } from "../shared/log-ring.js";
 import { type Logger, teeLogger } from "../shared/logger.js";
 import { AccountStore } from "../store/account-store.js";
 import { ActionLog } from "../store/action-log.js";
+import { AlertStore } from "../store/alert-store.js";
 import { type Database, DEFAULT_PROJECT_ID, openDatabase, pgliteDirFor } from "../store/database.js";
 import { EscalationStore } from "../store/escalation-store.js";
 import { IncidentResourceStore } from "../store/incident-resource-store.js";
@@ -213,6 +218,11 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     pollMs: 1000,
     underPressure: () => service?.ingestActive() ?? false,
   });
+  // Alert grouping decides, as accepted alerts are loaded, whether each opens an incident or joins one.
+  const alertStore = new AlertStore();
+  const grouper = new AlertGrouper(incidents, alertStore, recorder, {
+    windowMs: config.AEGIS_ALERT_GROUP_WINDOW_SECS * 1000,
+  });
   const ingest = new JournaledIngest(
     database,
     incidents,
@@ -220,10 +230,21 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     logger,
     (accepted) => recorder.received(accepted),
     () => worker.wake(),
+    { store: grouper.store },
   );
   await ingest.recover();
-  service = new IncidentService(database, incidents, jobs, recorder, ingest, () => worker.wake());
+  service = new IncidentService(database, incidents, jobs, recorder, ingest, () => worker.wake(), alertStore);
   const incidentResource = new IncidentResource(database, new IncidentResourceStore(), incidents, recorder, service);
+  const alertIntake = new AlertIntake(
+    database,
+    alertStore,
+    ingest,
+    incidentResource,
+    new SealedSecrets(resolveJwtSecret(config.AEGIS_JWT_SECRET, dataDir)),
+    logger,
+  );
+  /** Silences and maintenance windows; the `SilenceChecker` paging asks before it pages. */
+  const silences = new SilenceService(database, alertStore);
   const approvalExpiry = new ApprovalExpiry(
     jobs,
     incidents,
@@ -255,7 +276,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
       incidents,
       recorder,
       notifier: opts.notifier ?? paging.notifier,
-      silences: opts.silences,
+      silences: opts.silences ?? silences,
       routing: settings,
       logger: logger.child({ component: "escalation" }),
     },
@@ -408,6 +429,8 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     logger,
     version: VERSION,
     databaseKind: database.kind,
+    alertIntake,
+    silences,
   });
   websocketClients = () => hub.size;
   alertsFired = (events) => {
@@ -447,6 +470,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     stop: () => {
       stopped ??= (async () => {
         service.close();
+        alertIntake.close();
         integrations.webhooks.stop();
         paging.chat.stop();
         ticker.stop();

@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, lte, or, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
 import { incidents } from "./schema.js";
+import { alertFollowers } from "./schema-alerts.js";
 import { escalations } from "./schema-oncall.js";
 
 export type EscalationRow = typeof escalations.$inferSelect;
@@ -32,6 +33,8 @@ export class EscalationStore {
           gte(incidents.createdAt, since),
           eq(incidents.lifecycle, "detected"),
           sql`not exists (select 1 from ${escalations} e where e.project_id = ${incidents.projectId} and e.incident_id = ${incidents.id})`,
+          // An alert that joined an open incident is paged for through that incident, never on its own.
+          sql`not exists (select 1 from ${alertFollowers} f where f.project_id = ${incidents.projectId} and f.incident_id = ${incidents.id})`,
         ),
       )
       .orderBy(asc(incidents.createdAt))

@@ -558,6 +558,7 @@ export const apiKeys = pgTable(
   },
   (t) => [uniqueIndex("api_keys_hash_uq").on(t.keyHash), index("api_keys_project_idx").on(t.projectId)],
 );
+export * from "./schema-alerts.js";
 export * from "./schema-audit.js";
 export * from "./schema-insights.js";
 export * from "./schema-integrations.js";
