@@ -11,6 +11,7 @@ import { installAuth } from "./auth.js";
 import { copilotRateLimits } from "./copilot-rate-limits.js";
 import { installErrorHandler } from "./error-handler.js";
 import { monitorRateLimits } from "./monitor-rate-limits.js";
+import { limitOnCallRoutes } from "./oncall-rate-limits.js";
 import { installRateLimits } from "./rate-limits.js";
 import { registerAgentRoutes } from "./routes/agent-routes.js";
 import { registerAlertSourceRoutes } from "./routes/alert-source-routes.js";
@@ -128,37 +129,33 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
       registerProjectRoutes(sre, d);
       registerApiKeyRoutes(sre, d);
     });
+    // Seed 003 (OnCall Agent): its `{success,...}` envelope and one hourly budget across its routes.
     await scope.register(async (oncall) => {
       declareSeed(oncall, "003");
+      limitOnCallRoutes(oncall, d.config.AEGIS_ONCALL_PER_HOUR);
       registerOnCallRoutes(oncall, d);
       registerSettingsRoutes(oncall, d);
-    });
-    await scope.register(async (security) => {
-      declareSeed(security, "003");
-      registerSecurityRoutes(security, d);
-      registerMonitoringRoutes(security, d);
-      registerMonitoringStreamRoutes(security, d);
-    });
-    await registerCockpitRoutes(scope);
-    await scope.register(async (oncall) => {
-      declareSeed(oncall, "003");
+      registerSecurityRoutes(oncall, d);
+      registerMonitoringRoutes(oncall, d);
+      registerMonitoringStreamRoutes(oncall, d);
       registerIntegrationRoutes(oncall, d);
       registerSecurityRotateRoutes(oncall, d);
+      registerDashboardRoutes(oncall, d);
+      registerAnalyticsRoutes(oncall, d);
+      registerAgentRoutes(oncall, d);
+      registerIncidentActionRoutes(oncall, d);
     });
     await scope.register(async (sre) => {
       declareSeed(sre, "002");
       registerMonitoringIntegrationRoutes(sre, d);
     });
     await registerChatCallbackRoutes(scope, d);
-    await scope.register(async (onCall) => {
-      declareSeed(onCall, "003");
-      registerDashboardRoutes(onCall, d);
-      registerAnalyticsRoutes(onCall, d);
-      registerAgentRoutes(onCall, d);
-      registerIncidentActionRoutes(onCall, d);
-    });
+    await registerCockpitRoutes(scope);
     await registerAlertSourceRoutes(scope, d);
-    await registerPagerDutyWebhookRoutes(scope, d);
+    await scope.register(async (webhooks) => {
+      limitOnCallRoutes(webhooks, d.config.AEGIS_ONCALL_WEBHOOKS_PER_HOUR, "webhooks");
+      await registerPagerDutyWebhookRoutes(webhooks, d);
+    });
     registerSilenceRoutes(scope, d);
   });
   return { app, hub };

@@ -9,7 +9,7 @@ import { seedOf } from "./seed-envelope.js";
  * Budgets are per principal (every key and every session of one user count together), falling back
  * to the presented key, then the address, for a request the auth hook has not identified.
  */
-function clientOf(req: FastifyRequest): string {
+export function clientOf(req: FastifyRequest): string {
   if (req.principal) return `${req.principal.kind}:${req.principal.id}`;
   return presentedKey(req) ?? req.ip;
 }

@@ -274,6 +274,14 @@ export const CONFIG_FIELDS = {
     schema: z.coerce.number().int().min(0).default(500),
     doc: "Seed 001 rate limit of its other routes (tickets, webhooks, health) per principal per hour (`0`: off).",
   },
+  AEGIS_ONCALL_PER_HOUR: {
+    schema: z.coerce.number().int().min(0).default(1000),
+    doc: "Seed 003's budget: requests per hour per principal across all its routes (dashboard, analytics, agent, security, monitoring, integrations, settings, on-call); `0` switches it off.",
+  },
+  AEGIS_ONCALL_WEBHOOKS_PER_HOUR: {
+    schema: z.coerce.number().int().min(0).default(10000),
+    doc: "Seed 003's webhook budget: requests per hour per caller to `POST /webhook/pagerduty` and its siblings; `0` switches it off.",
+  },
   AEGIS_WEBHOOK_MAX_ATTEMPTS: {
     schema: z.coerce.number().int().min(1).max(20).default(6),
     doc: "Attempts of one outbound webhook delivery before it is logged as failed.",
