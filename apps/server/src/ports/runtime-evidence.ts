@@ -19,7 +19,7 @@ export interface RuntimeEvidence {
   humanOnly: string | null;
 }
 
-/** Port: a runtime that can show what it knows about a target (the Kubernetes executor; Docker's later). */
+/** Port: a runtime that can show what it knows about a target (the Kubernetes and Docker executors). */
 export interface RuntimeEvidenceSource {
   /** Evidence about the target, or null when the runtime does not know it. Never acts on anything. */
   gatherEvidence(target: string, signal?: AbortSignal): Promise<RuntimeEvidence | null>;

@@ -10,9 +10,11 @@ import type {
   RuntimeEvent,
   RuntimeState,
 } from "../../ports/executor.js";
+import type { RuntimeEvidence } from "../../ports/runtime-evidence.js";
 import { ConflictError, InputError, NotFoundError, UpstreamError } from "../../shared/errors.js";
 import { cloneSpec, LABEL } from "./clone-spec.js";
 import { ContainerEngine, errorText, healthPathOf, nameOf, stateText } from "./container-engine.js";
+import { containerEvidence } from "./container-evidence.js";
 import { containerMetrics, type EngineStats } from "./container-metrics.js";
 import { demuxLogs } from "./demux-logs.js";
 import { DeployHistory } from "./deploy-history.js";
@@ -392,6 +394,22 @@ export class DockerExecutor implements Executor {
       tail: Math.max(0, Math.floor(lines)),
     })) as unknown as Buffer;
     return demuxLogs(buf).replace(/\n$/, "");
+  }
+
+  /** Runtime evidence for the pipeline (ports/runtime-evidence.ts): inspect, the last hour's events, the last logs. */
+  async gatherEvidence(target: string): Promise<RuntimeEvidence | null> {
+    if (!this.has(target)) return null;
+    try {
+      const state = await this.inspect(target);
+      const [events, logs] = await Promise.all([
+        this.events(target, 3600).catch(() => []),
+        this.logs(target, 50).catch(() => ""),
+      ]);
+      return containerEvidence(target, state, events, logs);
+    } catch {
+      // A container gone since the alert: the alert's own evidence stands alone.
+      return null;
+    }
   }
 
   async inspect(target: string): Promise<RuntimeState> {
