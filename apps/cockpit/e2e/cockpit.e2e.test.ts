@@ -98,7 +98,7 @@ describe.skipIf(!run)("cockpit in Chromium", () => {
 
   it("a pending action is approved from the UI", async () => {
     await api.sendIncident(leak("e2e-leak-2"));
-    await api.waitFor("e2e-leak-2", (i) => i.status === "AWAITING_APPROVAL", 45_000, 200);
+    await api.waitFor("e2e-leak-2", (i) => i.approval?.state === "pending", 45_000, 200);
     await page.locator('button[data-incident="e2e-leak-2"]').click();
     const view = page.locator('article[data-incident="e2e-leak-2"]');
     await view.getByRole("button", { name: "Approve action" }).waitFor({ timeout: 15_000 });
@@ -113,7 +113,7 @@ describe.skipIf(!run)("cockpit in Chromium", () => {
     );
     const human = decided.timeline.find((t) => t.status === "HUMAN_DECISION");
     expect(human?.message ?? "").toMatch(/approved from the cockpit/);
-    await expect.poll(async () => view.getAttribute("data-status"), { timeout: 15_000 }).not.toBe("AWAITING_APPROVAL");
+    await expect.poll(async () => view.getAttribute("data-awaiting"), { timeout: 15_000 }).toBe("false");
     await expect.poll(() => view.getByRole("button", { name: "Approve action" }).count()).toBe(0);
   });
 
@@ -303,7 +303,7 @@ describe.skipIf(!run)("cockpit in Chromium", () => {
       });
       await operator.waitFor(
         "e2e-missed",
-        (i) => ["RESOLVED", "FAILED", "AWAITING_APPROVAL"].includes(i.status),
+        (i) => ["RESOLVED", "FAILED"].includes(i.status) || i.approval?.state === "pending",
         45_000,
         200,
       );
@@ -331,7 +331,7 @@ describe.skipIf(!run)("cockpit in Chromium", () => {
     expect(added.status).toBe(201);
     // The hour's restart budget is spent: this one waits for a human.
     await api.sendIncident(leak("e2e-leak-viewer"));
-    await api.waitFor("e2e-leak-viewer", (i) => i.status === "AWAITING_APPROVAL", 45_000, 200);
+    await api.waitFor("e2e-leak-viewer", (i) => i.approval?.state === "pending", 45_000, 200);
 
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
     const p = await ctx.newPage();
@@ -342,7 +342,7 @@ describe.skipIf(!run)("cockpit in Chromium", () => {
       await p.getByRole("button", { name: "Sign in" }).click();
       await p.getByText("viewer@example.com · viewer").waitFor();
       await p.locator('button[data-incident="e2e-leak-viewer"]').click({ timeout: 15_000 });
-      const view = p.locator('article[data-incident="e2e-leak-viewer"][data-status="AWAITING_APPROVAL"]');
+      const view = p.locator('article[data-incident="e2e-leak-viewer"][data-awaiting="true"]');
       await view.getByText(/waiting for a member/i).waitFor();
       expect(await p.getByRole("button", { name: /approve|reject/i }).count()).toBe(0);
       expect(await p.getByRole("form", { name: "Send a test incident" }).count()).toBe(0);

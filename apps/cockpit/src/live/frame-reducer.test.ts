@@ -173,4 +173,72 @@ describe("liveReducer", () => {
     expect(s.incidents.i1?.steps.map((x) => x.status)).toEqual(["RECEIVED", "RESOLVED"]);
     expect(s.incidents.i2?.status).toBe("AWAITING_APPROVAL");
   });
+
+  it("a review waiting for a person on seed 000's wire (COUNCIL_REVIEW, awaiting_human) asks for a decision until one is made", () => {
+    const decision = {
+      votes: [vote("SRE_AGENT", "APPROVED")],
+      final_verdict: "REJECTED" as const,
+      consensus: false,
+      summary: "Council voted 1/3 APPROVED. Final: NEEDS_REVIEW",
+      awaiting_human: true,
+    };
+    const asked = run([
+      frame(wsFrame("incident.new", "w1", { incident_id: "w1", alert_type: "Memory Leak", logs: "" }), 0),
+      frame(wsFrame("council.decision", "w1", { incident_id: "w1", decision }), 1),
+      frame(
+        wsFrame("status.update", "w1", {
+          incident_id: "w1",
+          status: "COUNCIL_REVIEW",
+          message: "Awaiting human approval",
+          agent: null,
+        }),
+        2,
+      ),
+    ]);
+    expect(asked.incidents.w1).toMatchObject({ status: "COUNCIL_REVIEW", awaitingApproval: true });
+    const decided = run(
+      [
+        frame(
+          wsFrame("status.update", "w1", {
+            incident_id: "w1",
+            status: "HUMAN_DECISION",
+            message: "Approved by a",
+            agent: "HUMAN",
+          }),
+          3,
+        ),
+      ],
+      asked,
+    );
+    expect(decided.incidents.w1?.awaitingApproval).toBe(false);
+    // The REST catch-up says so with the approval object.
+    const snap = liveReducer(emptyLiveState, {
+      kind: "snapshot",
+      incidents: [
+        {
+          incident_id: "w2",
+          alert_type: "x",
+          status: "COUNCIL_REVIEW",
+          analysis: null,
+          council_decision: null,
+          resolved_at: null,
+          error: null,
+          replicas_spawned: 0,
+          timeline: [],
+          approval: {
+            state: "pending",
+            reason: "protected",
+            requested_at: at(0),
+            expires_at: at(59),
+            decided_by: null,
+            decided_at: null,
+            note: null,
+            approve_url: "/a",
+            reject_url: "/r",
+          },
+        } satisfies IncidentResult,
+      ],
+    });
+    expect(snap.incidents.w2?.awaitingApproval).toBe(true);
+  });
 });

@@ -25,6 +25,11 @@ export interface LiveIncident {
   alertType: string;
   logs: string;
   status: IncidentStatus;
+  /**
+   * A person must approve or reject (seed 000's wire keeps `COUNCIL_REVIEW` and says so with the
+   * decision's `awaiting_human` and the incident's `approval`).
+   */
+  awaitingApproval: boolean;
   steps: LiveStep[];
   thinking: string | null;
   analysisText: string;
@@ -101,6 +106,7 @@ function blank(id: string, at: string): LiveIncident {
     alertType: "",
     logs: "",
     status: "RECEIVED",
+    awaitingApproval: false,
     steps: [],
     thinking: null,
     analysisText: "",
@@ -133,6 +139,7 @@ function fromResult(r: IncidentResult, known: LiveIncident | undefined): LiveInc
     ...base,
     alertType: r.alert_type,
     status: r.status,
+    awaitingApproval: r.approval?.state === "pending" || r.status === "AWAITING_APPROVAL",
     steps: r.timeline.map((t) => ({ status: t.status, message: t.message, agent: t.agent, at: t.ts })),
     analysis: r.analysis,
     // The stream's text is kept when it is longer: the record has only the final justification.
@@ -146,6 +153,24 @@ function fromResult(r: IncidentResult, known: LiveIncident | undefined): LiveInc
     error: r.error,
     lastUpdate: r.timeline.at(-1)?.ts ?? base.lastUpdate,
   };
+}
+
+/** Statuses after which nobody is asked any more: a person decided, or the pipeline moved on or ended. */
+const DECIDED: ReadonlySet<string> = new Set([
+  "HUMAN_DECISION",
+  "APPROVED",
+  "EXECUTING",
+  "SCALING",
+  "VERIFYING",
+  "RESOLVED",
+  "FAILED",
+  "REJECTED",
+]);
+
+/** Whether a person is asked after a `status.update`: a review back in COUNCIL_REVIEW after its decision waits for one. */
+function awaitingAfter(i: LiveIncident, status: string): boolean {
+  if (status === "AWAITING_APPROVAL" || (status === "COUNCIL_REVIEW" && i.decision !== null)) return true;
+  return DECIDED.has(status) ? false : i.awaitingApproval;
 }
 
 function sample(m: ContainerMetrics, t: number): MetricSample {
@@ -171,6 +196,7 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
       return withIncident(s, f.data.incident_id, at, (i) => ({
         ...i,
         status: STATUSES.has(f.data.status) ? (f.data.status as IncidentStatus) : i.status,
+        awaitingApproval: awaitingAfter(i, f.data.status),
         steps: [...i.steps, { status: f.data.status, message: f.data.message, agent: f.data.agent, at }],
       }));
     case "ai.thinking":
@@ -189,6 +215,10 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
         ...i,
         decision: f.data.decision,
         votes: f.data.decision.votes,
+        awaitingApproval:
+          i.awaitingApproval ||
+          (f.data.decision as { awaiting_human?: boolean }).awaiting_human === true ||
+          f.data.decision.final_verdict === "NEEDS_REVIEW",
       }));
     case "docker.action":
       return withIncident(s, f.data.incident_id, at, (i) => ({
@@ -204,10 +234,16 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
       return withIncident(s, f.data.incident_id, at, (i) => ({
         ...i,
         status: "RESOLVED",
+        awaitingApproval: false,
         resolvedAt: f.data.resolved_at,
       }));
     case "failed":
-      return withIncident(s, f.data.incident_id, at, (i) => ({ ...i, status: "FAILED", error: f.data.error }));
+      return withIncident(s, f.data.incident_id, at, (i) => ({
+        ...i,
+        status: "FAILED",
+        awaitingApproval: false,
+        error: f.data.error,
+      }));
     case "scale.event": {
       const e = f.data.event;
       const summary = e.removed

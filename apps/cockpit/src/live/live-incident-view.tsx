@@ -11,7 +11,13 @@ export function LiveIncidentView({ incident: i }: { incident: LiveIncident }) {
   const steps = timeSteps(i.steps);
   const final = i.status === "RESOLVED" || i.status === "FAILED";
   return (
-    <article className="panel" aria-labelledby="live-title" data-incident={i.id} data-status={i.status}>
+    <article
+      className="panel"
+      aria-labelledby="live-title"
+      data-incident={i.id}
+      data-status={i.status}
+      data-awaiting={String(i.awaitingApproval)}
+    >
       <div className="row" style={{ justifyContent: "space-between", alignItems: "center" }}>
         <h2 id="live-title" style={{ margin: 0 }}>
           {i.alertType || "Incident"} <span className="mono muted">{i.id}</span>
@@ -31,7 +37,7 @@ export function LiveIncidentView({ incident: i }: { incident: LiveIncident }) {
           Open the full record
         </a>
       </p>
-      {i.status === "AWAITING_APPROVAL" && <DecisionButtons incidentId={i.id} />}
+      {(i.awaitingApproval || i.status === "AWAITING_APPROVAL") && <DecisionButtons incidentId={i.id} />}
       {final && (
         <p className={i.status === "RESOLVED" ? "notice" : "error"} role="status">
           {i.status === "RESOLVED"
