@@ -90,7 +90,10 @@ export function onSeed000Wire(result: IncidentResult, expiryMs: number): Seed000
   const approval = approvalOf(result.incident_id, result.timeline, expiryMs);
   return {
     ...result,
-    status: onWireStatus(result.status) as Seed000IncidentResult["status"],
+    // A pending approval is the newest state: the timeline may be read a moment after the row.
+    status: (approval?.state === "pending"
+      ? "COUNCIL_REVIEW"
+      : onWireStatus(result.status)) as Seed000IncidentResult["status"],
     council_decision: result.council_decision ? decisionOnWire(result.council_decision, approval) : null,
     timeline: result.timeline.map((t) => ({
       ...t,
