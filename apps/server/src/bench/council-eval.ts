@@ -138,7 +138,7 @@ function answerFor(p: Proposal): string {
 
 /** The council's verdict as seed 000's wire states it: a review awaiting a person is NEEDS_REVIEW. */
 function verdictOf(i: IncidentResult): Verdict | null {
-  if (i.approval?.state === "pending") return "NEEDS_REVIEW";
+  if (i.approval?.state === "pending") return i.council_decision ? "NEEDS_REVIEW" : null;
   return i.council_decision?.final_verdict ?? null;
 }
 

@@ -155,10 +155,14 @@ export class IncidentStore {
 
   /** The incident by its id or its `INC-<n>` reference. */
   async get(db: Db, projectId: string, idOrRef: string): Promise<IncidentResult | undefined> {
-    const row = await this.resolveRow(db, projectId, idOrRef);
+    let row = await this.resolveRow(db, projectId, idOrRef);
     if (!row) return undefined;
-    const timeline = await this.timeline(db, projectId, [row.id]);
-    return toResult(row, timeline.get(row.id) ?? []);
+    const entries = (await this.timeline(db, projectId, [row.id])).get(row.id) ?? [];
+    // A change committed between the two reads left the row older than the timeline (a decision's entry
+    // without its status): the row is read again, so it is never behind the timeline it is shown with.
+    const last = entries.at(-1);
+    if (last && Date.parse(last.ts) > row.updatedAt.getTime()) row = (await this.getRow(db, projectId, row.id)) ?? row;
+    return toResult(row, entries);
   }
 
   async list(
