@@ -39,7 +39,7 @@ export const WsEventPayloads = {
   "incident.created": z.object({
     id: z.string(),
     title: z.string(),
-    /** The pipeline's `incident.new` frame carries no severity: null until the incident is read. */
+    /** The alert's severity as the incident stores it (null when the alert gave none). */
     severity: z.string().nullable(),
     state: LifecycleState,
   }),

@@ -11,7 +11,13 @@ export const WsFramePayloads = {
   /** On connect `connected`; answering a `ping`, `alive`. */
   heartbeat: z.object({ status: z.enum(["connected", "alive"]) }),
   /** `logs` is the first 200 characters, as the seed's `logs[:200]`. */
-  "incident.new": z.object({ incident_id: z.string(), alert_type: z.string(), logs: z.string() }),
+  /** `severity` (the alert's, as sent) extends the seed's payload; absent on frames of older servers. */
+  "incident.new": z.object({
+    incident_id: z.string(),
+    alert_type: z.string(),
+    logs: z.string(),
+    severity: z.string().nullable().optional(),
+  }),
   /** One per timeline entry; `agent` (who wrote the entry, null for the pipeline) extends the seed. */
   "status.update": z.object({
     incident_id: z.string(),

@@ -11,7 +11,12 @@ export function wsEventOf(frame: WsFrame): WsEvent | null {
     case "incident.new":
       return {
         type: "incident.created",
-        data: { id: frame.data.incident_id, title: frame.data.alert_type, severity: null, state: "detected" },
+        data: {
+          id: frame.data.incident_id,
+          title: frame.data.alert_type,
+          severity: frame.data.severity ?? null,
+          state: "detected",
+        },
         timestamp,
       };
     case "status.update": {

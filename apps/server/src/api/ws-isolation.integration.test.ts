@@ -134,7 +134,7 @@ describe("/ws tenant isolation", () => {
 
     // Seed 002 on A: the documented shapes.
     expect(await a002.until((m) => m.type === "incident.created", "incident.created")).toMatchObject({
-      data: { id, title: "Memory leak in checkout", state: "detected" },
+      data: { id, title: "Memory leak in checkout", severity: "high", state: "detected" },
       timestamp: expect.any(String),
     });
     expect(await a002.until((m) => m.type === "incident.updated", "incident.updated")).toMatchObject({

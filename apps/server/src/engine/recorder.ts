@@ -90,12 +90,13 @@ export class IncidentRecorder {
   }
 
   /** Incidents the ingest has just stored (with their RECEIVED entry): `incident.new`. */
-  received(incidents: readonly Pick<NewIncident, "projectId" | "id" | "alertType" | "logs">[]): void {
+  received(incidents: readonly Pick<NewIncident, "projectId" | "id" | "alertType" | "logs" | "severity">[]): void {
     for (const i of incidents) {
       this.bus.publish(i.projectId, "incident.new", i.id, {
         incident_id: i.id,
         alert_type: i.alertType,
         logs: i.logs.slice(0, 200),
+        severity: i.severity ?? null,
       });
     }
   }
