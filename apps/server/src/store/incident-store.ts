@@ -154,15 +154,22 @@ export class IncidentStore {
   }
 
   /** The incident by its id or its `INC-<n>` reference. */
+  /**
+   * An incident with its timeline as of one moment. A change commits its entries and its status
+   * together, but the row and the timeline are two reads: the row is read again after the timeline, and
+   * when a change landed in between (its `updated_at` moved) the three reads are repeated, so a status is
+   * never shown without its entry nor an entry without its status.
+   */
   async get(db: Db, projectId: string, idOrRef: string): Promise<IncidentResult | undefined> {
     let row = await this.resolveRow(db, projectId, idOrRef);
-    if (!row) return undefined;
-    const entries = (await this.timeline(db, projectId, [row.id])).get(row.id) ?? [];
-    // A change committed between the two reads left the row older than the timeline (a decision's entry
-    // without its status): the row is read again, so it is never behind the timeline it is shown with.
-    const last = entries.at(-1);
-    if (last && Date.parse(last.ts) > row.updatedAt.getTime()) row = (await this.getRow(db, projectId, row.id)) ?? row;
-    return toResult(row, entries);
+    for (let attempt = 0; row; attempt++) {
+      const entries = (await this.timeline(db, projectId, [row.id])).get(row.id) ?? [];
+      const after = await this.getRow(db, projectId, row.id);
+      if (!after) return undefined;
+      if (after.updatedAt.getTime() === row.updatedAt.getTime() || attempt === 4) return toResult(after, entries);
+      row = after;
+    }
+    return undefined;
   }
 
   async list(
