@@ -325,44 +325,14 @@ export class IntegrationRegistry {
   }
 
   async log(row: Pick<IntegrationRow, "projectId" | "id">, e: NewEvent): Promise<string> {
-    const now = new Date();
     const id = randomUUID();
-    await this.store.insertEvent(this.database.db, {
-      projectId: row.projectId,
-      id,
-      integrationId: row.id,
-      event: e.event,
-      level: e.level,
-      status: e.status,
-      message: e.message,
-      latencyMs: e.latencyMs ?? null,
-      attempts: e.attempts ?? 0,
-      incidentId: e.incidentId ?? null,
-      detail: e.detail ?? null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await this.store.insertEvent(this.database.db, eventRow(row, id, e, new Date()));
     return id;
   }
 
   /** Logs `e` under `key` unless already logged: true for the one caller (of any server) that claims it. */
   async logOnce(row: Pick<IntegrationRow, "projectId" | "id">, key: string, e: NewEvent): Promise<boolean> {
-    const now = new Date();
-    return this.store.insertOnce(this.database.db, {
-      projectId: row.projectId,
-      id: key,
-      integrationId: row.id,
-      event: e.event,
-      level: e.level,
-      status: e.status,
-      message: e.message,
-      latencyMs: e.latencyMs ?? null,
-      attempts: e.attempts ?? 0,
-      incidentId: e.incidentId ?? null,
-      detail: e.detail ?? null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    return this.store.insertOnce(this.database.db, eventRow(row, key, e, new Date()));
   }
 
   async updateLog(
@@ -518,4 +488,23 @@ export class IntegrationRegistry {
       updated_at: row.updatedAt.toISOString(),
     };
   }
+}
+
+/** The stored form of one event of an integration's log. */
+function eventRow(row: Pick<IntegrationRow, "projectId" | "id">, id: string, e: NewEvent, now: Date) {
+  return {
+    projectId: row.projectId,
+    id,
+    integrationId: row.id,
+    event: e.event,
+    level: e.level,
+    status: e.status,
+    message: e.message,
+    latencyMs: e.latencyMs ?? null,
+    attempts: e.attempts ?? 0,
+    incidentId: e.incidentId ?? null,
+    detail: e.detail ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -1,8 +1,8 @@
 import type { Matcher } from "@aegis/contracts";
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigserial, index, integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { ts } from "./schema-columns.js";
 
 /**
  * An alert group: alerts with one fingerprint (source labels, or service + signature) that arrive while

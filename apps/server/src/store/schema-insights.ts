@@ -1,16 +1,6 @@
-import {
-  bigserial,
-  boolean,
-  doublePrecision,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-} from "drizzle-orm/pg-core";
+import { bigserial, boolean, doublePrecision, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { ts } from "./schema-columns.js";
 
 /** Seed 003 agent feedback on an incident's diagnosis: stored, shown on the incident, and weighting `related`. */
 export const agentFeedback = pgTable(

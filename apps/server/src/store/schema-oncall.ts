@@ -1,13 +1,13 @@
 import type { EscalationLevel, ProjectSettings, ScheduleLayer } from "@aegis/contracts";
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 
 /*
  * Every table's project_id references projects(id): the foreign keys are in migration 0011. They are not
  * declared here because this file cannot import `projects` from schema.ts (which re-exports this file)
  * without an import cycle.
  */
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { ts } from "./schema-columns.js";
 
 /** A stored override (its id assigned on write). */
 export interface StoredOverride {

@@ -11,12 +11,11 @@ import {
   primaryKey,
   real,
   text,
-  timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import type { IncidentCategory } from "../ports/analyst.js";
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { ts } from "./schema-columns.js";
 
 export const projects = pgTable("projects", {
   id: text("id").primaryKey(),
