@@ -14,6 +14,7 @@ const TONES: Record<string, Tone> = {
   CRITICAL: "bad",
   exited: "bad",
   AWAITING_APPROVAL: "warn",
+  NEEDS_REVIEW: "warn",
   detected: "warn",
   warning: "warn",
   WARNING: "warn",

@@ -97,7 +97,8 @@ export function LiveIncidentView({ incident: i }: { incident: LiveIncident }) {
       )}
       {i.decision && (
         <p className="small">
-          Decision: <StatusBadge value={i.decision.final_verdict} /> {i.decision.summary}
+          Decision: <StatusBadge value={i.awaitingApproval ? "NEEDS_REVIEW" : i.decision.final_verdict} />{" "}
+          {i.decision.summary}
           {i.decision.policy_violations?.length ? ` · policy: ${i.decision.policy_violations.join("; ")}` : ""}
         </p>
       )}
