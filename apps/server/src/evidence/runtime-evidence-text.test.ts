@@ -53,6 +53,19 @@ describe("runtime evidence in the analyst's input", () => {
     expect(text).toContain("last line before the kill");
   });
 
+  it("a long describe keeps the termination reason from its middle (no blind cut)", () => {
+    // 300 distinct lines (no repeats for the condenser to collapse) on each side of the reason.
+    const letter = (n: number) => String.fromCharCode(97 + (n % 26));
+    const filler = (tag: string) =>
+      Array.from({ length: 300 }, (_, i) => `  ${tag}/${letter(i)}${letter(i / 26)}: value`).join("\n");
+    const describe = `Name: checkout-1\n${filler("annotation")}\n    Last State:  Terminated\n      Reason:  OOMKilled\n      Exit Code:  137\n${filler("label")}`;
+    const text = runtimeEvidenceText(evidence({ describe }));
+    expect(text.length).toBeLessThanOrEqual(RUNTIME_EVIDENCE_MAX_CHARS + 200);
+    expect(text).toContain("Reason:  OOMKilled");
+    expect(text).toContain("Exit Code:  137");
+    expect(text).toContain("Name: checkout-1");
+  });
+
   it("an executor without gatherEvidence has no source (the local path is unchanged)", () => {
     expect(runtimeEvidenceOf({ kind: "local" })).toBeNull();
     const source = { gatherEvidence: async () => null };

@@ -1,24 +1,22 @@
 import type { AnalysisInput } from "../ports/analyst.js";
 import type { RuntimeEvidence } from "../ports/runtime-evidence.js";
+import { salientLogs } from "./salient-logs.js";
 
 /** Upper bound of the runtime evidence appended to an analyst's logs. */
 export const RUNTIME_EVIDENCE_MAX_CHARS = 6000;
 
-function bounded(text: string, max: number): string {
-  if (text.length <= max) return text;
-  // The end of a log is the freshest part; the start of a describe block names what it is about.
-  return `…\n${text.slice(text.length - max)}`;
-}
-
-/** The evidence as one text block in the runtime's own output formats, sections headed, within `maxChars`. */
+/**
+ * The evidence as one text block in the runtime's own output formats, sections headed, within `maxChars`;
+ * each section keeps its head, its tail and the salient lines between (never a blind cut).
+ */
 export function runtimeEvidenceText(e: RuntimeEvidence, maxChars = RUNTIME_EVIDENCE_MAX_CHARS): string {
   const share = Math.floor(maxChars / 5);
   const sections: [string, string][] = [
-    ["describe", bounded(e.describe, share * 2)],
-    ["events", bounded(e.events, share)],
-    ["previous container logs", bounded(e.previousLogs, share)],
-    ["current logs", bounded(e.logs, share / 2)],
-    ["node conditions", bounded(e.nodeConditions, share / 2)],
+    ["describe", salientLogs(e.describe, share * 2)],
+    ["events", salientLogs(e.events, share)],
+    ["previous container logs", salientLogs(e.previousLogs, share)],
+    ["current logs", salientLogs(e.logs, share / 2)],
+    ["node conditions", salientLogs(e.nodeConditions, share / 2)],
   ];
   const body = sections
     .filter(([, text]) => text.trim() !== "")

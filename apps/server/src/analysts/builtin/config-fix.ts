@@ -1,5 +1,5 @@
 import type { ConfigFix, IncidentCategory } from "../../ports/analyst.js";
-import { cpuLimit } from "./limit-signals.js";
+import { cpuLimit, memoryLimit } from "./limit-signals.js";
 import type { SignalKind } from "./signal.js";
 import { type Signals, strength } from "./signals.js";
 
@@ -30,6 +30,13 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
         command: `kubectl edit ${deploy}`,
       };
     case "resource_limit": {
+      if (strength(s, "memory_limit_low") > strength(s, "cpu_throttled")) {
+        const limit = memoryLimit(s.view);
+        return {
+          description: `Raise the memory limit${limit ? ` above ${limit}` : ""} to what the workload needs at start (check its working set), or lower its memory use`,
+          command: `kubectl set resources ${deploy} --limits=memory=${limit ? doubled(limit) : "NEW_LIMIT"}`,
+        };
+      }
       const limit = cpuLimit(s.view);
       return {
         description: `Raise the CPU limit${limit ? ` above ${limit}` : ""} (or remove it) so the container is not throttled`,
@@ -83,4 +90,10 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
     default:
       return undefined;
   }
+}
+
+/** Twice a Kubernetes quantity, in its own unit ("96Mi" -> "192Mi"): a starting point for the human to adjust. */
+function doubled(quantity: string): string {
+  const m = /^([\d.]+)(\D*)$/.exec(quantity);
+  return m ? `${Number(m[1]) * 2}${m[2]}` : quantity;
 }

@@ -71,7 +71,15 @@ function memoryLeak(s: Signals) {
       leak_hint: 0.45,
       ...flat,
     },
-    { ...VICTIM, disk_full: 0.5, cert_expired: 0.6, config_error: 0.5, load_high: 0.15, hot_thread: 0.3 },
+    {
+      ...VICTIM,
+      disk_full: 0.5,
+      cert_expired: 0.6,
+      config_error: 0.5,
+      load_high: 0.15,
+      hot_thread: 0.3,
+      memory_limit_low: 0.55,
+    },
   );
 }
 
@@ -286,6 +294,7 @@ const FAULTS: Weights = {
   command_not_found: 0.9,
   config_missing: 0.8,
   cpu_throttled: 0.8,
+  memory_limit_low: 0.8,
   node_pressure: 0.8,
   probe_failed: 0.7,
   dns_failure: 0.8,
@@ -318,11 +327,18 @@ function startFailure(s: Signals) {
 
 function resourceLimit(s: Signals) {
   // Throttling that a spinning or blocked thread explains is a runaway, not a limit set too low.
-  return combine(
+  const cpu = combine(
     s,
     { cpu_throttled: 0.88 },
     { spin_loop: 0.8, hot_thread: 0.7, event_loop_blocked: 0.6, load_high: 0.5, resolved: 0.6 },
   );
+  // An early OOM kill is a limit too low unless memory is seen growing (a leak) or load explains it.
+  const memory = combine(
+    s,
+    { memory_limit_low: 0.9 },
+    { memory_growth: 0.8, leak_hint: 0.6, load_high: 0.4, resolved: 0.6 },
+  );
+  return cpu.score >= memory.score ? cpu : memory;
 }
 
 function probeFailure(s: Signals) {

@@ -62,6 +62,7 @@ export type SignalKind =
   | "shell_syntax"
   | "permission_denied"
   | "cpu_throttled"
+  | "memory_limit_low"
   | "node_pressure"
   | "probe_failed"
   | "dns_failure"

@@ -106,4 +106,43 @@ describe("Investigator", () => {
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(out).toMatchObject({ ok: false, content: expect.stringMatching(/timed out/) });
   });
+
+  it("offers runtime_state when the runtime can describe a target, and cites its termination reason", async () => {
+    expect(
+      investigator()
+        .specs()
+        .map((s) => s.name),
+    ).not.toContain("runtime_state");
+    const describe = `Name: buggy-app-v2\n${"Annotations: filler\n".repeat(400)}    Last State:  Terminated\n      Reason:  OOMKilled\n      Exit Code:  137\n${"Labels: filler\n".repeat(400)}`;
+    const runtime = new Investigator({
+      knowledge: knowledgeStub,
+      executor: {
+        ...executorStub,
+        gatherEvidence: async (target: string) => ({
+          subject: `Deployment default/${target}`,
+          describe,
+          events: "Warning  BackOff  kubelet  Back-off restarting failed container",
+          logs: "",
+          previousLogs: "token=abcd1234secretvalue allocating buffers",
+          nodeConditions: "",
+          labels: {},
+        }),
+      } as unknown as typeof executorStub,
+      redactor: new Redactor(),
+      projectId: "default",
+    });
+    expect(runtime.specs().map((s) => s.name)).toContain("runtime_state");
+    const out = await runtime.call(
+      call("runtime_state", { target: "buggy-app-v2" }),
+      incident("x"),
+      emptyTrace(),
+      new AbortController().signal,
+    );
+    expect(out.ok).toBe(true);
+    // The reason sits in the middle of a long describe: kept by the salient cut, not lost to a blind one.
+    expect(out.content).toContain("Reason:  OOMKilled");
+    expect(out.content.length).toBeLessThanOrEqual(4000);
+    expect(out.content).not.toContain("abcd1234secretvalue");
+    expect(out.citations[0]?.excerpt).toContain("OOMKilled");
+  });
 });

@@ -1,7 +1,10 @@
+import { runtimeEvidenceText } from "../../evidence/runtime-evidence-text.js";
+import { salientLogs } from "../../evidence/salient-logs.js";
 import type { Citation } from "../../ports/analysis-records.js";
 import type { AnalysisInput } from "../../ports/analyst.js";
 import type { Executor } from "../../ports/executor.js";
 import type { KnowledgeBase } from "../../ports/knowledge-base.js";
+import { runtimeEvidenceOf } from "../../ports/runtime-evidence.js";
 import type { InvestigationTrace } from "./analysis-detail.js";
 import type { LlmToolCall, LlmToolSpec } from "./llm-provider.js";
 import type { Redactor } from "./redactor.js";
@@ -82,6 +85,14 @@ export class Investigator {
         parameters: obj({}),
       },
     ];
+    if (runtimeEvidenceOf(this.d.executor)) {
+      specs.push({
+        name: "runtime_state",
+        description:
+          "What the runtime shows about a managed service (default: the incident's target), like kubectl describe / docker inspect: state, last termination reason and exit code, events, the previous container's logs, node conditions.",
+        parameters: obj({ target: { type: "string" } }),
+      });
+    }
     if (this.d.prometheusUrl) {
       specs.push({
         name: "prometheus_query",
@@ -118,9 +129,9 @@ export class Investigator {
     return outcome;
   }
 
+  /** Redacted, then condensed like the alert's own logs: head, tail and the salient lines between. */
   private bound(text: string): string {
-    const clean = this.d.redactor.clean(text);
-    return clean.length > MAX_RESULT_CHARS ? `${clean.slice(0, MAX_RESULT_CHARS)}…(truncated)` : clean;
+    return salientLogs(this.d.redactor.clean(text), MAX_RESULT_CHARS);
   }
 
   private async run(
@@ -183,6 +194,20 @@ export class Investigator {
         return {
           content: text || "(no output)",
           citations: notable ? [cite("logs", `container_logs ${target} --tail ${lines}`, notable)] : [],
+        };
+      }
+      case "runtime_state": {
+        const source = runtimeEvidenceOf(this.d.executor);
+        if (!source) throw new Error("the runtime has no state to show");
+        const target = str(args.target) ?? input.containerName ?? this.d.executor.targets()[0];
+        if (!target || !this.d.executor.has(target)) throw new Error(`unknown target ${target ?? "(none)"}`);
+        const evidence = await source.gatherEvidence(target, signal);
+        if (!evidence) return { content: `The runtime does not know ${target}.`, citations: [] };
+        const text = runtimeEvidenceText(evidence, MAX_RESULT_CHARS * 2);
+        const reason = /Reason:\s+\S+.*|Exit Code:\s+\d+|Warning\s+\S+.*/.exec(text)?.[0];
+        return {
+          content: text,
+          citations: [cite("runtime", `runtime_state ${evidence.subject}`, reason ?? evidence.subject)],
         };
       }
       case "container_metrics": {
