@@ -49,6 +49,7 @@ export const INCIDENT_CATEGORIES = [
   "node_pressure",
   "network_failure",
   "missing_resource",
+  "job_failure",
   "healthy",
   "over_provisioned",
   "noise",

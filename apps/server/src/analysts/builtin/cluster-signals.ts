@@ -22,6 +22,14 @@ function nodePressure(view: LogView): Signal[] {
   } else if (cond) {
     out.push(signal("node_pressure", 0.85, `node pressure condition is True: ${quote(cond.text, 100, /Pressure/)}`));
   }
+  // A node's Ready condition (with the kubelet's reason) or a `kubectl get nodes` row; a pod's own
+  // "Ready False" condition row names no kubelet reason and is not the node's.
+  const notReady = first(
+    view,
+    /^\s*Ready\s+(?:False|Unknown)\b[^\n]*\b(?:Kubelet\w*|NodeStatusUnknown|NetworkPluginNotReady)|^\s*[\w.-]+\s+NotReady(?:,SchedulingDisabled)?\s|\bNodeNotReady\b|node\(s\) (?:were|was) not ready|node [\w."-]+ is not ready/i,
+  );
+  if (notReady)
+    out.push(signal("node_not_ready", 0.85, `the node is NotReady: ${quote(notReady.text, 110, /not ?ready/i)}`));
   return out;
 }
 
@@ -36,11 +44,11 @@ function probes(view: LogView): Signal[] {
 /** DNS lookups that fail from the workload (not an image pull's registry lookup). */
 function dns(view: LogView): Signal[] {
   const re =
-    /Could not resolve host:?\s*([\w.-]+)|NameResolutionError|Temporary failure in name resolution|Name or service not known|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)\s*([\w.-]*)|no such host|NXDOMAIN|could not resolve (?:host(?:name)?\s*)?([\w.-]+)/i;
+    /Could not resolve host:?\s*([\w.-]+)|NameResolutionError|Temporary failure in name resolution|Name or service not known|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)\s*([\w.-]*)|no such host|NXDOMAIN|could not resolve (?:host(?:name)?\s*)?([\w.-]+)|bad address '([\w.-]+)'|server misbehaving/i;
   const l = first(view, re, /pull|image|registry/i);
   if (!l) return [];
   const m = re.exec(l.text);
-  const host = m?.[1] ?? m?.[2] ?? m?.[3] ?? /host='([^']+)'/.exec(l.text)?.[1];
+  const host = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4] ?? /host='([^']+)'/.exec(l.text)?.[1];
   return [
     signal(
       "dns_failure",
@@ -132,8 +140,18 @@ function editDistance(a: string, b: string): number {
 
 /** A Job that used up its retries: the cause is in its pods' failures, this only frames it. */
 function jobBackoff(view: LogView): Signal[] {
-  const l = first(view, /BackoffLimitExceeded|reached the specified backoff limit/i);
-  return l ? [signal("job_failed", 0.6, `the Job reached its backoff limit: ${quote(l.text, 90, /backoff/i)}`)] : [];
+  const BACKOFF =
+    /BackoffLimitExceeded|reached the specified backoff limit|DeadlineExceeded.*Job|Job was active longer than specified deadline/i;
+  const l = first(view, BACKOFF);
+  if (!l) return [];
+  // What its pods fail on: the first error line that is not the Job's own status or a kubelet back-off.
+  const cause = first(
+    view,
+    /\b(?:error|exception|fatal|panic|failed|cannot|can't|unable to|no such file|not found|denied|refused|exit(?:ed)? (?:with )?(?:code|status)\s*[1-9])/i,
+    /backoff|back-off|BackoffLimit|job-controller|^\s*(?:Type|Reason|Events|Conditions):/i,
+  );
+  const why = cause ? `; its pods fail with: ${quote(cause.text, 110)}` : "";
+  return [signal("job_failed", 0.85, `the Job reached its backoff limit${why} (${quote(l.text, 70, BACKOFF)})`)];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ConfigFix, IncidentCategory } from "../../ports/analyst.js";
-import { cpuLimit, memoryLimit } from "./limit-signals.js";
+import { cpuLimit, hpaMaxReplicas, memoryLimit } from "./limit-signals.js";
 import type { SignalKind } from "./signal.js";
 import { type Signals, strength } from "./signals.js";
 
@@ -30,6 +30,13 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
         command: `kubectl edit ${deploy}`,
       };
     case "resource_limit": {
+      if (strength(s, "hpa_maxed") > Math.max(strength(s, "cpu_throttled"), strength(s, "memory_limit_low"))) {
+        const max = hpaMaxReplicas(s.view);
+        return {
+          description: `Raise the HorizontalPodAutoscaler's maxReplicas${max ? ` above ${max}` : ""} (check the nodes have room), or make each replica handle more`,
+          command: `kubectl patch hpa ${t} -p '{"spec":{"maxReplicas":${max ? max * 2 : "NEW_MAX"}}}'`,
+        };
+      }
       if (strength(s, "memory_limit_low") > strength(s, "cpu_throttled")) {
         const limit = memoryLimit(s.view);
         return {
@@ -44,6 +51,11 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
       };
     }
     case "scheduling_failure":
+      if (has(s, "quota_exceeded") && !has(s, "unschedulable") && !has(s, "pvc_unbound"))
+        return {
+          description: "Raise the namespace's ResourceQuota, or lower the pods' requests/limits so they fit in it",
+          command: "kubectl describe resourcequota -n NAMESPACE && kubectl edit resourcequota QUOTA_NAME -n NAMESPACE",
+        };
       return has(s, "pvc_unbound")
         ? {
             description: "Point the PersistentVolumeClaim at an existing StorageClass (or create the one it names)",
@@ -55,6 +67,12 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
             command: `kubectl patch ${deploy} --type=json -p '[{"op":"replace","path":"/spec/template/spec/containers/0/resources/requests/memory","value":"256Mi"}]'`,
           };
     case "node_pressure":
+      if (has(s, "node_not_ready") && !has(s, "node_pressure") && !has(s, "pod_capacity_full"))
+        return {
+          description:
+            "Bring the node back (its kubelet, container runtime or network plugin), or drain it so its pods move",
+          command: "kubectl describe node NODE && kubectl drain NODE --ignore-daemonsets --delete-emptydir-data",
+        };
       return has(s, "pod_capacity_full")
         ? {
             description:
@@ -81,6 +99,11 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
         description:
           "Create the missing resource (or install its CRD/operator), or correct the name that references it",
         command: "kubectl get namespaces && kubectl api-resources",
+      };
+    case "job_failure":
+      return {
+        description: "Fix what the Job's pods fail on (the error above), then run the Job again",
+        command: `kubectl logs job/${t} && kubectl get job ${t} -o yaml > job.yaml && kubectl delete job ${t} && kubectl apply -f job.yaml`,
       };
     case "probe_failure":
       return {

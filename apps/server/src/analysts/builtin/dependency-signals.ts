@@ -52,7 +52,7 @@ export function dependencySignals(view: LogView): Signal[] {
       "dep_unreachable",
       0.7,
       "dependency unreachable",
-      /ECONNREFUSED|connection refused|EHOSTUNREACH|no route to host|ENOTFOUND|getaddrinfo|NXDOMAIN|could not resolve|Name or service not known|Temporary failure in name resolution|Connection is closed|server selection (?:timed out|timeout)|ServerSelectionTimeout|NoNodeAvailable|no healthy upstream|upstream connect error|No connection could be made|Can't connect to (?:MySQL|server)|Connection to [\w.-]+:\d+ refused|could not be established|Broker may not be available|LEADER_NOT_AVAILABLE|NOT_ENOUGH_REPLICAS|NoBrokersAvailable|EAI_AGAIN|host is down|network is unreachable/i,
+      /\bECONNREFUSED\b|connection refused|\bEHOSTUNREACH\b|no route to host|\bENOTFOUND\b|getaddrinfo|\bNXDOMAIN\b|could not resolve|Name or service not known|Temporary failure in name resolution|Connection is closed|server selection (?:timed out|timeout)|ServerSelectionTimeout|NoNodeAvailable|no healthy upstream|upstream connect error|No connection could be made|Can't connect to (?:MySQL|server)|Connection to [\w.-]+:\d+ refused|could not be established|Broker may not be available|LEADER_NOT_AVAILABLE|NOT_ENOUGH_REPLICAS|NoBrokersAvailable|\bEAI_AGAIN\b|host is down|network is unreachable/i,
       PROBE,
     ),
     ...first(

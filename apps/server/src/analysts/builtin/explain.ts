@@ -17,9 +17,10 @@ const LABEL: Record<IncidentCategory, string> = {
   start_failure: "Container start failure",
   resource_limit: "Resource limit too low",
   probe_failure: "Failing health probe",
-  node_pressure: "Node resource pressure",
+  node_pressure: "Node problem (resource pressure, pod capacity or NotReady)",
   network_failure: "Network failure",
   missing_resource: "Missing resource",
+  job_failure: "Job failed (its pods kept failing until the backoff limit)",
   healthy: "Healthy: no issue found, the workload is running normally",
   over_provisioned: "Over-provisioned service",
   noise: "Transient blip that already recovered",
@@ -66,6 +67,7 @@ function rationale(
     case "node_pressure:NOOP":
     case "network_failure:NOOP":
     case "missing_resource:NOOP":
+    case "job_failure:NOOP":
       return "The fix is a change to the spec or the cluster, which no restart, rollback or scaling makes; a human applies it.";
     case "healthy:NOOP":
       return "Nothing is broken; acting would only disturb a healthy workload.";

@@ -143,4 +143,69 @@ describe("Kubernetes/infrastructure recognisers (examples written for these test
     const listing = Array.from({ length: 8 }, (_, i) => `other-app-${i}   0/1   ImagePullBackOff   0   3d`).join("\n");
     expect(kinds(listing)).not.toContain("image_pull_failed");
   });
+
+  it("a Job at its backoff limit names what its pods fail on", async () => {
+    const r = await diagnose(
+      "Warning  BackoffLimitExceeded  2m  job-controller  Job has reached the specified backoff limit\nTraceback (most recent call last):\nFileNotFoundError: [Errno 2] No such file or directory: '/data/export.csv'",
+      "KubeJobFailed",
+    );
+    expect(r.category).toBe("job_failure");
+    expect(r.analysis.root_cause).toContain("export.csv");
+    expect(r.analysis.action).toBe("NOOP");
+    expect(r.fix?.command).toMatch(/kubectl logs job\//);
+  });
+
+  it("a Job whose pods cannot resolve their dependency is a network failure first", async () => {
+    const r = await diagnose(
+      "Job has reached the specified backoff limit\ncurl: (6) Could not resolve host: billing.internal",
+      "KubeJobFailed",
+    );
+    expect(r.category).toBe("network_failure");
+  });
+
+  it("a NotReady node is a node problem; a pod's own Ready False row is not", async () => {
+    const node = await diagnose(
+      "Conditions:\n  Ready   False   Tue, 03 Nov 2026 10:00:00 +0000   KubeletNotReady   PLEG is not healthy: pleg was last seen active 3m0s ago",
+      "KubeNodeNotReady",
+    );
+    expect(node.category).toBe("node_pressure");
+    expect(node.analysis.root_cause).toMatch(/NotReady/);
+    expect(
+      kinds("Conditions:\n  Type              Status\n  Ready             False\n  ContainersReady   False"),
+    ).not.toContain("node_not_ready");
+    expect(kinds("NAME     STATUS     ROLES    AGE   VERSION\nwork-3   NotReady   <none>   40d   v1.30.2")).toContain(
+      "node_not_ready",
+    );
+  });
+
+  it("an autoscaler held at its ceiling: raise maxReplicas, do not restart busy pods", async () => {
+    const r = await diagnose(
+      "horizontalpodautoscaler/search-api reached its maximum replicas: maxReplicas: 6, current CPU 230% of target 60%",
+      "KubeHpaMaxedOut",
+    );
+    expect(r.category).toBe("resource_limit");
+    expect(r.analysis.action).toBe("NOOP");
+    expect(r.fix?.command).toContain('"maxReplicas":12');
+  });
+
+  it("a namespace quota refusing new pods is a placement failure with the quota named", async () => {
+    const r = await diagnose(
+      'Warning  FailedCreate  3m  replicaset-controller  Error creating: pods "web-6d4cf56db6-" is forbidden: exceeded quota: compute-small, requested: requests.cpu=500m, used: requests.cpu=4, limited: requests.cpu=4',
+      "KubeDeploymentReplicasMismatch",
+    );
+    expect(r.category).toBe("scheduling_failure");
+    expect(r.analysis.root_cause).toContain('"compute-small"');
+    expect(r.fix?.command).toMatch(/resourcequota/);
+  });
+
+  it("a metrics backend the investigation could not reach is not the incident's cause", () => {
+    for (const noise of [
+      "Failed to query Prometheus: HTTPConnectionPool(host='prom.monitoring', port=9090): Max retries exceeded (Caused by NameResolutionError)",
+      "error querying loki: dial tcp: lookup loki-gateway on 10.96.0.10:53: no such host",
+    ])
+      expect(kinds(noise)).not.toContain("dns_failure");
+    expect(kinds("wget: bad address 'orders-db'")).toContain("dns_failure");
+    // Error codes are words: a FileNotFoundError is not ENOTFOUND.
+    expect(kinds("FileNotFoundError: [Errno 2] No such file or directory: '/x'")).not.toContain("dep_unreachable");
+  });
 });

@@ -60,9 +60,36 @@ function memoryLimitTooLow(view: LogView): Signal[] {
   ];
 }
 
-/** The container is throttled at its CPU limit (CFS quota), or OOM-killed under a memory limit it cannot fit in. */
+const HPA_MAXED =
+  /KubeHpaMaxedOut|(?:HPA|HorizontalPodAutoscaler)\b[^\n]{0,100}?\b(?:at|reached|running at) (?:its )?max(?:imum)?[ _]?replicas|ScalingLimited\s+True[^\n]*TooManyReplicas|desired replica count is more than the maximum replica count/i;
+
+/** The HorizontalPodAutoscaler's maxReplicas from the evidence ("max replicas 10", "maxReplicas: 10"). */
+export function hpaMaxReplicas(view: LogView): number | null {
+  const m = /max(?:imum)?[ _]?replicas(?: of)?[:=\s]+(\d+)/i.exec(view.text);
+  return m?.[1] ? Number(m[1]) : null;
+}
+
+/** The autoscaler wants more replicas than its maximum allows: the ceiling, not the pods, needs changing. */
+function hpaMaxedOut(view: LogView): Signal[] {
+  const where = HPA_MAXED.test(view.alert) ? view.alert : view.lines.find((l) => HPA_MAXED.test(l.text))?.text;
+  if (!where) return [];
+  const max = hpaMaxReplicas(view);
+  return [
+    signal(
+      "hpa_maxed",
+      0.85,
+      `the HorizontalPodAutoscaler is held at its maximum of ${max ?? "its"} replicas while it wants more: ${quote(where, 100, HPA_MAXED)}`,
+      HPA_MAXED.test(view.alert) ? "alert" : "logs",
+    ),
+  ];
+}
+
+/**
+ * A limit set too low: the container throttled at its CPU limit (CFS quota), OOM-killed under a memory
+ * limit it cannot fit in, or the autoscaler held at its maximum replicas.
+ */
 export function limitSignals(view: LogView): Signal[] {
-  return [...cpuThrottled(view), ...memoryLimitTooLow(view)];
+  return [...cpuThrottled(view), ...memoryLimitTooLow(view), ...hpaMaxedOut(view)];
 }
 
 /** The container is throttled at its CPU limit (CFS quota): it needs a higher limit, not a restart. */

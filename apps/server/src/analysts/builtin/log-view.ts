@@ -90,8 +90,22 @@ function boundedLines(logs: string): string[] {
  * server, a metrics query tool that cannot reach its backend): they say nothing about the incident, so
  * no recogniser may read them as a cause.
  */
-const TOOL_NOISE =
-  /^\s*\[tool error\]|^\s*Command `[^`]+` failed with return code \d+\s*$|The connection to the server \S+ was refused|Metrics API not available|Unable to connect to the server|previous terminated container "[^"]+" in pod "[^"]+" not found|\b(?:prometheus|thanos|grafana|loki|tempo|alertmanager|elasticsearch|opensearch|datadog|newrelic)\b[^\n]{0,120}\b(?:could not resolve|name resolution|no such host|Name or service not known|connection refused|failed to (?:connect|query|resolve|fetch)|timed? ?out|unreachable)\b/i;
+const BACKENDS =
+  "prometheus|thanos|grafana|loki|tempo|alertmanager|elasticsearch|opensearch|datadog|newrelic|victoriametrics";
+const TOOL_NOISE = new RegExp(
+  [
+    String.raw`^\s*\[tool error\]`,
+    String.raw`^\s*Command \x60[^\x60]+\x60 failed with return code \d+\s*$`,
+    String.raw`The connection to the server \S+ was refused`,
+    "Metrics API not available",
+    "Unable to connect to the server",
+    String.raw`previous terminated container "[^"]+" in pod "[^"]+" not found`,
+    // A metrics/logs backend the investigation queried could not be reached (either word order).
+    String.raw`\b(?:${BACKENDS})\b[^\n]{0,160}(?:could not resolve|name ?resolution|no such host|Name or service not known|connection refused|failed to (?:connect|query|resolve|fetch)|timed? ?out|unreachable|max retries exceeded)`,
+    String.raw`(?:failed to (?:query|fetch|reach|connect to)|error (?:querying|fetching)|could not (?:query|reach))\s+(?:from\s+)?(?:${BACKENDS})\b`,
+  ].join("|"),
+  "i",
+);
 
 export function isToolNoise(line: string): boolean {
   return TOOL_NOISE.test(line);

@@ -28,8 +28,25 @@ export function schedulingSignals(view: LogView): Signal[] {
       break;
     }
   }
-  out.push(...unboundClaim(view), ...podCapacity(view));
+  out.push(...unboundClaim(view), ...podCapacity(view), ...quotaExceeded(view));
   return out;
+}
+
+const QUOTA = /exceeded quota:?\s*([\w.-]+)?|forbidden: failed quota:?\s*([\w.-]+)?/i;
+
+/** The namespace's ResourceQuota refuses new pods: the ReplicaSet cannot create them. */
+function quotaExceeded(view: LogView): Signal[] {
+  const l = view.lines.find((x) => QUOTA.test(x.text));
+  if (!l) return [];
+  const m = QUOTA.exec(l.text);
+  const name = m?.[1] ?? m?.[2];
+  return [
+    signal(
+      "quota_exceeded",
+      0.9,
+      `pods cannot be created: the namespace's ResourceQuota${name ? ` "${name}"` : ""} is exhausted (${quote(l.text, 110, QUOTA)})`,
+    ),
+  ];
 }
 
 /** A PersistentVolumeClaim that cannot bind keeps its pod Pending; a missing StorageClass is the usual reason. */

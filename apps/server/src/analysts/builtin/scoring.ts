@@ -89,7 +89,7 @@ function cpuRunaway(s: Signals) {
   return combine(
     s,
     { hot_thread: 0.6, event_loop_blocked: 0.5, spin_loop: 0.55, ...busy },
-    { load_high: 0.6, saturation: 0.3, gc_thrash: 0.45, oom_fatal: 0.3, ...VICTIM },
+    { load_high: 0.6, saturation: 0.3, gc_thrash: 0.45, oom_fatal: 0.3, hpa_maxed: 0.7, ...VICTIM },
   );
 }
 
@@ -295,6 +295,10 @@ const FAULTS: Weights = {
   config_missing: 0.8,
   cpu_throttled: 0.8,
   memory_limit_low: 0.8,
+  hpa_maxed: 0.7,
+  quota_exceeded: 0.8,
+  node_not_ready: 0.8,
+  job_failed: 0.8,
   node_pressure: 0.8,
   probe_failed: 0.7,
   dns_failure: 0.8,
@@ -307,7 +311,7 @@ const FAULTS: Weights = {
 const CHANGE: Weights = { config_change: 0.6, recent_deploy: 0.5 };
 
 function schedulingFailure(s: Signals) {
-  return combine(s, { pvc_unbound: 0.92, unschedulable: 0.9 }, { resolved: 0.6 });
+  return combine(s, { pvc_unbound: 0.92, unschedulable: 0.9, quota_exceeded: 0.9 }, { resolved: 0.6 });
 }
 
 function startFailure(s: Signals) {
@@ -338,7 +342,9 @@ function resourceLimit(s: Signals) {
     { memory_limit_low: 0.9 },
     { memory_growth: 0.8, leak_hint: 0.6, load_high: 0.4, resolved: 0.6 },
   );
-  return cpu.score >= memory.score ? cpu : memory;
+  // An autoscaler held at its ceiling: the ceiling is the limit (a runaway thread is not load).
+  const ceiling = combine(s, { hpa_maxed: 0.85 }, { spin_loop: 0.7, hot_thread: 0.6, resolved: 0.6 });
+  return [cpu, memory, ceiling].reduce((a, b) => (b.score > a.score ? b : a));
 }
 
 function probeFailure(s: Signals) {
@@ -351,7 +357,28 @@ function probeFailure(s: Signals) {
 }
 
 function nodePressure(s: Signals) {
-  return combine(s, { pod_capacity_full: 0.92, node_pressure: 0.9 }, { resolved: 0.6 });
+  return combine(s, { pod_capacity_full: 0.92, node_pressure: 0.9, node_not_ready: 0.85 }, { resolved: 0.6 });
+}
+
+/** A Job that used up its retries, unless a more specific cause of its pods' failures is named. */
+function jobFailure(s: Signals) {
+  return combine(
+    s,
+    { job_failed: 0.8 },
+    {
+      dns_failure: 0.7,
+      egress_blocked: 0.7,
+      dep_unreachable: 0.6,
+      image_pull_failed: 0.7,
+      command_not_found: 0.7,
+      config_missing: 0.7,
+      shell_syntax: 0.6,
+      memory_limit_low: 0.7,
+      oom_killed: 0.5,
+      missing_resource: 0.6,
+      resolved: 0.6,
+    },
+  );
 }
 
 function networkFailure(s: Signals) {
@@ -395,6 +422,7 @@ const TABLE: Array<
   ["node_pressure", nodePressure],
   ["network_failure", networkFailure],
   ["missing_resource", missingResource],
+  ["job_failure", jobFailure],
   ["healthy", healthy],
   ["over_provisioned", overProvisioned],
   ["noise", noise],

@@ -3,7 +3,7 @@ import { type Signal, signal } from "./signal.js";
 
 /** A call to a datastore or dependency and how long it took ("Database call completed in 8.01 seconds"). */
 const TIMED =
-  /\b(database|db|sql|query|postgres\w*|mysql|redis|mongo\w*|cache|upstream|downstream|api call|http call|external call|dependency|backend)\b[^\n]{0,60}?\b(?:in|took|after|duration[=:]?|latency[=:]?|elapsed[=:]?)\s*(\d+(?:\.\d+)?)\s*(ms|milliseconds|s|sec|secs|seconds)\b/i;
+  /\b(database|db|sql|query|postgres\w*|mysql|redis|mongo\w*|cache|upstream|downstream|api call|http call|external call|dependency|backend|span)\b[^\n]{0,60}?\b(?:in|took|after|duration[=:]?|latency[=:]?|elapsed[=:]?)\s*(\d+(?:\.\d+)?)\s*(ms|milliseconds|s|sec|secs|seconds)\b/i;
 /** A trace span with its duration ({"name": "SELECT orders", "duration_ms": 4200}). */
 const SPAN =
   /"(?:name|operation(?:Name)?|span)"\s*:\s*"([^"]*(?:SELECT|INSERT|UPDATE|query|db|sql|redis|GET|POST|call)[^"]*)"[^\n]{0,120}?"duration(?:_ms)?"\s*:\s*(\d+(?:\.\d+)?)/i;
