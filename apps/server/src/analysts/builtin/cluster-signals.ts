@@ -79,7 +79,7 @@ function egressPolicy(view: LogView): Signal[] {
 function partition(view: LogView): Signal[] {
   const l = first(
     view,
-    /"?\w*partitions?\w*"?\s*[:=]\s*(?:true|[1-9])|split[- ]brain|network partition (?:detected|occurred)/i,
+    /"?\w*partitions?\w*"?\s*[:=]\s*(?:true|[1-9])|split[- ]brain|network partition (?:detected|occurred)|\bpartitioned from\b|Node [\w@.-]+ cannot communicate with [\w@.-]+|inconsistent_database|running_partitioned_network/i,
     /\bfalse\b/i,
   );
   return l
@@ -102,6 +102,37 @@ function missingResource(view: LogView): Signal[] {
       ),
     ];
   }
+  const obj =
+    /\b(IngressClass|ServiceAccount|PriorityClass|RuntimeClass|ClusterIssuer|Issuer|ClusterRole|Role|Service|Ingress|NetworkPolicy)(?:\.[\w.]+)?s?\s+"([^"]+)" not found/i;
+  const o = first(view, obj, /Error from server \(NotFound\): pods/i);
+  if (o) {
+    const m = obj.exec(o.text);
+    // A pod-creation refusal followed by pods that did start is history: the object exists by now.
+    const history = /Error creating: pods/i.test(o.text) && podsStarted(view);
+    return [
+      signal(
+        "missing_resource",
+        history ? 0.35 : 0.88,
+        `${m?.[1] ?? "the referenced object"} "${m?.[2] ?? "?"}" not found: the workload references an object that does not exist (${quote(o.text, 90, obj)})${history ? "; pods were created afterwards, so it no longer blocks them" : ""}`,
+      ),
+    ];
+  }
+  // `kubectl get endpoints` rows read "NAME <none> AGE" under an ENDPOINTS header (other listings have <none> columns too).
+  const endpointsTable = /^\s*NAME\s+ENDPOINTS\s+AGE\s*$/m.test(view.text);
+  const empty = first(
+    view,
+    endpointsTable
+      ? /^\s*[\w.-]+\s+<none>\s+\d+[smhd]|selector [^\n]{0,60}matches no pods|has no (?:ready )?endpoints|no endpoints available for service/i
+      : /selector [^\n]{0,60}matches no pods|has no (?:ready )?endpoints|no endpoints available for service/i,
+  );
+  if (empty)
+    return [
+      signal(
+        "no_endpoints",
+        0.8,
+        `the Service has no endpoints: its selector matches no ready pods (${quote(empty.text, 90)})`,
+      ),
+    ];
   const ns = /namespaces? "([^"]+)" not found/i;
   const n = first(view, ns, /Error from server \(NotFound\): pods/i);
   if (!n) return [];
@@ -114,6 +145,13 @@ function missingResource(view: LogView): Signal[] {
       `namespace "${name}" not found: the manifests reference a namespace that does not exist${near ? ` (likely a typo: "${near}" exists, it should be "${near}")` : ""}`,
     ),
   ];
+}
+
+/** A pod of the workload was scheduled and its container started or ran (kubectl describe pod / events). */
+function podsStarted(view: LogView): boolean {
+  return /^\s*Started:\s+\S|^\s*(?:Last )?State:\s+(?:Running|Terminated)|^\s*Exit Code:\s+\d|Successfully assigned [\w.-]+\/[\w.-]+ to |Started container /m.test(
+    view.text,
+  );
 }
 
 /** Another name in the text one or two edits away from `name`: the likely intended spelling. */

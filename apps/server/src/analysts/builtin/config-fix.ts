@@ -85,6 +85,12 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
             command: "kubectl describe node NODE",
           };
     case "network_failure":
+      if (has(s, "cluster_partition") && !has(s, "egress_blocked") && !has(s, "dns_failure"))
+        return {
+          description:
+            "Restore connectivity between the cluster's members (nodes, CNI, firewall), then heal the partition as the datastore's runbook says",
+          command: "kubectl get nodes -o wide && kubectl get pods -o wide",
+        };
       return has(s, "egress_blocked")
         ? {
             description: "Allow the workload's egress (DNS on port 53 and its dependencies) in the NetworkPolicy",
@@ -95,10 +101,21 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
             command: `kubectl set env ${deploy} TARGET_HOST=CORRECT_HOST`,
           };
     case "missing_resource":
+      if (has(s, "no_endpoints") && !has(s, "missing_resource"))
+        return {
+          description: "Make the Service's selector match the pods' labels (or get its pods Ready)",
+          command: "kubectl get pods --show-labels && kubectl edit service SERVICE_NAME",
+        };
       return {
         description:
           "Create the missing resource (or install its CRD/operator), or correct the name that references it",
         command: "kubectl get namespaces && kubectl api-resources",
+      };
+    case "app_error":
+      return {
+        description:
+          "Fix the code path that throws (the exception above), or roll back to a revision that does not have it",
+        command: `kubectl rollout history ${deploy} && kubectl rollout undo ${deploy} --to-revision=REVISION`,
       };
     case "job_failure":
       return {

@@ -21,6 +21,7 @@ const LABEL: Record<IncidentCategory, string> = {
   network_failure: "Network failure",
   missing_resource: "Missing resource",
   job_failure: "Job failed (its pods kept failing until the backoff limit)",
+  app_error: "Application error (a defect in the code path, no change on record)",
   healthy: "Healthy: no issue found, the workload is running normally",
   over_provisioned: "Over-provisioned service",
   noise: "Transient blip that already recovered",
@@ -60,6 +61,8 @@ function rationale(
       return "A restart will not free this space and deleting data is a human decision; expand the volume or clear its backlog.";
     case "cert_expiry:NOOP":
       return "A restart reloads the same expired certificate and cuts the sessions that still work; the certificate must be renewed by its owner.";
+    case "app_error:NOOP":
+      return "The code throws on this path: a restart runs the same code again, and no deploy or config change is on record to roll back. Escalate to the service's owners with the exception.";
     case "scheduling_failure:NOOP":
     case "start_failure:NOOP":
     case "resource_limit:NOOP":

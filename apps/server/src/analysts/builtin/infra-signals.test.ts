@@ -208,4 +208,55 @@ describe("Kubernetes/infrastructure recognisers (examples written for these test
     // Error codes are words: a FileNotFoundError is not ENOTFOUND.
     expect(kinds("FileNotFoundError: [Errno 2] No such file or directory: '/x'")).not.toContain("dep_unreachable");
   });
+
+  it("an exception with no change on record is an application error, escalated with the exception named", async () => {
+    const logs =
+      'ERROR Unhandled exception in worker\nTraceback (most recent call last):\n  File "/app/calc.py", line 9, in rate\nZeroDivisionError: division by zero\nBack-off restarting failed container worker';
+    const r = await diagnose(logs, "KubePodCrashLooping");
+    expect(r.category).toBe("app_error");
+    expect(r.analysis.action).toBe("NOOP");
+    expect(r.analysis.root_cause).toContain("ZeroDivisionError");
+    expect(r.fix?.command).toMatch(/rollout undo/);
+  });
+
+  it("the same exception right after a deploy stays a bad deploy", async () => {
+    const logs =
+      "2026-11-03T10:00:00Z deployment billing-api rolled out v4.2.0 (previous v4.1.3)\n2026-11-03T10:01:10Z ERROR ZeroDivisionError: division by zero\n2026-11-03T10:01:12Z ERROR ZeroDivisionError: division by zero";
+    const r = await diagnose(logs, "HighErrorRate");
+    expect(r.category).toBe("bad_deploy");
+  });
+
+  it("a referenced object that does not exist, and a Service that selects no pods", async () => {
+    const ingress = await diagnose(
+      'Warning  SyncFailed  ingress-controller  ingressclass "public-lb" not found',
+      "IngressDown",
+    );
+    expect(ingress.category).toBe("missing_resource");
+    expect(ingress.analysis.root_cause).toContain('"public-lb"');
+    const svc = await diagnose(
+      "kubectl get endpoints payments\nNAME       ENDPOINTS   AGE\npayments   <none>      2d",
+      "TargetDown",
+    );
+    expect(svc.category).toBe("missing_resource");
+    expect(svc.fix?.command).toMatch(/edit service/);
+    // An empty pod selector in another listing is not an empty Service.
+    expect(kinds("NAME           POD-SELECTOR   AGE\ndeny-ingress   <none>         5d")).not.toContain("no_endpoints");
+  });
+
+  it("members that cannot reach each other are a partition", () => {
+    expect(kinds("Node rabbit@mq-1 cannot communicate with rabbit@mq-0")).toContain("cluster_partition");
+    expect(kinds('{"network_partitions_detected": false}')).not.toContain("cluster_partition");
+  });
+
+  it("a pod-creation refusal for a missing object is history once pods of the workload started", async () => {
+    const refused =
+      'Warning  FailedCreate  8m (x4 over 8m)  job-controller  Error creating: pods "sync-" is forbidden: error looking up service account ops/sync-sa: serviceaccount "sync-sa" not found';
+    const blocked = await diagnose(refused, "KubeJobFailed");
+    expect(blocked.category).toBe("missing_resource");
+    const later = await diagnose(
+      `${refused}\nNormal  Scheduled  2m  default-scheduler  Successfully assigned ops/sync-x7k to node-2\ncurl: (6) Could not resolve host: feeds.example.invalid`,
+      "KubeJobFailed",
+    );
+    expect(later.category).toBe("network_failure");
+  });
 });

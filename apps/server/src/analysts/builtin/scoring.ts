@@ -123,6 +123,24 @@ const DEPLOY_AGAINST: Weights = {
   gc_thrash: 0.3,
 };
 
+/** Platform and resource causes that explain an exception better than the code does. */
+const INFRA_CAUSES: Weights = {
+  oom_fatal: 0.6,
+  oom_killed: 0.5,
+  memory_limit_low: 0.7,
+  disk_full: 0.6,
+  cert_expired: 0.7,
+  dns_failure: 0.6,
+  egress_blocked: 0.6,
+  config_missing: 0.7,
+  command_not_found: 0.7,
+  image_pull_failed: 0.7,
+  missing_resource: 0.6,
+  node_pressure: 0.5,
+  unschedulable: 0.7,
+  job_failed: 0.4,
+};
+
 /** A config change minutes before connection errors: the change (wrong host, secret, port) is the likelier cause. */
 function changeExplainsDependencies(s: Signals): number {
   return strength(s, "recent_deploy") >= 0.85 ? strength(s, "config_change") : 0;
@@ -303,6 +321,7 @@ const FAULTS: Weights = {
   probe_failed: 0.7,
   dns_failure: 0.8,
   missing_resource: 0.8,
+  no_endpoints: 0.8,
   db_slow: 0.7,
   upstream_slow: 0.7,
 };
@@ -360,6 +379,29 @@ function nodePressure(s: Signals) {
   return combine(s, { pod_capacity_full: 0.92, node_pressure: 0.9, node_not_ready: 0.85 }, { resolved: 0.6 });
 }
 
+/**
+ * The code throws with nothing else to blame: no change on record (that is a bad deploy), no
+ * dependency, resource or platform cause. A human fixes the code or picks a version to roll back to.
+ */
+function appError(s: Signals) {
+  if (!has(s, "code_exception")) return { score: 0, support: [], against: [] };
+  return combine(
+    s,
+    { code_exception: 0.7, crashloop: 0.2, error_rate_high: 0.15, server_errors: 0.1 },
+    {
+      recent_deploy: 0.7,
+      version_change: 0.5,
+      deploy_mentioned: 0.4,
+      config_change: 0.5,
+      config_error: 0.5,
+      schema_mismatch: 0.6,
+      ...VICTIM,
+      ...INFRA_CAUSES,
+      resolved: 0.6,
+    },
+  );
+}
+
 /** A Job that used up its retries, unless a more specific cause of its pods' failures is named. */
 function jobFailure(s: Signals) {
   return combine(
@@ -392,7 +434,7 @@ function networkFailure(s: Signals) {
 }
 
 function missingResource(s: Signals) {
-  return combine(s, { missing_resource: 0.9 }, { resolved: 0.6 });
+  return combine(s, { missing_resource: 0.9, no_endpoints: 0.85 }, { resolved: 0.6 });
 }
 
 function healthy(s: Signals) {
@@ -423,6 +465,7 @@ const TABLE: Array<
   ["network_failure", networkFailure],
   ["missing_resource", missingResource],
   ["job_failure", jobFailure],
+  ["app_error", appError],
   ["healthy", healthy],
   ["over_provisioned", overProvisioned],
   ["noise", noise],

@@ -72,6 +72,7 @@ export type SignalKind =
   | "egress_blocked"
   | "cluster_partition"
   | "missing_resource"
+  | "no_endpoints"
   | "job_failed"
   | "upstream_slow"
   | "expected_state"
