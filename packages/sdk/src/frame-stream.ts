@@ -61,8 +61,12 @@ export class FrameStream implements AsyncIterable<WsFrame> {
     }
   }
 
-  close(): void {
-    this.ws.close();
+  /** Closes the socket (a normal 1000 close); resolves once it is closed. */
+  close(): Promise<void> {
+    if (this.closed || this.ws.readyState === this.ws.CLOSED) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.ws.once("close", () => resolve()));
+    this.ws.close(1000);
+    return done;
   }
 
   private notify(): void {
