@@ -104,20 +104,28 @@ export class IncidentsApi {
   }
 
   /**
-   * Live frames of the project's incidents (seed 000 `/ws`), optionally only those of `incidentId`, until the
-   * loop stops (`break`, `return`, a throw): the socket is then closed. Heartbeats and fleet frames
-   * (`metrics`, `container.list`) are left out.
+   * Opens seed 000's `/ws` and resolves once it is open: every frame from then on (none published after this
+   * resolves is missed, even before the loop starts), the live
+   * frames of the project's incidents, or only of `incidentId`, for `for await`. Heartbeats and fleet frames
+   * (`metrics`, `container.list`) are left out. Leaving the loop (`break`, `return`, a throw) closes the socket;
+   * `close()` closes it without iterating.
    */
-  async *live(incidentId?: string): AsyncGenerator<WsFrame> {
+  async live(incidentId?: string): Promise<LiveFrames> {
     const stream = await openFrameStream(this.http.url, this.http.apiKey, this.http.token());
-    try {
-      for await (const frame of stream) {
-        if (frame.type === "heartbeat" || frame.type === "metrics" || frame.type === "container.list") continue;
-        if (incidentId && frame.incident_id !== incidentId) continue;
-        yield frame;
+    const frames = async function* (): AsyncGenerator<WsFrame, void, undefined> {
+      try {
+        for await (const frame of stream.since(0)) {
+          if (frame.type === "heartbeat" || frame.type === "metrics" || frame.type === "container.list") continue;
+          if (incidentId && frame.incident_id !== incidentId) continue;
+          yield frame;
+        }
+      } finally {
+        await stream.close();
       }
-    } finally {
-      await stream.close();
-    }
+    };
+    return Object.assign(frames(), { close: () => stream.close() });
   }
 }
+
+/** `IncidentsApi.live()`: an async iterator of frames that closes its socket when the loop ends. */
+export type LiveFrames = AsyncGenerator<WsFrame, void, undefined> & { close(): Promise<void> };

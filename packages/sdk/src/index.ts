@@ -28,7 +28,7 @@ export type * from "./copilot-types.js";
 export { FrameStream } from "./frame-stream.js";
 export type { Health } from "./health.js";
 export { HttpCore, type HttpCoreOptions, type RawResponse } from "./http-core.js";
-export { type CreateIncidentInput, IncidentsApi } from "./incidents-api.js";
+export { type CreateIncidentInput, IncidentsApi, type LiveFrames } from "./incidents-api.js";
 export { type InsufficientData, MonitorApi } from "./monitor-api.js";
 export { type EscalationPolicyInputArg, OnCallApi, type ScheduleInputArg } from "./oncall-api.js";
 export { openFrameStream } from "./open-frame-stream.js";
