@@ -19,7 +19,9 @@ import { prepareEnv, ServerProcess } from "../testing/test-server.js";
  * (`AEGIS_REQUIRE_POSTGRES=1`: everything required).
  */
 
-const PYTHON_SDK = resolve(fileURLToPath(import.meta.url), "../../../../../sdk/python");
+const ROOT = resolve(fileURLToPath(import.meta.url), "../../../../..");
+const PYTHON_SDK = resolve(ROOT, "sdk/python");
+const NODE_EXAMPLE = resolve(ROOT, "packages/sdk/examples/seed-001-example.cjs");
 const hasPython = spawnSync("python3", ["--version"], { stdio: "ignore" }).status === 0;
 if (!hasPython && process.env.AEGIS_REQUIRE_POSTGRES === "1") {
   throw new Error("python3 is required for the Python SDK's tests (AEGIS_REQUIRE_POSTGRES=1)");
@@ -48,9 +50,13 @@ async function seedNodeExample(apiKey: string): Promise<{ hypothesis: string }> 
   return result;
 }
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+function run(
+  args: string[],
+  env: Record<string, string>,
+  command = "python3",
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((done, fail) => {
-    const child = spawn("python3", args, {
+    const child = spawn(command, args, {
       cwd: PYTHON_SDK,
       env: { ...process.env, PYTHONPATH: PYTHON_SDK, PYTHONDONTWRITEBYTECODE: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -76,6 +82,16 @@ describe("Node SDK against the real server", () => {
     });
     expect(raw.status).toBe(200);
     expect((raw.body.result as { hypothesis: string }).hypothesis).toBe(result.hypothesis);
+  });
+
+  it("runs the seed's example file as written, CommonJS require included, in a separate node process", async () => {
+    const r = await run(
+      [NODE_EXAMPLE],
+      { OPSCOPILOT_BASE_URL: baseUrl, OPSCOPILOT_API_KEY: srv.apiKey },
+      process.execPath,
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.trimEnd()).toBe((await seedNodeExample(srv.apiKey)).hypothesis);
   });
 
   it("covers the seed 001 surface: analyze with options, incidents, runbooks, tickets, webhooks, health", async () => {
