@@ -2,7 +2,8 @@
 # Installs and starts what the tests and benchmarks need beyond Node: PostgreSQL (store tests run
 # on it as well as on PGlite), wrk and Prometheus Alertmanager (the ingest benchmark's reference; with
 # Prometheus, the alert-source tests), nginx (the Docker executor's load balancer), Chromium (cockpit
-# end-to-end tests, PDF reports) and Docker's engine (the Docker executor's tests; dockerd is started as root).
+# end-to-end tests, PDF reports), Docker's engine (the Docker executor's tests; dockerd is started as root) and
+# python3 (the Python SDK's tests).
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -15,6 +16,8 @@ command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 [ -x /usr/sbin/nginx ] || need+=(nginx)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/sbin/dockerd ] || need+=(docker.io)
+# The Python SDK's example and unittest suite run against the server (sdk/python; standard library only).
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 
 # Debian's Alertmanager package starts a service on :9093; the benchmark runs its own instance. While apt-get
 # installs, a policy-rc.d answering 101 ("not allowed") keeps every package's service from starting (PostgreSQL

@@ -26,7 +26,6 @@ import type {
   Topology,
   WorkflowV1,
 } from "@aegis/contracts";
-import WebSocket from "ws";
 import { AegisApiError } from "./aegis-api-error.js";
 import type {
   LoginResponse,
@@ -36,16 +35,13 @@ import type {
   Seed003Page,
   SwitchProjectResponse,
 } from "./auth-types.js";
-import { FrameStream } from "./frame-stream.js";
+import type { FrameStream } from "./frame-stream.js";
 import type { Health } from "./health.js";
+import { HttpCore, type RawResponse } from "./http-core.js";
+import { openFrameStream } from "./open-frame-stream.js";
+import { DEFAULT_RETRY, type RetryOptions } from "./retry-policy.js";
 
-/** One HTTP exchange as it happened: any status, the body parsed as JSON when it is JSON. */
-export interface RawResponse {
-  status: number;
-  // Loose on purpose: callers of the raw request assert on whatever shape the route returns.
-  body: Record<string, unknown> & unknown[];
-  headers: Headers;
-}
+export type { RawResponse } from "./http-core.js";
 
 export interface AegisClientOptions {
   /** `fetch` to use (a test can script one); default: the global `fetch`. */
@@ -57,6 +53,11 @@ export interface AegisClientOptions {
    * (e.g. `POST /api/v1/auth/refresh`), and the request is then sent again.
    */
   renew?: () => Promise<boolean>;
+  /**
+   * Retries of 429/503 answers (honouring `Retry-After`) and of idempotent requests' network errors. Off by
+   * default here (`maxAttempts: 1`: tests and tools read statuses as they come); `OpscopilotClient` retries.
+   */
+  retry?: RetryOptions;
 }
 
 /** `GET /api/v1/incidents` filters (seed 003 pagination). */
@@ -73,68 +74,26 @@ export interface IncidentListQuery {
 /** Typed client of the AegisOps HTTP + WebSocket API; the key goes in `X-API-Key`. */
 export class AegisClient {
   readonly url: string;
-  private readonly fetch: typeof fetch;
-  private readonly bearer: (() => string | undefined) | undefined;
-  private readonly renew: (() => Promise<boolean>) | undefined;
+  /** The shared HTTP path (credentials, retries, typed errors). */
+  readonly http: HttpCore;
 
   constructor(
     url: string,
     readonly apiKey?: string,
     options: AegisClientOptions = {},
   ) {
-    this.url = url.replace(/\/$/, "");
-    // A browser's global fetch must be called unbound (an "Illegal invocation" otherwise).
-    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.bearer = options.bearer;
-    this.renew = options.renew;
+    this.http = new HttpCore(url, { ...options, apiKey }, { ...DEFAULT_RETRY, maxAttempts: 1 });
+    this.url = this.http.url;
   }
 
   /** Any route, any status: never throws on an HTTP error (see the typed methods for that). */
-  async request(
-    method: string,
-    path: string,
-    body?: unknown,
-    init: { signal?: AbortSignal } = {},
-  ): Promise<RawResponse> {
-    const first = await this.send(method, path, body, init);
-    if (first.status !== 401 || !this.renew || path.startsWith("/api/v1/auth/")) return first;
-    return (await this.renew()) ? this.send(method, path, body, init) : first;
+  request(method: string, path: string, body?: unknown, init: { signal?: AbortSignal } = {}): Promise<RawResponse> {
+    return this.http.request(method, path, body, init);
   }
 
-  private async send(
-    method: string,
-    path: string,
-    body: unknown,
-    init: { signal?: AbortSignal },
-  ): Promise<RawResponse> {
-    const token = this.bearer?.();
-    const res = await this.fetch(`${this.url}${path}`, {
-      method,
-      headers: {
-        ...(this.apiKey ? { "x-api-key": this.apiKey } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-      },
-      body: body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body),
-      signal: init.signal ?? null,
-    });
-    const text = await res.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = text;
-    }
-    return { status: res.status, body: parsed as RawResponse["body"], headers: res.headers };
-  }
-
-  /** `request` that returns the body as `T` on 2xx and throws `AegisApiError` otherwise. */
-  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const r = await this.request(method, path, body);
-    if (r.status < 200 || r.status > 299) {
-      throw new AegisApiError(method, path, r.status, r.body as unknown as AegisApiError["body"], r.headers);
-    }
-    return r.body as unknown as T;
+  /** `request` that returns the body as `T` on 2xx and throws `AegisApiError` (by status, a subclass) otherwise. */
+  call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.http.call(method, path, body);
   }
 
   health(): Promise<Health> {
@@ -184,7 +143,7 @@ export class AegisClient {
     const path = `/api/v1/runbooks/${encodeURIComponent(id)}`;
     const r = await this.request("PUT", path, runbook);
     if (r.status !== 200 && r.status !== 201) {
-      throw new AegisApiError("PUT", path, r.status, r.body as unknown as AegisApiError["body"], r.headers);
+      throw this.http.error("PUT", path, r);
     }
     return { created: r.status === 201, runbook: r.body as unknown as Runbook };
   }
@@ -350,20 +309,7 @@ export class AegisClient {
   }
 
   /** Open `/ws`; rejects with `AegisApiError` when the server refuses the upgrade (e.g. 401). */
-  async socket(): Promise<FrameStream> {
-    const path = "/ws";
-    const ws = new WebSocket(`${this.url.replace(/^http/, "ws")}${path}`, {
-      headers: this.apiKey ? { "x-api-key": this.apiKey } : {},
-    });
-    const stream = new FrameStream(ws);
-    await new Promise<void>((resolve, reject) => {
-      ws.once("open", () => resolve());
-      ws.once("unexpected-response", (_req, res) => {
-        reject(new AegisApiError("GET", path, res.statusCode ?? 0, null, new Headers()));
-        ws.terminate();
-      });
-      ws.once("error", reject);
-    });
-    return stream;
+  socket(): Promise<FrameStream> {
+    return openFrameStream(this.url, this.apiKey, this.http.token());
   }
 }

@@ -46,8 +46,13 @@ export class FrameStream implements AsyncIterable<WsFrame> {
   }
 
   /** Frames from the one after the last already received, until the socket closes. */
-  async *[Symbol.asyncIterator](): AsyncIterator<WsFrame> {
-    let next = this.frames.length;
+  [Symbol.asyncIterator](): AsyncIterator<WsFrame> {
+    return this.since(this.frames.length);
+  }
+
+  /** Frames from index `start` of `frames` (0: every frame since the socket opened), until the socket closes. */
+  async *since(start = 0): AsyncGenerator<WsFrame, void, undefined> {
+    let next = start;
     for (;;) {
       while (next < this.frames.length) yield this.frames[next++] as WsFrame;
       if (this.closed) return;
@@ -61,8 +66,12 @@ export class FrameStream implements AsyncIterable<WsFrame> {
     }
   }
 
-  close(): void {
-    this.ws.close();
+  /** Closes the socket (a normal 1000 close); resolves once it is closed. */
+  close(): Promise<void> {
+    if (this.closed || this.ws.readyState === this.ws.CLOSED) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.ws.once("close", () => resolve()));
+    this.ws.close(1000);
+    return done;
   }
 
   private notify(): void {
