@@ -128,7 +128,7 @@ describe("MCP client against the real server", () => {
     expect((verify.body as unknown as { data: { valid: boolean } }).data.valid).toBe(true);
   });
 
-  it("answers runbook search and on-call from the project's own data", async () => {
+  it("searches runbooks, says who is on call and acknowledges, from the project's own data", async () => {
     const runbook = await client.request("POST", "/api/v1/runbooks", {
       title: "Checkout heap exhaustion",
       service: "checkout",
@@ -160,6 +160,20 @@ describe("MCP client against the real server", () => {
       on_call: expect.arrayContaining([expect.objectContaining({ schedule_name: "Checkout primary", user: "carol" })]),
     });
     expect(textOf(onCall)).toContain("Checkout primary: carol");
+    const opened = await client.request("POST", "/api/v1/incidents", {
+      title: "Checkout latency",
+      service_name: "checkout",
+    });
+    expect(opened.status).toBe(200);
+    const ref = (opened.body as unknown as { reference: string }).reference;
+    const member = await mcp(await apiKey("mcp-ack-member", "member"));
+    const ack = await call(member, "acknowledge_incident", { id: ref });
+    expect(ack.isError, textOf(ack)).toBeFalsy();
+    expect(textOf(ack)).toBe(
+      `${ref} acknowledged by ${(ack.structuredContent as { changed_by: { id: string } }).changed_by.id} (was detected)`,
+    );
+    const read = await client.request("GET", `/api/v1/incidents/${ref}`);
+    expect((read.body as unknown as { state: string }).state).toBe("acknowledged");
     const bad = await call(viewer, "who_is_on_call", { at: "yesterday" });
     expect(bad.isError).toBe(true);
     expect(textOf(bad)).toMatch(/at/);

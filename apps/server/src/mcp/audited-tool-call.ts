@@ -2,11 +2,10 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Permission } from "../accounts/role-permissions.js";
 import { redactSecrets } from "../audit/redact.js";
 import type { AuditEntry } from "../ports/audit-trail.js";
-import { AegisError } from "../shared/errors.js";
 import type { McpCaller } from "./mcp-caller.js";
 import type { McpDeps } from "./mcp-deps.js";
 import { requireToolPermission } from "./tool-permission.js";
-import { toolError } from "./tool-result.js";
+import { errorOf, toolError } from "./tool-result.js";
 
 export interface MutatingCall {
   tool: string;
@@ -46,10 +45,8 @@ export async function auditedToolCall(
     requireToolPermission(p, call.permission);
     result = await run();
   } catch (err) {
-    const known = err instanceof AegisError;
-    const error = known ? { code: err.code, message: err.message } : { code: "internal", message: String(err) };
-    await audit?.record(entry("failure", error));
-    return toolError(call.tool, err);
+    await audit?.record(entry("failure", errorOf(err)));
+    return toolError(call.tool, err, d.logger);
   }
   await audit?.record(entry("success"));
   return result;

@@ -49,7 +49,7 @@ export function registerIncidentReadTools(server: McpServer, d: McpDeps, caller:
         const text = [`${items.length} of ${total} incidents`, ...lines].join("\n");
         return toolResult(text, { items, total, limit: a.limit, offset: a.offset });
       } catch (err) {
-        return toolError("list_incidents", err);
+        return toolError("list_incidents", err, d.logger);
       }
     },
   );
@@ -80,7 +80,7 @@ export function registerIncidentReadTools(server: McpServer, d: McpDeps, caller:
           .join("\n");
         return toolResult(text, { incident, approval });
       } catch (err) {
-        return toolError("get_incident", err);
+        return toolError("get_incident", err, d.logger);
       }
     },
   );
@@ -103,7 +103,7 @@ export function registerIncidentReadTools(server: McpServer, d: McpDeps, caller:
         ].join("\n");
         return toolResult(text, { incident_id: id, items });
       } catch (err) {
-        return toolError("get_incident_timeline", err);
+        return toolError("get_incident_timeline", err, d.logger);
       }
     },
   );

@@ -42,7 +42,7 @@ export function registerLookupTools(server: McpServer, d: McpDeps, caller: McpCa
           retrieval: r.mode,
         });
       } catch (err) {
-        return toolError("search_runbooks", err);
+        return toolError("search_runbooks", err, d.logger);
       }
     },
   );
@@ -67,7 +67,7 @@ export function registerLookupTools(server: McpServer, d: McpDeps, caller: McpCa
         const head = onCall.length === 0 ? "no on-call schedules" : `on call at ${instant.toISOString()}`;
         return toolResult([head, ...lines].join("\n"), { at: instant.toISOString(), on_call: onCall });
       } catch (err) {
-        return toolError("who_is_on_call", err);
+        return toolError("who_is_on_call", err, d.logger);
       }
     },
   );

@@ -158,6 +158,51 @@ describe("MCP endpoint", () => {
     expect(calls).toEqual([{ verb: "reject", project: "p2", id: "abc", by: "ci-bot", note: "too risky" }]);
   });
 
+  it("acknowledges as the key's principal in its project, audited", async () => {
+    const seen: unknown[] = [];
+    const audit: AuditEntry[] = [];
+    const incidentActions = fake("incidentActions", {
+      acknowledge: async (project, by, id) => {
+        seen.push({ project, by: by.id, id });
+        return {
+          id: "i-3",
+          reference: id,
+          state: "acknowledged",
+          previous_state: "detected",
+          changed_at: new Date().toISOString(),
+          changed_by: { kind: by.kind, id: by.id },
+          acknowledged_at: new Date().toISOString(),
+        } as never;
+      },
+    });
+    const url = await start({ incidentActions }, audit);
+    const client = await connect(url, KEY_P2);
+    const r = result(await client.callTool({ name: "acknowledge_incident", arguments: { id: "INC-3" } }));
+    expect((r.content[0] as { text: string }).text).toBe("INC-3 acknowledged by ci-bot (was detected)");
+    expect(r.structuredContent).toMatchObject({ state: "acknowledged", changed_by: { id: "ci-bot" } });
+    expect(seen).toEqual([{ project: "p2", by: "ci-bot", id: "INC-3" }]);
+    expect(audit.map((e) => [e.projectId, e.action, e.outcome, e.resourceId, e.actor.role])).toEqual([
+      ["p2", "mcp.acknowledge_incident", "success", "INC-3", "member"],
+    ]);
+  });
+
+  it("answers an unexpected failure as internal, without its raw message", async () => {
+    const incidentResource = fake("incidentResource", {
+      list: async () => {
+        throw new Error("connection to postgres://app:hunter2@db lost");
+      },
+    });
+    const url = await start({ incidentResource }, []);
+    const client = await connect(url, KEY);
+    const r = result(await client.callTool({ name: "list_incidents", arguments: {} }));
+    expect(r).toMatchObject({
+      isError: true,
+      content: [{ type: "text", text: "list_incidents failed: internal server error" }],
+      structuredContent: { error: { code: "internal" } },
+    });
+    expect(JSON.stringify(r)).not.toContain("hunter2");
+  });
+
   it("lists incidents in the caller's project with the filter it asked for", async () => {
     const seen: unknown[] = [];
     const incidentResource = fake("incidentResource", {

@@ -63,7 +63,7 @@ export function registerMcpRoutes(app: FastifyInstance, d: McpDeps): void {
         await server.connect(transport);
         await transport.handleRequest(req.raw, reply.raw, req.body);
       } catch (err) {
-        req.log.error({ err }, "mcp request failed");
+        d.logger.error({ err }, "mcp request failed");
         if (!reply.raw.headersSent) {
           reply.raw.writeHead(500, { "content-type": "application/json" });
           reply.raw.end(
