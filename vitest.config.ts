@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // eventsource-parser (MCP SDK client) exports a `source` condition pointing at .ts that Node will not load from node_modules.
+    server: { deps: { inline: ["@modelcontextprotocol/sdk", "eventsource-parser"] } },
     projects: [
       {
         extends: true,

@@ -30,6 +30,7 @@ const LAYERS = [
     ],
   },
   { name: "engine", folders: ["engine"] },
+  { name: "mcp", folders: ["mcp"] },
   { name: "api", folders: ["api"] },
   { name: "server", folders: ["server"] },
   { name: "cli", folders: ["cli"] },
@@ -48,6 +49,10 @@ const EXTRA = {
   api: {
     folders: ["store"],
     message: "api/ may not import the store: routes call services with the request's project (projectOf(req)).",
+  },
+  mcp: {
+    folders: ["store"],
+    message: "mcp/ may not import the store: tools call the services the HTTP routes call, with the caller's project.",
   },
 };
 const DEPTHS = 3;

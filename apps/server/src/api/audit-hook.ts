@@ -44,6 +44,8 @@ export function installAuditHook(
   app.addHook("onResponse", async (req, reply) => {
     const verb = VERBS[req.method];
     if (!verb) return;
+    // A route that records its own entries (the MCP endpoint: one POST may or may not change anything).
+    if (req.routeOptions.config?.auditsItself && reply.statusCode < 400) return;
     audit.recordLater({
       projectId: req.projectId ?? operatorProjectId,
       actor: actorOf(req),
@@ -58,4 +60,11 @@ export function installAuditHook(
       requestId: req.id,
     });
   });
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The route writes its own audit entries for what it changes; the hook skips its successful requests. */
+    auditsItself?: boolean;
+  }
 }

@@ -4,6 +4,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { registerMcpRoutes } from "../mcp/mcp-routes.js";
 import { installAccessLogHook } from "./access-log-hook.js";
 import type { AppDeps } from "./app-deps.js";
 import { installAuditHook } from "./audit-hook.js";
@@ -157,6 +158,7 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
       await registerPagerDutyWebhookRoutes(webhooks, d);
     });
     registerSilenceRoutes(scope, d);
+    registerMcpRoutes(scope, d);
   });
   return { app, hub };
 }
