@@ -150,7 +150,10 @@ describe("one incident resource", () => {
     );
     expect(s003.body).toMatchObject({ success: true, data: { total: 3, has_next: true } });
     expect(s003.body.data.items).toHaveLength(2);
-    expect((await get("/api/v1/incidents?status=nope")).status).toBe(422);
+    // An API key's seed-001 list: a bad filter is 400 INVALID_REQUEST naming it.
+    const bad = await get<{ error: { code: string; details: { field: string } } }>("/api/v1/incidents?status=nope");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: "INVALID_REQUEST", details: { field: "status" } });
   });
 
   it("an approval nobody gives expires: FAILED with the reason on the timeline", async () => {

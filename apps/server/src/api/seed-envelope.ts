@@ -8,6 +8,11 @@ declare module "fastify" {
     /** Set by `declareSeed` on every route of a scope; absent means seed 000's envelope. */
     seed?: Seed;
     /**
+     * A path several seeds define: the seed whose client is asking, per request (wins over `seed`),
+     * so its errors come in that client's envelope too.
+     */
+    seedFor?: (req: FastifyRequest) => Seed;
+    /**
      * A route's own wording of a validation failure, from the first failing field (`body` when the body
      * itself is wrong) and the body; undefined keeps the generic one. Seed 001's analyze documents one.
      */
@@ -41,7 +46,8 @@ export function declareSeed(scope: FastifyInstance, seed: Seed): void {
 }
 
 export function seedOf(req: FastifyRequest): Seed {
-  return req.routeOptions.config?.seed ?? "000";
+  const config = req.routeOptions.config;
+  return config?.seedFor?.(req) ?? config?.seed ?? "000";
 }
 
 /** Seed 001's codes by HTTP status (its *Error Codes* table, plus the product's 409 and 502). */

@@ -188,21 +188,52 @@ describe("incident routes (inject)", () => {
     ]);
   });
 
-  it("bad list parameters are a 422 naming the field", async () => {
+  it("bad list parameters are refused naming the field, in the envelope of the seed whose parameters were used", async () => {
     app = await injectApp({ incidentResource: resource([]) });
+    // Seed 001 (an API key with limit/offset/status, or nothing): 400 INVALID_REQUEST with details.field.
     for (const [query, field] of [
       ["limit=0", "limit"],
       ["limit=101", "limit"],
-      ["page=0", "page"],
-      ["page_size=500", "page_size"],
+      ["status=bogus", "status"],
+    ] as const) {
+      const res = await app.inject({ url: `/api/v1/incidents?${query}`, headers: AS_DEFAULT });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error, query).toMatchObject({ code: "INVALID_REQUEST", details: { field } });
+    }
+    // Seed 002 (skip/state): FastAPI's 422 with the issues.
+    for (const [query, field] of [
       ["skip=-1", "skip"],
       ["state=closed", "state"],
-      ["status=bogus", "status"],
     ] as const) {
       const res = await app.inject({ url: `/api/v1/incidents?${query}`, headers: AS_DEFAULT });
       expect(res.statusCode, query).toBe(422);
       expect(res.json().detail[0].loc, query).toEqual(["querystring", field]);
     }
+    // Seed 003 (page/page_size): 400 {success: false, ...}.
+    for (const [query, field] of [
+      ["page=0", "page"],
+      ["page_size=500", "page_size"],
+    ] as const) {
+      const res = await app.inject({ url: `/api/v1/incidents?${query}`, headers: AS_DEFAULT });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json(), query).toMatchObject({ success: false });
+      expect(res.json().details.issues[0].loc, query).toEqual(["querystring", field]);
+    }
+  });
+
+  it("a bad key on the shared incident routes answers in the asking client's envelope", async () => {
+    app = await injectApp({ incidentResource: resource([]) });
+    const bad = { "x-api-key": "not-a-key-0000000000" };
+    const list = await app.inject({ url: "/api/v1/incidents", headers: bad });
+    expect(list.statusCode).toBe(401);
+    expect(list.json()).toEqual({ error: { code: "UNAUTHORIZED", message: "Invalid or missing API key" } });
+    const one = await app.inject({ url: "/api/v1/incidents/INC-1", headers: bad });
+    expect(one.json().error.code).toBe("UNAUTHORIZED");
+    const paged = await app.inject({ url: "/api/v1/incidents?page=1", headers: bad });
+    expect(paged.json()).toMatchObject({ success: false });
+    const user = await app.inject({ url: "/api/v1/incidents", headers: { authorization: "Bearer not-a-token" } });
+    expect(user.statusCode).toBe(401);
+    expect(typeof user.json().detail).toBe("string");
   });
 
   it("creates from seed 002's body with dry_run on by default", async () => {
@@ -232,11 +263,12 @@ describe("incident routes (inject)", () => {
       headers: AS_DEFAULT,
       payload: { severity: "meh" },
     });
-    expect(bad.statusCode).toBe(422);
+    // An API key creating is seed 003's client: 400 {success: false} with the issues.
+    expect(bad.statusCode).toBe(400);
     expect(
       bad
         .json()
-        .detail.map((d: { loc: string[] }) => d.loc[1])
+        .details.issues.map((d: { loc: string[] }) => d.loc[1])
         .sort(),
     ).toEqual(["severity", "title"]);
   });

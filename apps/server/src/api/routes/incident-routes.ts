@@ -14,7 +14,7 @@ import {
   UpdateIncidentV1,
   WorkflowV1,
 } from "@aegis/contracts";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ValidationError } from "../../shared/errors.js";
@@ -60,12 +60,29 @@ function statusFilter(status: string): { lifecycle?: LifecycleState[]; automatio
  * (`offset`, `service`, `status`). A request with none of them speaks the seed of its credential: a
  * signed-in user is seed 002's client (the only seed with users), an API key seed 001's.
  */
-function styleOf(q: ListQuery, caller: "api_key" | "user"): "001" | "002" | "003" {
+function styleOf(q: Partial<Record<keyof ListQuery, unknown>>, caller: "api_key" | "user"): "001" | "002" | "003" {
   if (q.page !== undefined || q.page_size !== undefined) return "003";
   if (q.skip !== undefined || q.state !== undefined) return "002";
   if (q.offset !== undefined || q.service !== undefined || q.status !== undefined) return "001";
   return caller === "user" ? "002" : "001";
 }
+
+/**
+ * Whose client is asking, before or after authentication: a signed-in user (seed 002, the only seed
+ * with users: its session cookie or a bearer token that is not an API key) or an API key (seed 001).
+ */
+function callerOf(req: FastifyRequest): "api_key" | "user" {
+  if (req.principal) return req.principal.kind === "user" ? "user" : "api_key";
+  const bearer = /^Bearer\s/i.test(req.headers.authorization ?? "") && req.headers["x-api-key"] === undefined;
+  return bearer || /(?:^|;\s*)access_token=/.test(req.headers.cookie ?? "") ? "user" : "api_key";
+}
+
+/** The list's errors (401, 422) in the envelope of the seed whose parameters the request used. */
+const listSeed = (req: FastifyRequest) => styleOf((req.query ?? {}) as Record<string, unknown>, callerOf(req));
+/** One incident read answers errors to seed 002's users in `{detail}`, to API keys in seed 001's envelope. */
+const detailSeed = (req: FastifyRequest) => (callerOf(req) === "user" ? "002" : "001");
+/** Creation is seeds 002 (users) and 003 (API keys). */
+const createSeed = (req: FastifyRequest) => (callerOf(req) === "user" ? "002" : "003");
 
 const INC_REF = /^INC-\d+$/;
 const IdParams = z.object({ id: z.string().min(1).max(200) });
@@ -82,6 +99,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   app.get(
     "/api/v1/incidents",
     {
+      config: { seedFor: listSeed },
       schema: {
         tags: ["incidents"],
         summary: "List the project's incidents, newest first",
@@ -128,6 +146,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   app.post(
     "/api/v1/incidents",
     {
+      config: { seedFor: createSeed },
       schema: {
         tags: ["incidents"],
         summary: "Open an incident by hand; it enters the remediation pipeline",
@@ -143,6 +162,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   app.get(
     "/api/v1/incidents/:id",
     {
+      config: { seedFor: detailSeed },
       schema: {
         tags: ["incidents"],
         summary: "One incident: lifecycle, automation record, transitions",
