@@ -79,7 +79,11 @@ describe("CORS (AEGIS_CORS_ORIGINS)", () => {
 
   it("refuses a preflight without Access-Control-Request-Method (400), and does nothing when no origin is listed", async () => {
     const a = await corsApp(LISTED);
-    const bad = await a.inject({ method: "OPTIONS", url: "/api/v1/analytics/predictions", headers: { origin: LISTED } });
+    const bad = await a.inject({
+      method: "OPTIONS",
+      url: "/api/v1/analytics/predictions",
+      headers: { origin: LISTED },
+    });
     expect(bad.statusCode).toBe(400);
     await a.close();
     const none = await corsApp(undefined);

@@ -57,8 +57,9 @@ describe("DownloadSigner", () => {
     }
     expect(s.check("POST", url).status).toBe("invalid");
     // Another server key: not ours.
-    expect(new DownloadSigner(deriveDownloadKey("another-secret-0123456789abcdef"), 3600_000).check("GET", url).status)
-      .toBe("invalid");
+    expect(
+      new DownloadSigner(deriveDownloadKey("another-secret-0123456789abcdef"), 3600_000).check("GET", url).status,
+    ).toBe("invalid");
   });
 
   it("accepts the same parameters in another order, ignores unsigned URLs, and ends at `notAfter` if sooner", () => {

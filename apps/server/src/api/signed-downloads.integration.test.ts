@@ -98,7 +98,10 @@ describe.each(testDatabaseKinds())("signed download links on %s", (kind) => {
     expect(url).toMatch(/^\/api\/v1\/security\/audit-logs\/export\?/);
     expect(url).not.toContain("delivery=");
 
-    const direct = await app.inject({ url: "/api/v1/security/audit-logs/export?format=csv&action=http.*", headers: aliceKey });
+    const direct = await app.inject({
+      url: "/api/v1/security/audit-logs/export?format=csv&action=http.*",
+      headers: aliceKey,
+    });
     const viaLink = await app.inject({ url });
     expect(viaLink.statusCode).toBe(200);
     expect(viaLink.headers["content-type"]).toContain("text/csv");
