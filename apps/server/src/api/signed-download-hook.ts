@@ -8,7 +8,8 @@ import type { DownloadSigner } from "./download-signer.js";
  * without any other credential: the signature must match, the link must not have expired, and the
  * principal must still hold its key, session and membership (re-read now, so its current role and
  * project scope apply and a revoked key's links stop working). Installed before the auth hook, which
- * then leaves the request alone. A broken or altered link is 403; an expired one is 403 naming when.
+ * then leaves the request alone. A request that also sends `X-API-Key` or `Authorization` is that
+ * credential's, as any other request (the link's parameters are then ignored). A broken or altered link is 403; an expired one is 403 naming when.
  */
 export function installSignedDownloads(
   app: FastifyInstance,
@@ -16,6 +17,8 @@ export function installSignedDownloads(
   authenticator: Pick<Authenticator, "current">,
 ): void {
   app.addHook("onRequest", async (req) => {
+    // A request that sends a key in a header acts as that key; a link is for requests that carry none.
+    if (req.headers["x-api-key"] || req.headers.authorization) return;
     const link = signer.check(req.method, req.url);
     switch (link.status) {
       case "unsigned":
