@@ -180,10 +180,19 @@ describe.each(testDatabaseKinds())("signed download links on %s", (kind) => {
     });
     const asked: string[] = [];
     const reports = {
-      generate: async (projectId: string) => (asked.push(projectId), view("2026-12-06T08:00:00.000Z")),
+      generate: async (projectId: string) => {
+        asked.push(projectId);
+        return view("2026-12-06T08:00:00.000Z");
+      },
       // Fetched an hour later: the link ends with the report, not 24 hours after this call.
-      get: async (projectId: string) => (asked.push(projectId), view("2026-12-06T07:00:00.000Z")),
-      html: async (projectId: string, id: string) => (asked.push(projectId), `<h1>${id} of ${projectId}</h1>`),
+      get: async (projectId: string) => {
+        asked.push(projectId);
+        return view("2026-12-06T07:00:00.000Z");
+      },
+      html: async (projectId: string, id: string) => {
+        asked.push(projectId);
+        return `<h1>${id} of ${projectId}</h1>`;
+      },
       pdfOf: async () => Buffer.alloc(0),
     };
     const { app, clock } = await linkedApp(reports);
