@@ -56,6 +56,10 @@ describe("DownloadSigner", () => {
       expect(s.check("GET", u).status, u).toBe("invalid");
     }
     expect(s.check("POST", url).status).toBe("invalid");
+    // Spellings of the signed path that route elsewhere.
+    for (const u of [`//link${url}`, url.replace("/api/v1/", "/api/v1/./"), url.replace("/api/", "/x/../api/")]) {
+      expect(s.check("GET", u).status, u).toBe("invalid");
+    }
     // Another server key: not ours.
     expect(
       new DownloadSigner(deriveDownloadKey("another-secret-0123456789abcdef"), 3600_000).check("GET", url).status,

@@ -74,6 +74,10 @@ export class DownloadSigner {
     const sig = url.searchParams.get(P.sig);
     if (sig === null) return { status: "unsigned" };
     if (method !== "GET" && method !== "HEAD") return { status: "invalid", reason: "a download link is for GET only" };
+    // The path signed must be the path routed: no `//host/…`, `/./`, `/../` or other spelling the URL parser rewrites.
+    if (url.host !== "link" || url.pathname !== pathAndQuery.split("?")[0]) {
+      return { status: "invalid", reason: "the download link's path is not in its signed form" };
+    }
     const given = Buffer.from(sig, "base64url");
     const want = Buffer.from(this.mac(url.pathname, url.searchParams), "base64url");
     if (given.length !== want.length || !timingSafeEqual(given, want)) {
