@@ -15,6 +15,13 @@ export function compositeAuthenticator(chain: Authenticator[]): Authenticator {
       }
       return null;
     },
+    current: async (claim) => {
+      for (const a of chain) {
+        const identity = await a.current?.(claim);
+        if (identity) return identity;
+      }
+      return null;
+    },
   };
 }
 
@@ -25,6 +32,16 @@ export function projectKeyAuthenticator(database: Database, store: AccountStore)
       if (!presented.startsWith(PROJECT_KEY_PREFIX)) return null;
       const key = await store.liveApiKey(database.db, secretHash(presented), new Date());
       if (!key) return null;
+      return {
+        principal: { kind: "api_key", id: key.id, displayName: key.name, role: key.role },
+        projectId: key.projectId,
+      };
+    },
+    current: async (claim) => {
+      if (claim.kind !== "api_key") return null;
+      const now = new Date();
+      const key = (await store.apiKeys(database.db, claim.projectId)).find((k) => k.id === claim.id);
+      if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) return null;
       return {
         principal: { kind: "api_key", id: key.id, displayName: key.name, role: key.role },
         projectId: key.projectId,
@@ -49,6 +66,17 @@ export function userTokenAuthenticator(database: Database, store: AccountStore, 
         principal: { kind: "user", id: member.userId, displayName: member.fullName, role: member.role },
         projectId: claims.projectId,
         sessionId: claims.sessionId,
+      };
+    },
+    current: async (claim) => {
+      if (claim.kind !== "user" || !claim.sessionId) return null;
+      if (!(await store.familyActive(database.db, claim.sessionId, new Date()))) return null;
+      const member = await store.member(database.db, claim.projectId, claim.id);
+      if (!member) return null;
+      return {
+        principal: { kind: "user", id: member.userId, displayName: member.fullName, role: member.role },
+        projectId: claim.projectId,
+        sessionId: claim.sessionId,
       };
     },
   };

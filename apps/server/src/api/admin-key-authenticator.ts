@@ -14,5 +14,7 @@ export function adminKeyAuthenticator(apiKey: string, projectId: string): Authen
       const got = Buffer.from(presented);
       return got.length === expected.length && timingSafeEqual(got, expected) ? identity : null;
     },
+    current: async (c) =>
+      c.kind === "api_key" && c.id === identity.principal.id && c.projectId === projectId ? identity : null,
   };
 }

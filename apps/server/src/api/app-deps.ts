@@ -35,6 +35,7 @@ import type { Executor } from "../ports/executor.js";
 import type { Authenticator } from "../ports/identity.js";
 import type { KnowledgeBase } from "../ports/knowledge-base.js";
 import type { Logger } from "../shared/logger.js";
+import type { DownloadSigner } from "./download-signer.js";
 
 /**
  * What the HTTP layer needs from the rest of the product: only the methods routes call, so route
@@ -156,6 +157,8 @@ export interface AppDeps {
     AlertIntake,
     "receive" | "refused" | "projectOfToken" | "signingSecret" | "configure" | "sources" | "source" | "alerts"
   >;
+  /** Signs download links of exports and reports (ADR 0021); absent, a key of this process only is used. */
+  downloadLinks?: DownloadSigner;
   /** Silences and maintenance windows. */
   silences: Pick<SilenceService, "create" | "list" | "get" | "update" | "expire">;
 }

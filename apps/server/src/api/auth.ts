@@ -34,6 +34,8 @@ export function presentedKey(req: FastifyRequest): string | undefined {
 /** Every route but the public ones requires a credential; the request then carries its principal and project. */
 export function installAuth(app: FastifyInstance, authenticator: Authenticator): void {
   app.addHook("onRequest", async (req) => {
+    // A signed download link already named its principal (signed-download-hook.ts, ADR 0021).
+    if (req.principal) return;
     const path = req.url.split("?")[0] ?? "";
     if (PUBLIC.has(path) || ((req.method === "GET" || req.method === "HEAD") && COCKPIT.test(path))) return;
     if (SIGNED_CALLBACK.test(path)) return;

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import fastifyCookie from "@fastify/cookie";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
@@ -9,11 +10,14 @@ import { installAccessLogHook } from "./access-log-hook.js";
 import type { AppDeps } from "./app-deps.js";
 import { installAuditHook } from "./audit-hook.js";
 import { installAuth } from "./auth.js";
+import { ConnectionLimiter } from "./connection-limiter.js";
 import { copilotRateLimits } from "./copilot-rate-limits.js";
+import { installCors } from "./cors.js";
+import { DownloadSigner } from "./download-signer.js";
 import { installErrorHandler } from "./error-handler.js";
 import { monitorRateLimits } from "./monitor-rate-limits.js";
 import { limitOnCallRoutes } from "./oncall-rate-limits.js";
-import { installRateLimits } from "./rate-limits.js";
+import { installRateLimits, isWebhookIntake, limitWebhookSources } from "./rate-limits.js";
 import { registerAgentRoutes } from "./routes/agent-routes.js";
 import { registerAlertSourceRoutes } from "./routes/alert-source-routes.js";
 import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
@@ -48,6 +52,7 @@ import { registerSettingsRoutes } from "./routes/settings-routes.js";
 import { registerSilenceRoutes } from "./routes/silence-routes.js";
 import { registerTicketRoutes } from "./routes/ticket-routes.js";
 import { declareSeed } from "./seed-envelope.js";
+import { installSignedDownloads } from "./signed-download-hook.js";
 import { WsHub } from "./ws-hub.js";
 
 /** Webhook bodies above this are refused with a 422 naming the body (logs up to 1 MB fit). */
@@ -65,8 +70,13 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, d.logger.child({ component: "api" }));
+  // Before auth: a listed origin's preflight is answered unauthenticated, and its error answers carry CORS headers.
+  await installCors(app, d.config.AEGIS_CORS_ORIGINS);
   // Registered (awaited) before the auth hook, so its cookie parsing runs first and auth can read `access_token`.
   await app.register(fastifyCookie);
+  // Without a server-wide signer (route tests), links are signed with a key of this process only.
+  const downloads = d.downloadLinks ?? new DownloadSigner(randomBytes(32), d.config.AEGIS_DOWNLOAD_LINK_SECS * 1000);
+  installSignedDownloads(app, downloads, d.authenticator);
   installAuth(app, d.authenticator);
   if (d.security) {
     installAccessLogHook(app, d.security);
@@ -98,7 +108,8 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   await installRateLimits(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
-  const hub = new WsHub(d.bus, d.authenticator, d.logger);
+  const streams = new ConnectionLimiter(d.config.AEGIS_STREAMS_PER_KEY);
+  const hub = new WsHub(d.bus, d.authenticator, d.logger, streams);
   hub.trackUpgrades(app.server);
   await app.register(async (scope) => {
     hub.register(scope);
@@ -136,13 +147,13 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
       limitOnCallRoutes(oncall, d.config.AEGIS_ONCALL_PER_HOUR);
       registerOnCallRoutes(oncall, d);
       registerSettingsRoutes(oncall, d);
-      registerSecurityRoutes(oncall, d);
+      registerSecurityRoutes(oncall, d, downloads);
       registerMonitoringRoutes(oncall, d);
-      registerMonitoringStreamRoutes(oncall, d);
+      registerMonitoringStreamRoutes(oncall, d, streams);
       registerIntegrationRoutes(oncall, d);
       registerSecurityRotateRoutes(oncall, d);
       registerDashboardRoutes(oncall, d);
-      registerAnalyticsRoutes(oncall, d);
+      registerAnalyticsRoutes(oncall, d, downloads);
       registerAgentRoutes(oncall, d);
       registerIncidentActionRoutes(oncall, d);
     });
@@ -152,9 +163,13 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
     });
     await registerChatCallbackRoutes(scope, d);
     await registerCockpitRoutes(scope);
-    await registerAlertSourceRoutes(scope, d);
+    // Seed 003's webhook budget, per source: each intake token, each key posting to /webhook/pagerduty.
+    await scope.register(async (sources) => {
+      limitWebhookSources(sources, d.config.AEGIS_ONCALL_WEBHOOKS_PER_HOUR, isWebhookIntake);
+      await registerAlertSourceRoutes(sources, d);
+    });
     await scope.register(async (webhooks) => {
-      limitOnCallRoutes(webhooks, d.config.AEGIS_ONCALL_WEBHOOKS_PER_HOUR, "webhooks");
+      limitWebhookSources(webhooks, d.config.AEGIS_ONCALL_WEBHOOKS_PER_HOUR);
       await registerPagerDutyWebhookRoutes(webhooks, d);
     });
     registerSilenceRoutes(scope, d);

@@ -15,6 +15,13 @@ import { frameOnSeed000Wire } from "../engine/seed000-wire.js";
 import type { EventBus } from "../ports/event-bus.js";
 import type { Authenticator, Identity } from "../ports/identity.js";
 import type { Logger } from "../shared/logger.js";
+import {
+  type ConnectionLimiter,
+  principalHolder,
+  type Release,
+  streamHolderOf,
+  WS_CLOSE_TOO_MANY,
+} from "./connection-limiter.js";
 import { wsEventOf } from "./ws-event-of.js";
 
 /** A client that cannot keep up is cut off rather than buffered without bound. */
@@ -42,16 +49,21 @@ const isPing = (text: string) => text === "ping" || text === '"ping"' || /^\{\s*
 
 /**
  * `WS /ws`: bus frames, each only to connections of the frame's project (tenant isolation), in seed
- * 000's envelope or as seed 002's events; `ping` → heartbeat.
+ * 000's envelope or as seed 002's events; `ping` → heartbeat. Every connection holds a slot of the
+ * shared concurrent-stream budget (ADR 0021): its principal's, or — for a seed-002 client before its
+ * `connect` message — its address's, exchanged for its principal's when it authenticates.
  */
 export class WsHub {
   private readonly clients = new Map<WebSocket, Client>();
   private readonly upgrades = new Set<import("node:stream").Duplex>();
+  /** The stream slot each connection holds. */
+  private readonly slots = new Map<WebSocket, Release>();
 
   constructor(
     bus: EventBus,
     private readonly authenticator: Authenticator,
     private readonly logger: Logger,
+    private readonly streams: ConnectionLimiter,
   ) {
     bus.subscribe((frame, projectId) => this.deliver(frame, projectId));
   }
@@ -62,6 +74,13 @@ export class WsHub {
 
   register(app: FastifyInstance): void {
     app.get("/ws", { websocket: true, schema: { hide: true } }, (socket, req) => {
+      const slot = this.streams.acquire(streamHolderOf(req));
+      if (!slot) {
+        socket.close(WS_CLOSE_TOO_MANY, this.streams.reason);
+        return;
+      }
+      this.slots.set(socket, slot);
+      socket.once("close", () => this.releaseSlot(socket));
       if (req.principal && req.projectId) {
         this.clients.set(socket, {
           protocol: "frames",
@@ -158,6 +177,12 @@ export class WsHub {
     if (m.type === "connect") {
       const identity = await this.authenticator.authenticate(m.token);
       if (!identity) return this.refuse(ws, "unauthorized", "invalid token");
+      if (!client.identity && !this.moveSlot(ws, principalHolder(identity.principal))) {
+        this.send(ws, control({ type: "error", code: "too_many_connections", message: this.streams.reason }));
+        ws.close(WS_CLOSE_TOO_MANY, this.streams.reason);
+        this.clients.delete(ws);
+        return;
+      }
       client.identity = identity;
       this.send(ws, control({ type: "connected", project_id: identity.projectId, principal: identity.principal.id }));
       return;
@@ -168,6 +193,20 @@ export class WsHub {
       else client.channels.delete(ch);
     }
     this.send(ws, control({ type: "subscribed", channels: [...client.channels] }));
+  }
+
+  /** Trade the connection's address slot for one of its principal; false when the principal has none left. */
+  private moveSlot(ws: WebSocket, holder: string): boolean {
+    const slot = this.streams.acquire(holder);
+    if (!slot) return false;
+    this.releaseSlot(ws);
+    this.slots.set(ws, slot);
+    return true;
+  }
+
+  private releaseSlot(ws: WebSocket): void {
+    this.slots.get(ws)?.();
+    this.slots.delete(ws);
   }
 
   private refuse(ws: WebSocket, code: string, message: string): void {

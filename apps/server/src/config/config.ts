@@ -280,7 +280,7 @@ export const CONFIG_FIELDS = {
   },
   AEGIS_ONCALL_WEBHOOKS_PER_HOUR: {
     schema: z.coerce.number().int().min(0).default(10000),
-    doc: "Seed 003's webhook budget: requests per hour per caller to `POST /webhook/pagerduty` and its siblings; `0` switches it off.",
+    doc: "Seed 003's webhook budget: requests per hour per source (each alert-source intake token; each key posting to `POST /webhook/pagerduty` and its siblings); `0` switches it off.",
   },
   AEGIS_WEBHOOK_MAX_ATTEMPTS: {
     schema: z.coerce.number().int().min(1).max(20).default(6),
@@ -336,6 +336,34 @@ export const CONFIG_FIELDS = {
   AEGIS_SSE_HEARTBEAT_SECS: {
     schema: z.coerce.number().positive().max(300).default(15),
     doc: "Interval of the heartbeat comment on Server-Sent Event streams (keeps proxies from closing them).",
+  },
+  AEGIS_CORS_ORIGINS: {
+    schema: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((s) => s.trim().replace(/\/+$/, ""))
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^https?:\/\/[^/?#\s]+$/, "each entry must be an origin: scheme://host[:port], no path")
+            .transform((o) => o.toLowerCase()),
+        ),
+      ),
+    doc: "Comma list of browser origins (`https://ops.example.com`) allowed to call the API cross-origin, with credentials. Unset: none (the cockpit is served from the API's own origin and needs no CORS).",
+  },
+  AEGIS_DOWNLOAD_LINK_SECS: {
+    schema: z.coerce.number().int().min(1).max(604_800).default(86_400),
+    doc: "Seconds a signed download link (audit-log export, generated report) works without other credentials; seed 003: 24 hours.",
+  },
+  AEGIS_STREAMS_PER_KEY: {
+    schema: z.coerce.number().int().min(1).max(10_000).default(10),
+    doc: "Concurrent WebSocket and Server-Sent Event connections per API key or user (seed 003: 10); the next is refused (WebSocket close 1008, SSE 429).",
   },
   AEGIS_TRACES_URL: {
     schema: z.url().optional(),

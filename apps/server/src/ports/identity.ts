@@ -29,4 +29,17 @@ export interface Identity {
  */
 export interface Authenticator {
   authenticate(presented: string): Promise<Identity | null>;
+  /**
+   * The identity a principal holds on a project now — null once its key is revoked or expired, its
+   * membership or session ended. Checks a link signed on its behalf (ADR 0021), which carries no credential.
+   */
+  current?(claim: IdentityClaim): Promise<Identity | null>;
+}
+
+/** A principal named by id, as a signed download link names it. */
+export interface IdentityClaim {
+  kind: Principal["kind"];
+  id: string;
+  projectId: string;
+  sessionId?: string;
 }

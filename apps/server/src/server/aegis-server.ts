@@ -9,6 +9,7 @@ import { createAnalysisEngine } from "../analysts/llm/create-analysis-engine.js"
 import { runbookFinderOf } from "../analysts/llm/runbook-finder.js";
 import { adminKeyAuthenticator } from "../api/admin-key-authenticator.js";
 import { buildApp } from "../api/build-app.js";
+import { DownloadSigner, deriveDownloadKey } from "../api/download-signer.js";
 import { alertFiredOf } from "../api/ws-event-of.js";
 import { InjectionWatch } from "../audit/injection-watch.js";
 import { auditRemediations } from "../audit/remediation-auditor.js";
@@ -379,6 +380,10 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const { app, hub } = await buildApp({
     config,
     authenticator,
+    downloadLinks: new DownloadSigner(
+      deriveDownloadKey(resolveJwtSecret(config.AEGIS_JWT_SECRET, dataDir)),
+      config.AEGIS_DOWNLOAD_LINK_SECS * 1000,
+    ),
     accounts,
     incidents: service,
     incidentResource,

@@ -1,10 +1,18 @@
-import { CostRateInput, IncidentAnalyticsInput, PatternsQuery, ReportQuery, SloInput } from "@aegis/contracts";
-import type { FastifyInstance } from "fastify";
+import {
+  CostRateInput,
+  IncidentAnalyticsInput,
+  PatternsQuery,
+  ReportQuery,
+  type ReportView,
+  SloInput,
+} from "@aegis/contracts";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppDeps } from "../app-deps.js";
+import type { DownloadSigner } from "../download-signer.js";
 import { onCallReply } from "../on-call-reply.js";
-import { projectOf, requireRole } from "../request-identity.js";
+import { identityOf, projectOf, requireRole } from "../request-identity.js";
 
 const Days = (def: number) => z.object({ days: z.coerce.number().int().min(1).max(365).default(def) });
 const ServiceParams = z.object({ service: z.string().min(1).max(253) });
@@ -14,8 +22,23 @@ const ReportParams = z.object({ id: z.string().uuid() });
  * Seed 003 `/api/v1/analytics/*` over stored incidents, transitions and timelines; SLOs and cost rates
  * are declared per service here (`/slos`, `/cost-rates`) and nowhere assumed.
  */
-export function registerAnalyticsRoutes(fastify: FastifyInstance, d: AppDeps): void {
+export function registerAnalyticsRoutes(fastify: FastifyInstance, d: AppDeps, links: DownloadSigner): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  /**
+   * A report's links signed for the caller (ADR 0021): each works alone, without a key, until the
+   * sooner of the link lifetime and the report's own 24 hours, which `expires_at` then names.
+   */
+  const signed = (req: FastifyRequest, view: ReportView): ReportView => {
+    const who = identityOf(req);
+    const keptUntil = new Date(view.expires_at);
+    const html = links.sign(view.html_url, who, keptUntil);
+    return {
+      ...view,
+      html_url: html.url,
+      pdf_url: view.pdf_url === null ? null : links.sign(view.pdf_url, who, keptUntil).url,
+      expires_at: html.expires_at,
+    };
+  };
   const a = d.insights.analytics;
   const tags = ["analytics"];
 
@@ -193,7 +216,7 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, d: AppDeps): v
         tags,
         summary: "Generate an executive, weekly or post-mortem report: stored HTML and PDF (rendered by Chromium)",
         description:
-          "`report_type` executive (last `days`, default 30), weekly (default 7) or postmortem (needs `incident_id`). The answer carries download links valid for 24 hours; `pdf_url` is null with `pdf_error` when no Chromium could render it.",
+          "`report_type` executive (last `days`, default 30), weekly (default 7) or postmortem (needs `incident_id`). The answer carries signed download links (`html_url`, `pdf_url`) that work without an API key until `expires_at` (24 hours); `pdf_url` is null with `pdf_error` when no Chromium could render it.",
         querystring: ReportQuery,
       },
     },
@@ -208,14 +231,14 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, d: AppDeps): v
             }
           : undefined;
       const view = await d.insights.reports.generate(project, q.report_type, { days: q.days, subject });
-      return reply.code(201).send(onCallReply(`${q.report_type} report generated`, view));
+      return reply.code(201).send(onCallReply(`${q.report_type} report generated`, signed(req, view)));
     },
   );
 
   app.get(
     "/api/v1/analytics/reports/:id",
     { schema: { tags, summary: "A generated report's metadata and links", params: ReportParams } },
-    async (req) => onCallReply("Report", await d.insights.reports.get(projectOf(req), req.params.id)),
+    async (req) => onCallReply("Report", signed(req, await d.insights.reports.get(projectOf(req), req.params.id))),
   );
 
   app.get(

@@ -4,25 +4,26 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { WebSocket } from "ws";
 import { z } from "zod";
 import { PERMISSIONS } from "../../accounts/role-permissions.js";
-import { UnavailableError } from "../../shared/errors.js";
+import { RateLimitError, UnavailableError } from "../../shared/errors.js";
 import type { LogRecord } from "../../shared/log-ring.js";
 import type { AppDeps } from "../app-deps.js";
+import { type ConnectionLimiter, streamHolderOf, WS_CLOSE_TOO_MANY } from "../connection-limiter.js";
 import { projectOf, requireRole } from "../request-identity.js";
 import { logEntryOf, matches, visibleTo } from "./monitoring-visibility.js";
 
 /** A client this far behind (unsent bytes) is cut off rather than buffered without bound. */
 const MAX_BUFFERED = 1024 * 1024;
-/** Seed 003: "WebSocket connections: 10 concurrent connections per API key". */
-export const MAX_METRICS_SOCKETS_PER_PRINCIPAL = 10;
+/** Seconds a refused stream is told to wait before trying again (a slot frees when one of its streams closes). */
+const STREAM_RETRY_AFTER_SECS = 5;
 
 /**
  * Seed 003's live streams (ADR 0016): `GET /api/v1/monitoring/logs/stream` (Server-Sent Events of the
  * project's log lines, resumable with `Last-Event-ID`, heartbeat comments) and
- * `WS /api/v1/monitoring/ws/metrics` (runtime snapshots and the executor's `metrics` frames).
+ * `WS /api/v1/monitoring/ws/metrics` (runtime snapshots and the executor's `metrics` frames). Both take a
+ * slot of the caller's concurrent-stream budget (`streams`, seed 003's 10 per API key, ADR 0021).
  */
-export function registerMonitoringStreamRoutes(fastify: FastifyInstance, d: AppDeps): void {
+export function registerMonitoringStreamRoutes(fastify: FastifyInstance, d: AppDeps, streams: ConnectionLimiter): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const socketsOf = new Map<string, number>();
   const mon = () => {
     if (!d.monitoring) throw new UnavailableError("monitoring services are not wired in this process");
     return d.monitoring;
@@ -50,6 +51,12 @@ export function registerMonitoringStreamRoutes(fastify: FastifyInstance, d: AppD
       const filter = { level: req.query.level, source: req.query.source };
       const header = req.headers["last-event-id"];
       const resumeFrom = typeof header === "string" && /^\d+$/.test(header) ? Number(header) : req.query.last_event_id;
+      const release =
+        streams.acquire(streamHolderOf(req)) ??
+        (() => {
+          reply.header("retry-after", String(STREAM_RETRY_AFTER_SECS));
+          throw new RateLimitError(streams.reason, STREAM_RETRY_AFTER_SECS);
+        })();
 
       reply.hijack();
       const res = reply.raw;
@@ -77,6 +84,7 @@ export function registerMonitoringStreamRoutes(fastify: FastifyInstance, d: AppD
         unsubscribe();
         clearInterval(heartbeat);
         m.sse.open -= 1;
+        release();
         res.end();
       }
       req.raw.on("close", close);
@@ -91,13 +99,11 @@ export function registerMonitoringStreamRoutes(fastify: FastifyInstance, d: AppD
       return;
     }
     const projectId = req.projectId;
-    const who = `${req.principal.kind}:${req.principal.id}`;
-    const open = socketsOf.get(who) ?? 0;
-    if (open >= MAX_METRICS_SOCKETS_PER_PRINCIPAL) {
-      socket.close(1008, `at most ${MAX_METRICS_SOCKETS_PER_PRINCIPAL} concurrent connections per key`);
+    const release = streams.acquire(streamHolderOf(req));
+    if (!release) {
+      socket.close(WS_CLOSE_TOO_MANY, streams.reason);
       return;
     }
-    socketsOf.set(who, open + 1);
     const send = (msg: unknown) => {
       if (socket.readyState === socket.OPEN && socket.bufferedAmount < MAX_BUFFERED) socket.send(JSON.stringify(msg));
     };
@@ -123,9 +129,7 @@ export function registerMonitoringStreamRoutes(fastify: FastifyInstance, d: AppD
       clearInterval(timer);
       unsubscribe();
       m.wsMetrics.open -= 1;
-      const left = (socketsOf.get(who) ?? 1) - 1;
-      if (left > 0) socketsOf.set(who, left);
-      else socketsOf.delete(who);
+      release();
     });
   });
 }

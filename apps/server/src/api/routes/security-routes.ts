@@ -17,6 +17,7 @@ import { PERMISSIONS, type Permission, roleTable } from "../../accounts/role-per
 import { SECURITY_EVENT_TYPES, SEVERITIES } from "../../ports/security-events.js";
 import { InputError, UnavailableError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
+import type { DownloadSigner } from "../download-signer.js";
 import { identityOf, principalOf, projectOf, requireRole } from "../request-identity.js";
 
 const Errors = { 400: OnCallError, 401: OnCallError, 403: OnCallError, 404: OnCallError };
@@ -51,7 +52,7 @@ function requirePermission(req: FastifyRequest, p: Permission): void {
  * access log, security events, computed compliance, threat detection. Admins and owners only.
  * `POST /rotate-api-key` is served with the paging integrations.
  */
-export function registerSecurityRoutes(fastify: FastifyInstance, d: AppDeps): void {
+export function registerSecurityRoutes(fastify: FastifyInstance, d: AppDeps, links: DownloadSigner): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const sec = () => {
     if (!d.security) throw new UnavailableError("security services are not wired in this process");
@@ -113,13 +114,29 @@ export function registerSecurityRoutes(fastify: FastifyInstance, d: AppDeps): vo
       schema: {
         tags,
         summary: "Export the audit log, streamed: CSV (header row) or newline-delimited JSON, oldest first",
-        querystring: AuditFilterQuery.extend({ format: z.enum(["csv", "json"]).default("csv") }),
+        description:
+          "By default the answer is the file. With `delivery=link` it is `{success, message, data: {download_url, expires_at, format}}`: a URL of this export (same filters) signed for the caller, which downloads the file without an API key until `expires_at` (AEGIS_DOWNLOAD_LINK_SECS, 24 hours), then answers 403.",
+        querystring: AuditFilterQuery.extend({
+          format: z.enum(["csv", "json"]).default("csv"),
+          delivery: z.enum(["file", "link"]).default("file"),
+        }),
       },
     },
     async (req, reply) => {
       requirePermission(req, "audit.read");
-      const { format, ...filter } = req.query;
+      const { format, delivery, ...filter } = req.query;
       const project = projectOf(req);
+      if (delivery === "link") {
+        checkedRange(filter);
+        const url = new URL(req.url, "http://link");
+        url.searchParams.delete("delivery");
+        const link = links.sign(`${url.pathname}${url.search}`, identityOf(req));
+        return {
+          success: true as const,
+          message: `audit log export link, valid until ${link.expires_at}`,
+          data: { download_url: link.url, expires_at: link.expires_at, format },
+        };
+      }
       const stamp = new Date().toISOString().replaceAll(":", "-").slice(0, 19);
       const ext = format === "csv" ? "csv" : "ndjson";
       reply
