@@ -1,4 +1,5 @@
 import { AnomalyLikelihood } from "./anomaly-likelihood.js";
+import { BlockRange } from "./block-range.js";
 import { ContextNovelty } from "./context-novelty.js";
 import { DailyProfile } from "./daily-profile.js";
 import { EwStats } from "./ew-stats.js";
@@ -19,14 +20,28 @@ export interface DetectorOptions {
   /** Quantisation levels and context length of the novelty model. */
   noveltyLevels: number;
   noveltyOrder: number;
+  /** Quantisation of the novelty model: 0 = levels of the running range; k > 0 = levels of k × the slow
+   *  EW absolute deviation around the slow EW mean (a second, robust context model; the max is used). */
+  noveltySpread: number;
   /** Window over which novelties are averaged. */
   noveltyWindow: number;
   /** Novelty exponent p: a context seen c times scores 1/(1+c)^p. */
   noveltyPower: number;
+  /** Slow novelty: the same context model over means of slowBlock points (0: off), scaled by slowWeight. */
+  slowBlock: number;
+  slowWeight: number;
   /** Weight of the novelty against the error likelihood in their blend. */
   noveltyWeight: number;
   /** Share of the seen range beyond which a value is a spatial anomaly, scored 1 (negative: off). */
   spatialTolerance: number;
+  /** The tolerance is spatialTolerance × (1 + spatialDecay / points seen): a young range is less trusted. */
+  spatialDecay: number;
+  /** Recent-range spatial rule: range of the last blocks × blockSize points (0 blocks: off)... */
+  recentBlocks: number;
+  recentBlockSize: number;
+  /** ...a value beyond it by this share of it scores recentScore (below 1: the threshold decides). */
+  recentTolerance: number;
+  recentScore: number;
   /** Distribution-change component: histogram bins, recent window, long-run EW factor, weight (0: off). */
   entropyBins: number;
   entropyWindow: number;
@@ -34,10 +49,21 @@ export interface DetectorOptions {
   entropyWeight: number;
   /** Also score the change against the same time yesterday (measured: no gain on NAB, so off). */
   seasonal: boolean;
+  /** Busy-series discount: raw scores lose rateWeight × the EW share (factor rateAlpha) of raw scores ≥ rateLevel. */
+  rateLevel: number;
+  rateAlpha: number;
+  rateWeight: number;
+  /** Agreement bonus: agreeWeight × the second-highest component is added to the highest. */
+  agreeWeight: number;
   /** After a score, lower ones are held at 0 for this many points... */
   suppressSpan: number;
   /** ...and higher ones pass only if they beat the held peak by this margin, so a ramp fires once. */
   suppressMargin: number;
+  /** Refractory period: after an output of at least refractoryLevel, output 0 for refractorySpan points (0: off). */
+  refractoryLevel: number;
+  refractorySpan: number;
+  /** ...unless it beats the output that started the period by this margin. */
+  refractoryMargin: number;
 }
 
 export const DEFAULT_DETECTOR_OPTIONS: Readonly<DetectorOptions> = {
@@ -49,16 +75,31 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<DetectorOptions> = {
   noveltyLevels: 10,
   noveltyOrder: 3,
   noveltyWindow: 3,
+  noveltySpread: 0,
   noveltyPower: 2,
   noveltyWeight: 0.6,
+  slowBlock: 0,
+  slowWeight: 1,
   spatialTolerance: 0.02,
+  spatialDecay: 0,
+  recentBlocks: 0,
+  recentBlockSize: 64,
+  recentTolerance: 0.1,
+  recentScore: 0.8,
   entropyBins: 5,
   entropyWindow: 52,
   entropyAlpha: 0.002,
   entropyWeight: 1,
   seasonal: false,
+  rateLevel: 0.6,
+  rateAlpha: 0.001,
+  rateWeight: 0,
+  agreeWeight: 0,
   suppressSpan: 100,
   suppressMargin: 0.02,
+  refractoryLevel: 0.7,
+  refractorySpan: 0,
+  refractoryMargin: 1,
 };
 
 /**
@@ -78,17 +119,26 @@ export class StreamingAnomalyDetector {
   private readonly novelty: ContextNovelty;
   private readonly noveltyRecent: Float64Array;
   private noveltySum = 0;
+  private readonly slowNovelty: ContextNovelty;
+  private readonly robustNovelty: ContextNovelty;
+  private slowSum = 0;
+  private slowN = 0;
+  private slowScore = 0;
   private readonly entropy: RelativeEntropy;
   private readonly entropyLikelihood: AnomalyLikelihood;
   private readonly daily: DailyProfile | undefined;
   private readonly dailyStats = new EwStats(0.01);
   private readonly dailyLikelihood: AnomalyLikelihood;
+  private readonly recent: BlockRange;
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
   private prev: number | undefined;
   private peak = 0;
   private peakAge = 0;
   private seen = 0;
+  private quiet = 0;
+  private rate = 0;
+  private firedAt = 0;
 
   constructor(options: Partial<DetectorOptions> = {}) {
     const o = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
@@ -98,6 +148,9 @@ export class StreamingAnomalyDetector {
     this.likelihood = new AnomalyLikelihood(o.shortWindow, o.longAlpha);
     this.novelty = new ContextNovelty(o.noveltyLevels, o.noveltyOrder, o.noveltyPower);
     this.noveltyRecent = new Float64Array(o.noveltyWindow);
+    this.robustNovelty = new ContextNovelty(o.noveltySpread > 0 ? o.noveltyLevels : 1, o.noveltyOrder, o.noveltyPower);
+    this.slowNovelty = new ContextNovelty(o.slowBlock > 0 ? o.noveltyLevels : 1, o.noveltyOrder, o.noveltyPower);
+    this.recent = new BlockRange(o.recentBlocks, o.recentBlockSize);
     this.entropy = new RelativeEntropy(o.entropyBins, o.entropyWindow, o.entropyAlpha);
     this.entropyLikelihood = new AnomalyLikelihood(1, o.longAlpha);
     this.daily = o.seasonal ? new DailyProfile() : undefined;
@@ -135,21 +188,75 @@ export class StreamingAnomalyDetector {
     // Spatial anomaly as in NAB's HTM detector: a value beyond the range seen so far (+ tolerance).
     const range = this.hi - this.lo;
     const excess = range > 0 && this.seen > 2 ? Math.max(value - this.hi, this.lo - value) / range : 0;
-    const spatial = o.spatialTolerance >= 0 && excess > o.spatialTolerance;
+    const spatial = o.spatialTolerance >= 0 && excess > o.spatialTolerance * (1 + o.spatialDecay / this.seen);
     this.lo = Math.min(this.lo, value);
     this.hi = Math.max(this.hi, value);
+    const recentScore = this.recentRange(value);
 
-    const nov = this.novelty.update(value);
+    let nov = this.novelty.update(value);
+    if (o.noveltySpread > 0) nov = Math.max(nov, this.robustLevelNovelty(value));
     const slot = this.seen % this.noveltyRecent.length;
     this.noveltySum += nov - (this.noveltyRecent[slot] ?? 0);
     this.noveltyRecent[slot] = nov;
-    const novAvg = this.noveltySum / this.noveltyRecent.length;
+    const novAvg = Math.max(this.noveltySum / this.noveltyRecent.length, this.slow(value));
 
     const ent = o.entropyWeight > 0 ? this.entropyLikelihood.update(this.entropy.update(value)) : 0;
     const blend = o.noveltyWeight * novAvg + (1 - o.noveltyWeight) * lik;
-    const raw = spatial ? 1 : Math.max(blend, o.entropyWeight * ent);
+    const e = o.entropyWeight * ent;
+    const top = Math.max(blend, e, recentScore);
+    const second = blend + e + recentScore - top - Math.min(blend, e, recentScore);
+    const mixed = Math.min(1, top + o.agreeWeight * second);
+    const busy = o.rateWeight * this.rate;
+    this.rate += o.rateAlpha * ((mixed >= o.rateLevel ? 1 : 0) - this.rate);
+    const raw = spatial ? 1 : Math.max(0, mixed - busy);
     if (this.seen <= o.warmup) return 0;
-    return this.suppress(raw);
+    const out = this.suppress(raw);
+    if (this.quiet > 0) {
+      this.quiet--;
+      if (out < this.firedAt + o.refractoryMargin) return 0;
+    }
+    if (out >= o.refractoryLevel) {
+      this.quiet = o.refractorySpan;
+      this.firedAt = out;
+    }
+    return out;
+  }
+
+  /** Context novelty of the value quantised around the slow EW mean in units of its EW absolute deviation. */
+  private robustLevelNovelty(value: number): number {
+    const s = this.levels[this.levels.length - 1];
+    if (!s || s.count < 2) return 0;
+    const unit = this.opts.noveltySpread * s.absDev + 1e-9 + 1e-6 * Math.abs(s.mean);
+    return this.robustNovelty.updateLevel((value - s.mean) / unit + this.opts.noveltyLevels / 2);
+  }
+
+  /** Novelty of the context of block means (held between blocks, so a slow pattern break still scores). */
+  private slow(value: number): number {
+    const o = this.opts;
+    if (o.slowBlock <= 0) return 0;
+    this.slowSum += value;
+    if (++this.slowN >= o.slowBlock) {
+      this.slowScore = o.slowWeight * this.slowNovelty.update(this.slowSum / this.slowN);
+      this.slowSum = 0;
+      this.slowN = 0;
+    }
+    return this.slowScore;
+  }
+
+  /** recentScore when the value leaves the range of the recent blocks by more than the tolerance. */
+  private recentRange(value: number): number {
+    const o = this.opts;
+    if (o.recentBlocks <= 0) return 0;
+    const r = this.recent;
+    let score = 0;
+    if (r.fullBlocks >= o.recentBlocks) {
+      const lo = r.min;
+      const hi = r.max;
+      const span = hi - lo;
+      if (span > 0 && Math.max(value - hi, lo - value) / span > o.recentTolerance) score = o.recentScore;
+    }
+    r.add(value);
+    return score;
   }
 
   /** NAB rewards the first detection in a window and charges every false one: fire once per burst. */
