@@ -1,15 +1,14 @@
 import { AnomalyLikelihood } from "./anomaly-likelihood.js";
-import { BlockRange } from "./block-range.js";
 import { ContextNovelty } from "./context-novelty.js";
 import { DailyProfile } from "./daily-profile.js";
 import { EwStats } from "./ew-stats.js";
 import { RelativeEntropy } from "./relative-entropy.js";
 
-/** One parameter set for every series: the defaults are what NAB-RESULTS.md reports. */
+/** One parameter set for every series: the defaults are what NAB-RESULTS.md reports (chosen on NAB's tune half). */
 export interface DetectorOptions {
   /** Points that output 0 while the statistics settle (NAB ignores the first 15%, at least 169 rows). */
   warmup: number;
-  /** EW smoothing factors of the value models, fast to slow. */
+  /** EW smoothing factors of the value models, fast to slow (the slowest also centres the robust novelty). */
   alphas: readonly number[];
   /** Averaging window of raw errors for the likelihood (Numenta uses 10). */
   shortWindow: number;
@@ -17,31 +16,25 @@ export interface DetectorOptions {
   longAlpha: number;
   /** Robust z at which the raw error reaches 0.5. */
   zHalf: number;
-  /** Quantisation levels and context length of the novelty model. */
+  /** Quantisation levels and context length of the novelty models. */
   noveltyLevels: number;
   noveltyOrder: number;
-  /** Quantisation of the novelty model: 0 = levels of the running range; k > 0 = levels of k × the slow
-   *  EW absolute deviation around the slow EW mean (a second, robust context model; the max is used). */
-  noveltySpread: number;
   /** Window over which novelties are averaged. */
   noveltyWindow: number;
   /** Novelty exponent p: a context seen c times scores 1/(1+c)^p. */
   noveltyPower: number;
-  /** Slow novelty: the same context model over means of slowBlock points (0: off), scaled by slowWeight. */
-  slowBlock: number;
-  slowWeight: number;
+  /**
+   * Second, robust novelty model (0: off): levels are noveltySpread × the slow EW absolute deviation
+   * wide, centred on the slow EW mean, so one old outlier cannot squash a spiky series into one level
+   * of the running range. The novelty is the larger of the two models'.
+   */
+  noveltySpread: number;
   /** Weight of the novelty against the error likelihood in their blend. */
   noveltyWeight: number;
-  /** Share of the seen range beyond which a value is a spatial anomaly, scored 1 (negative: off). */
+  /** Share of the seen range beyond which a value is a spatial anomaly, scored 1 (negative: off)... */
   spatialTolerance: number;
-  /** The tolerance is spatialTolerance × (1 + spatialDecay / points seen): a young range is less trusted. */
+  /** ...times (1 + spatialDecay / points seen): a young range is trusted less. */
   spatialDecay: number;
-  /** Recent-range spatial rule: range of the last blocks × blockSize points (0 blocks: off)... */
-  recentBlocks: number;
-  recentBlockSize: number;
-  /** ...a value beyond it by this share of it scores recentScore (below 1: the threshold decides). */
-  recentTolerance: number;
-  recentScore: number;
   /** Distribution-change component: histogram bins, recent window, long-run EW factor, weight (0: off). */
   entropyBins: number;
   entropyWindow: number;
@@ -49,12 +42,6 @@ export interface DetectorOptions {
   entropyWeight: number;
   /** Also score the change against the same time yesterday (measured: no gain on NAB, so off). */
   seasonal: boolean;
-  /** Busy-series discount: raw scores lose rateWeight × the EW share (factor rateAlpha) of raw scores ≥ rateLevel. */
-  rateLevel: number;
-  rateAlpha: number;
-  rateWeight: number;
-  /** Agreement bonus: agreeWeight × the second-highest component is added to the highest. */
-  agreeWeight: number;
   /** After a score, lower ones are held at 0 for this many points... */
   suppressSpan: number;
   /** ...and higher ones pass only if they beat the held peak by this margin, so a ramp fires once. */
@@ -62,10 +49,9 @@ export interface DetectorOptions {
   /** Refractory period: after an output of at least refractoryLevel, output 0 for refractorySpan points (0: off). */
   refractoryLevel: number;
   refractorySpan: number;
-  /** ...unless it beats the output that started the period by this margin. */
-  refractoryMargin: number;
 }
 
+/** Chosen by `nab-tune.ts` (coordinate search) on the tune half of NAB only; see NAB-RESULTS.md. */
 export const DEFAULT_DETECTOR_OPTIONS: Readonly<DetectorOptions> = {
   warmup: 300,
   alphas: [0.3, 0.003],
@@ -75,41 +61,31 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<DetectorOptions> = {
   noveltyLevels: 10,
   noveltyOrder: 3,
   noveltyWindow: 3,
-  noveltySpread: 0,
   noveltyPower: 2,
+  noveltySpread: 3,
   noveltyWeight: 0.6,
-  slowBlock: 0,
-  slowWeight: 1,
   spatialTolerance: 0.02,
-  spatialDecay: 0,
-  recentBlocks: 0,
-  recentBlockSize: 64,
-  recentTolerance: 0.1,
-  recentScore: 0.8,
+  spatialDecay: 300,
   entropyBins: 5,
   entropyWindow: 52,
   entropyAlpha: 0.002,
   entropyWeight: 1,
   seasonal: false,
-  rateLevel: 0.6,
-  rateAlpha: 0.001,
-  rateWeight: 0,
-  agreeWeight: 0,
-  suppressSpan: 100,
+  suppressSpan: 200,
   suppressMargin: 0.02,
-  refractoryLevel: 0.7,
-  refractorySpan: 0,
-  refractoryMargin: 1,
-};
+  refractoryLevel: 0.72,
+  refractorySpan: 50,
+}
 
 /**
  * Streaming anomaly detector for one metric series: score = max of
- *  - a blend of sequence novelty (unseen context of quantised values) and the Numenta-style
- *    likelihood of robust multi-scale z errors,
+ *  - a blend of sequence novelty (unseen context of quantised values, over the running range and over
+ *    a robust scale around the slow mean) and the Numenta-style likelihood of robust multi-scale z errors,
  *  - the likelihood of a distribution change (relative entropy of recent vs long-run histogram),
  *  - 1 for a spatial anomaly (beyond the range seen so far),
- * then held so that each burst fires once. Each score uses only past and current points; cost is
- * O(levels^order + bins) memory (about 1.3 KB) and O(bins) time per point, for any series length.
+ * then held so that each burst fires once, with a refractory period after a high output. Each score
+ * uses only past and current points; cost is O(levels^order + bins) memory (about 2.3 KB of arrays)
+ * and O(bins) time per point, for any series length.
  */
 export class StreamingAnomalyDetector {
   private readonly opts: DetectorOptions;
@@ -117,28 +93,21 @@ export class StreamingAnomalyDetector {
   private readonly steps: EwStats;
   private readonly likelihood: AnomalyLikelihood;
   private readonly novelty: ContextNovelty;
+  private readonly robustNovelty: ContextNovelty | undefined;
   private readonly noveltyRecent: Float64Array;
   private noveltySum = 0;
-  private readonly slowNovelty: ContextNovelty;
-  private readonly robustNovelty: ContextNovelty;
-  private slowSum = 0;
-  private slowN = 0;
-  private slowScore = 0;
   private readonly entropy: RelativeEntropy;
   private readonly entropyLikelihood: AnomalyLikelihood;
   private readonly daily: DailyProfile | undefined;
   private readonly dailyStats = new EwStats(0.01);
   private readonly dailyLikelihood: AnomalyLikelihood;
-  private readonly recent: BlockRange;
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
   private prev: number | undefined;
   private peak = 0;
   private peakAge = 0;
-  private seen = 0;
   private quiet = 0;
-  private rate = 0;
-  private firedAt = 0;
+  private seen = 0;
 
   constructor(options: Partial<DetectorOptions> = {}) {
     const o = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
@@ -147,10 +116,9 @@ export class StreamingAnomalyDetector {
     this.steps = new EwStats(o.alphas[o.alphas.length - 1] ?? 0.01);
     this.likelihood = new AnomalyLikelihood(o.shortWindow, o.longAlpha);
     this.novelty = new ContextNovelty(o.noveltyLevels, o.noveltyOrder, o.noveltyPower);
+    this.robustNovelty =
+      o.noveltySpread > 0 ? new ContextNovelty(o.noveltyLevels, o.noveltyOrder, o.noveltyPower) : undefined;
     this.noveltyRecent = new Float64Array(o.noveltyWindow);
-    this.robustNovelty = new ContextNovelty(o.noveltySpread > 0 ? o.noveltyLevels : 1, o.noveltyOrder, o.noveltyPower);
-    this.slowNovelty = new ContextNovelty(o.slowBlock > 0 ? o.noveltyLevels : 1, o.noveltyOrder, o.noveltyPower);
-    this.recent = new BlockRange(o.recentBlocks, o.recentBlockSize);
     this.entropy = new RelativeEntropy(o.entropyBins, o.entropyWindow, o.entropyAlpha);
     this.entropyLikelihood = new AnomalyLikelihood(1, o.longAlpha);
     this.daily = o.seasonal ? new DailyProfile() : undefined;
@@ -191,72 +159,33 @@ export class StreamingAnomalyDetector {
     const spatial = o.spatialTolerance >= 0 && excess > o.spatialTolerance * (1 + o.spatialDecay / this.seen);
     this.lo = Math.min(this.lo, value);
     this.hi = Math.max(this.hi, value);
-    const recentScore = this.recentRange(value);
 
-    let nov = this.novelty.update(value);
-    if (o.noveltySpread > 0) nov = Math.max(nov, this.robustLevelNovelty(value));
+    const nov = Math.max(this.novelty.update(value), this.robustLevelNovelty(value));
     const slot = this.seen % this.noveltyRecent.length;
     this.noveltySum += nov - (this.noveltyRecent[slot] ?? 0);
     this.noveltyRecent[slot] = nov;
-    const novAvg = Math.max(this.noveltySum / this.noveltyRecent.length, this.slow(value));
+    const novAvg = this.noveltySum / this.noveltyRecent.length;
 
     const ent = o.entropyWeight > 0 ? this.entropyLikelihood.update(this.entropy.update(value)) : 0;
     const blend = o.noveltyWeight * novAvg + (1 - o.noveltyWeight) * lik;
-    const e = o.entropyWeight * ent;
-    const top = Math.max(blend, e, recentScore);
-    const second = blend + e + recentScore - top - Math.min(blend, e, recentScore);
-    const mixed = Math.min(1, top + o.agreeWeight * second);
-    const busy = o.rateWeight * this.rate;
-    this.rate += o.rateAlpha * ((mixed >= o.rateLevel ? 1 : 0) - this.rate);
-    const raw = spatial ? 1 : Math.max(0, mixed - busy);
+    const raw = spatial ? 1 : Math.max(blend, o.entropyWeight * ent);
     if (this.seen <= o.warmup) return 0;
     const out = this.suppress(raw);
+    // Refractory: NAB counts only the first detection in a window and charges every false one.
     if (this.quiet > 0) {
       this.quiet--;
-      if (out < this.firedAt + o.refractoryMargin) return 0;
+      return 0;
     }
-    if (out >= o.refractoryLevel) {
-      this.quiet = o.refractorySpan;
-      this.firedAt = out;
-    }
+    if (out >= o.refractoryLevel) this.quiet = o.refractorySpan;
     return out;
   }
 
   /** Context novelty of the value quantised around the slow EW mean in units of its EW absolute deviation. */
   private robustLevelNovelty(value: number): number {
     const s = this.levels[this.levels.length - 1];
-    if (!s || s.count < 2) return 0;
+    if (!this.robustNovelty || !s || s.count < 2) return 0;
     const unit = this.opts.noveltySpread * s.absDev + 1e-9 + 1e-6 * Math.abs(s.mean);
     return this.robustNovelty.updateLevel((value - s.mean) / unit + this.opts.noveltyLevels / 2);
-  }
-
-  /** Novelty of the context of block means (held between blocks, so a slow pattern break still scores). */
-  private slow(value: number): number {
-    const o = this.opts;
-    if (o.slowBlock <= 0) return 0;
-    this.slowSum += value;
-    if (++this.slowN >= o.slowBlock) {
-      this.slowScore = o.slowWeight * this.slowNovelty.update(this.slowSum / this.slowN);
-      this.slowSum = 0;
-      this.slowN = 0;
-    }
-    return this.slowScore;
-  }
-
-  /** recentScore when the value leaves the range of the recent blocks by more than the tolerance. */
-  private recentRange(value: number): number {
-    const o = this.opts;
-    if (o.recentBlocks <= 0) return 0;
-    const r = this.recent;
-    let score = 0;
-    if (r.fullBlocks >= o.recentBlocks) {
-      const lo = r.min;
-      const hi = r.max;
-      const span = hi - lo;
-      if (span > 0 && Math.max(value - hi, lo - value) / span > o.recentTolerance) score = o.recentScore;
-    }
-    r.add(value);
-    return score;
   }
 
   /** NAB rewards the first detection in a window and charges every false one: fire once per burst. */
