@@ -75,7 +75,7 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<DetectorOptions> = {
   suppressMargin: 0.02,
   refractoryLevel: 0.72,
   refractorySpan: 50,
-}
+};
 
 /**
  * Streaming anomaly detector for one metric series: score = max of
