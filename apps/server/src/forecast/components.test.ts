@@ -68,3 +68,17 @@ describe("DailyProfile", () => {
     expect(out[48]).toBe(100);
   });
 });
+
+describe("ContextNovelty.updateLevel", () => {
+  it("learns a repeating sequence of caller levels, flags a new one and clamps out-of-range levels", () => {
+    const n = new ContextNovelty(10, 3, 3);
+    let late = 0;
+    for (let i = 0; i < 300; i++) {
+      const s = n.updateLevel([2, 5, 8][i % 3] ?? 0);
+      if (i > 100) late = Math.max(late, s);
+    }
+    expect(late).toBeLessThan(0.001);
+    expect(n.updateLevel(42)).toBe(1); // clamped to 9: "…, 5, 8, 9" never happened
+    expect(n.updateLevel(-3)).toBe(1);
+  });
+});

@@ -33,10 +33,20 @@ export class ContextNovelty {
     this.hi = Math.max(this.hi, value);
     const span = this.hi - this.lo;
     const q = span > 0 ? Math.min(this.levels - 1, Math.floor(((value - this.lo) / span) * this.levels)) : 0;
+    return Math.max(outside, this.context(q));
+  }
+
+  /** Same, for a level the caller quantised itself (0..levels-1, clamped): the novelty of the context. */
+  updateLevel(level: number): number {
+    this.seen++;
+    return this.context(Math.max(0, Math.min(this.levels - 1, Math.floor(level))));
+  }
+
+  private context(q: number): number {
     this.key = (this.key * this.levels + q) % this.modulo;
     if (this.seen < this.order) return 0;
     const c = this.counts[this.key] ?? 0;
     if (c < 255) this.counts[this.key] = c + 1;
-    return Math.max(outside, 1 / (1 + c) ** this.power);
+    return 1 / (1 + c) ** this.power;
   }
 }

@@ -64,4 +64,36 @@ describe("StreamingAnomalyDetector", () => {
     const values = series(1500, (i, e) => steady(i, e) + (i > 1000 ? 20 : 0), 7);
     expect(run(values)).toEqual(run(values));
   });
+
+  it("flags a periodic series whose period breaks far above its normal cycles", () => {
+    const wave = (i: number, e: number) => 50 + 20 * Math.sin((2 * Math.PI * i) / 40) + e;
+    // From 1500 the period halves for 60 points, then the normal cycle resumes.
+    const broken = (i: number, e: number) =>
+      i >= 1500 && i < 1560 ? 50 + 20 * Math.sin((2 * Math.PI * i) / 20) + e : wave(i, e);
+    const scores = run(series(2000, broken, 3));
+    const before = max(scores.slice(800, 1500));
+    const during = max(scores.slice(1500, 1560));
+    expect(during).toBeGreaterThan(0.6);
+    expect(during).toBeGreaterThan(before + 0.2);
+  });
+
+  it("is quiet for a refractory period after an output at or above refractoryLevel", () => {
+    const spikes = (i: number, e: number) => steady(i, e) + (i === 1600 || i === 1650 ? 60 + (i - 1600) : 0);
+    const values = series(2000, spikes, 5);
+    const base = { suppressSpan: 0, refractoryLevel: 0.5 };
+    const held = run(values, new StreamingAnomalyDetector({ ...base, refractorySpan: 100 }));
+    const free = run(values, new StreamingAnomalyDetector({ ...base, refractorySpan: 0 }));
+    expect(max(held.slice(1600, 1603))).toBeGreaterThan(0.5);
+    expect(max(held.slice(1603, 1700))).toBe(0);
+    expect(max(free.slice(1650, 1653))).toBeGreaterThan(0.5);
+  });
+
+  it("trusts a young range less: spatialDecay widens the spatial tolerance early in a series", () => {
+    const values = [...Array.from({ length: 400 }, (_, i) => i % 11), 10.6];
+    const opts = { warmup: 50, spatialTolerance: 0.02, suppressSpan: 0, refractorySpan: 0 };
+    const young = run(values, new StreamingAnomalyDetector({ ...opts, spatialDecay: 1000 }));
+    const plain = run(values, new StreamingAnomalyDetector({ ...opts, spatialDecay: 0 }));
+    expect(plain[400]).toBe(1);
+    expect(young[400]).toBeLessThan(1);
+  });
 });

@@ -4,11 +4,11 @@ import { DailyProfile } from "./daily-profile.js";
 import { EwStats } from "./ew-stats.js";
 import { RelativeEntropy } from "./relative-entropy.js";
 
-/** One parameter set for every series: the defaults are what NAB-RESULTS.md reports. */
+/** One parameter set for every series: the defaults are what NAB-RESULTS.md reports (chosen on NAB's tune half). */
 export interface DetectorOptions {
   /** Points that output 0 while the statistics settle (NAB ignores the first 15%, at least 169 rows). */
   warmup: number;
-  /** EW smoothing factors of the value models, fast to slow. */
+  /** EW smoothing factors of the value models, fast to slow (the slowest also centres the robust novelty). */
   alphas: readonly number[];
   /** Averaging window of raw errors for the likelihood (Numenta uses 10). */
   shortWindow: number;
@@ -16,17 +16,25 @@ export interface DetectorOptions {
   longAlpha: number;
   /** Robust z at which the raw error reaches 0.5. */
   zHalf: number;
-  /** Quantisation levels and context length of the novelty model. */
+  /** Quantisation levels and context length of the novelty models. */
   noveltyLevels: number;
   noveltyOrder: number;
   /** Window over which novelties are averaged. */
   noveltyWindow: number;
   /** Novelty exponent p: a context seen c times scores 1/(1+c)^p. */
   noveltyPower: number;
+  /**
+   * Second, robust novelty model (0: off): levels are noveltySpread × the slow EW absolute deviation
+   * wide, centred on the slow EW mean, so one old outlier cannot squash a spiky series into one level
+   * of the running range. The novelty is the larger of the two models'.
+   */
+  noveltySpread: number;
   /** Weight of the novelty against the error likelihood in their blend. */
   noveltyWeight: number;
-  /** Share of the seen range beyond which a value is a spatial anomaly, scored 1 (negative: off). */
+  /** Share of the seen range beyond which a value is a spatial anomaly, scored 1 (negative: off)... */
   spatialTolerance: number;
+  /** ...times (1 + spatialDecay / points seen): a young range is trusted less. */
+  spatialDecay: number;
   /** Distribution-change component: histogram bins, recent window, long-run EW factor, weight (0: off). */
   entropyBins: number;
   entropyWindow: number;
@@ -38,8 +46,12 @@ export interface DetectorOptions {
   suppressSpan: number;
   /** ...and higher ones pass only if they beat the held peak by this margin, so a ramp fires once. */
   suppressMargin: number;
+  /** Refractory period: after an output of at least refractoryLevel, output 0 for refractorySpan points (0: off). */
+  refractoryLevel: number;
+  refractorySpan: number;
 }
 
+/** Chosen by `nab-tune.ts` (coordinate search) on the tune half of NAB only; see NAB-RESULTS.md. */
 export const DEFAULT_DETECTOR_OPTIONS: Readonly<DetectorOptions> = {
   warmup: 300,
   alphas: [0.3, 0.003],
@@ -50,25 +62,30 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<DetectorOptions> = {
   noveltyOrder: 3,
   noveltyWindow: 3,
   noveltyPower: 2,
+  noveltySpread: 3,
   noveltyWeight: 0.6,
   spatialTolerance: 0.02,
+  spatialDecay: 300,
   entropyBins: 5,
   entropyWindow: 52,
   entropyAlpha: 0.002,
   entropyWeight: 1,
   seasonal: false,
-  suppressSpan: 100,
+  suppressSpan: 200,
   suppressMargin: 0.02,
+  refractoryLevel: 0.72,
+  refractorySpan: 50,
 };
 
 /**
  * Streaming anomaly detector for one metric series: score = max of
- *  - a blend of sequence novelty (unseen context of quantised values) and the Numenta-style
- *    likelihood of robust multi-scale z errors,
+ *  - a blend of sequence novelty (unseen context of quantised values, over the running range and over
+ *    a robust scale around the slow mean) and the Numenta-style likelihood of robust multi-scale z errors,
  *  - the likelihood of a distribution change (relative entropy of recent vs long-run histogram),
  *  - 1 for a spatial anomaly (beyond the range seen so far),
- * then held so that each burst fires once. Each score uses only past and current points; cost is
- * O(levels^order + bins) memory (about 1.3 KB) and O(bins) time per point, for any series length.
+ * then held so that each burst fires once, with a refractory period after a high output. Each score
+ * uses only past and current points; cost is O(levels^order + bins) memory (about 2.3 KB of arrays)
+ * and O(bins) time per point, for any series length.
  */
 export class StreamingAnomalyDetector {
   private readonly opts: DetectorOptions;
@@ -76,6 +93,7 @@ export class StreamingAnomalyDetector {
   private readonly steps: EwStats;
   private readonly likelihood: AnomalyLikelihood;
   private readonly novelty: ContextNovelty;
+  private readonly robustNovelty: ContextNovelty | undefined;
   private readonly noveltyRecent: Float64Array;
   private noveltySum = 0;
   private readonly entropy: RelativeEntropy;
@@ -88,6 +106,7 @@ export class StreamingAnomalyDetector {
   private prev: number | undefined;
   private peak = 0;
   private peakAge = 0;
+  private quiet = 0;
   private seen = 0;
 
   constructor(options: Partial<DetectorOptions> = {}) {
@@ -97,6 +116,8 @@ export class StreamingAnomalyDetector {
     this.steps = new EwStats(o.alphas[o.alphas.length - 1] ?? 0.01);
     this.likelihood = new AnomalyLikelihood(o.shortWindow, o.longAlpha);
     this.novelty = new ContextNovelty(o.noveltyLevels, o.noveltyOrder, o.noveltyPower);
+    this.robustNovelty =
+      o.noveltySpread > 0 ? new ContextNovelty(o.noveltyLevels, o.noveltyOrder, o.noveltyPower) : undefined;
     this.noveltyRecent = new Float64Array(o.noveltyWindow);
     this.entropy = new RelativeEntropy(o.entropyBins, o.entropyWindow, o.entropyAlpha);
     this.entropyLikelihood = new AnomalyLikelihood(1, o.longAlpha);
@@ -135,11 +156,11 @@ export class StreamingAnomalyDetector {
     // Spatial anomaly as in NAB's HTM detector: a value beyond the range seen so far (+ tolerance).
     const range = this.hi - this.lo;
     const excess = range > 0 && this.seen > 2 ? Math.max(value - this.hi, this.lo - value) / range : 0;
-    const spatial = o.spatialTolerance >= 0 && excess > o.spatialTolerance;
+    const spatial = o.spatialTolerance >= 0 && excess > o.spatialTolerance * (1 + o.spatialDecay / this.seen);
     this.lo = Math.min(this.lo, value);
     this.hi = Math.max(this.hi, value);
 
-    const nov = this.novelty.update(value);
+    const nov = Math.max(this.novelty.update(value), this.robustLevelNovelty(value));
     const slot = this.seen % this.noveltyRecent.length;
     this.noveltySum += nov - (this.noveltyRecent[slot] ?? 0);
     this.noveltyRecent[slot] = nov;
@@ -149,7 +170,22 @@ export class StreamingAnomalyDetector {
     const blend = o.noveltyWeight * novAvg + (1 - o.noveltyWeight) * lik;
     const raw = spatial ? 1 : Math.max(blend, o.entropyWeight * ent);
     if (this.seen <= o.warmup) return 0;
-    return this.suppress(raw);
+    const out = this.suppress(raw);
+    // Refractory: NAB counts only the first detection in a window and charges every false one.
+    if (this.quiet > 0) {
+      this.quiet--;
+      return 0;
+    }
+    if (out >= o.refractoryLevel) this.quiet = o.refractorySpan;
+    return out;
+  }
+
+  /** Context novelty of the value quantised around the slow EW mean in units of its EW absolute deviation. */
+  private robustLevelNovelty(value: number): number {
+    const s = this.levels[this.levels.length - 1];
+    if (!this.robustNovelty || !s || s.count < 2) return 0;
+    const unit = this.opts.noveltySpread * s.absDev + 1e-9 + 1e-6 * Math.abs(s.mean);
+    return this.robustNovelty.updateLevel((value - s.mean) / unit + this.opts.noveltyLevels / 2);
   }
 
   /** NAB rewards the first detection in a window and charges every false one: fire once per burst. */
