@@ -1,5 +1,6 @@
 import type { MetricRecord, MonitorStatus } from "@aegis/contracts";
 import type { Logger } from "../shared/logger.js";
+import { FleetPredictionsView } from "./fleet-predictions-view.js";
 import { dataTimeMs } from "./history/time-range.js";
 import type { AlertEvent, FleetMonitor, FleetSummary, IngestResult, MonitorModel } from "./monitor-types.js";
 import type { ProactiveIncidents } from "./proactive-incidents.js";
@@ -26,6 +27,8 @@ export class MonitorService {
   private pruneTimer: NodeJS.Timeout | null = null;
   private lastSnapshotTick = 0;
   private latestDataMs = Number.NEGATIVE_INFINITY;
+  /** `/predictions/current` in its three forms (full map, page, summary). */
+  readonly predictions: FleetPredictionsView;
 
   constructor(
     readonly engine: FleetMonitor,
@@ -36,7 +39,9 @@ export class MonitorService {
     private readonly modelPath: () => string,
     /** Live subscribers of level changes (the WebSocket hub's `alert.fired`). */
     private readonly onAlerts: (events: readonly AlertEvent[]) => void = () => undefined,
-  ) {}
+  ) {
+    this.predictions = new FleetPredictionsView(engine);
+  }
 
   /**
    * Take a fleet snapshot every `snapshotMs` of wall time while data keeps arriving, and every
@@ -98,7 +103,7 @@ export class MonitorService {
     const e = this.engine;
     if (e.recordCount === this.lastSnapshotTick || e.recordCount < e.warmupRecords) return;
     this.lastSnapshotTick = e.recordCount;
-    const p = e.predictions();
+    const p = e.overview();
     await this.enqueue(() => this.history.appendSnapshot(p.summary, p.timestamp));
   }
 
@@ -119,11 +124,10 @@ export class MonitorService {
   private record(events: AlertEvent[]): void {
     void this.enqueue(() => this.history.appendAlertEvents(events));
     this.onAlerts(events);
-    // Only a critical event can open an incident; the fleet's predictions are computed just then.
+    // Only a critical event can open an incident (and a healthy one close it).
     if (!events.some((e) => e.new_level === "critical" || e.new_level === "healthy")) return;
-    const predictions = events.some((e) => e.new_level === "critical") ? this.engine.predictions().predictions : {};
     void this.proactive
-      .onEvents(events, (server) => predictions[server])
+      .onEvents(events, (server) => this.engine.prediction(server))
       .catch((err) => this.logger.warn({ err }, "proactive incidents failed"));
   }
 
