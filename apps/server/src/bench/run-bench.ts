@@ -242,7 +242,8 @@ async function main() {
         ingestSecs: Number(env.BENCH_MONITOR_SECS ?? 10),
         batch: Number(env.BENCH_MONITOR_BATCH ?? 5000),
         connections: Number(env.BENCH_MONITOR_CONNECTIONS ?? 4),
-        reads: Number(env.BENCH_MONITOR_READS ?? 200),
+        reads: Number(env.BENCH_MONITOR_READS ?? 100),
+        settleSecs: Number(env.BENCH_MONITOR_SETTLE_SECS ?? 120),
       }),
     );
   }

@@ -1,5 +1,6 @@
 import type { MetricRecord, MonitorStatus } from "@aegis/contracts";
 import type { Logger } from "../shared/logger.js";
+import { formatDataTime } from "./engine/data-time.js";
 import { FleetPredictionsView } from "./fleet-predictions-view.js";
 import { dataTimeMs } from "./history/time-range.js";
 import type { AlertEvent, FleetMonitor, FleetSummary, IngestResult, MonitorModel } from "./monitor-types.js";
@@ -68,6 +69,28 @@ export class MonitorService {
     this.samples.offer(records);
     if (result.events.length > 0) this.record(result.events);
     return result;
+  }
+
+  /**
+   * Rebuild the engine's state (rolling windows, forecasters, risk) from stored samples, oldest
+   * first, before live records arrive: no events, no samples stored again, the event loop free
+   * between pages. Returns the records replayed.
+   */
+  async restore(pages: AsyncIterable<MetricRecord[]>): Promise<number> {
+    let replayed = 0;
+    for await (const page of pages) {
+      for (const rec of page) {
+        const ms = dataTimeMs(rec.timestamp);
+        // Samples keep the instant, not how the feeder wrote it: restored points take the seed's
+        // offset-less form (UTC) until the server's next live record.
+        rec.timestamp = formatDataTime(ms, true);
+        this.latestDataMs = Math.max(this.latestDataMs, ms);
+      }
+      const r = this.engine.ingest(page);
+      replayed += r.accepted;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return replayed;
   }
 
   /** The monitor's "now": the newest record's time (data may be replayed or simulated), else the clock. */
