@@ -51,8 +51,8 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
         response: { 200: FeedAccepted, ...errors },
       },
     },
-    (req) => {
-      const r = m.ingest(req.body.records);
+    async (req) => {
+      const r = await m.ingestSliced(req.body.records);
       const base = {
         records_received: req.body.records.length,
         tick: r.tick,
