@@ -65,7 +65,7 @@ export async function createMonitor(
   const samples = new SampleRecorder(history, logger, {
     everyMinutes: config.AEGIS_MONITOR_SAMPLE_MINUTES,
     maxPending: 100_000,
-    batchSize: 5_000,
+    batchSize: 500,
   });
   const proactive = new ProactiveIncidents(deps.incidents, logger, {
     enabled: config.AEGIS_MONITOR_PROACTIVE,
