@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ActionType, TimelineStatus } from "./enums.js";
 import { AIAnalysis, CouncilDecision, CouncilVote } from "./incident.js";
+import { AlertEvent } from "./monitor-responses.js";
 import { ContainerInfo, ContainerMetrics, ScaleEvent } from "./runtime.js";
 
 /**
@@ -44,6 +45,11 @@ export const WsFramePayloads = {
   failed: z.object({ incident_id: z.string(), error: z.string() }),
   metrics: z.array(ContainerMetrics),
   "container.list": z.array(ContainerInfo),
+  /**
+   * Added (not in seed 000): a predictive-monitor level change (seed 004's alert event, in data time;
+   * `incident_id` null). Seed-002 subscribers of `alerts` get the rising ones as `alert.fired`.
+   */
+  "monitor.alert": AlertEvent,
 } as const;
 
 export type WsFrameType = keyof typeof WsFramePayloads;
@@ -79,6 +85,7 @@ export const WsFrame = z.discriminatedUnion("type", [
   envelope("failed"),
   envelope("metrics"),
   envelope("container.list"),
+  envelope("monitor.alert"),
 ]);
 export type WsFrame = z.infer<typeof WsFrame>;
 /** The frame of one type. */

@@ -112,10 +112,7 @@ export class WsHub {
     });
   }
 
-  /**
-   * Seed-002 events that no bus frame stands for (the monitor's alerts), to the subscribed seed-002
-   * clients of `projectId`.
-   */
+  /** A seed-002 event to the subscribed seed-002 clients of `projectId`. */
   sendEvent(projectId: string, event: WsEvent): void {
     const text = JSON.stringify(event);
     const channel = WS_EVENT_CHANNEL[event.type];
