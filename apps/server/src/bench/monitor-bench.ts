@@ -210,7 +210,7 @@ async function benchFleet(n: number, o: MonitorBenchOptions, log: (s: string) =>
     });
     await feeder.loopDelay();
 
-    // History: sequential, in 10 chunks so the bodies of 10,000 servers × 300 ticks never all sit in memory.
+    // History: sequential, in 10 chunks so the bodies of 10,000 servers × many ticks never all sit in memory.
     log(`monitor bench: ${n} servers, feeding ${o.historyTicks} ticks of history`);
     let histRecords = 0;
     let histSecs = 0;

@@ -86,7 +86,13 @@ export class MonitorService {
 
   ingest(records: readonly MetricRecord[]): IngestResult {
     const result = this.engine.ingest(records);
-    for (const r of records) this.latestDataMs = Math.max(this.latestDataMs, dataTimeMs(r.timestamp));
+    // Fleet batches share timestamps: each distinct string is parsed once.
+    let prev = "";
+    for (const r of records) {
+      if (r.timestamp === prev) continue;
+      prev = r.timestamp;
+      this.latestDataMs = Math.max(this.latestDataMs, dataTimeMs(prev));
+    }
     this.samples.offer(records);
     if (result.events.length > 0) this.record(result.events);
     return result;

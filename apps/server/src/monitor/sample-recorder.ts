@@ -66,8 +66,13 @@ export class SampleRecorder {
   offer(records: readonly MetricRecord[]): void {
     const gapMs = this.opts.everyMinutes * 60_000;
     const cap = this.names.length;
+    let prevTs = "";
+    let t = 0;
     for (const r of records) {
-      const t = dataTimeMs(r.timestamp);
+      if (r.timestamp !== prevTs) {
+        prevTs = r.timestamp;
+        t = dataTimeMs(prevTs);
+      }
       const last = this.lastKept.get(r.server_name);
       if (last !== undefined && t - last < gapMs && t >= last) continue;
       if (this.size >= cap) {
