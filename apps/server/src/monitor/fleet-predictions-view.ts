@@ -53,9 +53,10 @@ export class FleetPredictionsView {
           next = String(i);
           break;
         }
-        const p = e.prediction(names[i]!);
+        const name = names[i] as string;
+        const p = e.prediction(name);
         if (p && keep(p)) {
-          predictions[names[i]!] = p;
+          predictions[name] = p;
           count++;
         }
       }
@@ -69,9 +70,9 @@ export class FleetPredictionsView {
           next = String(i);
           break;
         }
-        const name = e.serverNameAt(i)!;
-        const p = e.prediction(name)!;
-        if (keep(p)) {
+        const name = e.serverNameAt(i) as string;
+        const p = e.prediction(name);
+        if (p && keep(p)) {
           predictions[name] = p;
           count++;
         }
