@@ -11,7 +11,7 @@ export interface SampleRecorderOptions {
   everyMinutes: number;
   /** Records waiting for the store beyond which new ones are dropped (and counted), never blocking ingest. */
   maxPending: number;
-  /** Rows per insert statement (PGlite runs a statement on the event loop: small ones keep it free). */
+  /** Rows per insert statement (small statements keep each copy of the parameters to the PGlite worker short). */
   batchSize: number;
 }
 
