@@ -95,6 +95,48 @@ export const FleetPredictions = z.object({
 });
 export type FleetPredictions = z.infer<typeof FleetPredictions>;
 
+/**
+ * Added query parameters of `GET /predictions/current` (none: the seed's full map). `view=summary`
+ * answers `PredictionsSummaryView`; any of `limit`, `cursor`, `risk_min`, `server_id` answers a
+ * `PredictionsPage`.
+ */
+export const PredictionsQuery = z.object({
+  view: z.enum(["full", "summary"]).optional(),
+  /** Servers per page (1–1000; 100 when paging without it). */
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  /** `next_cursor` of the previous page. */
+  cursor: z
+    .string()
+    .regex(/^\d{1,9}$/, "a next_cursor of an earlier page")
+    .optional(),
+  /** Only servers with `risk_score` ≥ this (0–100). */
+  risk_min: z.coerce.number().min(0).max(100).optional(),
+  /** Only these servers (comma-separated names, at most 1000). */
+  server_id: z
+    .string()
+    .min(1)
+    .max(200_000)
+    .refine((v) => v.split(",").length <= 1000, "at most 1000 names")
+    .optional(),
+});
+export type PredictionsQuery = z.infer<typeof PredictionsQuery>;
+
+/** `GET /predictions/current?view=summary`: the seed's payload without `predictions`. */
+export const PredictionsSummaryView = FleetPredictions.omit({ predictions: true });
+export type PredictionsSummaryView = z.infer<typeof PredictionsSummaryView>;
+
+/** `GET /predictions/current?limit=…`: one page of the map (servers in the order first seen), with the fleet summary. */
+export const PredictionsPage = z.object({
+  predictions: z.record(z.string(), ServerPrediction),
+  summary: FleetSummary,
+  timestamp: z.string(),
+  /** Servers in this page. */
+  count: z.number().int(),
+  /** Pass as `cursor` for the next page; null when this is the last. */
+  next_cursor: z.string().nullable(),
+});
+export type PredictionsPage = z.infer<typeof PredictionsPage>;
+
 /** `GET /alerts/active`. */
 export const ActiveAlerts = z.object({
   timestamp: z.string(),

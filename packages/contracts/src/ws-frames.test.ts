@@ -56,6 +56,16 @@ const samples: { [T in WsFrameType]: FramePayload<T> } = {
     },
   ],
   "container.list": [{ name: "buggy-app-v2", status: "running", image: "img", id: "abc" }],
+  "monitor.alert": {
+    timestamp: "2025-01-15T06:00:00",
+    server_name: "ppdb900",
+    profile: "Database",
+    event_type: "raised",
+    previous_level: "healthy",
+    new_level: "warning",
+    risk_score: 64.2,
+    message: "Memory 91% rising 2.1%/hour",
+  },
 };
 
 describe("WebSocket frames", () => {

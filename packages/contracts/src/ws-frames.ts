@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ActionType, TimelineStatus } from "./enums.js";
 import { AIAnalysis, CouncilDecision, CouncilVote } from "./incident.js";
+import { AlertEvent } from "./monitor-responses.js";
 import { ContainerInfo, ContainerMetrics, ScaleEvent } from "./runtime.js";
 
 /**
@@ -44,9 +45,19 @@ export const WsFramePayloads = {
   failed: z.object({ incident_id: z.string(), error: z.string() }),
   metrics: z.array(ContainerMetrics),
   "container.list": z.array(ContainerInfo),
+  /**
+   * Added (not in seed 000): a predictive-monitor level change (seed 004's alert event, in data time;
+   * `incident_id` null). Seed-002 subscribers of `alerts` get the rising ones as `alert.fired`.
+   */
+  "monitor.alert": AlertEvent,
 } as const;
 
 export type WsFrameType = keyof typeof WsFramePayloads;
+/**
+ * Frame types seed 000 does not list. A seed-000 client gets exactly the seed's frame types; these go
+ * only to clients that ask for them on the upgrade (`/ws?frames=all`, as the cockpit does).
+ */
+export const ADDED_FRAME_TYPES: ReadonlySet<WsFrameType> = new Set<WsFrameType>(["monitor.alert"]);
 /** Every WebSocket frame type of seed 000. */
 export const WsFrameType = z.enum(Object.keys(WsFramePayloads) as [WsFrameType, ...WsFrameType[]]);
 
@@ -79,6 +90,7 @@ export const WsFrame = z.discriminatedUnion("type", [
   envelope("failed"),
   envelope("metrics"),
   envelope("container.list"),
+  envelope("monitor.alert"),
 ]);
 export type WsFrame = z.infer<typeof WsFrame>;
 /** The frame of one type. */

@@ -1,6 +1,13 @@
 import { type IncidentResult, type WsFrame, wsFrame } from "@aegis/contracts";
 import { describe, expect, it } from "vitest";
-import { emptyLiveState, type LiveState, liveReducer, MAX_INCIDENTS, MAX_SAMPLES } from "./frame-reducer.js";
+import {
+  emptyLiveState,
+  type LiveState,
+  liveReducer,
+  MAX_INCIDENTS,
+  MAX_MONITOR_ALERTS,
+  MAX_SAMPLES,
+} from "./frame-reducer.js";
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 6, 5, 0, s)).toISOString();
 const frame = (f: WsFrame, s: number): WsFrame => ({ ...f, timestamp: at(s) });
@@ -127,6 +134,27 @@ describe("liveReducer", () => {
     expect(s.fleetVersion).toBe(2);
     expect(s.lastScale).toEqual({ at: at(1), summary: "app: 3 replica(s)" });
     expect(s.containers).toHaveLength(1);
+  });
+
+  it("keeps the latest predictive-monitor level changes, newest first, capped", () => {
+    const change = (i: number) =>
+      frame(
+        wsFrame("monitor.alert", null, {
+          timestamp: "2025-01-15T06:00:00",
+          server_name: `srv${i}`,
+          profile: "Database",
+          event_type: "raised",
+          previous_level: "healthy",
+          new_level: "warning",
+          risk_score: 61.5,
+          message: "memory rising",
+        }),
+        i % 60,
+      );
+    const s = run(Array.from({ length: MAX_MONITOR_ALERTS + 5 }, (_, i) => change(i)));
+    expect(s.monitorAlerts).toHaveLength(MAX_MONITOR_ALERTS);
+    expect(s.monitorAlerts[0]?.server_name).toBe(`srv${MAX_MONITOR_ALERTS + 4}`);
+    expect(s.incidents).toEqual({});
   });
 
   it("caps the incidents it remembers, forgetting the oldest", () => {

@@ -1,6 +1,7 @@
 import type {
   ActionType,
   AIAnalysis,
+  AlertEvent,
   ContainerInfo,
   ContainerMetrics,
   CouncilDecision,
@@ -64,11 +65,14 @@ export interface LiveState {
   /** Bumped by every frame that changes the fleet's shape (scale events, container lists): topology refetches. */
   fleetVersion: number;
   lastScale: { at: string; summary: string } | null;
+  /** Latest predictive-monitor level changes (newest first, at most MAX_MONITOR_ALERTS). */
+  monitorAlerts: readonly AlertEvent[];
   lastFrameAt: string | null;
 }
 
 export const MAX_INCIDENTS = 200;
 export const MAX_SAMPLES = 120;
+export const MAX_MONITOR_ALERTS = 50;
 
 const STATUSES: ReadonlySet<string> = new Set<IncidentStatus>([
   "RECEIVED",
@@ -92,6 +96,7 @@ export const emptyLiveState: LiveState = {
   samples: {},
   fleetVersion: 0,
   lastScale: null,
+  monitorAlerts: [],
   lastFrameAt: null,
 };
 
@@ -267,6 +272,8 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
       for (const name of Object.keys(samples)) if (!present.has(name)) delete samples[name];
       return { ...s, latestMetrics: f.data, samples };
     }
+    case "monitor.alert":
+      return { ...s, monitorAlerts: [f.data, ...s.monitorAlerts].slice(0, MAX_MONITOR_ALERTS) };
     default:
       return assertNever(f);
   }

@@ -64,5 +64,6 @@ export function clientFor(
 export async function wsUrl(s: Session, client: AegisClient, location: Location): Promise<string> {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
   const token = s.kind === "api_key" ? s.apiKey : (await client.wsToken()).token;
-  return `${proto}//${location.host}/ws?token=${encodeURIComponent(token)}`;
+  // `frames=all`: the product's added frames (monitor alerts) too, beyond seed 000's set.
+  return `${proto}//${location.host}/ws?token=${encodeURIComponent(token)}&frames=all`;
 }

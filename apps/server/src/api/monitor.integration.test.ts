@@ -129,11 +129,32 @@ describe("seed 004 monitor API", () => {
     // Sent back to back: the hub handles a socket's messages in order.
     ws.send(JSON.stringify({ type: "connect", token: apiKey }));
     ws.send(JSON.stringify({ type: "subscribe", channels: ["alerts"] }));
+    // A frames client asking for every frame type (the cockpit) gets each level change as a `monitor.alert`
+    // frame; a plain seed-000 client gets only the seed's frame types.
+    const frames: { type: string; incident_id?: unknown; data?: Record<string, unknown> }[] = [];
+    const ws0 = new WebSocket(`${url.replace("http", "ws")}/ws?token=${apiKey}&frames=all`);
+    ws0.on("message", (m) => frames.push(JSON.parse(m.toString())));
+    const seedFrames: { type: string }[] = [];
+    const wsSeed = new WebSocket(`${url.replace("http", "ws")}/ws?token=${apiKey}`);
+    wsSeed.on("message", (m) => seedFrames.push(JSON.parse(m.toString())));
+    await new Promise((resolve) => ws0.once("open", resolve));
+    await new Promise((resolve) => wsSeed.once("open", resolve));
     for (let i = 0; i < 100 && !received.some((m) => m.type === "subscribed"); i++) await sleep(20);
     const leak = await client.request("POST", "/feed/data", { records: fleet(30, 4, 20, 20) });
     expect(leak.status).toBe(200);
     for (let i = 0; i < 100 && !received.some((m) => m.type === "alert.fired"); i++) await sleep(20);
+    for (let i = 0; i < 100 && !frames.some((m) => m.type === "monitor.alert"); i++) await sleep(20);
     ws.close();
+    ws0.close();
+    wsSeed.close();
+    expect(seedFrames.some((m) => m.type === "heartbeat")).toBe(true);
+    expect(seedFrames.some((m) => m.type === "monitor.alert")).toBe(false);
+    const frame = frames.find((m) => m.type === "monitor.alert");
+    expect(frame).toMatchObject({
+      incident_id: null,
+      data: { server_name: "ppdb900", event_type: "raised", previous_level: "healthy", profile: "Database" },
+    });
+    expect(["degraded", "warning", "critical"]).toContain(frame?.data?.new_level);
     expect(received.find((m) => m.type === "alert.fired")).toMatchObject({
       data: { alertname: "PredictedFailureRisk", service: "ppdb900", severity: expect.any(String) },
     });

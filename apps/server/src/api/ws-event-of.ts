@@ -36,6 +36,8 @@ export function wsEventOf(frame: WsFrame): WsEvent | null {
         },
         timestamp,
       };
+    case "monitor.alert":
+      return alertFiredOf(frame.data);
     default:
       return null;
   }

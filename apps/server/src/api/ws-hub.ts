@@ -1,4 +1,5 @@
 import {
+  ADDED_FRAME_TYPES,
   type FramePayload,
   WS_CLOSE_UNAUTHORIZED,
   WS_EVENT_CHANNEL,
@@ -31,11 +32,11 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * One connection. Seed-000 clients authenticate on the upgrade (header or `?token=`) and get every frame
- * of their project; seed-002 clients authenticate with a `connect` message and get the events of their
+ * of their project of the seed's types (all types with `?frames=all`); seed-002 clients authenticate with a `connect` message and get the events of their
  * project on the channels they subscribed to.
  */
 type Client =
-  | { protocol: "frames"; identity: Identity }
+  | { protocol: "frames"; identity: Identity; allFrames: boolean }
   | { protocol: "events"; identity: Identity | null; channels: Set<WsChannel> };
 
 function heartbeat(status: FramePayload<"heartbeat">["status"]): string {
@@ -85,6 +86,7 @@ export class WsHub {
         this.clients.set(socket, {
           protocol: "frames",
           identity: { principal: req.principal, projectId: req.projectId },
+          allFrames: (req.query as { frames?: unknown } | undefined)?.frames === "all",
         });
         this.send(socket, heartbeat("connected"));
       } else {
@@ -131,10 +133,7 @@ export class WsHub {
     });
   }
 
-  /**
-   * Seed-002 events that no bus frame stands for (the monitor's alerts), to the subscribed seed-002
-   * clients of `projectId`.
-   */
+  /** A seed-002 event to the subscribed seed-002 clients of `projectId`. */
   sendEvent(projectId: string, event: WsEvent): void {
     const text = JSON.stringify(event);
     const channel = WS_EVENT_CHANNEL[event.type];
@@ -148,8 +147,9 @@ export class WsHub {
   private deliver(frame: WsFrame, projectId: string): void {
     if (this.clients.size === 0) return;
     const text = JSON.stringify(frameOnSeed000Wire(frame));
+    const added = ADDED_FRAME_TYPES.has(frame.type);
     for (const [ws, c] of this.clients) {
-      if (c.protocol === "frames" && c.identity.projectId === projectId) this.send(ws, text);
+      if (c.protocol === "frames" && c.identity.projectId === projectId && (c.allFrames || !added)) this.send(ws, text);
     }
     const event = wsEventOf(frame);
     if (event) this.sendEvent(projectId, event);

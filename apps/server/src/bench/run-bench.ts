@@ -238,11 +238,12 @@ async function main() {
       "monitor",
       await monitorBench({
         fleets: (env.BENCH_MONITOR_FLEETS ?? "1000,10000").split(",").map(Number),
-        historyTicks: Number(env.BENCH_MONITOR_HISTORY ?? 300),
+        historyTicks: Number(env.BENCH_MONITOR_HISTORY ?? 120),
         ingestSecs: Number(env.BENCH_MONITOR_SECS ?? 10),
         batch: Number(env.BENCH_MONITOR_BATCH ?? 5000),
         connections: Number(env.BENCH_MONITOR_CONNECTIONS ?? 4),
-        reads: Number(env.BENCH_MONITOR_READS ?? 200),
+        reads: Number(env.BENCH_MONITOR_READS ?? 100),
+        settleSecs: Number(env.BENCH_MONITOR_SETTLE_SECS ?? 120),
       }),
     );
   }

@@ -52,5 +52,7 @@ export function formatFrame(f: WsFrame): string | null {
     }
     case "container.list":
       return null;
+    case "monitor.alert":
+      return `${t} ${colour(31, `monitor ${String(d.new_level)}`.padEnd(16))} ${String(d.server_name)}: ${String(d.message ?? d.event_type)}`;
   }
 }

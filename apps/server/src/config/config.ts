@@ -250,6 +250,10 @@ export const CONFIG_FIELDS = {
     schema: z.coerce.number().min(0).default(5),
     doc: "Data-time minutes between two stored metric samples of one server (the training history; `0`: every record).",
   },
+  AEGIS_MONITOR_RESTORE_SAMPLES: {
+    schema: z.coerce.number().int().min(0).default(200_000),
+    doc: "Newest stored metric samples replayed into the predictive monitor at start, before the server listens, rebuilding each server's rolling window, forecasters and risk (~13,000 a second on PGlite; `0`: start empty).",
+  },
   AEGIS_MONITOR_RETENTION_DAYS: {
     schema: z.coerce.number().positive().default(30),
     doc: "Days (data time) of metric samples, alert events and fleet snapshots kept; older ones are pruned hourly.",

@@ -65,13 +65,28 @@ export async function createMonitor(
   const samples = new SampleRecorder(history, logger, {
     everyMinutes: config.AEGIS_MONITOR_SAMPLE_MINUTES,
     maxPending: 100_000,
-    batchSize: 5_000,
+    batchSize: 500,
   });
   const proactive = new ProactiveIncidents(deps.incidents, logger, {
     enabled: config.AEGIS_MONITOR_PROACTIVE,
     manages: deps.manages,
   });
   const service = new MonitorService(engine, history, samples, proactive, logger, () => modelPath, deps.onAlerts);
+
+  if (config.AEGIS_MONITOR_RESTORE_SAMPLES > 0) {
+    const t0 = Date.now();
+    try {
+      const replayed = await service.restore(history.loadSamples({ limit: config.AEGIS_MONITOR_RESTORE_SAMPLES }));
+      if (replayed > 0) {
+        logger.info(
+          { replayed, servers: engine.serversTracked, ms: Date.now() - t0 },
+          "monitor windows restored from stored samples",
+        );
+      }
+    } catch (err) {
+      logger.warn({ err }, "monitor windows not restored; starting empty");
+    }
+  }
 
   const training = new TrainingService({
     db,

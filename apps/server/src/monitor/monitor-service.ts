@@ -1,5 +1,7 @@
 import type { MetricRecord, MonitorStatus } from "@aegis/contracts";
 import type { Logger } from "../shared/logger.js";
+import { formatDataTime } from "./engine/data-time.js";
+import { FleetPredictionsView } from "./fleet-predictions-view.js";
 import { dataTimeMs } from "./history/time-range.js";
 import type { AlertEvent, FleetMonitor, FleetSummary, IngestResult, MonitorModel } from "./monitor-types.js";
 import type { ProactiveIncidents } from "./proactive-incidents.js";
@@ -13,6 +15,8 @@ export interface MonitorHistorySink {
 }
 
 const HOUR_MS = 3_600_000;
+/** Records the engine takes between two yields to the event loop (~10 ms on this machine). */
+const INGEST_SLICE = 1000;
 
 /**
  * The live side of the predictive monitor: feeds the engine, records level changes and fleet
@@ -26,6 +30,8 @@ export class MonitorService {
   private pruneTimer: NodeJS.Timeout | null = null;
   private lastSnapshotTick = 0;
   private latestDataMs = Number.NEGATIVE_INFINITY;
+  /** `/predictions/current` in its three forms (full map, page, summary). */
+  readonly predictions: FleetPredictionsView;
 
   constructor(
     readonly engine: FleetMonitor,
@@ -36,7 +42,9 @@ export class MonitorService {
     private readonly modelPath: () => string,
     /** Live subscribers of level changes (the WebSocket hub's `alert.fired`). */
     private readonly onAlerts: (events: readonly AlertEvent[]) => void = () => undefined,
-  ) {}
+  ) {
+    this.predictions = new FleetPredictionsView(engine);
+  }
 
   /**
    * Take a fleet snapshot every `snapshotMs` of wall time while data keeps arriving, and every
@@ -57,12 +65,59 @@ export class MonitorService {
     });
   }
 
+  /**
+   * `ingest` a slice of `slice` records at a time with the event loop free between slices, so a
+   * 50,000-record batch never holds it for long (records of one server stay in order; batches of
+   * other connections may interleave between slices, as they could between requests).
+   */
+  async ingestSliced(records: readonly MetricRecord[], slice = INGEST_SLICE): Promise<IngestResult> {
+    if (records.length <= slice) return this.ingest(records);
+    let accepted = 0;
+    const events: AlertEvent[] = [];
+    let last: IngestResult | undefined;
+    for (let i = 0; i < records.length; i += slice) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      last = this.ingest(records.slice(i, i + slice));
+      accepted += last.accepted;
+      events.push(...last.events);
+    }
+    return { ...(last as IngestResult), accepted, events };
+  }
+
   ingest(records: readonly MetricRecord[]): IngestResult {
     const result = this.engine.ingest(records);
-    for (const r of records) this.latestDataMs = Math.max(this.latestDataMs, dataTimeMs(r.timestamp));
+    // Fleet batches share timestamps: each distinct string is parsed once.
+    let prev = "";
+    for (const r of records) {
+      if (r.timestamp === prev) continue;
+      prev = r.timestamp;
+      this.latestDataMs = Math.max(this.latestDataMs, dataTimeMs(prev));
+    }
     this.samples.offer(records);
     if (result.events.length > 0) this.record(result.events);
     return result;
+  }
+
+  /**
+   * Rebuild the engine's state (rolling windows, forecasters, risk) from stored samples, oldest
+   * first, before live records arrive: no events, no samples stored again, the event loop free
+   * between pages. Returns the records replayed.
+   */
+  async restore(pages: AsyncIterable<MetricRecord[]>): Promise<number> {
+    let replayed = 0;
+    for await (const page of pages) {
+      for (const rec of page) {
+        const ms = dataTimeMs(rec.timestamp);
+        // Samples keep the instant, not how the feeder wrote it: restored points take the seed's
+        // offset-less form (UTC) until the server's next live record.
+        rec.timestamp = formatDataTime(ms, true);
+        this.latestDataMs = Math.max(this.latestDataMs, ms);
+      }
+      const r = this.engine.ingest(page);
+      replayed += r.accepted;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return replayed;
   }
 
   /** The monitor's "now": the newest record's time (data may be replayed or simulated), else the clock. */
@@ -98,7 +153,7 @@ export class MonitorService {
     const e = this.engine;
     if (e.recordCount === this.lastSnapshotTick || e.recordCount < e.warmupRecords) return;
     this.lastSnapshotTick = e.recordCount;
-    const p = e.predictions();
+    const p = e.overview();
     await this.enqueue(() => this.history.appendSnapshot(p.summary, p.timestamp));
   }
 
@@ -119,11 +174,10 @@ export class MonitorService {
   private record(events: AlertEvent[]): void {
     void this.enqueue(() => this.history.appendAlertEvents(events));
     this.onAlerts(events);
-    // Only a critical event can open an incident; the fleet's predictions are computed just then.
+    // Only a critical event can open an incident (and a healthy one close it).
     if (!events.some((e) => e.new_level === "critical" || e.new_level === "healthy")) return;
-    const predictions = events.some((e) => e.new_level === "critical") ? this.engine.predictions().predictions : {};
     void this.proactive
-      .onEvents(events, (server) => predictions[server])
+      .onEvents(events, (server) => this.engine.prediction(server))
       .catch((err) => this.logger.warn({ err }, "proactive incidents failed"));
   }
 

@@ -36,6 +36,9 @@ export interface IngestResult {
   events: AlertEvent[];
 }
 
+/** The seed's `/predictions/current` without the per-server map. */
+export type FleetOverview = Omit<FleetPredictions, "predictions">;
+
 export interface FleetMonitor {
   readonly windowSize: number;
   readonly warmupRecords: number;
@@ -44,7 +47,19 @@ export interface FleetMonitor {
   readonly lastPrediction: string | null;
   readonly model: MonitorModel;
   ingest(records: readonly MetricRecord[]): IngestResult;
+  /** Changes with every accepted record and every model swap. */
+  readonly version: number;
+  /** The whole payload at once (tests, small fleets); the route serialises it in slices instead. */
   predictions(): FleetPredictions;
+  /** Summary, alerts and timestamp without the per-server map (cheap, cached). */
+  overview(): FleetOverview;
+  prediction(serverName: string): ServerPrediction | undefined;
+  /** Servers in the order first seen (0 ≤ i < serversTracked; stable, servers are never removed). */
+  serverNameAt(i: number): string | undefined;
+  riskAt(i: number): number;
+  indexOf(serverName: string): number;
+  /** `"name":{prediction}` of the i-th server as JSON. */
+  predictionJsonAt(i: number): string;
   explain(serverName: string): Explanation | undefined;
   /** Swap the fitted parameters without losing the rolling windows. */
   setModel(model: MonitorModel): void;

@@ -72,4 +72,22 @@ describe("SampleRecorder", () => {
     // The 3 that waited went to a store that failed: counted as dropped, not retried forever.
     expect(r.dropped).toBe(1 + 3);
   });
+
+  it("hands the store the values it stores (float4) and the instant, oldest first, in batches", async () => {
+    const batches: MetricRecord[][] = [];
+    const r = new SampleRecorder({ appendSamples: async (b) => void batches.push(b) }, createLogger("silent"), {
+      everyMinutes: 0,
+      maxPending: 10,
+      batchSize: 3,
+    });
+    r.offer([0, 1, 2, 3, 4].map((m) => ({ ...at("a", m), cpu_user_pct: 25.3, status: "heavy_load" as const })));
+    await r.flush();
+    expect(batches.map((b) => b.length)).toEqual([3, 2]);
+    const first = batches[0]?.[0];
+    expect(first).toMatchObject({ server_name: "a", status: "heavy_load", uptime_days: 3, back_close_wait: 1 });
+    expect(first?.timestamp).toBe("2026-01-01T00:00:00.000Z");
+    expect(first?.cpu_user_pct).toBe(Math.fround(25.3));
+    expect(batches[1]?.[1]?.timestamp).toBe("2026-01-01T00:04:00.000Z");
+    expect(r.pending).toBe(0);
+  });
 });

@@ -1,4 +1,4 @@
-import type { MetricRecord } from "@aegis/contracts";
+import { METRIC_FIELDS, type MetricRecord, ServerStatus } from "@aegis/contracts";
 import type { Logger } from "../shared/logger.js";
 import { dataTimeMs } from "./history/time-range.js";
 
@@ -11,18 +11,29 @@ export interface SampleRecorderOptions {
   everyMinutes: number;
   /** Records waiting for the store beyond which new ones are dropped (and counted), never blocking ingest. */
   maxPending: number;
-  /** Rows per insert statement. */
+  /** Rows per insert statement (small statements keep each copy of the parameters to the PGlite worker short). */
   batchSize: number;
 }
+
+const STATUSES = ServerStatus.options;
+const WIDTH = METRIC_FIELDS.length;
 
 /**
  * Keeps the training history: a downsampled copy of the metric stream, written off the ingest
  * path. Ingest never waits for the store; when the store falls behind, samples are dropped and
  * counted (`dropped`) rather than slowing `/feed/data` or growing memory without bound.
+ *
+ * Waiting samples sit in a ring of typed columns (~80 bytes each: float4 values, as the table
+ * stores them), not as the request's parsed objects, so a full queue of 100,000 costs ~8 MB.
  */
 export class SampleRecorder {
   private readonly lastKept = new Map<string, number>();
-  private pending: MetricRecord[] = [];
+  private readonly names: (string | undefined)[];
+  private readonly ms: Float64Array;
+  private readonly status: Uint8Array;
+  private readonly values: Float32Array;
+  private head = 0;
+  private size = 0;
   private writing: Promise<void> | null = null;
   private droppedCount = 0;
   private storedCount = 0;
@@ -31,7 +42,13 @@ export class SampleRecorder {
     private readonly sink: SampleSink,
     private readonly logger: Logger,
     private readonly opts: SampleRecorderOptions,
-  ) {}
+  ) {
+    const cap = Math.max(1, opts.maxPending);
+    this.names = new Array(cap);
+    this.ms = new Float64Array(cap);
+    this.status = new Uint8Array(cap);
+    this.values = new Float32Array(cap * WIDTH);
+  }
 
   get dropped(): number {
     return this.droppedCount;
@@ -41,20 +58,37 @@ export class SampleRecorder {
     return this.storedCount;
   }
 
+  /** Samples waiting for the store. */
+  get pending(): number {
+    return this.size;
+  }
+
   offer(records: readonly MetricRecord[]): void {
     const gapMs = this.opts.everyMinutes * 60_000;
+    const cap = this.names.length;
+    let prevTs = "";
+    let t = 0;
     for (const r of records) {
-      const t = dataTimeMs(r.timestamp);
+      if (r.timestamp !== prevTs) {
+        prevTs = r.timestamp;
+        t = dataTimeMs(prevTs);
+      }
       const last = this.lastKept.get(r.server_name);
       if (last !== undefined && t - last < gapMs && t >= last) continue;
-      if (this.pending.length >= this.opts.maxPending) {
+      if (this.size >= cap) {
         this.droppedCount += 1;
         continue;
       }
       this.lastKept.set(r.server_name, t);
-      this.pending.push(r);
+      const i = (this.head + this.size) % cap;
+      this.names[i] = r.server_name;
+      this.ms[i] = t;
+      this.status[i] = STATUSES.indexOf(r.status);
+      for (let j = 0; j < WIDTH; j++)
+        this.values[i * WIDTH + j] = r[METRIC_FIELDS[j] as (typeof METRIC_FIELDS)[number]];
+      this.size++;
     }
-    if (!this.writing && this.pending.length > 0) this.writing = this.drain();
+    if (!this.writing && this.size > 0) this.writing = this.drain();
   }
 
   /** Wait until everything offered so far is stored (or failed). */
@@ -62,11 +96,30 @@ export class SampleRecorder {
     while (this.writing) await this.writing;
   }
 
+  /** The oldest `n` waiting samples, as records, removed from the queue. */
+  private take(n: number): MetricRecord[] {
+    const cap = this.names.length;
+    const out: MetricRecord[] = [];
+    for (let k = 0; k < n && this.size > 0; k++) {
+      const i = this.head;
+      const r: Record<string, unknown> = {
+        timestamp: new Date(this.ms[i] as number).toISOString(),
+        server_name: this.names[i],
+        status: STATUSES[this.status[i] as number],
+      };
+      for (let j = 0; j < WIDTH; j++) r[METRIC_FIELDS[j] as string] = this.values[i * WIDTH + j];
+      out.push(r as unknown as MetricRecord);
+      this.names[i] = undefined;
+      this.head = (i + 1) % cap;
+      this.size--;
+    }
+    return out;
+  }
+
   private async drain(): Promise<void> {
     try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.slice(0, this.opts.batchSize);
-        this.pending = this.pending.slice(batch.length);
+      while (this.size > 0) {
+        const batch = this.take(this.opts.batchSize);
         try {
           await this.sink.appendSamples(batch);
           this.storedCount += batch.length;

@@ -1,7 +1,6 @@
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
-import type { AlertEvent } from "@aegis/contracts";
 import { createAccounts } from "../accounts/create-accounts.js";
 import { DEFAULT_THROTTLE } from "../accounts/login-throttle.js";
 import { KDF } from "../accounts/password-hasher.js";
@@ -10,7 +9,6 @@ import { runbookFinderOf } from "../analysts/llm/runbook-finder.js";
 import { adminKeyAuthenticator } from "../api/admin-key-authenticator.js";
 import { buildApp } from "../api/build-app.js";
 import { DownloadSigner, deriveDownloadKey } from "../api/download-signer.js";
-import { alertFiredOf } from "../api/ws-event-of.js";
 import { InjectionWatch } from "../audit/injection-watch.js";
 import { auditRemediations } from "../audit/remediation-auditor.js";
 import { createSecurityCenter } from "../audit/security-center.js";
@@ -292,16 +290,17 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     }
   });
 
-  // The monitor watches the operator's fleet, which belongs to no tenant: its alerts go to the default
-  // project's seed-002 subscribers, once the hub exists.
-  let alertsFired: (events: readonly AlertEvent[]) => void = () => undefined;
+  // The monitor watches the operator's fleet, which belongs to no tenant: its level changes are frames of
+  // the default project (every process's hub delivers them; seed-002 `alerts` gets the rising ones).
   const monitor = await createMonitor(config, {
     database,
     dataDir,
     logger,
     incidents: { receive: (p) => (service as IncidentService).receive(DEFAULT_PROJECT_ID, p) },
     manages: (server) => executor.has(server),
-    onAlerts: (events) => alertsFired(events),
+    onAlerts: (events) => {
+      for (const e of events) bus.publish(DEFAULT_PROJECT_ID, "monitor.alert", null, e);
+    },
   });
 
   const integrations = createIntegrations(config, {
@@ -438,12 +437,6 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     silences,
   });
   websocketClients = () => hub.size;
-  alertsFired = (events) => {
-    for (const e of events) {
-      const fired = alertFiredOf(e);
-      if (fired) hub.sendEvent(DEFAULT_PROJECT_ID, fired);
-    }
-  };
   await app.listen({ host: config.AEGIS_HOST, port: config.AEGIS_PORT });
   const address = app.server.address() as AddressInfo;
   const url = `http://${urlHost(config.AEGIS_HOST)}:${address.port}`;

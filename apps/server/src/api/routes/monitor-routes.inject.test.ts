@@ -56,4 +56,69 @@ describe("monitor routes (inject)", () => {
     expect(field.statusCode).toBe(422);
     expect(field.json().detail[0].loc).toEqual(["body", "records", 0, "cpu_user_pct"]);
   });
+
+  it("answers an invalid API key on /predictions/current with seed 004's {detail} body", async () => {
+    const r = await t.app.inject({ url: "/predictions/current", headers: { "x-api-key": "not-a-key" } });
+    expect(r.statusCode).toBe(401);
+    expect(r.json()).toEqual({ detail: expect.any(String) });
+  });
+
+  it("reloads the latest model with no body: the baseline saved at first start", async () => {
+    const r = await t.app.inject({ method: "POST", url: "/admin/reload-model", headers: AS_DEFAULT });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ success: true, model: "argus_model_baseline" });
+  });
+
+  it("serves the summary view and pages of the map, filtered by risk and name", async () => {
+    const servers = ["pgpage01", "pgpage02", "pgpage03", "pgpage04", "pgpage05"];
+    const records = servers.flatMap((s) => Array.from({ length: 24 }, (_, i) => metricRecord(s, i)));
+    expect(
+      (await t.app.inject({ method: "POST", url: "/feed/data", headers: AS_DEFAULT, payload: { records } })).statusCode,
+    ).toBe(200);
+    const full = (await t.app.inject({ url: "/predictions/current", headers: AS_DEFAULT })).json();
+    const names = Object.keys(full.predictions);
+    expect(names).toEqual(expect.arrayContaining(servers));
+
+    const summary = (await t.app.inject({ url: "/predictions/current?view=summary", headers: AS_DEFAULT })).json();
+    expect(summary).toEqual({ summary: full.summary, alerts: full.alerts, timestamp: full.timestamp });
+
+    const seen: string[] = [];
+    let cursor = "";
+    for (let page = 0; page < 10; page++) {
+      const r = await t.app.inject({
+        url: `/predictions/current?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+        headers: AS_DEFAULT,
+      });
+      expect(r.statusCode).toBe(200);
+      const body = r.json();
+      expect(body.count).toBe(Object.keys(body.predictions).length);
+      expect(body.summary).toEqual(full.summary);
+      for (const [name, p] of Object.entries(body.predictions)) expect(p).toEqual(full.predictions[name]);
+      seen.push(...Object.keys(body.predictions));
+      if (body.next_cursor === null) break;
+      cursor = body.next_cursor;
+    }
+    expect(seen).toEqual(names);
+
+    const named = await t.app.inject({ url: "/predictions/current?server_id=pgpage02,pgpage04", headers: AS_DEFAULT });
+    expect(Object.keys(named.json().predictions)).toEqual(["pgpage02", "pgpage04"]);
+    const none = await t.app.inject({ url: "/predictions/current?risk_min=100", headers: AS_DEFAULT });
+    expect(Object.values(none.json().predictions).every((p) => (p as { risk_score: number }).risk_score >= 100)).toBe(
+      true,
+    );
+  });
+
+  it("names the bad query parameter of /predictions/current (422)", async () => {
+    for (const [query, field] of [
+      ["limit=0", "limit"],
+      ["limit=abc", "limit"],
+      ["cursor=x1", "cursor"],
+      ["risk_min=101", "risk_min"],
+      ["view=everything", "view"],
+    ] as const) {
+      const r = await t.app.inject({ url: `/predictions/current?${query}`, headers: AS_DEFAULT });
+      expect(r.statusCode).toBe(422);
+      expect(r.json().detail[0].loc).toEqual(["querystring", field]);
+    }
+  });
 });

@@ -1,4 +1,12 @@
-import { ActiveAlerts, DetailError, Explanation, FeedAccepted, FeedRequest, MonitorStatus } from "@aegis/contracts";
+import {
+  ActiveAlerts,
+  DetailError,
+  Explanation,
+  FeedAccepted,
+  FeedRequest,
+  MonitorStatus,
+  PredictionsQuery,
+} from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -15,9 +23,6 @@ const errors = { 401: DetailError, 422: DetailError, 429: DetailError };
 export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limits: MonitorRateLimits): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const m = d.monitor.service;
-  // The engine caches its predictions until the next accepted record; so does their JSON (about
-  // 1 MB per 1,000 servers), so repeated reads between feeds cost no serialisation.
-  let serialised: { of: object; json: string } | null = null;
 
   app.get(
     "/status",
@@ -46,8 +51,8 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
         response: { 200: FeedAccepted, ...errors },
       },
     },
-    (req) => {
-      const r = m.ingest(req.body.records);
+    async (req) => {
+      const r = await m.ingestSliced(req.body.records);
       const base = {
         records_received: req.body.records.length,
         tick: r.tick,
@@ -70,10 +75,12 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
         tags: ["monitor"],
         summary: "Current risk, alert level and forecasts of every server, with the fleet summary",
         description:
-          'Per server: `risk_score` 0–100, `profile`, `alert` (level, score, colour, emoji, label), `display_metrics`, `forecast` (arrays per metric with `timestamps`, in data time) and extensions (`anomaly_score`, `message`, `time_to_issue_minutes`, `last_seen`). `summary`: counts per level, `fleet_health`, `prob_30m`, `prob_8h`. Before warm-up: `{error: "insufficient_data", message, predictions: {}}`.',
+          'Per server: `risk_score` 0–100, `profile`, `alert` (level, score, colour, emoji, label), `display_metrics`, `forecast` (arrays per metric with `timestamps`, in data time) and extensions (`anomaly_score`, `message`, `time_to_issue_minutes`, `last_seen`). `summary`: counts per level, `fleet_health`, `prob_30m`, `prob_8h`. Before warm-up: `{error: "insufficient_data", message, predictions: {}}`.\n\n' +
+          "Added forms (no parameter: the seed's full map): `view=summary` drops `predictions` (summary, alerts, timestamp); `limit`, `cursor`, `risk_min`, `server_id` (comma-separated names) answer one page of `predictions` with `summary`, `timestamp`, `count` and `next_cursor` (servers in the order first seen).",
+        querystring: PredictionsQuery,
       },
     },
-    (_req, reply) => {
+    async (req, reply) => {
       const e = m.engine;
       if (e.recordCount < e.warmupRecords) {
         return {
@@ -82,9 +89,13 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
           predictions: {},
         };
       }
-      const p = e.predictions();
-      if (serialised?.of !== p) serialised = { of: p, json: JSON.stringify(p) };
-      return reply.type("application/json; charset=utf-8").send(serialised.json);
+      const q = req.query;
+      if (q.limit !== undefined || q.cursor !== undefined || q.risk_min !== undefined || q.server_id !== undefined) {
+        return m.predictions.page(q);
+      }
+      if (q.view === "summary") return m.predictions.summary();
+      const json = await m.predictions.fullJson();
+      return reply.type("application/json; charset=utf-8").send(json);
     },
   );
 
@@ -102,7 +113,7 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
     () => {
       const e = m.engine;
       if (e.recordCount < e.warmupRecords) return { timestamp: m.now().toISOString(), count: 0, alerts: [] };
-      const p = e.predictions();
+      const p = e.overview();
       return { timestamp: p.timestamp, count: p.alerts.length, alerts: p.alerts };
     },
   );

@@ -148,7 +148,7 @@ export function registerMonitoringRoutes(fastify: FastifyInstance, d: AppDeps): 
       if (reader.operator) {
         const engine = d.monitor.service.engine;
         if (engine.recordCount >= engine.warmupRecords) {
-          const p = engine.predictions();
+          const p = engine.overview();
           for (const a of p.alerts) {
             items.push({
               source: "predictive_monitor",

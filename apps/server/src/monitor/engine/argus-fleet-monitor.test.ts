@@ -195,20 +195,28 @@ describe("ArgusFleetMonitor", () => {
     expect(m.serversTracked).toBe(1);
   });
 
-  it("caches predictions until the next accepted record", () => {
+  it("caches the overview until the next accepted record, and a server's JSON until it reports", () => {
     const m = new ArgusFleetMonitor();
     const r = rng(2);
-    run(m, 10, { app01: (_, ms) => healthyValues(ms, r) });
+    run(m, 10, { app01: (_, ms) => healthyValues(ms, r), app02: (_, ms) => healthyValues(ms, r) });
     const a = m.predictions();
-    expect(m.predictions()).toBe(a);
+    const o = m.overview();
+    expect(m.overview()).toBe(o);
     expect(m.lastPrediction).toBe(a.timestamp);
     expect(a.timestamp).toBe("2025-01-15T00:45:00");
     expect(a.predictions.app01!.forecast.timestamps).toHaveLength(12);
     expect(a.predictions.app01!.forecast.timestamps[0]).toBe("2025-01-15T00:50:00");
-    m.ingest([syntheticRecord("app01", T0, healthyValues(T0, r))]); // stale: dropped, cache kept
-    expect(m.predictions()).toBe(a);
+    const v = m.version;
+    const json1 = m.predictionJsonAt(1);
+    expect(JSON.parse(`{${json1}}`)).toEqual({ app02: a.predictions.app02 });
+    m.ingest([syntheticRecord("app01", T0, healthyValues(T0, r))]); // stale: dropped, caches kept
+    expect(m.version).toBe(v);
+    expect(m.overview()).toBe(o);
     run(m, 1, { app01: (_, ms) => healthyValues(ms, r) }, 10);
-    expect(m.predictions()).not.toBe(a);
+    expect(m.version).not.toBe(v);
+    expect(m.overview()).not.toBe(o);
+    expect(m.predictionJsonAt(1)).toBe(json1); // app02 took no record
+    expect(m.predictionJsonAt(0)).not.toBe(`"app01":${JSON.stringify(a.predictions.app01)}`);
   });
 
   it("bounds each rolling window at windowSize", () => {

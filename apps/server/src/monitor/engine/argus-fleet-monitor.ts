@@ -3,6 +3,7 @@ import type {
   AlertEvent,
   Explanation,
   FleetMonitor,
+  FleetOverview,
   FleetPredictions,
   IngestResult,
   MonitorModel,
@@ -44,7 +45,8 @@ const FORECAST_KEYS = ["cpu_pct", "mem_pct", "swap_pct", "disk_pct", "iowait_pct
  *   server's last one (a duplicate or out-of-order record) is dropped and not counted, so replays
  *   and retries cannot corrupt the forecasters. Other servers in the same batch are unaffected.
  * - All times are data time (record timestamps), never the wall clock.
- * - `predictions()` is cached until the next ingest that accepts a record, or `setModel`.
+ * - `overview()` is cached until the next ingest that accepts a record, or `setModel`; each server's
+ *   prediction JSON until that server takes a record (or `setModel`).
  */
 export class ArgusFleetMonitor implements FleetMonitor {
   readonly windowSize: number;
@@ -52,11 +54,16 @@ export class ArgusFleetMonitor implements FleetMonitor {
   private rt: ModelRuntime;
   private ctx: RiskContext;
   private readonly servers = new Map<string, ServerTracker>();
+  /** The same trackers in the order first seen (`ServerTracker.index`). */
+  private readonly list: ServerTracker[] = [];
   private count = 0;
+  private stateVersion = 0;
+  private modelGen = 0;
+  private overviewCache: { version: number; value: FleetOverview } | undefined;
+  private readonly stamps = new Map<string, string[]>();
   private batchNo = 0;
   private latestMs = Number.NEGATIVE_INFINITY;
   private latestOffsetLess = true;
-  private cache: FleetPredictions | undefined;
   private predictedAt: string | null = null;
   /** Reused for the anomaly detectors' timestamp argument (no allocation per record). */
   private readonly date = new Date(0);
@@ -90,8 +97,9 @@ export class ArgusFleetMonitor implements FleetMonitor {
   setModel(model: MonitorModel): void {
     this.rt = new ModelRuntime(model);
     this.ctx = newRiskContext(this.rt);
-    for (const s of this.servers.values()) assessServer(s, this.rt, this.ctx);
-    this.cache = undefined;
+    for (const s of this.list) assessServer(s, this.rt, this.ctx);
+    this.modelGen++;
+    this.stateVersion++;
   }
 
   ingest(records: readonly MetricRecord[]): IngestResult {
@@ -114,7 +122,9 @@ export class ArgusFleetMonitor implements FleetMonitor {
       let s = this.servers.get(r.server_name);
       if (s === undefined) {
         s = new ServerTracker(r.server_name, this.windowSize, this.rt);
+        s.index = this.list.length;
         this.servers.set(r.server_name, s);
+        this.list.push(s);
       }
       if (ms <= s.lastMs) continue;
       if (s.batch !== batch) {
@@ -130,7 +140,7 @@ export class ArgusFleetMonitor implements FleetMonitor {
       }
     }
     this.count += accepted;
-    if (accepted > 0) this.cache = undefined;
+    if (accepted > 0) this.stateVersion++;
 
     const events: AlertEvent[] = [];
     for (let i = 0; i < touched.length; i++) {
@@ -143,15 +153,15 @@ export class ArgusFleetMonitor implements FleetMonitor {
   }
 
   /**
-   * The seed's /predictions/current payload. `fleet_health` is the mean of (100 − risk) over the
-   * servers (100 = every server at its healthy reference); `prob_30m`/`prob_8h` are the chance
-   * that at least one server becomes critical within 30 minutes / 8 hours, 1 − ∏(1 − p_s),
-   * treating servers as independent (a server already critical counts as p_s = 1). Alerts are the
-   * servers at warning or critical, by risk.
+   * The fleet's summary and alerts (the seed's `summary`, `alerts`, `timestamp`) without the
+   * per-server forecasts: O(servers) scalar work, cached until the next accepted record or model.
+   * `fleet_health` is the mean of (100 − risk) over the servers (100 = every server at its healthy
+   * reference); `prob_30m`/`prob_8h` are the chance that at least one server becomes critical within
+   * 30 minutes / 8 hours, 1 − ∏(1 − p_s), treating servers as independent (a server already critical
+   * counts as p_s = 1). Alerts are the servers at warning or critical, by risk.
    */
-  predictions(): FleetPredictions {
-    if (this.cache) return this.cache;
-    const predictions = Object.create(null) as Record<string, ServerPrediction>;
+  overview(): FleetOverview {
+    if (this.overviewCache && this.overviewCache.version === this.stateVersion) return this.overviewCache.value;
     const summary = {
       total_servers: 0,
       critical: 0,
@@ -163,13 +173,10 @@ export class ArgusFleetMonitor implements FleetMonitor {
       prob_8h: 0,
     };
     const alerts: PredictionAlert[] = [];
-    const stamps = new Map<string, string[]>();
     let health = 0;
     let survive30 = 1;
     let survive8h = 1;
-    for (const s of this.servers.values()) {
-      const p = this.serverPrediction(s, stamps);
-      predictions[s.name] = p;
+    for (const s of this.list) {
       summary.total_servers++;
       summary[s.level]++;
       health += 100 - s.risk;
@@ -179,7 +186,7 @@ export class ArgusFleetMonitor implements FleetMonitor {
         alerts.push({
           server_name: s.name,
           level: s.level,
-          risk_score: p.risk_score,
+          risk_score: roundRisk(s.risk),
           profile: s.profile,
           message: s.message ?? "",
           time_to_issue:
@@ -197,8 +204,61 @@ export class ArgusFleetMonitor implements FleetMonitor {
     alerts.sort((a, b) => b.risk_score - a.risk_score);
     const timestamp = Number.isFinite(this.latestMs) ? formatDataTime(this.latestMs, this.latestOffsetLess) : "";
     this.predictedAt = timestamp || null;
-    this.cache = { predictions, summary, alerts, timestamp };
-    return this.cache;
+    const value = { summary, alerts, timestamp };
+    this.overviewCache = { version: this.stateVersion, value };
+    return value;
+  }
+
+  /**
+   * The seed's /predictions/current payload, built at once (see `predictionJsonAt` and
+   * fleet-predictions-json.ts for the form the HTTP route serialises in slices).
+   */
+  predictions(): FleetPredictions {
+    const { summary, alerts, timestamp } = this.overview();
+    const predictions = Object.create(null) as Record<string, ServerPrediction>;
+    for (const s of this.list) predictions[s.name] = this.serverPrediction(s);
+    return { predictions, summary, alerts, timestamp };
+  }
+
+  /** Changes with every accepted record and every model swap (what cached views are keyed on). */
+  get version(): number {
+    return this.stateVersion;
+  }
+
+  /** Name of the i-th server, in the order servers were first seen (stable: servers are never removed). */
+  serverNameAt(i: number): string | undefined {
+    return this.list[i]?.name;
+  }
+
+  /** Risk (unrounded) of the i-th server, for filters that must not build its prediction. */
+  riskAt(i: number): number {
+    return this.list[i]?.risk ?? 0;
+  }
+
+  /** Position of a server in `serverNameAt` order, or -1. */
+  indexOf(serverName: string): number {
+    const s = this.servers.get(serverName);
+    return s === undefined ? -1 : s.index;
+  }
+
+  prediction(serverName: string): ServerPrediction | undefined {
+    const s = this.servers.get(serverName);
+    return s ? this.serverPrediction(s) : undefined;
+  }
+
+  /**
+   * `"name":{prediction}` of the i-th server as JSON, kept per server until that server takes a
+   * record or the model changes: a fleet where few servers report between two reads re-serialises
+   * only those.
+   */
+  predictionJsonAt(i: number): string {
+    const s = this.list[i]!;
+    if (s.json === null || s.jsonRecords !== s.records || s.jsonModel !== this.modelGen) {
+      s.json = `${JSON.stringify(s.name)}:${JSON.stringify(this.serverPrediction(s))}`;
+      s.jsonRecords = s.records;
+      s.jsonModel = this.modelGen;
+    }
+    return s.json;
   }
 
   explain(serverName: string): Explanation | undefined {
@@ -206,14 +266,16 @@ export class ArgusFleetMonitor implements FleetMonitor {
     return s ? explainServer(s, this.rt) : undefined;
   }
 
-  private serverPrediction(s: ServerTracker, stamps: Map<string, string[]>): ServerPrediction {
+  private serverPrediction(s: ServerTracker): ServerPrediction {
     const stepMs = Math.max(1000, Math.round(s.intervalMs / 1000) * 1000);
+    // Fleets report on a shared clock: the forecast time axes repeat, so they are formatted once.
     const key = `${s.lastMs}|${stepMs}|${s.offsetLess}`;
-    let timestamps = stamps.get(key);
+    let timestamps = this.stamps.get(key);
     if (!timestamps) {
       timestamps = [];
       for (let k = 1; k <= FORECAST_POINTS; k++) timestamps.push(formatDataTime(s.lastMs + k * stepMs, s.offsetLess));
-      stamps.set(key, timestamps);
+      if (this.stamps.size >= 64) this.stamps.clear();
+      this.stamps.set(key, timestamps);
     }
     const forecast: ServerPrediction["forecast"] = { cpu_pct: [], mem_pct: [], timestamps };
     for (let g = 0; g < FORECAST_GROUPS.length; g++) {

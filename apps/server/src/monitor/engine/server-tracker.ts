@@ -64,6 +64,12 @@ export class ServerTracker {
   pCritical8h = 0;
   /** Batch in which the server was last touched (so each is re-assessed once per batch). */
   batch = -1;
+  /** Position in the monitor's list of servers (order first seen). */
+  index = -1;
+  /** Cached `"name":{prediction}` JSON, valid while `records` and the model are those it was built at. */
+  json: string | null = null;
+  jsonRecords = -1;
+  jsonModel = -1;
 
   constructor(
     readonly name: string,

@@ -1,0 +1,105 @@
+import type { MetricRecord } from "@aegis/contracts";
+import { describe, expect, it } from "vitest";
+import { ArgusFleetMonitor } from "./engine/argus-fleet-monitor.js";
+import { healthyValues, rng, syntheticRecord } from "./engine/synthetic-fleet.js";
+import { FleetPredictionsView } from "./fleet-predictions-view.js";
+
+const T0 = Date.UTC(2025, 0, 15);
+const STEP = 300_000;
+
+/** 40 servers for 30 ticks; every 8th leaks memory so the fleet holds several risk levels. */
+function fleet(ticks = 30, servers = 40): ArgusFleetMonitor {
+  const m = new ArgusFleetMonitor();
+  const r = rng(7);
+  for (let i = 0; i < ticks; i++) {
+    const ms = T0 + i * STEP;
+    const batch: MetricRecord[] = [];
+    for (let s = 0; s < servers; s++) {
+      const v = healthyValues(ms, r, s);
+      if (s % 8 === 0) v.mem = Math.min(100, 60 + 1.5 * i);
+      batch.push(syntheticRecord(`srv${s}`, ms, v));
+    }
+    m.ingest(batch);
+  }
+  return m;
+}
+
+describe("FleetPredictionsView", () => {
+  it("builds the seed's full map in slices, equal to the payload built at once, shared by concurrent reads", async () => {
+    const m = fleet();
+    const view = new FleetPredictionsView(m, 7);
+    const [a, b] = [view.fullJson(), view.fullJson()];
+    expect(a).toBe(b);
+    const json = await a;
+    expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(m.predictions())));
+    expect(Object.keys(JSON.parse(json))).toEqual(["predictions", "summary", "alerts", "timestamp"]);
+    expect(await view.fullJson()).toBe(json);
+    m.ingest([syntheticRecord("srv3", T0 + 30 * STEP, healthyValues(T0 + 30 * STEP, rng(1)))]);
+    const again = await view.fullJson();
+    expect(again).not.toBe(json);
+    expect(JSON.parse(again).predictions.srv3.last_seen).toBe("2025-01-15T02:30:00");
+  });
+
+  it("lets other work run between slices", async () => {
+    const m = fleet(5, 200);
+    const view = new FleetPredictionsView(m, 10);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const pending = view.fullJson();
+    let done = false;
+    void pending.then(() => {
+      done = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(done).toBe(false);
+    await pending;
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it("pages through every server once with next_cursor, and filters by risk and name", () => {
+    const m = fleet();
+    const view = new FleetPredictionsView(m);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const p = view.page({ limit: 15, ...(cursor ? { cursor } : {}) });
+      expect(p.count).toBe(Object.keys(p.predictions).length);
+      expect(p.summary.total_servers).toBe(40);
+      seen.push(...Object.keys(p.predictions));
+      cursor = p.next_cursor ?? undefined;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => `srv${i}`));
+
+    const full = m.predictions().predictions;
+    const risky = Object.entries(full)
+      .filter(([, p]) => p.risk_score >= 50)
+      .map(([n]) => n);
+    expect(risky.length).toBeGreaterThan(0);
+    expect(risky.length).toBeLessThan(40);
+    const filtered = view.page({ risk_min: 50, limit: 1000 });
+    expect(Object.keys(filtered.predictions)).toEqual(risky);
+    expect(filtered.next_cursor).toBeNull();
+    const top = risky[0] as string;
+    expect(filtered.predictions[top]).toEqual(full[top]);
+
+    const named = view.page({ server_id: "srv5,nope,srv2,srv5" });
+    expect(Object.keys(named.predictions)).toEqual(["srv5", "srv2"]);
+    const first = view.page({ server_id: "srv1,srv2,srv3", limit: 2 });
+    expect(Object.keys(first.predictions)).toEqual(["srv1", "srv2"]);
+    expect(
+      view.page({ server_id: "srv1,srv2,srv3", limit: 2, cursor: first.next_cursor ?? "" }).predictions,
+    ).toHaveProperty("srv3");
+  });
+
+  it("summary view is the payload without the map", () => {
+    const m = fleet();
+    const view = new FleetPredictionsView(m);
+    const { predictions: _, ...rest } = m.predictions();
+    expect(view.summary()).toEqual(rest);
+    expect(view.summary().alerts.length).toBe(rest.summary.warning + rest.summary.critical);
+  });
+});

@@ -1,0 +1,98 @@
+import type { PredictionsPage, PredictionsQuery, PredictionsSummaryView } from "@aegis/contracts";
+import type { FleetMonitor, ServerPrediction } from "./monitor-types.js";
+
+/** Servers serialised between two yields to the event loop (~10 ms of work on this machine). */
+const SLICE = 250;
+const DEFAULT_PAGE = 100;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The forms `GET /predictions/current` answers in. The full map (the seed's default) is built in
+ * slices with the event loop free between them, from per-server JSON the engine keeps until that
+ * server reports again; concurrent readers share one build and repeated reads one cached string.
+ * A map built while records arrive holds each server as it was when its slice ran; its summary is
+ * the one at the start (the same servers), and the next read builds again.
+ */
+export class FleetPredictionsView {
+  private cached: { version: number; json: string } | null = null;
+  private building: Promise<string> | null = null;
+
+  constructor(
+    private readonly engine: FleetMonitor,
+    private readonly slice = SLICE,
+  ) {}
+
+  /** The seed's full payload as JSON. */
+  fullJson(): Promise<string> {
+    if (this.cached?.version === this.engine.version) return Promise.resolve(this.cached.json);
+    this.building ??= this.build().finally(() => {
+      this.building = null;
+    });
+    return this.building;
+  }
+
+  summary(): PredictionsSummaryView {
+    return this.engine.overview();
+  }
+
+  /** One page of servers matching the query's filters, from `cursor` on. */
+  page(q: PredictionsQuery): PredictionsPage {
+    const e = this.engine;
+    const { summary, timestamp } = e.overview();
+    const limit = q.limit ?? DEFAULT_PAGE;
+    const predictions = Object.create(null) as Record<string, ServerPrediction>;
+    const keep = (p: ServerPrediction) => q.risk_min === undefined || p.risk_score >= q.risk_min;
+    let count = 0;
+    let next: string | null = null;
+    if (q.server_id !== undefined) {
+      // Named servers: the page walks the list of names (the cursor is a position in it).
+      const names = [...new Set(q.server_id.split(",").map((n) => n.trim()))].filter((n) => n.length > 0);
+      for (let i = Number(q.cursor ?? 0); i < names.length; i++) {
+        if (count === limit) {
+          next = String(i);
+          break;
+        }
+        const name = names[i] as string;
+        const p = e.prediction(name);
+        if (p && keep(p)) {
+          predictions[name] = p;
+          count++;
+        }
+      }
+    } else {
+      const n = e.serversTracked;
+      // A server below risk_min is skipped on its risk alone: its prediction is never built.
+      const floor = q.risk_min === undefined ? Number.NEGATIVE_INFINITY : q.risk_min - 0.05;
+      for (let i = Number(q.cursor ?? 0); i < n; i++) {
+        if (e.riskAt(i) < floor) continue;
+        if (count === limit) {
+          next = String(i);
+          break;
+        }
+        const name = e.serverNameAt(i) as string;
+        const p = e.prediction(name);
+        if (p && keep(p)) {
+          predictions[name] = p;
+          count++;
+        }
+      }
+    }
+    return { predictions, summary, timestamp, count, next_cursor: next };
+  }
+
+  private async build(): Promise<string> {
+    const e = this.engine;
+    const version = e.version;
+    const { summary, alerts, timestamp } = e.overview();
+    const n = summary.total_servers;
+    const parts: string[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && i % this.slice === 0) await yieldToLoop();
+      parts[i] = e.predictionJsonAt(i);
+    }
+    const json = `{"predictions":{${parts.join(",")}},"summary":${JSON.stringify(summary)},"alerts":${JSON.stringify(alerts)},"timestamp":${JSON.stringify(timestamp)}}`;
+    this.cached = { version, json };
+    return json;
+  }
+}
