@@ -66,6 +66,11 @@ const samples: { [T in WsFrameType]: FramePayload<T> } = {
     risk_score: 64.2,
     message: "Memory 91% rising 2.1%/hour",
   },
+  "analysis.hypotheses": {
+    incident_id: "inc-1",
+    count: 2,
+    top_hypothesis: { claim: "Memory leak", confidence_score: 0.8 },
+  },
 };
 
 describe("WebSocket frames", () => {

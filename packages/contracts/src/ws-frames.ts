@@ -50,6 +50,15 @@ export const WsFramePayloads = {
    * `incident_id` null). Seed-002 subscribers of `alerts` get the rising ones as `alert.fired`.
    */
   "monitor.alert": AlertEvent,
+  /**
+   * Added (not in seed 000): hypotheses stored for an incident outside the pipeline (seed 001's analyze
+   * with an `incident_id`). Seed-002 subscribers of `hypotheses` get it as `hypothesis.generated`.
+   */
+  "analysis.hypotheses": z.object({
+    incident_id: z.string(),
+    count: z.number().int(),
+    top_hypothesis: z.object({ claim: z.string(), confidence_score: z.number() }).nullable(),
+  }),
 } as const;
 
 export type WsFrameType = keyof typeof WsFramePayloads;
@@ -57,7 +66,10 @@ export type WsFrameType = keyof typeof WsFramePayloads;
  * Frame types seed 000 does not list. A seed-000 client gets exactly the seed's frame types; these go
  * only to clients that ask for them on the upgrade (`/ws?frames=all`, as the cockpit does).
  */
-export const ADDED_FRAME_TYPES: ReadonlySet<WsFrameType> = new Set<WsFrameType>(["monitor.alert"]);
+export const ADDED_FRAME_TYPES: ReadonlySet<WsFrameType> = new Set<WsFrameType>([
+  "monitor.alert",
+  "analysis.hypotheses",
+]);
 /** Every WebSocket frame type of seed 000. */
 export const WsFrameType = z.enum(Object.keys(WsFramePayloads) as [WsFrameType, ...WsFrameType[]]);
 
@@ -91,6 +103,7 @@ export const WsFrame = z.discriminatedUnion("type", [
   envelope("metrics"),
   envelope("container.list"),
   envelope("monitor.alert"),
+  envelope("analysis.hypotheses"),
 ]);
 export type WsFrame = z.infer<typeof WsFrame>;
 /** The frame of one type. */

@@ -274,6 +274,9 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
     }
     case "monitor.alert":
       return { ...s, monitorAlerts: [f.data, ...s.monitorAlerts].slice(0, MAX_MONITOR_ALERTS) };
+    case "analysis.hypotheses":
+      // The incident page reads stored hypotheses over HTTP; the live view has nothing to change.
+      return s;
     default:
       return assertNever(f);
   }

@@ -38,6 +38,15 @@ export function wsEventOf(frame: WsFrame): WsEvent | null {
       };
     case "monitor.alert":
       return alertFiredOf(frame.data);
+    case "analysis.hypotheses":
+      return frame.data.top_hypothesis
+        ? {
+            type: "hypothesis.generated",
+            incidentId: frame.data.incident_id,
+            data: { count: frame.data.count, top_hypothesis: frame.data.top_hypothesis },
+            timestamp,
+          }
+        : null;
     default:
       return null;
   }

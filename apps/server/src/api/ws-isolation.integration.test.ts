@@ -145,6 +145,21 @@ describe("/ws tenant isolation", () => {
       data: { count: 1, top_hypothesis: { claim: expect.any(String), confidence_score: expect.any(Number) } },
     });
 
+    // Hypotheses stored by seed 001's analyze for the incident (not by the pipeline) are announced too.
+    const before = a002.messages.filter((m) => m.type === "hypothesis.generated").length;
+    const reference = created.reference as string;
+    await api(a.token, "POST", "/api/v1/analyze", {
+      incident_description: "checkout pods restart with java.lang.OutOfMemoryError: Java heap space",
+      incident_id: reference,
+    });
+    const generated = () => a002.messages.filter((x) => x.type === "hypothesis.generated");
+    await a002.until(() => generated().length > before, "hypothesis.generated from analyze");
+    const fromAnalyze = generated()[before];
+    // Named by its INC-<n>, the event (and the stored hypotheses) carry the incident's own id.
+    expect(fromAnalyze).toMatchObject({ incidentId: id, data: { top_hypothesis: { claim: expect.any(String) } } });
+    const stored = await api(a.token, "GET", `/api/v1/incidents/${id}/hypotheses`);
+    expect(stored.length).toBeGreaterThan(0);
+
     // A lifecycle move is an incident.updated with the new state.
     await api(a.token, "PATCH", `/api/v1/incidents/${id}/state`, { state: "acknowledged" });
     await a002.until(

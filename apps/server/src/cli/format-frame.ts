@@ -54,5 +54,7 @@ export function formatFrame(f: WsFrame): string | null {
       return null;
     case "monitor.alert":
       return `${t} ${colour(31, `monitor ${String(d.new_level)}`.padEnd(16))} ${String(d.server_name)}: ${String(d.message ?? d.event_type)}`;
+    case "analysis.hypotheses":
+      return `${t} ${"hypotheses".padEnd(16)} ${id} ${String(d.count)} stored`;
   }
 }

@@ -172,6 +172,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     logger,
     projectId: DEFAULT_PROJECT_ID,
     runbooks: runbookFinderOf(kb.runbooks),
+    bus,
   });
   const analyst = opts.analyst ?? analysis.chain;
   const settingsStore = new SettingsStore();

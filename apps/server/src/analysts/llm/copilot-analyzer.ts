@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { AnalyzeRequest, AnalyzeResponse } from "@aegis/contracts";
 import type { AnalysisRecords, Citation } from "../../ports/analysis-records.js";
 import type { AnalysisInput, AnalysisSink } from "../../ports/analyst.js";
+import type { EventBus } from "../../ports/event-bus.js";
 import type { KnowledgeBase } from "../../ports/knowledge-base.js";
 import { TimeoutError } from "../../shared/errors.js";
 import type { AnalysisChain } from "./analysis-chain.js";
@@ -17,6 +18,8 @@ export interface CopilotAnalyzerOptions {
   maxReplicas: number;
   /** Time budget of one request; past it the answer is a TimeoutError with the partial results. */
   budgetMs: number;
+  /** Where stored hypotheses are announced (seed 002's `hypotheses` channel); unset, nothing is. */
+  bus?: EventBus | undefined;
 }
 
 const SILENT: AnalysisSink = { thinking: () => undefined, token: () => undefined };
@@ -31,7 +34,15 @@ export class CopilotAnalyzer {
   constructor(private readonly o: CopilotAnalyzerOptions) {}
 
   /** Seed 001's analysis for a caller of `projectId` (its knowledge, runbooks and accounting). */
-  async analyze(req: AnalyzeRequest, projectId: string = this.o.projectId): Promise<AnalyzeResponse> {
+  /**
+   * `incidentIdOf` names the stored incident an `incident_id` (an `INC-<n>` reference) stands for, or
+   * null when the project has none: its hypotheses are then kept under that incident's own id.
+   */
+  async analyze(
+    req: AnalyzeRequest,
+    projectId: string = this.o.projectId,
+    incidentIdOf: (ref: string) => Promise<string | null> = async () => null,
+  ): Promise<AnalyzeResponse> {
     const t0 = performance.now();
     const requestId = `req_${randomBytes(8).toString("hex")}`;
     const opts = {
@@ -88,7 +99,14 @@ export class CopilotAnalyzer {
       throw err;
     }
     if (req.incident_id) {
-      await this.o.records?.save(projectId, req.incident_id, result.provider, result.hypotheses, result.citations);
+      const incidentId = (await incidentIdOf(req.incident_id)) ?? req.incident_id;
+      await this.o.records?.save(projectId, incidentId, result.provider, result.hypotheses, result.citations);
+      const top = result.hypotheses[0];
+      this.o.bus?.publish(projectId, "analysis.hypotheses", incidentId, {
+        incident_id: incidentId,
+        count: result.hypotheses.length,
+        top_hypothesis: top ? { claim: top.claim, confidence_score: top.confidence } : null,
+      });
     }
     const latency = Math.round(performance.now() - t0);
     const tools = [...new Set(trace.toolsCompleted)];

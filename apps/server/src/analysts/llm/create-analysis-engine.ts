@@ -2,6 +2,7 @@ import type { AIAnalysis, CostSummary, Hypothesis, TokenUsage } from "@aegis/con
 import type { Config } from "../../config/config.js";
 import type { AnalysisRecords, Citation, LlmCallLog } from "../../ports/analysis-records.js";
 import type { Council } from "../../ports/council.js";
+import type { EventBus } from "../../ports/event-bus.js";
 import type { Executor } from "../../ports/executor.js";
 import type { KnowledgeBase } from "../../ports/knowledge-base.js";
 import type { SecondOpinion } from "../../ports/second-opinion.js";
@@ -34,6 +35,8 @@ export interface AnalysisEngineDeps {
   runbooks?: RunbookFinder | undefined;
   /** What is protected (PROTECTED_TARGETS included): the same instance the council's policy uses. */
   protection: TargetProtection;
+  /** Frames of the API's analyses (hypotheses stored for an incident). */
+  bus?: EventBus | undefined;
 }
 
 /** Everything the server needs from the analysis engine: the pipeline's analyst and the API's services. */
@@ -163,6 +166,7 @@ export async function createAnalysisEngine(config: Config, d: AnalysisEngineDeps
     projectId: d.projectId,
     maxReplicas: config.MAX_REPLICAS,
     budgetMs: config.AEGIS_ANALYZE_TIMEOUT_SECS * 1000,
+    bus: d.bus,
   });
   return {
     chain,

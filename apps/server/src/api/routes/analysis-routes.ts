@@ -10,7 +10,7 @@ import {
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { InputError } from "../../shared/errors.js";
+import { InputError, NotFoundError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import type { RouteRateLimit } from "../copilot-rate-limits.js";
 import { projectOf } from "../request-identity.js";
@@ -42,7 +42,16 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps, ana
       },
       config: { seed: "001", rateLimit: analyzeLimit, explainInvalid: describeLength },
     },
-    (req) => engine.copilot.analyze(req.body, projectOf(req)),
+    (req) => {
+      const project = projectOf(req);
+      // An INC-<n> the project knows is that incident: its hypotheses go under the incident's own id.
+      const incidentIdOf = (ref: string) =>
+        d.incidentResource.idOf(project, ref).catch((e: unknown) => {
+          if (e instanceof NotFoundError) return null;
+          throw e;
+        });
+      return engine.copilot.analyze(req.body, project, incidentIdOf);
+    },
   );
 
   app.get(
