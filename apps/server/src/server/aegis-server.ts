@@ -237,7 +237,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     logger,
     (accepted) => recorder.received(accepted),
     () => worker.wake(),
-    { store: grouper.store },
+    { store: grouper.store, maxBacklog: config.AEGIS_INGEST_MAX_BACKLOG },
   );
   await ingest.recover();
   service = new IncidentService(database, incidents, jobs, recorder, ingest, () => worker.wake(), alertStore);
