@@ -15,6 +15,7 @@ import { dockerRestartBench } from "./docker-restart-bench.js";
 import { incidentsListBench } from "./incidents-list-bench.js";
 import { loginBench } from "./login-bench.js";
 import { monitorBench } from "./monitor-bench.js";
+import { pipelineStormBench } from "./pipeline-storm-bench.js";
 import { startAlertmanager, startBareNode } from "./reference-servers.js";
 import { scaleOutBench } from "./scale-out-bench.js";
 import { searchBench } from "./search-bench.js";
@@ -259,6 +260,18 @@ async function main() {
         services: Number(process.env.BENCH_STORM_SERVICES ?? 50),
         concurrency: Number(process.env.BENCH_STORM_CONCURRENCY ?? 64),
         settleTimeoutMs: Number(process.env.BENCH_STORM_TIMEOUT_MS ?? 600_000),
+      }),
+    );
+  }
+  if (!only || only === "storm") {
+    write(
+      "pipeline-storm",
+      await pipelineStormBench({
+        alerts: Number(process.env.BENCH_STORM_DISTINCT_ALERTS ?? 5000),
+        clients: Number(process.env.BENCH_STORM_CLIENTS ?? 32),
+        wrkSecs: Number(process.env.BENCH_SECS ?? 5),
+        settleTimeoutMs: Number(process.env.BENCH_STORM_TIMEOUT_MS ?? 600_000),
+        postgresUrl: process.env.TEST_DATABASE_URL,
       }),
     );
   }

@@ -139,6 +139,14 @@ export const CONFIG_FIELDS = {
     doc: "How often escalation looks for incidents to page and levels that are due (state in the database, so restarts and several servers continue it).",
   },
   PIPELINE_CONCURRENCY: { schema: positiveInt.default(16), doc: "Incidents processed concurrently by this server." },
+  AEGIS_INGEST_MAX_BACKLOG: {
+    schema: positiveInt.default(50_000),
+    doc: "Alerts held in memory between the webhook and the database (waiting for the journal, or journaled and not yet stored); past it /webhook answers 503 with Retry-After and accepts nothing until the loader catches up.",
+  },
+  PIPELINE_BATCH_SIZE: {
+    schema: positiveInt.default(128),
+    doc: "Queued incidents claimed at once and taken through analysis and council together, each stage committed for the batch in one transaction (an alert storm); 1 runs every incident alone.",
+  },
   AEGIS_LLM_CHAIN: {
     schema: z
       .string()

@@ -3,6 +3,7 @@ import type { Logger } from "../shared/logger.js";
 import type { Database } from "../store/database.js";
 import type { ClaimedJob, JobQueue } from "../store/job-queue.js";
 import type { Pipeline } from "./pipeline.js";
+import type { PipelineBatch } from "./pipeline-batch.js";
 import type { IncidentRecorder } from "./recorder.js";
 
 export interface WorkerOptions {
@@ -15,6 +16,12 @@ export interface WorkerOptions {
    * then runs at a quarter of its concurrency and catches up when the storm passes.
    */
   underPressure?: () => boolean;
+  /**
+   * Analysis and council for many incidents at once, each stage one transaction (an alert storm);
+   * with `batchSize` jobs claimed per batch and two batches in flight (one under pressure).
+   * Absent: each job runs alone, `concurrency` at once.
+   */
+  batch?: { runner: PipelineBatch; size: number } | undefined;
 }
 
 /**
@@ -86,15 +93,14 @@ export class PipelineWorker {
     try {
       do {
         this.pollAgain = false;
-        const limit = this.opts.underPressure?.()
-          ? Math.max(1, Math.floor(this.opts.concurrency / 4))
-          : this.opts.concurrency;
-        const free = limit - this.running.size;
+        const free = this.limit() - this.running.size;
         if (free <= 0) break;
-        const jobs = await this.queue.claim(this.id, free, this.opts.leaseMs);
-        for (const job of jobs) this.launch(job);
-        if (jobs.length === free) this.pollAgain = true;
-      } while (this.pollAgain && !this.stopping.signal.aborted && this.running.size < this.opts.concurrency);
+        const batch = this.opts.batch;
+        const jobs = await this.queue.claim(this.id, batch ? Math.min(free, batch.size) : free, this.opts.leaseMs);
+        if (batch && jobs.length > 1) this.launchBatch(batch.runner, jobs);
+        else for (const job of jobs) this.launch(job);
+        if (jobs.length > 0 && jobs.length === Math.min(free, batch?.size ?? free)) this.pollAgain = true;
+      } while (this.pollAgain && !this.stopping.signal.aborted && this.running.size < this.limit());
     } catch (err) {
       this.logger.error({ err }, "claiming jobs failed");
     } finally {
@@ -104,9 +110,36 @@ export class PipelineWorker {
     if (!this.stopping.signal.aborted) this.schedulePoll(this.opts.underPressure?.() ? 300 : this.opts.pollMs);
   }
 
+  /** Jobs in flight at most: two batches (one under pressure), or `concurrency` single runs (a quarter). */
+  private limit(): number {
+    const pressed = this.opts.underPressure?.() ?? false;
+    if (this.opts.batch) return this.opts.batch.size * (pressed ? 1 : 2);
+    return pressed ? Math.max(1, Math.floor(this.opts.concurrency / 4)) : this.opts.concurrency;
+  }
+
+  private launchBatch(runner: PipelineBatch, jobs: ClaimedJob[]): void {
+    const p: Promise<void> = this.runBatch(runner, jobs).finally(() => {
+      for (const j of jobs) if (this.running.get(j.id) === p) this.running.delete(j.id);
+      this.wake();
+    });
+    for (const j of jobs) this.running.set(j.id, p);
+  }
+
+  private async runBatch(runner: PipelineBatch, jobs: ClaimedJob[]): Promise<void> {
+    let continuing: ClaimedJob[];
+    try {
+      continuing = (await runner.run(jobs, this.stopping.signal)).continuing;
+    } catch (err) {
+      // A stage's commit failed (the database): each job alone resumes from what was committed.
+      this.logger.error({ err, jobs: jobs.length }, "pipeline batch failed; running its jobs one by one");
+      continuing = jobs;
+    }
+    for (const job of continuing) this.launch(job);
+  }
+
   private launch(job: ClaimedJob): void {
-    const p = this.runOne(job).finally(() => {
-      this.running.delete(job.id);
+    const p: Promise<void> = this.runOne(job).finally(() => {
+      if (this.running.get(job.id) === p) this.running.delete(job.id);
       this.wake();
     });
     this.running.set(job.id, p);

@@ -4,13 +4,18 @@ import { salientLogs } from "../evidence/salient-logs.js";
 import type { AnalysisInput, AnalystResult } from "../ports/analyst.js";
 import type { Executor } from "../ports/executor.js";
 import type { RunbookMatch } from "../ports/knowledge-base.js";
+import type { Db } from "../store/database.js";
 import type { IncidentRow } from "../store/incident-store.js";
 import type { ClaimedJob } from "../store/job-queue.js";
 import { holdForMode } from "./automation-mode.js";
 import { executeAction } from "./execute-action.js";
 import type { PipelineDeps } from "./pipeline-deps.js";
+import type { Change, Step } from "./recorder.js";
 import { DEFAULT_REOPEN_WINDOW_MS, type Recurrence, recurrenceMessage, reopenRecurrence } from "./recurrence.js";
 import { type VerifyOptions, verifyHealth } from "./verifier.js";
+
+/** The COUNCIL_REVIEW entry's message. */
+export const REVIEWING = "Multi-Agent Council is reviewing the proposal…";
 
 export interface PipelineOptions {
   logTruncateChars: number;
@@ -74,15 +79,7 @@ export class Pipeline {
     if (row.status === "AWAITING_APPROVAL") return "parked";
 
     if (row.dryRun) {
-      await this.d.recorder.commit(projectId, incidentId, {
-        steps: [
-          {
-            status: "APPROVED",
-            message: `Dry run: ${proposal.analysis.action} was approved but nothing was executed.`,
-            agent: null,
-          },
-        ],
-      });
+      await this.d.recorder.commit(projectId, incidentId, { steps: [dryRunStep(proposal)] });
       return "done";
     }
     if (stopping.aborted) return "released";
@@ -96,7 +93,17 @@ export class Pipeline {
 
   private async analyse(row: IncidentRow, input: AnalysisInput): Promise<void> {
     const { projectId, id } = row;
-    const rec = this.d.recorder;
+    const retrieved = await this.retrieval(row, input);
+    await this.d.recorder.commit(projectId, id, retrieved.change);
+    await this.d.recorder.commit(projectId, id, await this.diagnosis(row, input, retrieved.recurrence));
+  }
+
+  /**
+   * Retrieval before analysis (an earlier fix this recurs, similar incidents, runbooks) and the
+   * ANALYSING transition: the change to commit before the analyst runs.
+   */
+  async retrieval(row: IncidentRow, input: AnalysisInput): Promise<{ change: Change; recurrence: Recurrence | null }> {
+    const { projectId, id } = row;
     // Before retrieval, so the analyst already sees the earlier fix as REOPENED.
     const recurrence = await this.noteRecurrence(row, null);
     const query = `${row.alertType}\n${input.logs}`;
@@ -120,16 +127,23 @@ export class Pipeline {
         : goodRunbook
           ? `Best runbook: ${goodRunbook.title} (${goodRunbook.id}, ${goodRunbook.confidence} confidence, score ${goodRunbook.score.toFixed(2)})`
           : "No runbook is a good match for this incident.";
-    await rec.commit(projectId, id, {
+    const change: Change = {
       steps: [
+        ...(recurrence ? [recurrence.step] : []),
         { status: "RAG_RETRIEVAL", message: ragMessage, agent: "RAG_ENGINE" },
         ...(runbookMessage ? [{ status: "RAG_RETRIEVAL" as const, message: runbookMessage, agent: "RAG_ENGINE" }] : []),
         { status: "ANALYSING", message: "AI SRE Agent is analysing the incident…", agent: "SRE_AGENT" },
       ],
       patch: { status: "ANALYSING" },
       frames: [{ type: "ai.thinking", data: { incident_id: id, message: ragMessage } }],
-    });
+    };
+    return { change, recurrence: recurrence?.found ?? null };
+  }
 
+  /** The analyst's diagnosis (streamed as progress frames): the AI_COMPLETE change to commit. */
+  async diagnosis(row: IncidentRow, input: AnalysisInput, recurrence: Recurrence | null): Promise<Change> {
+    const { projectId, id } = row;
+    const rec = this.d.recorder;
     let fullText = "";
     const result = await this.d.analyst.analyse(input, {
       thinking: (message) => rec.publish(projectId, "ai.thinking", id, { incident_id: id, message }),
@@ -140,9 +154,10 @@ export class Pipeline {
     });
     const analysis = clampAnalysis(result.analysis, this.o.maxReplicas);
     // Same service and same diagnosis counts too, once the diagnosis is known.
-    if (!recurrence) await this.noteRecurrence(row, result.category);
-    await rec.commit(projectId, id, {
+    const later = recurrence ? null : await this.noteRecurrence(row, result.category);
+    return {
       steps: [
+        ...(later ? [later.step] : []),
         {
           status: "AI_COMPLETE",
           message: `Root cause: ${analysis.root_cause} → ${analysis.action} (confidence ${analysis.confidence.toFixed(2)}, ${result.provider})`,
@@ -151,20 +166,35 @@ export class Pipeline {
       ],
       patch: { analysis, category: result.category, evidence: result.evidence, provider: result.provider },
       frames: [{ type: "ai.complete", data: { incident_id: id, analysis } }],
-    });
+    };
   }
 
   private async review(row: IncidentRow, input: AnalysisInput, proposal: AnalystResult) {
     const { projectId, id } = row;
-    const rec = this.d.recorder;
-    await rec.transition(projectId, id, "COUNCIL_REVIEW", "Multi-Agent Council is reviewing the proposal…");
+    await this.d.recorder.transition(projectId, id, "COUNCIL_REVIEW", REVIEWING);
+    const { change, verdict } = await this.councilReview(row, input, proposal);
+    await this.d.recorder.commit(projectId, id, change);
+    return verdict;
+  }
+
+  /**
+   * The council's review of a proposal: the change recording its votes and decision (and the votes
+   * themselves as `extra`, unless `votesOut` collects them for a batch insert), with its verdict.
+   * `restarts` may answer the restart count (a batch reads it once per target).
+   */
+  async councilReview(
+    row: IncidentRow,
+    input: AnalysisInput,
+    proposal: AnalystResult,
+    restarts?: (projectId: string, target: string) => Promise<number>,
+    votesOut?: CouncilVote[][],
+  ): Promise<{ change: Change; verdict: CouncilDecision["final_verdict"] }> {
+    const { projectId, id } = row;
     const target = targetOf(row, this.d.executor);
     const known = target !== null && this.d.executor.has(target);
     const facts = {
       target,
-      restartsLastHour: target
-        ? await this.d.actions.restartsSince(this.d.database.db, projectId, target, new Date(Date.now() - 3_600_000))
-        : 0,
+      restartsLastHour: target ? await (restarts ?? this.restartsLastHour)(projectId, target) : 0,
       rollbackAvailable: known && target ? this.d.executor.canRollback(target) : null,
       currentReplicas: known && target ? this.d.executor.replicaCount(target) : null,
     };
@@ -181,7 +211,8 @@ export class Pipeline {
               message: `Awaiting human approval (POST /api/v1/incidents/${id}/approve or /reject): ${decision.summary}`,
             };
     const rejectedError = `Council rejected ${proposal.analysis.action}: ${reasonOf(decision)}`;
-    await rec.commit(projectId, id, {
+    votesOut?.push(decision.votes);
+    const change: Change = {
       steps: [
         ...decision.votes.map((v) => ({
           status: "COUNCIL_VOTE" as const,
@@ -199,14 +230,17 @@ export class Pipeline {
         status: decision.final_verdict === "REJECTED" ? "FAILED" : verdictStep.status,
         ...(decision.final_verdict === "REJECTED" ? { error: rejectedError } : {}),
       },
-      extra: (tx) => this.d.incidents.recordVotes(tx, projectId, id, decision.votes),
+      ...(votesOut ? {} : { extra: (tx: Db) => this.d.incidents.recordVotes(tx, projectId, id, decision.votes) }),
       frames: [
         ...decision.votes.map((vote) => ({ type: "council.vote" as const, data: { incident_id: id, vote } })),
         { type: "council.decision", data: { incident_id: id, decision } },
       ],
-    });
-    return decision.final_verdict;
+    };
+    return { change, verdict: decision.final_verdict };
   }
+
+  private readonly restartsLastHour = (projectId: string, target: string) =>
+    this.d.actions.restartsSince(this.d.database.db, projectId, target, new Date(Date.now() - 3_600_000));
 
   private async remediate(row: IncidentRow, proposal: AnalystResult): Promise<RunOutcome> {
     const { projectId, id } = row;
@@ -272,8 +306,11 @@ export class Pipeline {
     if (learn) await this.learn(row.projectId, this.entryOf(row, proposal, "FAILED", null));
   }
 
-  /** Marks the fix of an incident this one is a recurrence of REOPENED, on this incident's timeline. */
-  private async noteRecurrence(row: IncidentRow, category: string | null): Promise<Recurrence | null> {
+  /** An earlier fix this incident is a recurrence of (now marked REOPENED), with the entry saying so. */
+  private async noteRecurrence(
+    row: IncidentRow,
+    category: string | null,
+  ): Promise<{ found: Recurrence; step: Step } | null> {
     const windowMs = this.o.reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS;
     const receivedAt = row.createdAt;
     try {
@@ -288,12 +325,11 @@ export class Pipeline {
         category,
         windowMs,
       );
-      if (found) {
-        await this.d.recorder.commit(row.projectId, row.id, {
-          steps: [{ status: "RAG_RETRIEVAL", message: recurrenceMessage(found, receivedAt), agent: "RAG_ENGINE" }],
-        });
-      }
-      return found;
+      if (!found) return null;
+      return {
+        found,
+        step: { status: "RAG_RETRIEVAL", message: recurrenceMessage(found, receivedAt), agent: "RAG_ENGINE" },
+      };
     } catch (err) {
       // Bookkeeping about an earlier incident must not stop this one's remediation.
       this.d.logger.error({ err, incident_id: row.id }, "failed to check for a recurrence");
@@ -337,7 +373,7 @@ export class Pipeline {
     };
   }
 
-  private inputOf(row: IncidentRow): AnalysisInput {
+  inputOf(row: IncidentRow): AnalysisInput {
     return {
       incidentId: row.id,
       projectId: row.projectId,
@@ -354,7 +390,7 @@ export class Pipeline {
   }
 
   /** Appends what the runtime shows about the target (describe, events, logs, node conditions) to the input. */
-  private async gatherRuntimeEvidence(row: IncidentRow, input: AnalysisInput): Promise<void> {
+  async gatherRuntimeEvidence(row: IncidentRow, input: AnalysisInput): Promise<void> {
     const source = this.d.runtimeEvidence;
     const target = source ? targetOf(row, this.d.executor) : null;
     if (!source || !target) return;
@@ -379,7 +415,16 @@ export class Pipeline {
   }
 }
 
-function proposalOf(row: IncidentRow): AnalystResult {
+/** A dry run's last entry: the approved action was not executed. */
+export function dryRunStep(proposal: AnalystResult): Step {
+  return {
+    status: "APPROVED",
+    message: `Dry run: ${proposal.analysis.action} was approved but nothing was executed.`,
+    agent: null,
+  };
+}
+
+export function proposalOf(row: IncidentRow): AnalystResult {
   if (!row.analysis) throw new Error(`incident ${row.id} has no analysis after the analysis step`);
   return {
     analysis: row.analysis,

@@ -1,6 +1,7 @@
 import type { FramePayload, IncidentStatus, TimelineStatus, WsFrameType } from "@aegis/contracts";
 import type { EventBus } from "../ports/event-bus.js";
 import type { Database, Db } from "../store/database.js";
+import type { IncidentBatchStore } from "../store/incident-batch-store.js";
 import type { IncidentPatch, IncidentStore, NewIncident } from "../store/incident-store.js";
 
 export interface Step {
@@ -13,6 +14,13 @@ export interface Step {
 export type Frame = { [T in WsFrameType]: { type: T; data: FramePayload<T> } }[WsFrameType];
 
 /** What one commit writes: timeline entries, an incident patch, other writes in the same transaction, and frames. */
+/** One incident's change within a batch commit. */
+export interface IncidentChange {
+  projectId: string;
+  incidentId: string;
+  change: Change;
+}
+
 export interface Change {
   steps?: Step[];
   patch?: IncidentPatch;
@@ -31,7 +39,38 @@ export class IncidentRecorder {
     private readonly database: Database,
     private readonly incidents: IncidentStore,
     private readonly bus: EventBus,
+    private readonly batch?: IncidentBatchStore,
   ) {}
+
+  /**
+   * Many incidents' changes in ONE transaction (the batched pipeline's stage commit): every entry in
+   * one insert, every patch in one update, then `extra` (the batch's other writes); frames after COMMIT.
+   */
+  async commitMany(changes: readonly IncidentChange[], extra?: (tx: Db) => Promise<void>): Promise<void> {
+    const batch = this.batch;
+    if (changes.length === 0 && !extra) return;
+    if (!batch) {
+      await this.database.db.transaction(async (tx) => {
+        for (const c of changes) await this.write(tx, c.projectId, c.incidentId, c.change);
+        if (extra) await extra(tx);
+      });
+    } else {
+      await this.database.db.transaction(async (tx) => {
+        await batch.appendAll(
+          tx,
+          changes.map((c) => ({ projectId: c.projectId, incidentId: c.incidentId, entries: c.change.steps ?? [] })),
+        );
+        const patched = changes.filter((c) => c.change.patch);
+        await batch.updateAll(
+          tx,
+          patched.map((c) => ({ projectId: c.projectId, incidentId: c.incidentId, patch: c.change.patch ?? {} })),
+        );
+        for (const c of changes) if (c.change.extra) await c.change.extra(tx);
+        if (extra) await extra(tx);
+      });
+    }
+    for (const c of changes) this.announce(c.projectId, c.incidentId, c.change);
+  }
 
   async commit(projectId: string, incidentId: string, change: Change): Promise<void> {
     // A lone statement is atomic by itself; only several need a transaction.

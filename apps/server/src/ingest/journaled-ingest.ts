@@ -1,6 +1,7 @@
 import type { Logger } from "../shared/logger.js";
 import type { Database, Db } from "../store/database.js";
 import type { IncidentStore, NewIncident } from "../store/incident-store.js";
+import { IngestFullError } from "./ingest-full-error.js";
 import type { IngestJournal } from "./ingest-journal.js";
 import { SeenIds } from "./seen-ids.js";
 
@@ -22,7 +23,10 @@ export interface JournaledIngestOptions {
   maxBatch?: number;
   /** Rows per database load statement. */
   loadBatch?: number;
-  /** Accepted-but-unloaded incidents above which new webhooks wait for the loader (bounded memory). */
+  /**
+   * Bound on alerts waiting to be journaled plus accepted-but-unloaded ones: beyond it `submit`
+   * refuses at once with IngestFullError (503 + Retry-After) instead of queueing without limit.
+   */
   maxBacklog?: number;
   /**
    * Stores a batch of accepted incidents; returns the keys it created. Default: the incident store's
@@ -95,6 +99,9 @@ export class JournaledIngest {
   /** Resolves true once the incident is durably accepted, false if one with this id already exists. */
   submit(item: NewIncident): Promise<boolean> {
     this.lastSubmitAt = performance.now();
+    const held = this.queue.length + this.backlog.size;
+    // Refused before anything is written: a 200 is only ever given to an alert that is on disk.
+    if (held >= this.maxBacklog) return Promise.reject(new IngestFullError(held, 1));
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.scheduled) {

@@ -25,6 +25,7 @@ import { IncidentService } from "../engine/incident-service.js";
 import { knowledgeBaseSettings } from "../engine/knowledge-base-settings.js";
 import { templateList } from "../engine/page-templates.js";
 import { Pipeline } from "../engine/pipeline.js";
+import { PipelineBatch } from "../engine/pipeline-batch.js";
 import { PipelineWorker } from "../engine/pipeline-worker.js";
 import { IncidentRecorder } from "../engine/recorder.js";
 import { SettingsBackup } from "../engine/settings-backup.js";
@@ -58,6 +59,7 @@ import { ActionLog } from "../store/action-log.js";
 import { AlertStore } from "../store/alert-store.js";
 import { type Database, DEFAULT_PROJECT_ID, openDatabase, pgliteDirFor } from "../store/database.js";
 import { EscalationStore } from "../store/escalation-store.js";
+import { IncidentBatchStore } from "../store/incident-batch-store.js";
 import { IncidentResourceStore } from "../store/incident-resource-store.js";
 import { IncidentStore } from "../store/incident-store.js";
 import { JobQueue } from "../store/job-queue.js";
@@ -154,7 +156,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   });
   const knowledge = kb.incidents;
   await kb.runbooks.load(DEFAULT_PROJECT_ID);
-  const recorder = new IncidentRecorder(database, incidents, bus);
+  const recorder = new IncidentRecorder(database, incidents, bus, new IncidentBatchStore());
   const webhookUrl = `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}/webhook`;
   const executor = createExecutor(config, { logger, dataDir, webhookUrl, apiKey: key.key });
   const protection = TargetProtection.fromList(config.PROTECTED_TARGETS);
@@ -181,42 +183,47 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const injections = new InjectionWatch(council.policy.detectInjection, security.events);
   const stopInjectionWatch = injections.attach(bus);
   const reviewed = injections.wrap(analysis.reviewing(council));
-  const pipeline = new Pipeline(
-    {
-      database,
-      incidents,
-      actions,
-      jobs,
-      knowledge,
-      analyst,
-      council: reviewed,
-      executor,
-      recorder,
-      logger,
-      automation: settings,
-      runtimeEvidence: runtimeEvidenceOf(executor),
+  const pipelineDeps = {
+    database,
+    incidents,
+    actions,
+    jobs,
+    knowledge,
+    analyst,
+    council: reviewed,
+    executor,
+    recorder,
+    logger,
+    automation: settings,
+    runtimeEvidence: runtimeEvidenceOf(executor),
+  };
+  const pipeline = new Pipeline(pipelineDeps, {
+    logTruncateChars: config.LOG_TRUNCATE_CHARS,
+    maxReplicas: config.MAX_REPLICAS,
+    // The council's budget, enforced again (atomically) when the action starts.
+    restartBudgetPerHour: policy.restartBudgetPerHour,
+    ragLimit: RAG_LIMIT,
+    runbookLimit: RUNBOOK_LIMIT,
+    verify: {
+      timeoutMs: config.HEALTH_TIMEOUT_SECS * 1000,
+      maxAttempts: config.HEALTH_MAX_ATTEMPTS,
+      baseDelayMs: 250,
+      maxDelayMs: 4000,
     },
-    {
-      logTruncateChars: config.LOG_TRUNCATE_CHARS,
-      maxReplicas: config.MAX_REPLICAS,
-      // The council's budget, enforced again (atomically) when the action starts.
-      restartBudgetPerHour: policy.restartBudgetPerHour,
-      ragLimit: RAG_LIMIT,
-      runbookLimit: RUNBOOK_LIMIT,
-      verify: {
-        timeoutMs: config.HEALTH_TIMEOUT_SECS * 1000,
-        maxAttempts: config.HEALTH_MAX_ATTEMPTS,
-        baseDelayMs: 250,
-        maxDelayMs: 4000,
-      },
-    },
-  );
+  });
   let service: IncidentService | null = null;
   const worker = new PipelineWorker(database, jobs, pipeline, recorder, logger, {
     concurrency: config.PIPELINE_CONCURRENCY,
     leaseMs: opts.leaseMs ?? 15_000,
     pollMs: 1000,
     underPressure: () => service?.ingestActive() ?? false,
+    batch:
+      config.PIPELINE_BATCH_SIZE > 1
+        ? {
+            runner: new PipelineBatch(pipelineDeps, pipeline, new IncidentBatchStore()),
+            size: config.PIPELINE_BATCH_SIZE,
+          }
+        : undefined,
   });
   // Alert grouping decides, as accepted alerts are loaded, whether each opens an incident or joins one.
   const alertStore = new AlertStore();
@@ -230,7 +237,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     logger,
     (accepted) => recorder.received(accepted),
     () => worker.wake(),
-    { store: grouper.store },
+    { store: grouper.store, maxBacklog: config.AEGIS_INGEST_MAX_BACKLOG },
   );
   await ingest.recover();
   service = new IncidentService(database, incidents, jobs, recorder, ingest, () => worker.wake(), alertStore);

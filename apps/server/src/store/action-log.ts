@@ -68,6 +68,26 @@ export class ActionLog {
   }
 
   /** Restarts of a target (started, whatever their result) since `since`. */
+  /** `restartsSince` for many targets of a project in one query (a pipeline batch); absent targets: 0. */
+  async restartsSinceAll(db: Db, projectId: string, targets: string[], since: Date): Promise<Map<string, number>> {
+    const out = new Map(targets.map((t) => [t, 0]));
+    if (targets.length === 0) return out;
+    const rows = await db
+      .select({ target: actions.target, n: sql<number>`count(*)::int` })
+      .from(actions)
+      .where(
+        and(
+          eq(actions.projectId, projectId),
+          inArray(actions.target, targets),
+          inArray(actions.kind, ["RESTART"]),
+          gte(actions.startedAt, since),
+        ),
+      )
+      .groupBy(actions.target);
+    for (const r of rows) if (r.target !== null) out.set(r.target, Number(r.n));
+    return out;
+  }
+
   async restartsSince(db: Db, projectId: string, target: string, since: Date): Promise<number> {
     const rows = await db
       .select({ n: sql<number>`count(*)::int` })

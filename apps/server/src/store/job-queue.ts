@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
 import { rowsOf } from "./rows-of.js";
 import { jobs } from "./schema.js";
@@ -73,6 +73,30 @@ export class JobQueue {
       .update(jobs)
       .set({ state: "done", lockedBy: null, lockedUntil: null, updatedAt: new Date() })
       .where(eq(jobs.id, id));
+  }
+
+  /** Finish and park many jobs at once (a pipeline batch's last commit, in its transaction). */
+  async settleMany(db: Db, done: number[], parked: number[]): Promise<void> {
+    const now = new Date();
+    for (const [state, ids] of [
+      ["done", done],
+      ["waiting", parked],
+    ] as const) {
+      if (ids.length === 0) continue;
+      await db
+        .update(jobs)
+        .set({ state, lockedBy: null, lockedUntil: null, updatedAt: now })
+        .where(inArray(jobs.id, ids));
+    }
+  }
+
+  /** Give many running jobs back to the queue (shutdown during a batch). */
+  async releaseMany(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .update(jobs)
+      .set({ state: "queued", lockedBy: null, lockedUntil: null, updatedAt: new Date() })
+      .where(inArray(jobs.id, ids));
   }
 
   /** Park a job until a human decides (NEEDS_REVIEW). */

@@ -45,13 +45,17 @@ export async function initPgliteCluster(dir: string, options: Record<string, unk
 }
 
 /**
- * PGlite in a worker thread, behind the interface Drizzle needs. One session: a mutex serialises
- * statements, and a transaction holds it from BEGIN to COMMIT so nothing else interleaves.
+ * PGlite in a worker thread, behind the interface Drizzle needs. One session: the worker runs
+ * statements in the order they are posted, so a statement outside a transaction is posted at once
+ * (pipelined: the next is on its way while one runs, no round trip between them). A transaction holds
+ * a mutex from BEGIN to COMMIT; statements asked for meanwhile wait for it, so nothing interleaves.
  */
 export class PgliteWorkerClient implements PgliteLike {
   private seq = 0;
   private readonly calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private lock: Promise<unknown> = Promise.resolve();
+  /** Transactions running or waiting for the mutex: while any, other statements queue behind them. */
+  private transactions = 0;
   private closed = false;
 
   private constructor(private readonly worker: Worker) {
@@ -83,14 +87,17 @@ export class PgliteWorkerClient implements PgliteLike {
   }
 
   query(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult> {
+    if (this.transactions === 0) return this.send("query", sql, params, options);
     return this.locked(() => this.send("query", sql, params, options));
   }
 
   exec(sql: string): Promise<QueryResult[]> {
+    if (this.transactions === 0) return this.call("exec", { sql }) as Promise<QueryResult[]>;
     return this.locked(() => this.call("exec", { sql }) as Promise<QueryResult[]>);
   }
 
   transaction<T>(fn: (tx: PgliteLike) => Promise<T>): Promise<T> {
+    this.transactions++;
     return this.locked(async () => {
       const tx: PgliteLike = {
         query: (sql, params, options) => this.send("query", sql, params, options),
@@ -106,6 +113,8 @@ export class PgliteWorkerClient implements PgliteLike {
         await this.call("exec", { sql: "ROLLBACK" }).catch(() => undefined);
         throw err;
       }
+    }).finally(() => {
+      this.transactions--;
     });
   }
 

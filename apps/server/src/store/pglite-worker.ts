@@ -18,13 +18,22 @@ interface Request {
 
 const RAW_TYPES = [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182];
 const identity = Object.fromEntries(RAW_TYPES.map((t) => [t, (v: string) => v]));
+if (!parentPort) throw new Error("pglite-worker must run in a worker thread");
 const port = parentPort;
-if (!port) throw new Error("pglite-worker must run in a worker thread");
 
 const { dir, options } = workerData as { dir: string | undefined; options: Record<string, unknown> };
 const pg = await PGlite.create(dir, options);
 
-port.on("message", async (m: Request) => {
+/**
+ * Statements run strictly in the order they arrive: the client posts statements without waiting for
+ * the previous answer (pipelining), and relies on this order (a transaction's BEGIN after them).
+ */
+let tail: Promise<void> = Promise.resolve();
+port.on("message", (m: Request) => {
+  tail = tail.then(() => handle(m));
+});
+
+async function handle(m: Request): Promise<void> {
   try {
     let result: unknown = null;
     if (m.op === "query") {
@@ -45,5 +54,5 @@ port.on("message", async (m: Request) => {
       error: { message: e.message, name: e.name, code: e.code, detail: e.detail, constraint: e.constraint },
     });
   }
-});
+}
 port.postMessage({ ready: true });

@@ -12,8 +12,9 @@ export class WebhookStore {
     return rows[0] as WebhookRow;
   }
 
-  list(db: Db, projectId: string): Promise<WebhookRow[]> {
-    return db
+  /** A real promise (a query builder would run again on every `then`: a cached list must not). */
+  async list(db: Db, projectId: string): Promise<WebhookRow[]> {
+    return await db
       .select()
       .from(outboundWebhooks)
       .where(eq(outboundWebhooks.projectId, projectId))

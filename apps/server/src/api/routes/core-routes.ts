@@ -17,6 +17,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { onSeed000Wire } from "../../engine/seed000-wire.js";
 import { scaleDownPayload, scaleUpPayload } from "../../events/scale-payloads.js";
+import { IngestFullError } from "../../ingest/ingest-full-error.js";
 import { InputError, ValidationError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { projectOf } from "../request-identity.js";
@@ -41,7 +42,15 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
         response: { 200: Seed000IncidentResult, 503: ErrorBody, ...errors },
       },
     },
-    async (req) => onWire((await d.incidents.receive(projectOf(req), req.body)).incident),
+    async (req, reply) => {
+      try {
+        return onWire((await d.incidents.receive(projectOf(req), req.body)).incident);
+      } catch (err) {
+        // Backpressure: nothing was accepted; tell the sender when to send it again.
+        if (err instanceof IngestFullError) reply.header("retry-after", String(err.retryAfterSeconds));
+        throw err;
+      }
+    },
   );
 
   app.get(

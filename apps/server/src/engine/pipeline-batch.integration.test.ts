@@ -1,0 +1,73 @@
+import type { IncidentResult } from "@aegis/contracts";
+import { afterEach, expect, it } from "vitest";
+import { prepareEnv, ServerProcess } from "../testing/test-server.js";
+
+let proc: ServerProcess | undefined;
+afterEach(async () => proc?.cleanup());
+
+const PENDING = new Set(["RECEIVED", "ANALYSING", "COUNCIL_REVIEW"]);
+
+/** Distinct dry-run problems, half on the demo service and half on services the executor does not manage. */
+const alert = (id: string, k: number) => ({
+  incident_id: id,
+  alert_type: `Memory Leak (${k})`,
+  logs: "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\nrss grows 10MB per request, heap used 1900MB of 2048MB; traffic flat",
+  container_name: k % 2 === 0 ? "buggy-app-v2" : `svc-${k}`,
+  severity: "CRITICAL",
+  dry_run: true,
+});
+
+async function all(p: ServerProcess): Promise<IncidentResult[]> {
+  const r = await p.client.request("GET", "/incidents?limit=5000");
+  return r.body as IncidentResult[];
+}
+
+it("SIGKILL while batches are between their stages: the restarted server decides every incident exactly once", async () => {
+  proc = new ServerProcess(await prepareEnv({ PIPELINE_BATCH_SIZE: "32", LOG_LEVEL: "error" }));
+  await proc.start();
+  const ids = Array.from({ length: 400 }, (_, k) => `batch-crash-${k}`);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let k = next++; k < ids.length; k = next++) {
+        const r = await proc?.client.request("POST", "/webhook", alert(ids[k] as string, k));
+        expect(r?.status).toBe(200);
+      }
+    }),
+  );
+  // Kill once some incidents are decided and others are not: batches are mid-way.
+  const end = Date.now() + 60_000;
+  let decided = 0;
+  while (Date.now() < end) {
+    decided = (await all(proc)).filter((i) => !PENDING.has(i.status)).length;
+    if (decided > 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await proc.kill("SIGKILL");
+  expect(decided).toBeLessThan(ids.length);
+
+  await proc.start();
+  let list: IncidentResult[] = [];
+  while (Date.now() < end + 120_000) {
+    list = await all(proc);
+    if (list.length === ids.length && list.every((i) => !PENDING.has(i.status))) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  expect(list).toHaveLength(ids.length);
+  let resumed = 0;
+  for (const i of list) {
+    const count = (s: string) => i.timeline.filter((t) => t.status === s).length;
+    expect(PENDING.has(i.status), `${i.incident_id} ${i.status}`).toBe(false);
+    expect(count("RECEIVED"), i.incident_id).toBe(1);
+    expect(count("AI_COMPLETE"), i.incident_id).toBe(1);
+    expect(count("COUNCIL_DECISION"), i.incident_id).toBe(1);
+    expect(count("COUNCIL_VOTE"), i.incident_id).toBe(i.council_decision?.votes.length);
+    const dryRunEnds = i.timeline.filter((t) => t.message.startsWith("Dry run:")).length;
+    expect(dryRunEnds, i.incident_id).toBe(i.council_decision?.final_verdict === "APPROVED" ? 1 : 0);
+    resumed += count("RESUMED");
+  }
+  // Approved dry runs (their closing entry is part of the last stage's commit), and the kill interrupted a batch.
+  expect(list.map((i) => i.council_decision?.final_verdict)).toContain("APPROVED");
+  expect(resumed).toBeGreaterThan(0);
+  expect(list.filter((i) => i.timeline.some((t) => t.message.startsWith("Dry run:"))).length).toBeGreaterThan(0);
+}, 300_000);

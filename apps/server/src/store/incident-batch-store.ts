@@ -1,0 +1,123 @@
+import type { CouncilVote } from "@aegis/contracts";
+import { and, inArray, or, sql } from "drizzle-orm";
+import type { Db } from "./database.js";
+import type { IncidentPatch, IncidentRow, TimelineInput } from "./incident-store.js";
+import { councilVotes, incidents, timelineEntries } from "./schema.js";
+
+/** Patch fields `updateAll` writes in one statement; a patch with others is written row by row. */
+const BATCHED = new Set<keyof IncidentPatch>([
+  "status",
+  "analysis",
+  "category",
+  "evidence",
+  "provider",
+  "councilDecision",
+  "error",
+]);
+
+export interface RowPatch {
+  projectId: string;
+  incidentId: string;
+  patch: IncidentPatch;
+}
+
+export interface RowEntries {
+  projectId: string;
+  incidentId: string;
+  entries: TimelineInput[];
+}
+
+/**
+ * Writes of many incidents in a constant number of statements, for the batched pipeline: one read of
+ * every row, one insert of every timeline entry (in order), one update of every patch, one insert of
+ * every vote. Each takes a Db that is the batch's transaction.
+ */
+export class IncidentBatchStore {
+  async getRows(db: Db, keys: { projectId: string; incidentId: string }[]): Promise<Map<string, IncidentRow>> {
+    const out = new Map<string, IncidentRow>();
+    if (keys.length === 0) return out;
+    const byProject = new Map<string, string[]>();
+    for (const k of keys) byProject.set(k.projectId, [...(byProject.get(k.projectId) ?? []), k.incidentId]);
+    const where = or(
+      ...[...byProject].map(([p, ids]) => and(sql`${incidents.projectId} = ${p}`, inArray(incidents.id, ids))),
+    );
+    for (const row of await db.select().from(incidents).where(where)) out.set(rowKey(row.projectId, row.id), row);
+    return out;
+  }
+
+  /** Every entry of every incident in one insert; the sequence keeps their order. */
+  async appendAll(db: Db, all: RowEntries[]): Promise<void> {
+    const now = new Date();
+    const values = all.flatMap((r) =>
+      r.entries.map((e) => ({
+        projectId: r.projectId,
+        incidentId: r.incidentId,
+        ts: e.ts ?? now,
+        status: e.status,
+        message: e.message,
+        agent: e.agent ?? null,
+      })),
+    );
+    // 6 parameters a row: stay well under the protocol's 65,535.
+    for (let i = 0; i < values.length; i += 5000) await db.insert(timelineEntries).values(values.slice(i, i + 5000));
+  }
+
+  /** Every patch in one `UPDATE … FROM unnest(…)`; a field a patch leaves out keeps its value. */
+  async updateAll(db: Db, patches: RowPatch[]): Promise<void> {
+    const lean = patches.filter((p) => Object.keys(p.patch).every((k) => BATCHED.has(k as keyof IncidentPatch)));
+    for (const p of patches) {
+      if (lean.includes(p)) continue;
+      await db
+        .update(incidents)
+        .set({ ...p.patch, updatedAt: new Date() })
+        .where(and(sql`${incidents.projectId} = ${p.projectId}`, sql`${incidents.id} = ${p.incidentId}`));
+    }
+    if (lean.length === 0) return;
+    const col = (f: (p: IncidentPatch) => string | null | undefined) => sql.param(lean.map((p) => f(p.patch) ?? null));
+    const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+    // Which fields each patch sets (a set field may be set to null): one letter each.
+    const mask = lean.map((p) =>
+      [
+        "analysis" in p.patch ? "a" : "",
+        "category" in p.patch ? "c" : "",
+        "evidence" in p.patch ? "e" : "",
+        "provider" in p.patch ? "p" : "",
+        "councilDecision" in p.patch ? "d" : "",
+        "error" in p.patch ? "r" : "",
+      ].join(""),
+    );
+    await db.execute(sql`
+      update ${incidents} as i set
+        status = coalesce(v.status, i.status),
+        analysis = case when strpos(v.mask, 'a') > 0 then v.analysis::jsonb else i.analysis end,
+        category = case when strpos(v.mask, 'c') > 0 then v.category else i.category end,
+        evidence = case when strpos(v.mask, 'e') > 0 then v.evidence::jsonb else i.evidence end,
+        provider = case when strpos(v.mask, 'p') > 0 then v.provider else i.provider end,
+        council_decision = case when strpos(v.mask, 'd') > 0 then v.decision::jsonb else i.council_decision end,
+        error = case when strpos(v.mask, 'r') > 0 then v.error else i.error end,
+        updated_at = ${new Date()}
+      from unnest(
+        ${sql.param(lean.map((p) => p.projectId))}::text[], ${sql.param(lean.map((p) => p.incidentId))}::text[],
+        ${sql.param(mask)}::text[], ${col((p) => p.status)}::text[], ${col((p) => json(p.analysis))}::text[],
+        ${col((p) => p.category)}::text[], ${col((p) => json(p.evidence))}::text[], ${col((p) => p.provider)}::text[],
+        ${col((p) => json(p.councilDecision))}::text[], ${col((p) => p.error)}::text[]
+      ) as v(project_id, id, mask, status, analysis, category, evidence, provider, decision, error)
+      where i.project_id = v.project_id and i.id = v.id`);
+  }
+
+  async recordAllVotes(db: Db, all: { projectId: string; incidentId: string; votes: CouncilVote[] }[]): Promise<void> {
+    const values = all.flatMap((r) =>
+      r.votes.map((vote) => ({
+        projectId: r.projectId,
+        incidentId: r.incidentId,
+        role: vote.role,
+        verdict: vote.verdict,
+        reasoning: vote.reasoning,
+        ts: new Date(vote.timestamp),
+      })),
+    );
+    for (let i = 0; i < values.length; i += 5000) await db.insert(councilVotes).values(values.slice(i, i + 5000));
+  }
+}
+
+export const rowKey = (projectId: string, id: string) => `${projectId}\u0000${id}`;
