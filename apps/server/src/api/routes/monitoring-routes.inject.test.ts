@@ -333,7 +333,8 @@ describe("active alerts of the predictive monitor", () => {
     const engine = {
       recordCount: 50,
       warmupRecords: 10,
-      predictions: () => ({
+      // The route reads the cached overview (summary and alerts), not the full predictions map.
+      overview: () => ({
         timestamp: "2026-12-06T06:00:00.000Z",
         alerts: [
           {
