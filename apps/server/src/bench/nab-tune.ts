@@ -121,12 +121,14 @@ async function main(argv: string[]): Promise<void> {
   const corpus = await loadNabCorpus();
   const startIdx = argv.indexOf("--start");
   const start = startIdx >= 0 ? (JSON.parse(argv[startIdx + 1] ?? "{}") as Partial<DetectorOptions>) : {};
-  const { best, bestScore, log } = coordinateSearch(corpus, start);
+  const gridIdx = argv.indexOf("--grid");
+  const grid = gridIdx >= 0 ? (JSON.parse(argv[gridIdx + 1] ?? "{}") as typeof TUNE_GRID) : TUNE_GRID;
+  const { best, bestScore, log } = coordinateSearch(corpus, start, grid);
   const result = {
     measuredAt: new Date().toISOString(),
     objective:
       "2-fold cross-validation inside the TUNE half: mean of each fold's NAB standard score at the threshold NAB's rule picks on the other fold; a change is kept only if it gains >= 0.25",
-    grid: TUNE_GRID,
+    grid,
     defaults: DEFAULT_DETECTOR_OPTIONS,
     start,
     best,

@@ -147,8 +147,8 @@ export class StreamingAnomalyDetector {
   private readonly daily: DailyProfile | undefined;
   private readonly dailyStats = new EwStats(0.01);
   private readonly dailyLikelihood: AnomalyLikelihood;
-  private readonly cusum: ChangeCusum;
-  private readonly calibration: ScoreCalibration;
+  private readonly cusum: ChangeCusum | undefined;
+  private readonly calibration: ScoreCalibration | undefined;
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
   private prev: number | undefined;
@@ -171,8 +171,9 @@ export class StreamingAnomalyDetector {
     this.entropyLikelihood = new AnomalyLikelihood(1, o.longAlpha);
     this.daily = o.seasonal ? new DailyProfile() : undefined;
     this.dailyLikelihood = new AnomalyLikelihood(o.shortWindow, o.longAlpha);
-    this.cusum = new ChangeCusum(o.cusumSlack, o.cusumHalf, o.cusumDecay);
-    this.calibration = new ScoreCalibration(o.calibrationBins, o.calibrationFloor);
+    this.cusum = o.cusumWeight > 0 ? new ChangeCusum(o.cusumSlack, o.cusumHalf, o.cusumDecay) : undefined;
+    this.calibration =
+      o.calibrationWeight > 0 ? new ScoreCalibration(o.calibrationBins, o.calibrationFloor) : undefined;
   }
 
   /** Points seen so far (callers can report "warming up" while count <= warmup). */
@@ -222,12 +223,12 @@ export class StreamingAnomalyDetector {
     const ent = o.entropyWeight > 0 ? this.entropyLikelihood.update(this.entropy.update(value)) : 0;
     const blend = o.noveltyWeight * novAvg + (1 - o.noveltyWeight) * lik;
     let cus = 0;
-    if (o.cusumWeight > 0) {
+    if (this.cusum) {
       cus = this.cusum.update(signed);
       if (cus >= 0.9) this.cusum.reset();
     }
     let raw = spatial ? 1 : Math.max(blend, o.entropyWeight * ent, o.cusumWeight * cus);
-    if (o.calibrationWeight > 0)
+    if (this.calibration)
       raw = (1 - o.calibrationWeight) * raw + o.calibrationWeight * this.calibration.update(raw);
     if (this.seen <= o.warmup) return 0;
     const out = this.suppress(raw);
