@@ -228,8 +228,7 @@ export class StreamingAnomalyDetector {
       if (cus >= 0.9) this.cusum.reset();
     }
     let raw = spatial ? 1 : Math.max(blend, o.entropyWeight * ent, o.cusumWeight * cus);
-    if (this.calibration)
-      raw = (1 - o.calibrationWeight) * raw + o.calibrationWeight * this.calibration.update(raw);
+    if (this.calibration) raw = (1 - o.calibrationWeight) * raw + o.calibrationWeight * this.calibration.update(raw);
     if (this.seen <= o.warmup) return 0;
     const out = this.suppress(raw);
     // Refractory: NAB counts only the first detection in a window and charges every false one.
