@@ -96,4 +96,25 @@ describe("StreamingAnomalyDetector", () => {
     expect(plain[400]).toBe(1);
     expect(young[400]).toBeLessThan(1);
   });
+
+  it("with the CUSUM component, flags a small persistent shift that single points do not reveal", () => {
+    // Uniform noise of ±1 around 50; from 1500 the level moves up by 1, inside the usual spread of single points.
+    const values = series(2000, (i, e) => 50 + 2 * e + (i >= 1500 ? 1 : 0), 11);
+    const opts = { cusumSlack: 0.5, cusumHalf: 10, suppressSpan: 0, spatialTolerance: -1, entropyWeight: 0 };
+    const withCusum = run(values, new StreamingAnomalyDetector({ ...opts, cusumWeight: 1 }));
+    const without = run(values, new StreamingAnomalyDetector({ ...opts, cusumWeight: 0 }));
+    expect(max(withCusum.slice(1500, 1600))).toBeGreaterThan(0.85);
+    expect(max(without.slice(1500, 1600))).toBeLessThan(0.7);
+    expect(max(withCusum.slice(800, 1500))).toBeLessThan(0.7);
+  });
+
+  it("with self-calibration, discounts a spike in a series that spikes often", () => {
+    const spiky = series(2000, (i, e) => steady(i, e) + (i % 97 === 0 ? 60 : 0), 13);
+    const once = series(2000, (i, e) => steady(i, e) + (i === 1843 ? 60 : 0), 13);
+    const opts = { suppressSpan: 0, spatialTolerance: -1, calibrationWeight: 1 };
+    const often = run(spiky, new StreamingAnomalyDetector(opts));
+    const rare = run(once, new StreamingAnomalyDetector(opts));
+    expect(rare[1843]).toBeGreaterThan(max(rare.slice(1000, 1843)));
+    expect(often[1843]).toBeLessThan((rare[1843] ?? 0) / 2);
+  });
 });
