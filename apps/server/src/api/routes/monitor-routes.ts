@@ -8,8 +8,9 @@ import {
   PredictionsQuery,
 } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
-import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { isCleanFeedBody } from "../../monitor/feed-body-check.js";
 import { NotFoundError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
@@ -41,6 +42,13 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
     "/feed/data",
     {
       bodyLimit: FEED_BODY_LIMIT_BYTES,
+      // A clean body passes the precompiled checks as is; anything else goes through the zod schema,
+      // which writes the seed's 422 (the one owner of that wire).
+      validatorCompiler: (route) => {
+        const full = validatorCompiler(route);
+        if (route.httpPart !== "body") return full;
+        return (data: unknown) => (isCleanFeedBody(data) ? { value: data } : full(data));
+      },
       config: { rateLimit: rateLimitOf(limits.feed) },
       schema: {
         tags: ["monitor"],
