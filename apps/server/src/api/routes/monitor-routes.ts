@@ -84,7 +84,7 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
         summary: "Current risk, alert level and forecasts of every server, with the fleet summary",
         description:
           'Per server: `risk_score` 0–100, `profile`, `alert` (level, score, colour, emoji, label), `display_metrics`, `forecast` (arrays per metric with `timestamps`, in data time) and extensions (`anomaly_score`, `message`, `time_to_issue_minutes`, `last_seen`). `summary`: counts per level, `fleet_health`, `prob_30m`, `prob_8h`. Before warm-up: `{error: "insufficient_data", message, predictions: {}}`.\n\n' +
-          "Added forms (no parameter: the seed's full map): `view=summary` drops `predictions` (summary, alerts, timestamp); `limit`, `cursor`, `risk_min`, `server_id` (comma-separated names) answer one page of `predictions` with `summary`, `timestamp`, `count` and `next_cursor` (servers in the order first seen).",
+          "Added forms (no parameter: the seed's full map): `view=summary` drops `predictions` (summary, timestamp, the `alerts_limit` riskiest alerts — default 100 — and `alerts_total`); `limit`, `cursor`, `risk_min`, `server_id` (comma-separated names) answer one page of `predictions` with `summary`, `timestamp`, `count` and `next_cursor` (servers in the order first seen).",
         querystring: PredictionsQuery,
       },
     },
@@ -101,7 +101,9 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
       if (q.limit !== undefined || q.cursor !== undefined || q.risk_min !== undefined || q.server_id !== undefined) {
         return m.predictions.page(q);
       }
-      if (q.view === "summary") return m.predictions.summary();
+      if (q.view === "summary") {
+        return reply.type("application/json; charset=utf-8").send(m.predictions.summaryJson(q.alerts_limit));
+      }
       const json = await m.predictions.fullJson();
       return reply.type("application/json; charset=utf-8").send(json);
     },
