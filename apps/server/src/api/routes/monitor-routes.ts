@@ -18,6 +18,15 @@ import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
 /** Batches of this many bytes fit (50,000 records of ~450 bytes); other routes keep the global limit. */
 export const FEED_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 
+type RouteSchema = Parameters<typeof validatorCompiler>[0];
+
+/** A clean body passes the precompiled checks as is; anything else goes through the zod schema (the 422's one owner). */
+function feedValidator(route: { httpPart?: string }) {
+  const full = validatorCompiler(route as RouteSchema);
+  if (route.httpPart !== "body") return full;
+  return (data: unknown) => (isCleanFeedBody(data) ? { value: data } : full(data));
+}
+
 const errors = { 401: DetailError, 422: DetailError, 429: DetailError };
 
 /** Seed 004 (Tachyon Argus) live endpoints: status, metrics in, predictions, alerts, explanations. */
@@ -42,13 +51,7 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
     "/feed/data",
     {
       bodyLimit: FEED_BODY_LIMIT_BYTES,
-      // A clean body passes the precompiled checks as is; anything else goes through the zod schema,
-      // which writes the seed's 422 (the one owner of that wire).
-      validatorCompiler: (route) => {
-        const full = validatorCompiler(route);
-        if (route.httpPart !== "body") return full;
-        return (data: unknown) => (isCleanFeedBody(data) ? { value: data } : full(data));
-      },
+      validatorCompiler: feedValidator,
       config: { rateLimit: rateLimitOf(limits.feed) },
       schema: {
         tags: ["monitor"],
