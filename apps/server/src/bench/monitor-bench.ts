@@ -4,6 +4,7 @@ import { performance } from "node:perf_hooks";
 import type { MetricRecord } from "@aegis/contracts";
 import { ServerWindow } from "../monitor/engine/server-window.js";
 import { FleetSimulator } from "../simulate/fleet-simulator.js";
+import { freshDatabase } from "../testing/test-databases.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
 import { rssMb, summary } from "./stats.js";
 
@@ -36,6 +37,8 @@ export interface MonitorBenchOptions {
   reads: number;
   /** Seconds to wait (at most) for the sample writer to catch up before reading its counts. */
   settleSecs: number;
+  /** The server's store: embedded PGlite (default) or a fresh database on `TEST_DATABASE_URL`'s PostgreSQL. */
+  store?: "pglite" | "postgres";
 }
 
 const FORMS = {
@@ -180,8 +183,12 @@ async function sendShards(feeder: Feeder, shards: Body[][], deadline = Number.PO
 }
 
 async function benchFleet(n: number, o: MonitorBenchOptions, log: (s: string) => void): Promise<FleetResult> {
+  // PostgreSQL keeps the store's memory out of the server process (PGlite's WebAssembly heap is in it).
+  const pg = o.store === "postgres" ? await freshDatabase("postgres") : null;
+  await pg?.database.close();
   const proc = new ServerProcess(
     await prepareEnv({
+      ...(pg?.url ? { DATABASE_URL: pg.url } : {}),
       LOG_LEVEL: "error",
       AEGIS_DEMO_APP: "false",
       AEGIS_MONITOR_RATE_LIMITS: "off",
@@ -342,6 +349,7 @@ async function benchFleet(n: number, o: MonitorBenchOptions, log: (s: string) =>
   } finally {
     clearInterval(sampler);
     await proc.cleanup();
+    await pg?.cleanup();
   }
 }
 
@@ -471,6 +479,7 @@ export async function monitorBench(
           },
         }
       : {}),
+    store: o.store ?? "pglite",
     fleets: results,
     windows_full: windows,
     table,
