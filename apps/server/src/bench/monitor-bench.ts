@@ -39,6 +39,8 @@ export interface MonitorBenchOptions {
   settleSecs: number;
   /** The server's store: embedded PGlite (default) or a fresh database on `TEST_DATABASE_URL`'s PostgreSQL. */
   store?: "pglite" | "postgres";
+  /** `NODE_OPTIONS` of the server process (e.g. a V8 heap cap); none by default. */
+  serverNodeOptions?: string;
 }
 
 const FORMS = {
@@ -189,6 +191,7 @@ async function benchFleet(n: number, o: MonitorBenchOptions, log: (s: string) =>
   const proc = new ServerProcess(
     await prepareEnv({
       ...(pg?.url ? { DATABASE_URL: pg.url } : {}),
+      ...(o.serverNodeOptions ? { NODE_OPTIONS: o.serverNodeOptions } : {}),
       LOG_LEVEL: "error",
       AEGIS_DEMO_APP: "false",
       AEGIS_MONITOR_RATE_LIMITS: "off",
@@ -480,6 +483,7 @@ export async function monitorBench(
         }
       : {}),
     store: o.store ?? "pglite",
+    server_node_options: o.serverNodeOptions ?? "",
     fleets: results,
     windows_full: windows,
     table,

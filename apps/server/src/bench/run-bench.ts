@@ -246,6 +246,7 @@ async function main() {
         reads: Number(env.BENCH_MONITOR_READS ?? 100),
         settleSecs: Number(env.BENCH_MONITOR_SETTLE_SECS ?? 120),
         store: env.BENCH_MONITOR_STORE === "postgres" ? "postgres" : "pglite",
+        serverNodeOptions: env.BENCH_MONITOR_NODE_OPTIONS,
       }),
     );
   }
