@@ -102,6 +102,8 @@ export type FleetPredictions = z.infer<typeof FleetPredictions>;
  */
 export const PredictionsQuery = z.object({
   view: z.enum(["full", "summary"]).optional(),
+  /** `view=summary` only: the highest-risk alerts listed (0–10000; default `SUMMARY_ALERTS_LIMIT`). */
+  alerts_limit: z.coerce.number().int().min(0).max(10_000).optional(),
   /** Servers per page (1–1000; 100 when paging without it). */
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   /** `next_cursor` of the previous page. */
@@ -121,8 +123,17 @@ export const PredictionsQuery = z.object({
 });
 export type PredictionsQuery = z.infer<typeof PredictionsQuery>;
 
-/** `GET /predictions/current?view=summary`: the seed's payload without `predictions`. */
-export const PredictionsSummaryView = FleetPredictions.omit({ predictions: true });
+/** Alerts listed by `view=summary` when the query gives no `alerts_limit` (the fleet's riskiest first). */
+export const SUMMARY_ALERTS_LIMIT = 100;
+
+/**
+ * `GET /predictions/current?view=summary`: the seed's payload without `predictions`, its `alerts`
+ * capped at `alerts_limit` (highest risk first); `alerts_total` counts them all.
+ */
+export const PredictionsSummaryView = FleetPredictions.omit({ predictions: true }).extend({
+  /** Servers at warning or critical (the length of the uncapped `alerts`). */
+  alerts_total: z.number().int(),
+});
 export type PredictionsSummaryView = z.infer<typeof PredictionsSummaryView>;
 
 /** `GET /predictions/current?limit=…`: one page of the map (servers in the order first seen), with the fleet summary. */

@@ -12,10 +12,13 @@ import { fake, injectApp } from "./test-inject-app.js";
  * The app over a real predictive monitor on an embedded PGlite (a fake of the engine, history and
  * training would re-implement them); everything else is faked as in `injectApp`.
  */
-export async function injectMonitorApp(): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+export async function injectMonitorApp(
+  env: Record<string, string> = {},
+): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
   const db = await freshDatabase("pglite");
   const dataDir = mkdtempSync(join(tmpdir(), "aegis-inject-monitor-"));
-  const monitor = await createMonitor(loadConfig({ AEGIS_MONITOR_PROACTIVE: "false" }), {
+  const config = loadConfig({ AEGIS_MONITOR_PROACTIVE: "false", ...env });
+  const monitor = await createMonitor(config, {
     database: db.database,
     dataDir,
     logger: createLogger("silent"),
@@ -26,7 +29,7 @@ export async function injectMonitorApp(): Promise<{ app: FastifyInstance; close:
     },
     manages: () => false,
   });
-  const app = await injectApp({ monitor, executor: fake("executor", { kind: "local" }) });
+  const app = await injectApp({ config, monitor, executor: fake("executor", { kind: "local" }) });
   return {
     app,
     close: async () => {

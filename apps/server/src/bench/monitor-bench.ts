@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { MetricRecord } from "@aegis/contracts";
+import { ServerWindow } from "../monitor/engine/server-window.js";
 import { FleetSimulator } from "../simulate/fleet-simulator.js";
+import { freshDatabase } from "../testing/test-databases.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
 import { rssMb, summary } from "./stats.js";
 
@@ -35,6 +37,10 @@ export interface MonitorBenchOptions {
   reads: number;
   /** Seconds to wait (at most) for the sample writer to catch up before reading its counts. */
   settleSecs: number;
+  /** The server's store: embedded PGlite (default) or a fresh database on `TEST_DATABASE_URL`'s PostgreSQL. */
+  store?: "pglite" | "postgres";
+  /** `NODE_OPTIONS` of the server process (e.g. a V8 heap cap); none by default. */
+  serverNodeOptions?: string;
 }
 
 const FORMS = {
@@ -179,8 +185,13 @@ async function sendShards(feeder: Feeder, shards: Body[][], deadline = Number.PO
 }
 
 async function benchFleet(n: number, o: MonitorBenchOptions, log: (s: string) => void): Promise<FleetResult> {
+  // PostgreSQL keeps the store's memory out of the server process (PGlite's WebAssembly heap is in it).
+  const pg = o.store === "postgres" ? await freshDatabase("postgres") : null;
+  await pg?.database.close();
   const proc = new ServerProcess(
     await prepareEnv({
+      ...(pg?.url ? { DATABASE_URL: pg.url } : {}),
+      ...(o.serverNodeOptions ? { NODE_OPTIONS: o.serverNodeOptions } : {}),
       LOG_LEVEL: "error",
       AEGIS_DEMO_APP: "false",
       AEGIS_MONITOR_RATE_LIMITS: "off",
@@ -341,7 +352,58 @@ async function benchFleet(n: number, o: MonitorBenchOptions, log: (s: string) =>
   } finally {
     clearInterval(sampler);
     await proc.cleanup();
+    await pg?.cleanup();
   }
+}
+
+/** The rolling windows' memory when full (2,880 points a server): two resolutions vs every point. */
+interface WindowMemory {
+  servers: number;
+  points_per_server: number;
+  /** Measured: ArrayBuffer bytes of `servers` full two-resolution windows (this process). */
+  two_resolution_mb: number;
+  /** Measured on min(servers, 1,000) windows at full resolution, scaled to `servers`. */
+  full_resolution_mb: number;
+  entries_per_server: number;
+}
+
+/**
+ * Fills `n` windows to 2,880 points (the seed's window; the HTTP bench's history is too short to fill
+ * them) and reads the buffers' memory; the server process holds the same buffers per server.
+ */
+function windowMemory(n: number, points = 2880): WindowMemory {
+  const v = new Float64Array(8);
+  const fill = (w: ServerWindow, s: number) => {
+    for (let i = 0; i <= points; i++) {
+      for (let k = 0; k < 8; k++) v[k] = ((s + i * (k + 1)) % 97) + 0.5;
+      w.push(i * 60_000, v, (i % 10) / 10, i % 8);
+    }
+  };
+  const measure = (count: number, make: () => ServerWindow) => {
+    globalThis.gc?.();
+    const before = process.memoryUsage().arrayBuffers;
+    const ws: ServerWindow[] = [];
+    for (let s = 0; s < count; s++) {
+      const w = make();
+      fill(w, s);
+      ws.push(w);
+    }
+    const bytes = Math.max(
+      process.memoryUsage().arrayBuffers - before,
+      ws.reduce((a, w) => a + w.bytes, 0),
+    );
+    return { bytes, entries: ws[0]?.length ?? 0 };
+  };
+  const two = measure(n, () => new ServerWindow(points));
+  const sample = Math.min(n, 1000);
+  const full = measure(sample, () => new ServerWindow(points, 64, points, 1));
+  return {
+    servers: n,
+    points_per_server: points,
+    two_resolution_mb: round(two.bytes / 2 ** 20, 1),
+    full_resolution_mb: round(((full.bytes / sample) * n) / 2 ** 20, 1),
+    entries_per_server: two.entries,
+  };
 }
 
 export function monitorTable(results: FleetResult[]): string {
@@ -382,6 +444,7 @@ export async function monitorBench(
   const results: FleetResult[] = [];
   const machine = { cpus: cpus().length, load_average_at_start: loadavg().map((x) => round(x, 2)) };
   for (const n of o.fleets) results.push(await benchFleet(n, o, log));
+  const windows = o.fleets.map((n) => windowMemory(n));
   const table = monitorTable(results);
   process.stdout.write(`\n${table}\n\n`);
   const goal = results.find((r) => r.servers === 10_000) ?? results[results.length - 1];
@@ -419,7 +482,10 @@ export async function monitorBench(
           },
         }
       : {}),
+    store: o.store ?? "pglite",
+    server_node_options: o.serverNodeOptions ?? "",
     fleets: results,
+    windows_full: windows,
     table,
   };
 }

@@ -236,7 +236,7 @@ async function main() {
   if (!only || only === "monitor") {
     const env = process.env;
     write(
-      "monitor",
+      env.BENCH_MONITOR_STORE === "postgres" ? "monitor-postgres" : "monitor",
       await monitorBench({
         fleets: (env.BENCH_MONITOR_FLEETS ?? "1000,10000").split(",").map(Number),
         historyTicks: Number(env.BENCH_MONITOR_HISTORY ?? 120),
@@ -245,6 +245,8 @@ async function main() {
         connections: Number(env.BENCH_MONITOR_CONNECTIONS ?? 4),
         reads: Number(env.BENCH_MONITOR_READS ?? 100),
         settleSecs: Number(env.BENCH_MONITOR_SETTLE_SECS ?? 120),
+        store: env.BENCH_MONITOR_STORE === "postgres" ? "postgres" : "pglite",
+        serverNodeOptions: env.BENCH_MONITOR_NODE_OPTIONS,
       }),
     );
   }

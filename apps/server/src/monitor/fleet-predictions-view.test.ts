@@ -95,11 +95,21 @@ describe("FleetPredictionsView", () => {
     ).toHaveProperty("srv3");
   });
 
-  it("summary view is the payload without the map", () => {
+  it("summary view is the payload without the map, its alerts capped at alerts_limit (riskiest first)", () => {
     const m = fleet();
     const view = new FleetPredictionsView(m);
     const { predictions: _, ...rest } = m.predictions();
-    expect(view.summary()).toEqual(rest);
-    expect(view.summary().alerts.length).toBe(rest.summary.warning + rest.summary.critical);
+    const total = rest.summary.warning + rest.summary.critical;
+    expect(total).toBeGreaterThan(1);
+    const all = JSON.parse(view.summaryJson(10_000));
+    expect(all).toEqual({ ...rest, alerts_total: total });
+    expect(all.alerts.length).toBe(total);
+    const capped = JSON.parse(view.summaryJson(1));
+    expect(capped.alerts).toEqual([rest.alerts[0]]);
+    expect(capped.alerts_total).toBe(total);
+    expect(capped.summary).toEqual(rest.summary);
+    expect(JSON.parse(view.summaryJson(0)).alerts).toEqual([]);
+    // Repeated reads of one state share the string; a new record builds it again.
+    expect(view.summaryJson(1)).toBe(view.summaryJson(1));
   });
 });

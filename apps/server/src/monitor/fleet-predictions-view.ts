@@ -1,4 +1,4 @@
-import type { PredictionsPage, PredictionsQuery, PredictionsSummaryView } from "@aegis/contracts";
+import { type PredictionsPage, type PredictionsQuery, SUMMARY_ALERTS_LIMIT } from "@aegis/contracts";
 import type { FleetMonitor, ServerPrediction } from "./monitor-types.js";
 
 /** Servers serialised between two yields to the event loop (~10 ms of work on this machine). */
@@ -17,6 +17,7 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 export class FleetPredictionsView {
   private cached: { version: number; json: string } | null = null;
   private building: Promise<string> | null = null;
+  private summaryCache: { version: number; alertsLimit: number; json: string } | null = null;
 
   constructor(
     private readonly engine: FleetMonitor,
@@ -32,8 +33,18 @@ export class FleetPredictionsView {
     return this.building;
   }
 
-  summary(): PredictionsSummaryView {
-    return this.engine.overview();
+  /**
+   * `view=summary` as JSON: the overview with its alerts capped at `alertsLimit` (riskiest first) and
+   * `alerts_total`; one string per engine version (and limit), so repeated polls cost nothing.
+   */
+  summaryJson(alertsLimit = SUMMARY_ALERTS_LIMIT): string {
+    const c = this.summaryCache;
+    const version = this.engine.version;
+    if (c && c.version === version && c.alertsLimit === alertsLimit) return c.json;
+    const { summary, alerts, timestamp } = this.engine.overview();
+    const json = `{"summary":${JSON.stringify(summary)},"alerts":${JSON.stringify(alerts.slice(0, alertsLimit))},"alerts_total":${alerts.length},"timestamp":${JSON.stringify(timestamp)}}`;
+    this.summaryCache = { version, alertsLimit, json };
+    return json;
   }
 
   /** One page of servers matching the query's filters, from `cursor` on. */

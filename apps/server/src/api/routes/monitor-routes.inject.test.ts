@@ -80,7 +80,18 @@ describe("monitor routes (inject)", () => {
     expect(names).toEqual(expect.arrayContaining(servers));
 
     const summary = (await t.app.inject({ url: "/predictions/current?view=summary", headers: AS_DEFAULT })).json();
-    expect(summary).toEqual({ summary: full.summary, alerts: full.alerts, timestamp: full.timestamp });
+    const capped = full.alerts.slice(0, 100);
+    const alerts_total = full.alerts.length;
+    expect(summary).toEqual({ summary: full.summary, alerts: capped, alerts_total, timestamp: full.timestamp });
+    const one = (
+      await t.app.inject({ url: "/predictions/current?view=summary&alerts_limit=1", headers: AS_DEFAULT })
+    ).json();
+    expect(one).toEqual({
+      summary: full.summary,
+      alerts: full.alerts.slice(0, 1),
+      alerts_total,
+      timestamp: full.timestamp,
+    });
 
     const seen: string[] = [];
     let cursor = "";
@@ -115,6 +126,7 @@ describe("monitor routes (inject)", () => {
       ["cursor=x1", "cursor"],
       ["risk_min=101", "risk_min"],
       ["view=everything", "view"],
+      ["view=summary&alerts_limit=-1", "alerts_limit"],
     ] as const) {
       const r = await t.app.inject({ url: `/predictions/current?${query}`, headers: AS_DEFAULT });
       expect(r.statusCode).toBe(422);

@@ -8,14 +8,24 @@ import {
   PredictionsQuery,
 } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
-import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { isCleanFeedBody } from "../../monitor/feed-body-check.js";
 import { NotFoundError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
 
 /** Batches of this many bytes fit (50,000 records of ~450 bytes); other routes keep the global limit. */
 export const FEED_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+
+type RouteSchema = Parameters<typeof validatorCompiler>[0];
+
+/** A clean body passes the precompiled checks as is; anything else goes through the zod schema (the 422's one owner). */
+function feedValidator(route: { httpPart?: string }) {
+  const full = validatorCompiler(route as RouteSchema);
+  if (route.httpPart !== "body") return full;
+  return (data: unknown) => (isCleanFeedBody(data) ? { value: data } : full(data));
+}
 
 const errors = { 401: DetailError, 422: DetailError, 429: DetailError };
 
@@ -41,6 +51,7 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
     "/feed/data",
     {
       bodyLimit: FEED_BODY_LIMIT_BYTES,
+      validatorCompiler: feedValidator,
       config: { rateLimit: rateLimitOf(limits.feed) },
       schema: {
         tags: ["monitor"],
@@ -76,7 +87,7 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
         summary: "Current risk, alert level and forecasts of every server, with the fleet summary",
         description:
           'Per server: `risk_score` 0–100, `profile`, `alert` (level, score, colour, emoji, label), `display_metrics`, `forecast` (arrays per metric with `timestamps`, in data time) and extensions (`anomaly_score`, `message`, `time_to_issue_minutes`, `last_seen`). `summary`: counts per level, `fleet_health`, `prob_30m`, `prob_8h`. Before warm-up: `{error: "insufficient_data", message, predictions: {}}`.\n\n' +
-          "Added forms (no parameter: the seed's full map): `view=summary` drops `predictions` (summary, alerts, timestamp); `limit`, `cursor`, `risk_min`, `server_id` (comma-separated names) answer one page of `predictions` with `summary`, `timestamp`, `count` and `next_cursor` (servers in the order first seen).",
+          "Added forms (no parameter: the seed's full map): `view=summary` drops `predictions` (summary, timestamp, the `alerts_limit` riskiest alerts — default 100 — and `alerts_total`); `limit`, `cursor`, `risk_min`, `server_id` (comma-separated names) answer one page of `predictions` with `summary`, `timestamp`, `count` and `next_cursor` (servers in the order first seen).",
         querystring: PredictionsQuery,
       },
     },
@@ -93,7 +104,9 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
       if (q.limit !== undefined || q.cursor !== undefined || q.risk_min !== undefined || q.server_id !== undefined) {
         return m.predictions.page(q);
       }
-      if (q.view === "summary") return m.predictions.summary();
+      if (q.view === "summary") {
+        return reply.type("application/json; charset=utf-8").send(m.predictions.summaryJson(q.alerts_limit));
+      }
       const json = await m.predictions.fullJson();
       return reply.type("application/json; charset=utf-8").send(json);
     },

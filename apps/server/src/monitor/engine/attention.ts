@@ -21,7 +21,9 @@ const PERIODS: readonly { from: number; to: number; phrase: string }[] = [
  * Shapley contribution; each period's attention is the weighted mean deviation of the groups
  * over that period, where a metric's deviation is how far it sat from the healthy point towards
  * its danger threshold, (x − normal)/(crit − normal) ≥ 0, the anomaly its held score and the
- * status its hazard. Periods within half of the strongest are reported, strongest first (at
+ * status its hazard. Points older than the window's full-resolution part count as their blocks
+ * (block means weighted by the points they hold; a block is placed by its first point's age, so a
+ * period edge beyond 2 hours is as sharp as one block). Periods within half of the strongest are reported, strongest first (at
  * most 3); the analysis names the metric that dominates the strongest period and its direction.
  */
 export function focusPeriods(
@@ -44,26 +46,28 @@ export function focusPeriods(
   const firsts = PERIODS.map(() => new Float64Array(N_NUMERIC).fill(Number.NaN));
   const lasts = PERIODS.map(() => new Float64Array(N_NUMERIC));
   const spans = PERIODS.map(() => [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+  // An entry of the window is a point or a block of older points (its means, weighted by its size).
   for (let i = 0; i < window.length; i++) {
     const t = window.timeAt(i);
     const age = (lastMs - t) / 60_000;
     const p = PERIODS.findIndex((q) => age >= q.from && age < q.to);
     if (p < 0) continue;
-    counts[p]!++;
+    const n = window.weightAt(i);
+    counts[p]! += n;
     const span = spans[p]!;
     span[0] = Math.min(span[0]!, t);
     span[1] = Math.max(span[1]!, t);
     for (let g = 0; g < N_NUMERIC; g++) {
       const x = window.valueAt(i, g);
       const th = thresholds[g]!;
-      sums[p]![g]! += Math.max(0, (x - th.normal) / (th.crit - th.normal));
-      raw[p]![g]! += x;
+      sums[p]![g]! += n * Math.max(0, (x - th.normal) / (th.crit - th.normal));
+      raw[p]![g]! += n * x;
       if (Number.isNaN(firsts[p]![g]!)) firsts[p]![g] = x;
       lasts[p]![g] = x;
     }
-    sums[p]![G_ANOMALY]! += window.valueAt(i, WINDOW_STRIDE - 2);
+    sums[p]![G_ANOMALY]! += n * window.valueAt(i, WINDOW_STRIDE - 2);
     const status = STATUSES[window.valueAt(i, WINDOW_STRIDE - 1)] ?? "healthy";
-    sums[p]![G_STATUS]! += weights.status[status] ?? 0;
+    sums[p]![G_STATUS]! += n * (weights.status[status] ?? 0);
   }
 
   const attention = PERIODS.map((_, p) => {

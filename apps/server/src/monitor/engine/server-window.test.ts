@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeValue, encodeValue, ServerWindow, WINDOW_STRIDE } from "./server-window.js";
+import { BLOCK_POINTS, decodeValue, encodeValue, RECENT_POINTS, ServerWindow, WINDOW_STRIDE } from "./server-window.js";
 
 describe("ServerWindow", () => {
   it("grows on demand, never beyond maxSize, and keeps the newest points in order", () => {
@@ -37,5 +37,61 @@ describe("ServerWindow", () => {
     w.push(t0 + 90 * 86_400_000, v, 0, 0);
     expect(w.timeAt(0)).toBe(t0);
     expect(w.timeAt(1)).toBe(t0 + 90 * 86_400_000);
+  });
+});
+
+describe("ServerWindow in two resolutions", () => {
+  const v = new Float64Array(WINDOW_STRIDE - 2);
+  const fill = (w: ServerWindow, n: number, value: (i: number) => number, status = (_i: number) => 0) => {
+    for (let i = 0; i < n; i++) {
+      v.fill(value(i));
+      w.push(i * 60_000, v, (i % 2) * 0.5, status(i));
+    }
+  };
+
+  it("keeps the newest points as they came and older ones as blocks that sum to the points covered", () => {
+    const w = new ServerWindow(2880);
+    fill(w, 3000, (i) => i % 100);
+    expect(w.points).toBeLessThanOrEqual(2880);
+    expect(w.points).toBeGreaterThan(2880 - BLOCK_POINTS);
+    let covered = 0;
+    for (let i = 0; i < w.length; i++) covered += w.weightAt(i);
+    expect(covered).toBe(w.points);
+    // The newest RECENT_POINTS entries are single points, in order, at full resolution.
+    for (let k = 1; k <= RECENT_POINTS; k++) {
+      const i = w.length - k;
+      expect(w.weightAt(i)).toBe(1);
+      expect(w.timeAt(i)).toBe((3000 - k) * 60_000);
+      expect(w.valueAt(i, 0)).toBeCloseTo((3000 - k) % 100, 1);
+    }
+    // Entries stay in time order; blocks hold BLOCK_POINTS points and their mean values.
+    for (let i = 1; i < w.length; i++) expect(w.timeAt(i)).toBeGreaterThan(w.timeAt(i - 1));
+    const first = w.timeAt(0) / 60_000;
+    expect(w.weightAt(0)).toBe(BLOCK_POINTS);
+    const mean =
+      Array.from({ length: BLOCK_POINTS }, (_, k) => (first + k) % 100).reduce((a, b) => a + b) / BLOCK_POINTS;
+    expect(w.valueAt(0, 0)).toBeCloseTo(mean, 1);
+    expect(w.valueAt(0, WINDOW_STRIDE - 2)).toBeCloseTo(0.25, 2);
+    // ~9 KB instead of 2,880 × 22 bytes.
+    expect(w.length).toBeLessThan(RECENT_POINTS + 2880 / BLOCK_POINTS + 2);
+    expect(w.bytes).toBeLessThan(12_000);
+  });
+
+  it("gives a block its most frequent status", () => {
+    const w = new ServerWindow(400);
+    fill(
+      w,
+      400,
+      () => 10,
+      (i) => (i % BLOCK_POINTS < 7 ? 3 : 1),
+    );
+    expect(w.valueAt(0, WINDOW_STRIDE - 1)).toBe(3);
+  });
+
+  it("stays one resolution when maxSize is small", () => {
+    const w = new ServerWindow(RECENT_POINTS);
+    fill(w, 500, (i) => i);
+    expect(w.length).toBe(RECENT_POINTS);
+    for (let i = 0; i < w.length; i++) expect(w.weightAt(i)).toBe(1);
   });
 });
