@@ -130,10 +130,12 @@ export async function appendOnlyEnforced(db: Db): Promise<boolean> {
 async function insertAuditRows(tx: Db, rows: readonly AuditRow[]): Promise<void> {
   if (rows.length === 0) return;
   const col = (f: (r: AuditRow) => string | number | null | undefined) =>
-    sql.param(rows.map((r) => {
-      const v = f(r);
-      return v === null || v === undefined ? null : String(v);
-    }));
+    sql.param(
+      rows.map((r) => {
+        const v = f(r);
+        return v === null || v === undefined ? null : String(v);
+      }),
+    );
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
   await tx.execute(sql`
     insert into ${auditLog} (project_id, seq, at, actor_kind, actor_id, actor_name, actor_role, action, resource_type,

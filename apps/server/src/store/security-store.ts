@@ -22,10 +22,12 @@ export class SecurityStore {
     // ONE statement of array parameters whatever the batch: a multi-row `values` list cost Drizzle
     // ~0.15 ms of CPU per row to build, on every request's access row (issue #17).
     const col = (f: (r: Omit<AccessLogRow, "id">) => string | number | null) =>
-      sql.param(rows.map((r) => {
-        const v = f(r);
-        return v === null ? null : String(v);
-      }));
+      sql.param(
+        rows.map((r) => {
+          const v = f(r);
+          return v === null ? null : String(v);
+        }),
+      );
     await db.execute(sql`
       insert into ${accessLog} (project_id, at, principal_kind, principal_id, principal_name, method, route, path, status,
                                 latency_ms, ip, user_agent, request_id)
