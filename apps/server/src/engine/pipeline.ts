@@ -79,10 +79,7 @@ export class Pipeline {
     if (row.status === "AWAITING_APPROVAL") return "parked";
 
     if (row.dryRun) {
-      // A run killed after this entry and before its job was settled must not write it again on resume.
-      if (job.attempts <= 1 || !(await this.dryRunEnded(projectId, incidentId))) {
-        await this.d.recorder.commit(projectId, incidentId, { steps: [dryRunStep(proposal)] });
-      }
+      await this.d.recorder.commit(projectId, incidentId, { steps: [dryRunStep(proposal)] });
       return "done";
     }
     if (stopping.aborted) return "released";
@@ -92,11 +89,6 @@ export class Pipeline {
       if (held) return held;
     }
     return this.remediate(row, proposal);
-  }
-
-  private async dryRunEnded(projectId: string, incidentId: string): Promise<boolean> {
-    const found = await this.d.incidents.get(this.d.database.db, projectId, incidentId);
-    return found?.timeline.some((t) => t.message.startsWith(DRY_RUN_PREFIX)) ?? false;
   }
 
   private async analyse(row: IncidentRow, input: AnalysisInput): Promise<void> {
@@ -423,13 +415,11 @@ export class Pipeline {
   }
 }
 
-const DRY_RUN_PREFIX = "Dry run:";
-
 /** A dry run's last entry: the approved action was not executed. */
 export function dryRunStep(proposal: AnalystResult): Step {
   return {
     status: "APPROVED",
-    message: `${DRY_RUN_PREFIX} ${proposal.analysis.action} was approved but nothing was executed.`,
+    message: `Dry run: ${proposal.analysis.action} was approved but nothing was executed.`,
     agent: null,
   };
 }
