@@ -1,7 +1,8 @@
-import { randomUUID } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { type Database, openDatabase } from "../store/database.js";
 
@@ -19,14 +20,38 @@ export function testDatabaseKinds(): ("pglite" | "postgres")[] {
 
 let template: string | null = null;
 
-/** A migrated PGlite data dir, created once per test process and copied for each test (creating one takes seconds). */
+const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
+
+/** A fingerprint of the migrations: a template made from other migrations is another template. */
+function migrationsHash(): string {
+  const h = createHash("sha256");
+  for (const f of readdirSync(MIGRATIONS, { recursive: true, encoding: "utf8" }).sort()) {
+    const path = join(MIGRATIONS, f);
+    if (statSync(path).isFile()) h.update(f).update(readFileSync(path));
+  }
+  return h.digest("hex").slice(0, 16);
+}
+
+/**
+ * A migrated PGlite data dir, copied for each test (creating one takes seconds). It is shared by every
+ * test process and run with the same migrations: built aside, then renamed into place (the first
+ * process wins; the others use its copy), so the temp dir holds one, not one per test file.
+ */
 async function pgliteTemplate(): Promise<string> {
   if (template && existsSync(template)) return template;
-  const dir = mkdtempSync(join(tmpdir(), "aegis-pglite-template-"));
-  const db = await openDatabase({ pgliteDir: dir });
-  await db.close();
-  template = dir;
-  return dir;
+  const final = join(tmpdir(), `aegis-pglite-template-${migrationsHash()}`);
+  if (!existsSync(join(final, "PG_VERSION"))) {
+    const dir = mkdtempSync(join(tmpdir(), "aegis-pglite-building-"));
+    const db = await openDatabase({ pgliteDir: dir });
+    await db.close();
+    try {
+      renameSync(dir, final);
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  template = final;
+  return final;
 }
 
 export interface TestDatabase {
