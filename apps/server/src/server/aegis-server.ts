@@ -158,7 +158,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   await kb.runbooks.load(DEFAULT_PROJECT_ID);
   const recorder = new IncidentRecorder(database, incidents, bus, new IncidentBatchStore());
   const webhookUrl = `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}/webhook`;
-  const executor = createExecutor(config, { logger, dataDir, webhookUrl, apiKey: key.key });
+  const executor = await createExecutor(config, { logger, dataDir, webhookUrl, apiKey: key.key });
   const protection = TargetProtection.fromList(config.PROTECTED_TARGETS);
   const policy = defaultCouncilPolicy({
     maxReplicas: config.MAX_REPLICAS,
