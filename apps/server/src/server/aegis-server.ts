@@ -237,7 +237,12 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     logger,
     (accepted) => recorder.received(accepted),
     () => worker.wake(),
-    { store: grouper.store, maxBacklog: config.AEGIS_INGEST_MAX_BACKLOG },
+    {
+      store: grouper.store,
+      maxBacklog: config.AEGIS_INGEST_MAX_BACKLOG,
+      // A shared PostgreSQL is where other processes can see an accepted alert; PGlite is this process's own.
+      durableIn: database.kind === "postgres" ? "database" : "journal",
+    },
   );
   await ingest.recover();
   service = new IncidentService(database, incidents, jobs, recorder, ingest, () => worker.wake(), alertStore);
