@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -47,6 +47,13 @@ interface Stats {
  * from `clients` clients, then how fast every incident is decided end to end (analysis + council),
  * RSS idle and with the backlog, and `/webhook` under wrk; on one database kind with 1 or n processes.
  */
+/** CPU time (user + system, every thread) a process has used so far, in ms (`/proc/<pid>/stat`, 100 Hz ticks). */
+function cpuMs(pid: number): number {
+  const fields = (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1] ?? "").split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+const cpuOf = (pids: number[]) => pids.reduce((s, pid) => s + cpuMs(pid), 0);
+
 async function stormRun(o: PipelineStormOptions, kind: "pglite" | "postgres", processes: number, scriptDir: string) {
   const db = kind === "postgres" ? await freshDatabase("postgres") : null;
   if (db) await db.database.close();
@@ -69,6 +76,7 @@ async function stormRun(o: PipelineStormOptions, kind: "pglite" | "postgres", pr
         peakRss[i] = Math.max(peakRss[i] ?? 0, rssMb(pid));
       });
     }, 100);
+    const cpu0 = cpuOf(pids);
     let next = 0;
     let rejected = 0;
     let retried = 0;
@@ -110,6 +118,8 @@ async function stormRun(o: PipelineStormOptions, kind: "pglite" | "postgres", pr
       const decidedSecs = (performance.now() - t0) / 1000;
       clearInterval(sampler);
       const settled = stats.total_incidents >= o.alerts - rejected && pending === 0;
+      const cpuStorm = cpuOf(pids) - cpu0;
+      const cpuWrk0 = cpuOf(pids);
 
       // /webhook under wrk (1 thread, 32 connections; split across the processes when there are several).
       const wrks = await Promise.all(
@@ -124,6 +134,9 @@ async function stormRun(o: PipelineStormOptions, kind: "pglite" | "postgres", pr
           }),
         ),
       );
+      // Server CPU per request counts what the accepted requests set off while wrk ran (their pipelines too).
+      const cpuWrk = cpuOf(pids) - cpuWrk0;
+      const wrkRequests = wrks.reduce((n, w) => n + w.requests, 0);
       return {
         database: kind,
         processes,
@@ -138,6 +151,10 @@ async function stormRun(o: PipelineStormOptions, kind: "pglite" | "postgres", pr
         decided_seconds: round(decidedSecs, 2),
         decided_per_sec: round((stats.total_incidents - pending) / decidedSecs),
         webhook: mergeWrk(wrks),
+        server_cpu_ms: {
+          per_decided_incident: round(cpuStorm / Math.max(1, stats.total_incidents - pending), 2),
+          per_webhook_request_under_wrk: round(cpuWrk / Math.max(1, wrkRequests), 3),
+        },
         rss_mb: {
           idle: idleRss.map((x) => Math.round(x)),
           backlog_peak: peakRss.map((x) => Math.round(x)),

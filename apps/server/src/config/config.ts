@@ -143,6 +143,10 @@ export const CONFIG_FIELDS = {
     schema: positiveInt.default(50_000),
     doc: "Alerts held in memory between the webhook and the database (waiting for the journal, or journaled and not yet stored); past it /webhook answers 503 with Retry-After and accepts nothing until the loader catches up.",
   },
+  AEGIS_WEBHOOK_FAST_PATH: {
+    schema: onOff.default(true),
+    doc: "Seed-000 /webhook hot path: a plainly valid body skips the general schema validator and a fresh incident's 200 body is prebuilt; anything in doubt takes the general path (same answer, same bytes). off: every request takes the general path.",
+  },
   PIPELINE_BATCH_SIZE: {
     schema: positiveInt.default(128),
     doc: "Queued incidents claimed at once and taken through analysis and council together, each stage committed for the batch in one transaction (an alert storm); 1 runs every incident alone.",

@@ -79,7 +79,10 @@ export class Pipeline {
     if (row.status === "AWAITING_APPROVAL") return "parked";
 
     if (row.dryRun) {
-      await this.d.recorder.commit(projectId, incidentId, { steps: [dryRunStep(proposal)] });
+      // A run killed after this entry and before its job was settled must not write it again on resume.
+      if (job.attempts <= 1 || !(await this.dryRunEnded(projectId, incidentId))) {
+        await this.d.recorder.commit(projectId, incidentId, { steps: [dryRunStep(proposal)] });
+      }
       return "done";
     }
     if (stopping.aborted) return "released";
@@ -89,6 +92,11 @@ export class Pipeline {
       if (held) return held;
     }
     return this.remediate(row, proposal);
+  }
+
+  private async dryRunEnded(projectId: string, incidentId: string): Promise<boolean> {
+    const found = await this.d.incidents.get(this.d.database.db, projectId, incidentId);
+    return found?.timeline.some((t) => t.message.startsWith(DRY_RUN_PREFIX)) ?? false;
   }
 
   private async analyse(row: IncidentRow, input: AnalysisInput): Promise<void> {
@@ -415,11 +423,13 @@ export class Pipeline {
   }
 }
 
+const DRY_RUN_PREFIX = "Dry run:";
+
 /** A dry run's last entry: the approved action was not executed. */
 export function dryRunStep(proposal: AnalystResult): Step {
   return {
     status: "APPROVED",
-    message: `Dry run: ${proposal.analysis.action} was approved but nothing was executed.`,
+    message: `${DRY_RUN_PREFIX} ${proposal.analysis.action} was approved but nothing was executed.`,
     agent: null,
   };
 }

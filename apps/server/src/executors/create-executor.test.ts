@@ -10,12 +10,12 @@ const ctx = {
   apiKey: "k",
 };
 
-it("AEGIS_EXECUTOR=docker chooses the Docker executor with the demo container and any named targets", () => {
-  const ex = createExecutor(loadConfig({ AEGIS_EXECUTOR: "docker", AEGIS_DOCKER_TARGETS: "api,worker_1" }), ctx);
+it("AEGIS_EXECUTOR=docker chooses the Docker executor with the demo container and any named targets", async () => {
+  const ex = await createExecutor(loadConfig({ AEGIS_EXECUTOR: "docker", AEGIS_DOCKER_TARGETS: "api,worker_1" }), ctx);
   expect(ex.kind).toBe("docker");
   expect(ex.targets()).toEqual(["buggy-app-v2", "api", "worker_1"]);
   expect(ex.has("buggy-app-v2-replica-1")).toBe(false);
-  expect(createExecutor(loadConfig({}), ctx).kind).toBe("local");
+  expect((await createExecutor(loadConfig({}), ctx)).kind).toBe("local");
 });
 
 it("bad Docker settings stop start-up naming the variable", () => {

@@ -3,8 +3,6 @@ import type { Executor } from "../ports/executor.js";
 import { assertNever } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
 import { demoContainer } from "./docker/demo-container.js";
-import { DockerExecutor } from "./docker/docker-executor.js";
-import { KubernetesExecutor } from "./kubernetes/kubernetes-executor.js";
 import { demoServices } from "./local/demo-services.js";
 import { LocalExecutor } from "./local/local-executor.js";
 
@@ -16,8 +14,12 @@ export interface ExecutorContext {
   apiKey: string;
 }
 
-/** The one place the runtime adapter is chosen from config. */
-export function createExecutor(config: Config, ctx: ExecutorContext): Executor {
+/**
+ * The one place the runtime adapter is chosen from config. The Docker and Kubernetes adapters are
+ * loaded only when chosen: their clients (dockerode, @kubernetes/client-node) are ~100 MB of RSS that a
+ * server on another runtime never needs (issue #17).
+ */
+export async function createExecutor(config: Config, ctx: ExecutorContext): Promise<Executor> {
   const kind = config.AEGIS_EXECUTOR;
   switch (kind) {
     case "local":
@@ -36,7 +38,8 @@ export function createExecutor(config: Config, ctx: ExecutorContext): Executor {
         dataDir: ctx.dataDir,
         maxReplicas: config.MAX_REPLICAS,
       });
-    case "kubernetes":
+    case "kubernetes": {
+      const { KubernetesExecutor } = await import("./kubernetes/kubernetes-executor.js");
       return new KubernetesExecutor({
         kubeconfig: config.AEGIS_KUBECONFIG,
         namespaces: config.AEGIS_KUBE_NAMESPACES.split(","),
@@ -45,7 +48,9 @@ export function createExecutor(config: Config, ctx: ExecutorContext): Executor {
         rolloutTimeoutMs: config.AEGIS_KUBE_ROLLOUT_TIMEOUT_SECS * 1000,
         logger: ctx.logger.child({ component: "executor" }),
       });
+    }
     case "docker": {
+      const { DockerExecutor } = await import("./docker/docker-executor.js");
       const webhook = new URL(ctx.webhookUrl);
       return new DockerExecutor({
         socketPath: config.AEGIS_DOCKER_SOCKET,

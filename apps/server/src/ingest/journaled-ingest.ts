@@ -33,6 +33,13 @@ export interface JournaledIngestOptions {
    * `createBatch`. Alert grouping replaces it (followers join an open incident instead of queueing a job).
    */
   store?: BatchStore;
+  /**
+   * Where a 200 is made durable. `journal` (embedded PGlite): an fsync'ed local journal, loaded into the
+   * database in the background. `database` (PostgreSQL, possibly shared by several processes): the
+   * batch is committed to the database before the answer, so an alert accepted by a process that then
+   * dies is already visible to, and handled by, the others (ADR 0025).
+   */
+  durableIn?: "journal" | "database";
 }
 
 /** Writes accepted incidents (idempotently: an existing id is left alone); returns the created keys. */
@@ -41,8 +48,9 @@ export type BatchStore = (db: Db, items: NewIncident[], now?: Date) => Promise<S
 const key = (projectId: string, id: string) => `${projectId}\u0000${id}`;
 
 /**
- * Webhook ingest: group-committed to an fsync'ed journal (a 200 means on disk), then loaded into the
- * database in large batches in the background. A repeated incident id is answered from memory or the
+ * Webhook ingest, group-committed: with `durableIn: "journal"` to an fsync'ed journal (a 200 means on
+ * disk), then loaded into the database in large batches in the background; with `"database"` straight
+ * into the database, committed before the 200. A repeated incident id is answered from memory or the
  * database, never journaled twice. Incidents not yet loaded are visible through `journaled()`.
  */
 export class JournaledIngest {
@@ -60,6 +68,7 @@ export class JournaledIngest {
   private readonly loadBatch: number;
   private readonly maxBacklog: number;
   private readonly store: BatchStore;
+  private readonly direct: boolean;
 
   constructor(
     private readonly database: Database,
@@ -76,6 +85,7 @@ export class JournaledIngest {
     this.loadBatch = opts.loadBatch ?? 2000;
     this.maxBacklog = opts.maxBacklog ?? 50_000;
     this.store = opts.store ?? ((db, items, now) => this.incidents.createBatch(db, items, now));
+    this.direct = opts.durableIn === "database";
   }
 
   /** Start-up: load what a previous run journaled but did not load, and learn the known ids. */
@@ -213,6 +223,7 @@ export class JournaledIngest {
       }
       const fresh = [...unique.values()];
       if (fresh.length === 0) return new Set();
+      if (this.direct) return await this.commitDirect(fresh);
       const segment = await this.journal.append(fresh);
       const receivedAt = new Date();
       for (const [k, item] of unique) {
@@ -226,6 +237,25 @@ export class JournaledIngest {
       for (const [k, owner] of this.reserved) if (owner === mine) this.reserved.delete(k);
       release();
     }
+  }
+
+  /**
+   * Database durability: the batch is committed before anyone is answered; the database decides which
+   * ids are new (another process may have taken the same id a moment earlier).
+   */
+  private async commitDirect(fresh: NewIncident[]): Promise<Set<string>> {
+    const created = new Set<string>();
+    for (let i = 0; i < fresh.length; i += this.loadBatch) {
+      const chunk = fresh.slice(i, i + this.loadBatch);
+      for (const k of await this.store(this.database.db, chunk, new Date())) created.add(k);
+    }
+    for (const i of fresh) this.seen.add(key(i.projectId, i.id));
+    const items = fresh.filter((i) => created.has(key(i.projectId, i.id)));
+    if (items.length > 0) {
+      this.onAccepted(items);
+      this.onLoaded(items);
+    }
+    return created;
   }
 
   /** Move the backlog into the database; delete journal segments nothing pending refers to. */

@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { chromium } from "playwright-core";
 import { UnavailableError } from "../shared/errors.js";
 
 /** Flags for a headless Chromium that reaches nothing on the network by itself. */
@@ -24,6 +23,8 @@ export class PdfRenderer {
 
   async render(html: string): Promise<Buffer> {
     if (!this.available) throw new UnavailableError(`no Chromium at ${this.executablePath} (AEGIS_CHROMIUM_PATH)`);
+    // Loaded on the first report, not at start: playwright-core alone is ~80 MB of an idle server's RSS.
+    const { chromium } = await import("playwright-core");
     const browser = await chromium.launch({ executablePath: this.executablePath, args: FLAGS, timeout: 30_000 });
     try {
       const page = await browser.newPage({ javaScriptEnabled: false });

@@ -25,6 +25,9 @@ export interface ChatReply {
 
 type Decision = "approve" | "reject";
 
+/** How long a project's chat integrations are reused by approval requests. */
+const CHATS_TTL_MS = 1000;
+
 /**
  * Approve or reject from chat. When the council sends a proposal to a human (an incident enters
  * AWAITING_APPROVAL), the request goes to every enabled Slack and Teams integration of its project, with
@@ -36,6 +39,12 @@ type Decision = "approve" | "reject";
 export class ChatApprovals {
   private readonly seen = new SeenWithin();
   private unsubscribe: (() => void) | null = null;
+  /**
+   * Each project's chat integrations, read once per second at most: an alert storm's batch of decisions
+   * asks for approval many times at once, and each ask read the integrations table (issue #17). A chat
+   * integration added or changed reaches approval requests within a second.
+   */
+  private readonly chats = new Map<string, { at: number; list: Promise<OpenedIntegration[]> }>();
 
   constructor(
     private readonly d: {
@@ -68,7 +77,7 @@ export class ChatApprovals {
 
   /** Posts the approval request with buttons to the project's chat channels; returns how many were sent. */
   async requestApproval(projectId: string, incidentId: string, why: string): Promise<number> {
-    const chats = await this.d.registry.openAll(projectId, ["slack", "teams"]);
+    const chats = await this.chatsOf(projectId);
     if (chats.length === 0) return 0;
     const incident = await this.d.incidents.get(this.d.database.db, projectId, incidentId);
     if (!incident) return 0;
@@ -100,6 +109,19 @@ export class ChatApprovals {
     };
     const sent = await this.d.notifier.notify(projectId, channels, message);
     return sent.filter((s) => s.status === "sent").length;
+  }
+
+  private chatsOf(projectId: string): Promise<OpenedIntegration[]> {
+    const now = performance.now();
+    const hit = this.chats.get(projectId);
+    if (hit && now - hit.at < CHATS_TTL_MS) return hit.list;
+    const list = this.d.registry.openAll(projectId, ["slack", "teams"]);
+    this.chats.set(projectId, { at: now, list });
+    // A failed read is not kept: the next request reads again.
+    list.catch(() => {
+      if (this.chats.get(projectId)?.list === list) this.chats.delete(projectId);
+    });
+    return list;
   }
 
   /** Slack interactivity (`application/x-www-form-urlencoded`, `payload=` a `block_actions` JSON). */

@@ -158,7 +158,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   await kb.runbooks.load(DEFAULT_PROJECT_ID);
   const recorder = new IncidentRecorder(database, incidents, bus, new IncidentBatchStore());
   const webhookUrl = `http://${urlHost(config.AEGIS_HOST)}:${config.AEGIS_PORT}/webhook`;
-  const executor = createExecutor(config, { logger, dataDir, webhookUrl, apiKey: key.key });
+  const executor = await createExecutor(config, { logger, dataDir, webhookUrl, apiKey: key.key });
   const protection = TargetProtection.fromList(config.PROTECTED_TARGETS);
   const policy = defaultCouncilPolicy({
     maxReplicas: config.MAX_REPLICAS,
@@ -237,7 +237,12 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     logger,
     (accepted) => recorder.received(accepted),
     () => worker.wake(),
-    { store: grouper.store, maxBacklog: config.AEGIS_INGEST_MAX_BACKLOG },
+    {
+      store: grouper.store,
+      maxBacklog: config.AEGIS_INGEST_MAX_BACKLOG,
+      // A shared PostgreSQL is where other processes can see an accepted alert; PGlite is this process's own.
+      durableIn: database.kind === "postgres" ? "database" : "journal",
+    },
   );
   await ingest.recover();
   service = new IncidentService(database, incidents, jobs, recorder, ingest, () => worker.wake(), alertStore);

@@ -151,8 +151,34 @@ export class AlertStore {
     return new Set(rowsOf(result).map((r) => key(String(r.project_id), String(r.id))));
   }
 
+  /**
+   * Insert received alerts in ONE statement of array parameters (`unnest`), whatever their number: a
+   * multi-row `values` list made Drizzle build (and the database parse) SQL whose size grows with the
+   * batch, which was most of the ingest load's CPU (issue #17).
+   */
   async recordAlerts(db: Db, rows: NewReceivedAlert[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 1000) await db.insert(receivedAlerts).values(rows.slice(i, i + 1000));
+    if (rows.length === 0) return;
+    const col = (f: (r: NewReceivedAlert) => string | null | undefined) => param(rows.map(f));
+    const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+    await db.execute(sql`
+      insert into ${receivedAlerts} (project_id, id, source, status, alertname, severity, service, description, labels,
+                                     annotations, fingerprint, starts_at, ends_at, received_at, incident_id, grouped_into,
+                                     suppressed_by, generator_url)
+      select project_id, id, source, status, alertname, severity, service, description, labels::jsonb, annotations::jsonb,
+             fingerprint, starts_at::timestamptz, ends_at::timestamptz, received_at::timestamptz, incident_id,
+             grouped_into, suppressed_by, generator_url
+      from unnest(
+        ${col((r) => r.projectId)}::text[], ${col((r) => r.id)}::text[], ${col((r) => r.source)}::text[],
+        ${col((r) => r.status)}::text[], ${col((r) => r.alertname)}::text[], ${col((r) => r.severity)}::text[],
+        ${col((r) => r.service)}::text[], ${col((r) => r.description)}::text[],
+        ${col((r) => JSON.stringify(r.labels))}::text[], ${col((r) => JSON.stringify(r.annotations))}::text[],
+        ${col((r) => r.fingerprint)}::text[], ${col((r) => iso(r.startsAt))}::text[], ${col((r) => iso(r.endsAt))}::text[],
+        ${col((r) => iso(r.receivedAt))}::text[], ${col((r) => r.incidentId)}::text[], ${col((r) => r.groupedInto)}::text[],
+        ${col((r) => r.suppressedBy)}::text[], ${col((r) => r.generatorUrl)}::text[]
+      ) with ordinality as t(project_id, id, source, status, alertname, severity, service, description, labels, annotations,
+                             fingerprint, starts_at, ends_at, received_at, incident_id, grouped_into, suppressed_by,
+                             generator_url, ord)
+      order by ord`);
   }
 
   /** Leader of each of `ids` that joined a group. */

@@ -1,12 +1,71 @@
 import { randomUUID } from "node:crypto";
 import type { Hypothesis as HypothesisDto } from "@aegis/contracts";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Citation, Hypothesis } from "../ports/analysis-records.js";
 import type { Db } from "./database.js";
 import { citations, hypotheses } from "./schema.js";
 
+/** One incident's new analysis records (`replaceMany`). */
+export interface AnalysisRecordSet {
+  projectId: string;
+  incidentId: string;
+  provider: string;
+  hypotheses: Hypothesis[];
+  citations: Citation[];
+}
+
+const textArray = (values: (string | number | null)[]) => sql.param(values.map((v) => (v === null ? null : String(v))));
+
 /** An incident's ranked hypotheses and the citations behind its diagnosis; a new analysis replaces both. */
 export class AnalysisRecordStore {
+  /**
+   * Replace the records of many incidents in ONE transaction of four statements (array parameters),
+   * whatever their number: an alert storm's batch of analyses is stored at once (issue #17). Each
+   * incident must appear once.
+   */
+  async replaceMany(db: Db, sets: readonly AnalysisRecordSet[]): Promise<void> {
+    if (sets.length === 0) return;
+    const hyps = sets.flatMap((s) => s.hypotheses.map((h) => ({ s, h })));
+    const cites = sets.flatMap((s) => s.citations.map((c) => ({ s, c })));
+    const projects = textArray(sets.map((s) => s.projectId));
+    const ids = textArray(sets.map((s) => s.incidentId));
+    await db.transaction(async (tx) => {
+      for (const table of [hypotheses, citations]) {
+        await tx.execute(sql`
+          delete from ${table} t using unnest(${projects}::text[], ${ids}::text[]) as k(project_id, incident_id)
+          where t.project_id = k.project_id and t.incident_id = k.incident_id`);
+      }
+      if (hyps.length > 0) {
+        const col = (f: (x: (typeof hyps)[number]) => string | number | null) => textArray(hyps.map(f));
+        await tx.execute(sql`
+          insert into ${hypotheses} (id, project_id, incident_id, rank, claim, description, confidence_score,
+                                     confidence_lower, confidence_upper, supporting_evidence, contradicting_evidence, provider)
+          select id, project_id, incident_id, rank::integer, claim, description, confidence_score::double precision,
+                 confidence_lower::double precision, confidence_upper::double precision, supporting_evidence::jsonb,
+                 contradicting_evidence::jsonb, provider
+          from unnest(${col(() => randomUUID())}::text[], ${col((x) => x.s.projectId)}::text[],
+                      ${col((x) => x.s.incidentId)}::text[], ${col((x) => x.h.rank)}::text[], ${col((x) => x.h.claim)}::text[],
+                      ${col((x) => x.h.description)}::text[], ${col((x) => x.h.confidence)}::text[],
+                      ${col((x) => x.h.confidenceLower)}::text[], ${col((x) => x.h.confidenceUpper)}::text[],
+                      ${col((x) => JSON.stringify(x.h.supportingEvidence))}::text[],
+                      ${col((x) => JSON.stringify(x.h.contradictingEvidence))}::text[], ${col((x) => x.s.provider)}::text[])
+            as t(id, project_id, incident_id, rank, claim, description, confidence_score, confidence_lower,
+                 confidence_upper, supporting_evidence, contradicting_evidence, provider)`);
+      }
+      if (cites.length > 0) {
+        const col = (f: (x: (typeof cites)[number]) => string) => textArray(cites.map(f));
+        await tx.execute(sql`
+          insert into ${citations} (project_id, incident_id, source, reference, excerpt, observed_at)
+          select project_id, incident_id, source, reference, excerpt, observed_at::timestamptz
+          from unnest(${col((x) => x.s.projectId)}::text[], ${col((x) => x.s.incidentId)}::text[],
+                      ${col((x) => x.c.source)}::text[], ${col((x) => x.c.reference)}::text[],
+                      ${col((x) => x.c.excerpt)}::text[], ${col((x) => validDate(x.c.timestamp).toISOString())}::text[])
+            with ordinality as t(project_id, incident_id, source, reference, excerpt, observed_at, ord)
+          order by ord`);
+      }
+    });
+  }
+
   async replace(
     db: Db,
     projectId: string,
@@ -15,42 +74,7 @@ export class AnalysisRecordStore {
     list: Hypothesis[],
     cited: Citation[],
   ): Promise<void> {
-    await db.transaction(async (tx) => {
-      const mine = (t: typeof hypotheses | typeof citations) =>
-        and(eq(t.projectId, projectId), eq(t.incidentId, incidentId));
-      await tx.delete(hypotheses).where(mine(hypotheses));
-      await tx.delete(citations).where(mine(citations));
-      if (list.length > 0) {
-        await tx.insert(hypotheses).values(
-          list.map((h) => ({
-            id: randomUUID(),
-            projectId,
-            incidentId,
-            rank: h.rank,
-            claim: h.claim,
-            description: h.description,
-            confidenceScore: h.confidence,
-            confidenceLower: h.confidenceLower,
-            confidenceUpper: h.confidenceUpper,
-            supportingEvidence: h.supportingEvidence,
-            contradictingEvidence: h.contradictingEvidence,
-            provider,
-          })),
-        );
-      }
-      if (cited.length > 0) {
-        await tx.insert(citations).values(
-          cited.map((c) => ({
-            projectId,
-            incidentId,
-            source: c.source,
-            reference: c.reference,
-            excerpt: c.excerpt,
-            observedAt: validDate(c.timestamp),
-          })),
-        );
-      }
-    });
+    await this.replaceMany(db, [{ projectId, incidentId, provider, hypotheses: list, citations: cited }]);
   }
 
   async hypotheses(db: Db, projectId: string, incidentId: string): Promise<HypothesisDto[]> {

@@ -18,7 +18,30 @@ function scoped(column: typeof accessLog.projectId | typeof securityEvents.proje
 /** Persistence of the access log, security events and the addresses API keys were used from. */
 export class SecurityStore {
   async insertAccess(db: Db, rows: readonly Omit<AccessLogRow, "id">[]): Promise<void> {
-    if (rows.length > 0) await db.insert(accessLog).values([...rows]);
+    if (rows.length === 0) return;
+    // ONE statement of array parameters whatever the batch: a multi-row `values` list cost Drizzle
+    // ~0.15 ms of CPU per row to build, on every request's access row (issue #17).
+    const col = (f: (r: Omit<AccessLogRow, "id">) => string | number | null) =>
+      sql.param(
+        rows.map((r) => {
+          const v = f(r);
+          return v === null ? null : String(v);
+        }),
+      );
+    await db.execute(sql`
+      insert into ${accessLog} (project_id, at, principal_kind, principal_id, principal_name, method, route, path, status,
+                                latency_ms, ip, user_agent, request_id)
+      select project_id, at::timestamptz, principal_kind, principal_id, principal_name, method, route, path,
+             status::integer, latency_ms::real, ip, user_agent, request_id
+      from unnest(
+        ${col((r) => r.projectId)}::text[], ${col((r) => r.at.toISOString())}::text[], ${col((r) => r.principalKind)}::text[],
+        ${col((r) => r.principalId)}::text[], ${col((r) => r.principalName)}::text[], ${col((r) => r.method)}::text[],
+        ${col((r) => r.route)}::text[], ${col((r) => r.path)}::text[], ${col((r) => r.status)}::text[],
+        ${col((r) => r.latencyMs)}::text[], ${col((r) => r.ip)}::text[], ${col((r) => r.userAgent)}::text[],
+        ${col((r) => r.requestId)}::text[]
+      ) with ordinality as t(project_id, at, principal_kind, principal_id, principal_name, method, route, path, status,
+                             latency_ms, ip, user_agent, request_id, ord)
+      order by ord`);
   }
 
   async pruneAccess(db: Db, olderThan: Date): Promise<number> {

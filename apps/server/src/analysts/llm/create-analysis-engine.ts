@@ -16,6 +16,7 @@ import { BuiltinSecondOpinion } from "../builtin/builtin-second-opinion.js";
 import { AnalysisCache } from "./analysis-cache.js";
 import { AnalysisChain, type ChainLink } from "./analysis-chain.js";
 import type { DetailedResult, NextAction, SuggestedCommand } from "./analysis-detail.js";
+import { BatchedAnalysisRecords } from "./batched-analysis-records.js";
 import { BuiltinLink } from "./builtin-link.js";
 import { CopilotAnalyzer } from "./copilot-analyzer.js";
 import { Investigator, type RunbookFinder } from "./investigator.js";
@@ -83,10 +84,12 @@ export async function createAnalysisEngine(config: Config, d: AnalysisEngineDeps
     record: (c) =>
       usage.record(db, c).catch((err) => d.logger.error({ err, provider: c.provider }, "failed to record model usage")),
   };
+  // Saves made together (a storm's batch of analyses) share one transaction (issue #17).
+  const grouped = new BatchedAnalysisRecords((sets) => records.replaceMany(db, sets));
   const saved: AnalysisRecords = {
     save: (projectId, incidentId, provider, hypotheses, cited) =>
-      records
-        .replace(db, projectId, incidentId, provider, hypotheses, cited)
+      grouped
+        .save(projectId, incidentId, provider, hypotheses, cited)
         .catch((err) => d.logger.error({ err, incident_id: incidentId }, "failed to store hypotheses")),
   };
   const investigator = new Investigator({

@@ -13,11 +13,14 @@ import {
   Topology,
 } from "@aegis/contracts";
 import type { FastifyInstance } from "fastify";
-import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { FastifyRouteSchemaDef } from "fastify/types/schema.js";
+import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { onSeed000Wire } from "../../engine/seed000-wire.js";
 import { scaleDownPayload, scaleUpPayload } from "../../events/scale-payloads.js";
+import { fastWebhookPayload } from "../../ingest/fast-webhook-payload.js";
 import { IngestFullError } from "../../ingest/ingest-full-error.js";
+import { receivedWireBody } from "../../ingest/received-wire-body.js";
 import { InputError, ValidationError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { projectOf } from "../request-identity.js";
@@ -29,6 +32,7 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const expiryMs = d.config.AEGIS_APPROVAL_EXPIRY_SECS * 1000;
   const onWire = (r: IncidentResult) => onSeed000Wire(r, expiryMs);
+  const fastPath = d.config.AEGIS_WEBHOOK_FAST_PATH;
 
   app.post(
     "/webhook",
@@ -41,10 +45,28 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
         body: IncidentPayload,
         response: { 200: Seed000IncidentResult, 503: ErrorBody, ...errors },
       },
+      // Hot path (ADR 0025): a plainly valid body skips the schema walk; anything else gets the contract's
+      // own validator, so its answer and error envelope are the general path's.
+      ...(fastPath
+        ? {
+            validatorCompiler: (route: FastifyRouteSchemaDef<unknown>) => {
+              const general = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
+              return (data: unknown) => {
+                const value = fastWebhookPayload(data);
+                return value ? { value } : general(data);
+              };
+            },
+          }
+        : {}),
     },
     async (req, reply) => {
       try {
-        return onWire((await d.incidents.receive(projectOf(req), req.body)).incident);
+        const { incident } = await d.incidents.receive(projectOf(req), req.body);
+        // A fresh RECEIVED incident's body is prebuilt text (byte-equal to the serializer's; tested).
+        const prebuilt = fastPath ? receivedWireBody(incident) : null;
+        // Text with a JSON type is sent as it is (the route's serializer runs on objects only).
+        if (prebuilt !== null) return reply.type("application/json; charset=utf-8").send(prebuilt as never);
+        return onWire(incident);
       } catch (err) {
         // Backpressure: nothing was accepted; tell the sender when to send it again.
         if (err instanceof IngestFullError) reply.header("retry-after", String(err.retryAfterSeconds));
