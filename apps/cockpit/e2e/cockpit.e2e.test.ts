@@ -309,6 +309,8 @@ describe.skipIf(!run)("cockpit in Chromium", () => {
       );
       const settled = (await operator.incident("e2e-missed"))?.status as string;
       expect(await p.locator('button[data-incident="e2e-missed"]').count()).toBe(0);
+      // The page tried again by itself while the server was away (and was refused), before it comes back.
+      await expect.poll(() => connections, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
       down = false;
       await p.locator('[data-connection="open"]').waitFor({ timeout: 30_000 });
       await p.locator('button[data-incident="e2e-missed"]').click({ timeout: 15_000 });

@@ -6,6 +6,7 @@ let proc: ServerProcess | undefined;
 afterEach(async () => proc?.cleanup());
 
 const PENDING = new Set(["RECEIVED", "ANALYSING", "COUNCIL_REVIEW"]);
+const BATCH = 32;
 
 /** Distinct dry-run problems, half on the demo service and half on services the executor does not manage. */
 const alert = (id: string, k: number) => ({
@@ -23,7 +24,7 @@ async function all(p: ServerProcess): Promise<IncidentResult[]> {
 }
 
 it("SIGKILL while batches are between their stages: the restarted server decides every incident exactly once", async () => {
-  proc = new ServerProcess(await prepareEnv({ PIPELINE_BATCH_SIZE: "32", LOG_LEVEL: "error" }));
+  proc = new ServerProcess(await prepareEnv({ PIPELINE_BATCH_SIZE: String(BATCH), LOG_LEVEL: "error" }));
   await proc.start();
   const ids = Array.from({ length: 400 }, (_, k) => `batch-crash-${k}`);
   let next = 0;
@@ -36,36 +37,36 @@ it("SIGKILL while batches are between their stages: the restarted server decides
     }),
   );
   // Kill while a batch is between its stages: some incidents decided, others mid-way (ANALYSING or
-  // COUNCIL_REVIEW). A poll can see that state just before the batch commits on, so kill and restart
-  // up to four times, until a restart has found an interrupted batch to resume.
+  // COUNCIL_REVIEW). The poll that sees that state can race the batch's next commit (then the restart has
+  // nothing to resume), so kill again, while work remains, until a restart resumes an interrupted batch.
   const end = Date.now() + 180_000;
   const MID = new Set(["ANALYSING", "COUNCIL_REVIEW"]);
   let list: IncidentResult[] = [];
   let kills = 0;
   const resumedCount = (l: IncidentResult[]) =>
     l.reduce((n, i) => n + i.timeline.filter((t) => t.status === "RESUMED").length, 0);
-  while (kills < 4 && Date.now() < end) {
-    let killed = false;
+  const decidedIn = (l: IncidentResult[]) => l.filter((i) => !PENDING.has(i.status)).length;
+  while (kills < 8 && Date.now() < end) {
+    let decidedAtKill = -1;
     while (Date.now() < end) {
       list = await all(proc);
-      const decided = list.filter((i) => !PENDING.has(i.status)).length;
+      const decided = decidedIn(list);
       if (decided >= ids.length) break;
       if (decided > 0 && list.some((i) => MID.has(i.status))) {
         await proc.kill("SIGKILL");
-        killed = true;
+        decidedAtKill = decided;
         break;
       }
       await new Promise((r) => setTimeout(r, 5));
     }
-    if (!killed) break;
+    if (decidedAtKill < 0) break;
     kills++;
     await proc.start();
-    // The restart's first batch is the interrupted one: let it get past its first stage.
-    const seen = Date.now() + 20_000;
-    while (Date.now() < seen) {
+    // The restart claims the interrupted batch first: two batches on, it has resumed it, if there was one.
+    while (Date.now() < end) {
       list = await all(proc);
-      if (resumedCount(list) > 0 || list.every((i) => !PENDING.has(i.status))) break;
-      await new Promise((r) => setTimeout(r, 50));
+      if (resumedCount(list) > 0 || decidedIn(list) >= Math.min(ids.length, decidedAtKill + 2 * BATCH)) break;
+      await new Promise((r) => setTimeout(r, 20));
     }
     if (resumedCount(list) > 0) break;
   }
