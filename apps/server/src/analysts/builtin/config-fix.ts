@@ -4,6 +4,9 @@ import type { SignalKind } from "./signal.js";
 import { type Signals, strength } from "./signals.js";
 
 const has = (s: Signals, k: SignalKind) => strength(s, k) > 0;
+/** The strongest of `kinds` present, or null. */
+const strongest = (s: Signals, kinds: SignalKind[]) =>
+  kinds.reduce<SignalKind | null>((a, k) => (strength(s, k) > (a ? strength(s, a) : 0) ? k : a), null);
 
 /**
  * The change that fixes a diagnosis no runtime action can fix (seed 000 has no "edit the spec" action):
@@ -14,6 +17,12 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
   const deploy = `deployment/${t}`;
   switch (category) {
     case "start_failure":
+      if (strongest(s, ["init_failed", "image_pull_failed", "command_not_found", "config_missing"]) === "init_failed")
+        return {
+          description:
+            "Fix what the init container fails on (its command, the migration it runs, or the service it waits for), then let the pod restart",
+          command: `kubectl logs ${deploy} -c INIT_CONTAINER --previous && kubectl edit ${deploy}`,
+        };
       if (has(s, "image_pull_failed"))
         return {
           description: "Correct the image name/tag (or the registry credentials) in the pod spec",
@@ -85,6 +94,15 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
             command: "kubectl describe node NODE",
           };
     case "network_failure":
+      if (strongest(s, ["port_mismatch", "egress_blocked", "dns_failure", "cluster_partition"]) === "port_mismatch") {
+        const m = /forwards to targetPort (\d+), but the container listens on (\d+)/.exec(
+          s.best.get("port_mismatch")?.evidence ?? "",
+        );
+        return {
+          description: `Point the Service's targetPort at the port the container listens on${m ? ` (${m[2]}, not ${m[1]})` : ""}, or make the container listen on the targetPort`,
+          command: `kubectl patch service SERVICE_NAME --type=json -p '[{"op":"replace","path":"/spec/ports/0/targetPort","value":${m?.[2] ?? "CONTAINER_PORT"}}]'`,
+        };
+      }
       if (has(s, "cluster_partition") && !has(s, "egress_blocked") && !has(s, "dns_failure"))
         return {
           description:
@@ -100,7 +118,29 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
             description: "Correct the host name the workload calls, or fix cluster DNS for it",
             command: `kubectl set env ${deploy} TARGET_HOST=CORRECT_HOST`,
           };
-    case "missing_resource":
+    case "missing_resource": {
+      const lead = strongest(s, ["missing_resource", "no_endpoints", "rbac_denied", "hpa_no_metrics"]);
+      if (lead === "rbac_denied") {
+        const m = /service account ([\w.-]+)\/([\w.-]+) is not allowed to ([\w-]+) ([\w.-]+)/.exec(
+          s.best.get("rbac_denied")?.evidence ?? "",
+        );
+        const [ns, sa, verb, res] = m ? [m[1], m[2], m[3], m[4]] : ["NAMESPACE", "SERVICE_ACCOUNT", "VERB", "RESOURCE"];
+        return {
+          description: `Grant the workload's service account the permission it needs (a Role allowing ${verb} on ${res}, bound to ${ns}/${sa}), or run it under an account that has it`,
+          command: `kubectl create role ${sa}-${res} --verb=${verb} --resource=${res} -n ${ns} && kubectl create rolebinding ${sa}-${res} --role=${sa}-${res} --serviceaccount=${ns}:${sa} -n ${ns}`,
+        };
+      }
+      if (lead === "hpa_no_metrics")
+        return /request/.test(s.best.get("hpa_no_metrics")?.evidence ?? "")
+          ? {
+              description: "Set CPU/memory requests on the pods so the autoscaler can compute utilisation",
+              command: `kubectl set resources ${deploy} --requests=cpu=100m,memory=128Mi`,
+            }
+          : {
+              description: "Install (or repair) metrics-server so the resource metrics API serves pod metrics",
+              command:
+                "kubectl get apiservice v1beta1.metrics.k8s.io && kubectl -n kube-system get deploy metrics-server",
+            };
       if (has(s, "no_endpoints") && !has(s, "missing_resource"))
         return {
           description: "Make the Service's selector match the pods' labels (or get its pods Ready)",
@@ -111,6 +151,15 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
           "Create the missing resource (or install its CRD/operator), or correct the name that references it",
         command: "kubectl get namespaces && kubectl api-resources",
       };
+    }
+    case "cert_expiry":
+      return has(s, "tls_untrusted") && !has(s, "cert_expired")
+        ? {
+            description:
+              "Give the client the issuing CA (its trust bundle), or serve a certificate issued for the name it calls",
+            command: "openssl s_client -connect HOST:PORT -showcerts </dev/null && kubectl edit configmap CA_BUNDLE",
+          }
+        : undefined;
     case "app_error":
       return {
         description:

@@ -12,7 +12,7 @@ const LABEL: Record<IncidentCategory, string> = {
   dependency_outage: "Dependency outage (the service is a victim)",
   disk_full: "Disk full",
   crashloop_config: "Crash loop from a configuration change",
-  cert_expiry: "Expired TLS certificate",
+  cert_expiry: "TLS certificate failure (expired, untrusted or issued for another name)",
   scheduling_failure: "Scheduling failure (the pod cannot be placed)",
   start_failure: "Container start failure",
   resource_limit: "Resource limit too low",
@@ -60,7 +60,7 @@ function rationale(
     case "disk_full:NOOP":
       return "A restart will not free this space and deleting data is a human decision; expand the volume or clear its backlog.";
     case "cert_expiry:NOOP":
-      return "A restart reloads the same expired certificate and cuts the sessions that still work; the certificate must be renewed by its owner.";
+      return "A restart reloads the same certificate and trust store and cuts the sessions that still work; the certificate must be renewed, or the trust (CA bundle, name) fixed, by its owner.";
     case "app_error:NOOP":
       return "The code throws on this path: a restart runs the same code again, and no deploy or config change is on record to roll back. Escalate to the service's owners with the exception.";
     case "scheduling_failure:NOOP":

@@ -139,6 +139,11 @@ const INFRA_CAUSES: Weights = {
   node_pressure: 0.5,
   unschedulable: 0.7,
   job_failed: 0.4,
+  tls_untrusted: 0.7,
+  rbac_denied: 0.6,
+  port_mismatch: 0.6,
+  hpa_no_metrics: 0.5,
+  init_failed: 0.5,
 };
 
 /** A config change minutes before connection errors: the change (wrong host, secret, port) is the likelier cause. */
@@ -230,6 +235,9 @@ function dependencyOutage(s: Signals) {
       unschedulable: 0.6,
       missing_resource: 0.6,
       command_not_found: 0.6,
+      tls_untrusted: 0.8,
+      port_mismatch: 0.8,
+      rbac_denied: 0.6,
     },
   );
   const keep = 1 - 0.5 * changeExplainsDependencies(s);
@@ -252,7 +260,7 @@ function diskFull(s: Signals) {
 }
 
 function certExpiry(s: Signals) {
-  return combine(s, { cert_expired: 0.92, cert_renewal_failed: 0.4 });
+  return combine(s, { cert_expired: 0.92, tls_untrusted: 0.88, cert_renewal_failed: 0.4 });
 }
 
 function overProvisioned(s: Signals) {
@@ -323,6 +331,11 @@ const FAULTS: Weights = {
   missing_resource: 0.8,
   no_endpoints: 0.8,
   db_slow: 0.7,
+  tls_untrusted: 0.8,
+  rbac_denied: 0.8,
+  port_mismatch: 0.8,
+  hpa_no_metrics: 0.7,
+  init_failed: 0.8,
   upstream_slow: 0.7,
 };
 
@@ -342,7 +355,10 @@ function startFailure(s: Signals) {
       config_missing: 0.85,
       shell_syntax: 0.85,
       permission_denied: 0.5,
-      crashloop: has(s, "command_not_found", "config_missing", "shell_syntax", "permission_denied") ? 0.2 : 0,
+      init_failed: 0.86,
+      crashloop: has(s, "command_not_found", "config_missing", "shell_syntax", "permission_denied", "init_failed")
+        ? 0.2
+        : 0,
     },
     { ...CHANGE, resolved: 0.6, cert_expired: 0.5 },
   );
@@ -362,7 +378,11 @@ function resourceLimit(s: Signals) {
     { memory_growth: 0.8, leak_hint: 0.6, load_high: 0.4, resolved: 0.6 },
   );
   // An autoscaler held at its ceiling: the ceiling is the limit (a runaway thread is not load).
-  const ceiling = combine(s, { hpa_maxed: 0.85 }, { spin_loop: 0.7, hot_thread: 0.6, resolved: 0.6 });
+  const ceiling = combine(
+    s,
+    { hpa_maxed: 0.85 },
+    { spin_loop: 0.7, hot_thread: 0.6, resolved: 0.6, hpa_no_metrics: 0.8 },
+  );
   return [cpu, memory, ceiling].reduce((a, b) => (b.score > a.score ? b : a));
 }
 
@@ -428,13 +448,17 @@ function networkFailure(s: Signals) {
   const failing = has(s, "dns_failure", "dep_unreachable", "upstream_timeout");
   return combine(
     s,
-    { egress_blocked: failing ? 1 : 0, dns_failure: 0.85, cluster_partition: 0.9 },
+    { egress_blocked: failing ? 1 : 0, dns_failure: 0.85, cluster_partition: 0.9, port_mismatch: 0.88 },
     { resolved: 0.6, image_pull_failed: 0.5 },
   );
 }
 
 function missingResource(s: Signals) {
-  return combine(s, { missing_resource: 0.9, no_endpoints: 0.85 }, { resolved: 0.6 });
+  return combine(
+    s,
+    { missing_resource: 0.9, no_endpoints: 0.85, rbac_denied: 0.88, hpa_no_metrics: 0.86 },
+    { resolved: 0.6 },
+  );
 }
 
 function healthy(s: Signals) {

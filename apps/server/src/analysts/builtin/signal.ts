@@ -52,6 +52,7 @@ export type SignalKind =
   // certificates
   | "cert_expired"
   | "cert_renewal_failed"
+  | "tls_untrusted"
   // kubernetes and infrastructure
   | "unschedulable"
   | "pvc_unbound"
@@ -74,6 +75,10 @@ export type SignalKind =
   | "missing_resource"
   | "no_endpoints"
   | "job_failed"
+  | "rbac_denied"
+  | "port_mismatch"
+  | "hpa_no_metrics"
+  | "init_failed"
   | "upstream_slow"
   | "expected_state"
   // utilisation and noise

@@ -18,6 +18,7 @@ import type { Signal, SignalKind } from "./signal.js";
 import { startSignals } from "./start-signals.js";
 import { timingSignals } from "./timing-signals.js";
 import { trafficSignals } from "./traffic-signals.js";
+import { wiringSignals } from "./wiring-signals.js";
 
 /** Everything the analyst knows about one incident, normalised. */
 export interface Signals {
@@ -54,6 +55,7 @@ export function extractSignals(input: AnalysisInput, protection = new TargetProt
     ...startSignals(view),
     ...limitSignals(view),
     ...clusterSignals(view),
+    ...wiringSignals(view),
     ...timingSignals(view),
   ];
   const best = new Map<SignalKind, Signal>();
