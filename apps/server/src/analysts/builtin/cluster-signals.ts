@@ -45,6 +45,16 @@ function probes(view: LogView): Signal[] {
 function dns(view: LogView): Signal[] {
   const re =
     /Could not resolve host:?\s*([\w.-]+)|NameResolutionError|Temporary failure in name resolution|Name or service not known|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)\s*([\w.-]*)|no such host|NXDOMAIN|could not resolve (?:host(?:name)?\s*)?([\w.-]+)|bad address '([\w.-]+)'|server misbehaving/i;
+  // Cluster DNS itself down: CoreDNS stops on a forwarding loop (its upstream resolv.conf points back at it).
+  const loop = first(view, /plugin\/loop: Loop \([^)]*\) detected|\[FATAL\] plugin\/\w+/i);
+  if (loop)
+    return [
+      signal(
+        "dns_failure",
+        0.88,
+        `cluster DNS is down: CoreDNS stopped (${quote(loop.text, 100, /plugin/i)}); a forwarding loop means its upstream resolver points back at itself`,
+      ),
+    ];
   const l = first(view, re, /pull|image|registry/i);
   if (!l) return [];
   const m = re.exec(l.text);

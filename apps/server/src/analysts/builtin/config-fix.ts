@@ -17,11 +17,25 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
   const deploy = `deployment/${t}`;
   switch (category) {
     case "start_failure":
+      if (
+        strongest(s, ["volume_attach", "image_pull_failed", "command_not_found", "config_missing"]) === "volume_attach"
+      )
+        return {
+          description:
+            "Release the volume from the node that still holds it (the old pod, or a stale VolumeAttachment after a node failure), or use storage that allows several nodes",
+          command: "kubectl get volumeattachment | grep PV_NAME && kubectl delete pod OLD_POD --grace-period=0 --force",
+        };
       if (strongest(s, ["init_failed", "image_pull_failed", "command_not_found", "config_missing"]) === "init_failed")
         return {
           description:
             "Fix what the init container fails on (its command, the migration it runs, or the service it waits for), then let the pod restart",
           command: `kubectl logs ${deploy} -c INIT_CONTAINER --previous && kubectl edit ${deploy}`,
+        };
+      if (/another CPU architecture/.test(s.best.get("command_not_found")?.evidence ?? ""))
+        return {
+          description:
+            "Use an image built for the node's architecture (a multi-arch image), or schedule the pods on nodes of the image's architecture",
+          command: `kubectl patch ${deploy} -p '{"spec":{"template":{"spec":{"nodeSelector":{"kubernetes.io/arch":"amd64"}}}}}'`,
         };
       if (has(s, "image_pull_failed"))
         return {

@@ -102,6 +102,14 @@ export function dependencySignals(view: LogView): Signal[] {
       /error rate excluding [^\n]{1,40}?\b0(?:\.0+)?%|only [^\n]{0,60}\b(?:is |are )?affected|all (?:internal|other) [\w ]{0,20}(?:upstreams?|routes|endpoints) (?:are )?(?:healthy|ok|fine)|ok_other|other endpoints? (?:deliver|work|fine|ok)|\bhealthz? ok\b/i,
     ),
     ...dependencyDown(view),
+    // A datastore that is full refuses writes: the callers are its victims.
+    ...first(
+      view,
+      "dep_5xx",
+      0.85,
+      "a datastore is out of memory or space and refuses writes (Redis maxmemory reached, its eviction policy allows none)",
+      /OOM command not allowed when used memory|maxmemory[^\n]{0,40}(?:reached|exceeded)|MISCONF Redis is configured to save RDB snapshots|ERROR 1114 \(HY000\): The table '[^']+' is full|FORBIDDEN\/12\/index read-only \/ allow delete|cluster_block_exception[^\n]{0,80}(?:read-only|flood[- ]stage)/i,
+    ),
   ];
   out.push(...healthyDeps(view), ...idle(view));
   return out;

@@ -260,3 +260,52 @@ describe("Kubernetes/infrastructure recognisers (examples written for these test
     expect(later.category).toBe("network_failure");
   });
 });
+
+describe("more failure modes (examples written for these tests)", () => {
+  it("a binary built for another CPU architecture is not a missing command", async () => {
+    const r = await diagnose(
+      "standard_init_linux.go:228: exec user process caused: exec format error\n  Last State: Terminated\n    Exit Code: 1",
+      "KubePodCrashLooping",
+    );
+    expect(r.category).toBe("start_failure");
+    expect(r.analysis.root_cause).toMatch(/another CPU architecture/);
+    expect(r.fix?.command).toContain("kubernetes.io/arch");
+  });
+
+  it("a key missing from a ConfigMap names the key and the ConfigMap", async () => {
+    const r = await diagnose(
+      "      Reason:       CreateContainerConfigError\n  Warning  Failed  5s (x3 over 40s)  kubelet  Error: couldn't find key SMTP_PASSWORD in Secret mail/relay-creds",
+    );
+    expect(r.category).toBe("start_failure");
+    expect(r.analysis.root_cause).toContain("key SMTP_PASSWORD is missing from Secret mail/relay-creds");
+  });
+
+  it("a ReadWriteOnce volume still attached to another node keeps the pod from starting", async () => {
+    const r = await diagnose(
+      '  Warning  FailedAttachVolume  2m (x9 over 20m)  attachdetach-controller  Multi-Attach error for volume "pvc-91ab" Volume is already exclusively attached to one node and can\'t be attached to another',
+    );
+    expect(r.category).toBe("start_failure");
+    expect(r.analysis.root_cause).toMatch(/volume pvc-91ab is still attached to another node/);
+    expect(r.fix?.command).toContain("volumeattachment");
+  });
+
+  it("a datastore full of data refuses writes: the caller is a victim, not the cause", async () => {
+    const r = await diagnose(
+      "ERROR session write failed: OOM command not allowed when used memory > 'maxmemory'.\nERROR session write failed: OOM command not allowed when used memory > 'maxmemory'.",
+      "HighErrorRate",
+    );
+    expect(r.category).toBe("dependency_outage");
+    expect(r.analysis.root_cause).toMatch(/maxmemory/);
+    expect(r.analysis.action).toBe("NOOP");
+  });
+
+  it("CoreDNS stopping on a forwarding loop is a cluster DNS failure", async () => {
+    const r = await diagnose(
+      '[FATAL] plugin/loop: Loop (127.0.0.1:41234 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting.\n    Reason:       CrashLoopBackOff',
+      "CoreDNSDown",
+    );
+    expect(r.category).toBe("network_failure");
+    expect(r.analysis.root_cause).toMatch(/cluster DNS is down/);
+    expect(kinds("[INFO] plugin/reload: Running configuration SHA512 = 1b2c")).not.toContain("dns_failure");
+  });
+});

@@ -144,6 +144,7 @@ const INFRA_CAUSES: Weights = {
   port_mismatch: 0.6,
   hpa_no_metrics: 0.5,
   init_failed: 0.5,
+  volume_attach: 0.5,
 };
 
 /** A config change minutes before connection errors: the change (wrong host, secret, port) is the likelier cause. */
@@ -336,6 +337,7 @@ const FAULTS: Weights = {
   port_mismatch: 0.8,
   hpa_no_metrics: 0.7,
   init_failed: 0.8,
+  volume_attach: 0.8,
   upstream_slow: 0.7,
 };
 
@@ -356,7 +358,16 @@ function startFailure(s: Signals) {
       shell_syntax: 0.85,
       permission_denied: 0.5,
       init_failed: 0.86,
-      crashloop: has(s, "command_not_found", "config_missing", "shell_syntax", "permission_denied", "init_failed")
+      volume_attach: 0.86,
+      crashloop: has(
+        s,
+        "command_not_found",
+        "config_missing",
+        "shell_syntax",
+        "permission_denied",
+        "init_failed",
+        "volume_attach",
+      )
         ? 0.2
         : 0,
     },

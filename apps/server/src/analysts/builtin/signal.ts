@@ -79,6 +79,7 @@ export type SignalKind =
   | "port_mismatch"
   | "hpa_no_metrics"
   | "init_failed"
+  | "volume_attach"
   | "upstream_slow"
   | "expected_state"
   // utilisation and noise

@@ -33,7 +33,15 @@ export function startSignals(view: LogView): Signal[] {
     view,
     /exec: "([^"]+)": (?:executable file not found in \$PATH|no such file or directory|permission denied)|(?:^|\s)(?:\/bin\/)?(?:sh|bash|ash|dash|zsh)(?:: line \d+)?: ([\w./-]+): (?:command )?not found|\b([\w./-]+): command not found|exec format error/i,
   );
-  if (exec) {
+  if (exec && /exec format error/i.test(exec.line)) {
+    out.push(
+      signal(
+        "command_not_found",
+        0.9,
+        `the image's executable is built for another CPU architecture than the node's (exec format error): ${quote(exec.line, 100, /format/i)}`,
+      ),
+    );
+  } else if (exec) {
     const cmd = exec.m[1] ?? exec.m[2] ?? exec.m[3];
     out.push(
       signal(
@@ -43,20 +51,26 @@ export function startSignals(view: LogView): Signal[] {
       ),
     );
   }
-  const env = find(
-    view,
-    /(?:environment variable|env(?:ironment)? var(?:iable)?|required (?:setting|variable))\s+"?([A-Z][A-Z0-9_]{2,})"?\s+(?:is )?(?:not set|missing|undefined|required|is empty)|\bKeyError: '([A-Z][A-Z0-9_]{2,})'|([A-Z][A-Z0-9_]{2,}): (?:parameter null or not set|unbound variable)|(?:configmap|secret)s? "([^"]+)" not found|CreateContainerConfigError/i,
-  );
+  // A key missing from an existing ConfigMap/Secret names both, more precisely than the kubelet's reason.
+  const key = find(view, /couldn't find key ([\w.-]+) in (ConfigMap|Secret) ([\w./-]+)/i);
+  const env =
+    key ??
+    find(
+      view,
+      /(?:environment variable|env(?:ironment)? var(?:iable)?|required (?:setting|variable))\s+"?([A-Z][A-Z0-9_]{2,})"?\s+(?:is )?(?:not set|missing|undefined|required|is empty)|\bKeyError: '([A-Z][A-Z0-9_]{2,})'|([A-Z][A-Z0-9_]{2,}): (?:parameter null or not set|unbound variable)|(?:configmap|secret)s? "([^"]+)" not found|CreateContainerConfigError/i,
+    );
   if (env) {
-    const what = env.m[1] ?? env.m[2] ?? env.m[3];
-    const obj = env.m[4];
+    const what = key ? undefined : (env.m[1] ?? env.m[2] ?? env.m[3]);
+    const obj = key ? undefined : env.m[4];
     out.push(
       signal(
         "config_missing",
         0.88,
-        what
-          ? `missing environment variable ${what} (not set in the pod spec): ${quote(env.line, 100, /not set|missing|undefined|KeyError|unbound/i)}`
-          : `missing configuration${obj ? ` "${obj}"` : ""} referenced by the pod: ${quote(env.line, 100, /not found|ConfigError/i)}`,
+        key
+          ? `key ${key.m[1]} is missing from ${key.m[2]} ${key.m[3]}, which the pod's environment references: ${quote(env.line, 100, /couldn't find key/i)}`
+          : what
+            ? `missing environment variable ${what} (not set in the pod spec): ${quote(env.line, 100, /not set|missing|undefined|KeyError|unbound/i)}`
+            : `missing configuration${obj ? ` "${obj}"` : ""} referenced by the pod: ${quote(env.line, 100, /not found|ConfigError/i)}`,
       ),
     );
   }

@@ -7,7 +7,31 @@ import { type Signal, signal } from "./signal.js";
  * metrics it scales on, an init container that keeps failing. The pods may run; the fix is a spec change.
  */
 export function wiringSignals(view: LogView): Signal[] {
-  return [...rbacDenied(view), ...portMismatch(view), ...hpaWithoutMetrics(view), ...initFailing(view)];
+  return [
+    ...rbacDenied(view),
+    ...portMismatch(view),
+    ...hpaWithoutMetrics(view),
+    ...initFailing(view),
+    ...volumeAttach(view),
+  ];
+}
+
+/** A ReadWriteOnce volume still attached to another node: the new pod cannot mount it. */
+function volumeAttach(view: LogView): Signal[] {
+  const l = view.lines.find((x) =>
+    /Multi-Attach error for volume|Volume is already (?:exclusively attached|used by pod)|FailedAttachVolume[^\n]{0,120}(?:already attached|is attached to|timed out)/i.test(
+      x.text,
+    ),
+  );
+  if (!l) return [];
+  const vol = /for volume "([^"]+)"/.exec(l.text)?.[1];
+  return [
+    signal(
+      "volume_attach",
+      0.86,
+      `volume${vol ? ` ${vol}` : ""} is still attached to another node (ReadWriteOnce), so the pod cannot mount it and never starts: ${quote(l.text, 100, /attach/i)}`,
+    ),
+  ];
 }
 
 /** Kubernetes API 403: `… is forbidden: User "system:serviceaccount:NS:SA" cannot VERB resource "RES" …`. */
