@@ -18,6 +18,15 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
   switch (category) {
     case "start_failure":
       if (
+        strongest(s, ["credentials_rejected", "image_pull_failed", "command_not_found", "config_missing"]) ===
+        "credentials_rejected"
+      )
+        return {
+          description:
+            "Put the current credentials (rotated password, renewed token or key) in the Secret the workload reads, then restart its pods so they load them",
+          command: `kubectl create secret generic SECRET_NAME --from-literal=KEY=VALUE --dry-run=client -o yaml | kubectl apply -f - && kubectl rollout restart ${deploy}`,
+        };
+      if (
         strongest(s, ["volume_attach", "image_pull_failed", "command_not_found", "config_missing"]) === "volume_attach"
       )
         return {
@@ -53,6 +62,25 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
         command: `kubectl edit ${deploy}`,
       };
     case "resource_limit": {
+      const osLimit = strongest(s, [
+        "fd_exhausted",
+        "threads_exhausted",
+        "cpu_throttled",
+        "memory_limit_low",
+        "hpa_maxed",
+      ]);
+      if (osLimit === "fd_exhausted")
+        return {
+          description:
+            "Find what holds the descriptors (a leak: sockets or files never closed) and fix it, or raise the open-files limit (LimitNOFILE / ulimit -n) if the load needs them",
+          command: `kubectl exec ${deploy} -- sh -c 'ls /proc/1/fd | wc -l; cat /proc/1/limits | grep "open files"'`,
+        };
+      if (osLimit === "threads_exhausted")
+        return {
+          description:
+            "Bound the process's thread/pool sizes (a thread leak keeps them growing), or raise the pod's PID limit (kubelet podPidsLimit) if the load needs them",
+          command: `kubectl exec ${deploy} -- sh -c 'ls /proc/1/task | wc -l; cat /sys/fs/cgroup/pids.max'`,
+        };
       if (strength(s, "hpa_maxed") > Math.max(strength(s, "cpu_throttled"), strength(s, "memory_limit_low"))) {
         const max = hpaMaxReplicas(s.view);
         return {

@@ -102,6 +102,14 @@ export function dependencySignals(view: LogView): Signal[] {
       /error rate excluding [^\n]{1,40}?\b0(?:\.0+)?%|only [^\n]{0,60}\b(?:is |are )?affected|all (?:internal|other) [\w ]{0,20}(?:upstreams?|routes|endpoints) (?:are )?(?:healthy|ok|fine)|ok_other|other endpoints? (?:deliver|work|fine|ok)|\bhealthz? ok\b/i,
     ),
     ...dependencyDown(view),
+    // An upstream that rate-limits the service: its quota, not the service, is the limit.
+    ...first(
+      view,
+      "dep_5xx",
+      0.8,
+      "an upstream API rate-limits the service (429 Too Many Requests): its quota is exhausted",
+      /\b429\b[^\n]{0,40}Too Many Requests|Too Many Requests[^\n]{0,40}\b429\b|rate limit(?:ed| exceeded)[^\n]{0,60}(?:retry|429|quota)|RESOURCE_EXHAUSTED[^\n]{0,60}quota|ThrottlingException|RequestLimitExceeded|SlowDown: Please reduce your request rate/i,
+    ),
     // A datastore that is full refuses writes: the callers are its victims.
     ...first(
       view,

@@ -309,3 +309,51 @@ describe("more failure modes (examples written for these tests)", () => {
     expect(kinds("[INFO] plugin/reload: Running configuration SHA512 = 1b2c")).not.toContain("dns_failure");
   });
 });
+
+describe("operating-system limits, credentials and quotas (examples written for these tests)", () => {
+  it("running out of file descriptors is a limit (or a descriptor leak), named with a fix", async () => {
+    const r = await diagnose(
+      "2026-02-01T09:00:00Z ERROR http: Accept error: accept tcp 0.0.0.0:9000: accept4: too many open files; retrying in 5ms",
+      "HighErrorRate",
+    );
+    expect(r.category).toBe("resource_limit");
+    expect(r.analysis.root_cause).toMatch(/ran out of file descriptors/);
+    expect(r.fix?.command).toContain("open files");
+  });
+
+  it("a JVM that cannot create native threads is at its thread limit, not out of heap", async () => {
+    const r = await diagnose(
+      'Exception in thread "pool-3-thread-1" java.lang.OutOfMemoryError: unable to create native thread: possibly out of memory or process/resource limits reached',
+      "KubePodCrashLooping",
+    );
+    expect(r.category).toBe("resource_limit");
+    expect(r.analysis.root_cause).toMatch(/cannot create more threads/);
+    expect(kinds("java.lang.OutOfMemoryError: unable to create native thread")).not.toContain("oom_fatal");
+    expect(kinds("java.lang.OutOfMemoryError: Java heap space")).toContain("oom_fatal");
+  });
+
+  it("rejected or expired credentials: the Secret needs the current ones", async () => {
+    const db = await diagnose(
+      'psql: error: connection to server at "10.0.0.9", port 5432 failed: FATAL:  password authentication failed for user "reporting"',
+      "KubePodCrashLooping",
+    );
+    expect(db.category).toBe("start_failure");
+    expect(db.analysis.root_cause).toMatch(/credentials rejected, the login for "reporting" is refused/);
+    expect(db.fix?.command).toContain("kubectl create secret generic");
+    const cloud = await diagnose(
+      "An error occurred (ExpiredToken) when calling the GetObject operation: The provided token has expired.",
+      "KubeJobFailed",
+    );
+    expect(cloud.analysis.root_cause).toMatch(/credentials expired, the dependency refuses/);
+  });
+
+  it("an upstream API answering 429 makes the service a victim of its quota", async () => {
+    const r = await diagnose(
+      "WARN POST https://maps.example.net/v2/geocode returned 429 Too Many Requests; retry after 30s\nWARN POST https://maps.example.net/v2/geocode returned 429 Too Many Requests; retry after 30s",
+      "HighErrorRate",
+    );
+    expect(r.category).toBe("dependency_outage");
+    expect(r.analysis.root_cause).toMatch(/rate-limits the service/);
+    expect(r.analysis.action).toBe("NOOP");
+  });
+});

@@ -17,12 +17,14 @@ const RUNTIME_OOM: Array<[RegExp, number, string]> = [
 
 const KILLED =
   /Out of memory: Kill(?:ed)? process|Memory cgroup out of memory|invoked oom-killer|oom[-_ ]kill(?:er|ed)?\b|OOMKilled/i;
+const NOT_HEAP = /unable to create (?:new )?native thread|Metaspace|Direct buffer memory/i;
 const EXIT_137 = /exit(?:ed)?\s*(?:with\s*)?code[=:\s]*137|exitCode[=:]\s*137|Exit Code:\s*137/i;
 const MEMORY_WORD = /\b(?:mem(?:ory)?|heap|rss|ram|resident|working[ _]set|MemAvailable)\w*/i;
 
 function runtimeOom(view: LogView): Signal[] {
   for (const [re, strength, label] of RUNTIME_OOM) {
-    const line = view.lines.find((l) => re.test(l.text) && !KILLED.test(l.text));
+    // "unable to create native thread" is the thread/PID limit, not the heap (process-limit signals name it).
+    const line = view.lines.find((l) => re.test(l.text) && !KILLED.test(l.text) && !NOT_HEAP.test(l.text));
     if (line) return [signal("oom_fatal", strength, `${label}: ${quote(line.text, 100, re)}`)];
   }
   return [];

@@ -79,6 +79,8 @@ function memoryLeak(s: Signals) {
       load_high: 0.15,
       hot_thread: 0.3,
       memory_limit_low: 0.55,
+      threads_exhausted: 0.8,
+      fd_exhausted: 0.6,
     },
   );
 }
@@ -145,6 +147,9 @@ const INFRA_CAUSES: Weights = {
   hpa_no_metrics: 0.5,
   init_failed: 0.5,
   volume_attach: 0.5,
+  credentials_rejected: 0.7,
+  fd_exhausted: 0.5,
+  threads_exhausted: 0.5,
 };
 
 /** A config change minutes before connection errors: the change (wrong host, secret, port) is the likelier cause. */
@@ -239,6 +244,7 @@ function dependencyOutage(s: Signals) {
       tls_untrusted: 0.8,
       port_mismatch: 0.8,
       rbac_denied: 0.6,
+      credentials_rejected: 0.8,
     },
   );
   const keep = 1 - 0.5 * changeExplainsDependencies(s);
@@ -338,6 +344,9 @@ const FAULTS: Weights = {
   hpa_no_metrics: 0.7,
   init_failed: 0.8,
   volume_attach: 0.8,
+  fd_exhausted: 0.8,
+  threads_exhausted: 0.8,
+  credentials_rejected: 0.8,
   upstream_slow: 0.7,
 };
 
@@ -359,6 +368,7 @@ function startFailure(s: Signals) {
       permission_denied: 0.5,
       init_failed: 0.86,
       volume_attach: 0.86,
+      credentials_rejected: 0.86,
       crashloop: has(
         s,
         "command_not_found",
@@ -394,7 +404,9 @@ function resourceLimit(s: Signals) {
     { hpa_maxed: 0.85 },
     { spin_loop: 0.7, hot_thread: 0.6, resolved: 0.6, hpa_no_metrics: 0.8 },
   );
-  return [cpu, memory, ceiling].reduce((a, b) => (b.score > a.score ? b : a));
+  // An operating-system limit (descriptors, threads) reached by the process.
+  const process = combine(s, { fd_exhausted: 0.86, threads_exhausted: 0.86 }, { resolved: 0.6 });
+  return [cpu, memory, ceiling, process].reduce((a, b) => (b.score > a.score ? b : a));
 }
 
 function probeFailure(s: Signals) {

@@ -80,6 +80,9 @@ export type SignalKind =
   | "hpa_no_metrics"
   | "init_failed"
   | "volume_attach"
+  | "fd_exhausted"
+  | "threads_exhausted"
+  | "credentials_rejected"
   | "upstream_slow"
   | "expected_state"
   // utilisation and noise

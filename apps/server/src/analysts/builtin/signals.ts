@@ -13,6 +13,7 @@ import { healthSignals, logReplicas } from "./health-signals.js";
 import { limitSignals } from "./limit-signals.js";
 import { buildLogView, type LogView } from "./log-view.js";
 import { memorySignals } from "./memory-signals.js";
+import { credentialSignals, processLimitSignals } from "./process-limit-signals.js";
 import { schedulingSignals } from "./scheduling-signals.js";
 import type { Signal, SignalKind } from "./signal.js";
 import { startSignals } from "./start-signals.js";
@@ -56,6 +57,8 @@ export function extractSignals(input: AnalysisInput, protection = new TargetProt
     ...limitSignals(view),
     ...clusterSignals(view),
     ...wiringSignals(view),
+    ...processLimitSignals(view),
+    ...credentialSignals(view),
     ...timingSignals(view),
   ];
   const best = new Map<SignalKind, Signal>();

@@ -1,0 +1,54 @@
+import { type LogView, quote } from "./log-view.js";
+import { type Signal, signal } from "./signal.js";
+
+/**
+ * A process that hits an operating-system limit other than memory: open file descriptors (EMFILE) or
+ * threads/processes (EAGAIN from pthread_create or fork). A leak of descriptors or threads, or a limit
+ * set too low; the fix is the limit or the leak, not more replicas.
+ */
+export function processLimitSignals(view: LogView): Signal[] {
+  const out: Signal[] = [];
+  const fds = view.lines.find((l) =>
+    /too many open files|\bEMFILE\b|Too many open files in system|\bENFILE\b/i.test(l.text),
+  );
+  if (fds)
+    out.push(
+      signal(
+        "fd_exhausted",
+        0.87,
+        `the process ran out of file descriptors (too many open files): a descriptor leak or an open-files limit set too low: ${quote(fds.text, 100, /open files|EMFILE|ENFILE/i)}`,
+      ),
+    );
+  const threads = view.lines.find((l) =>
+    /unable to create (?:new )?native thread|pthread_create failed|fork: (?:retry: )?Resource temporarily unavailable|can't start new thread|cannot allocate (?:new )?thread|thread creation failed: Resource temporarily unavailable/i.test(
+      l.text,
+    ),
+  );
+  if (threads)
+    out.push(
+      signal(
+        "threads_exhausted",
+        0.87,
+        `the process cannot create more threads or processes (its PID/thread limit is reached): ${quote(threads.text, 100, /thread|fork/i)}`,
+      ),
+    );
+  return out;
+}
+
+/** Credentials a dependency rejects: a wrong or rotated password, an expired token or key. */
+export function credentialSignals(view: LogView): Signal[] {
+  const re =
+    /password authentication failed for user "?([\w.-]+)"?|Access denied for user '([^']+)'|Authentication failed(?: for user| \(user)? ?"?([\w.@-]+)?|\bExpiredToken\b|The (?:provided|security) token (?:included in the request )?(?:has expired|is invalid)|InvalidAccessKeyId|SignatureDoesNotMatch|invalid_grant|token (?:has )?expired|WRONGPASS invalid username-password pair|NOAUTH Authentication required|Login failed for user '([^']+)'|SASL authentication failed/i;
+  const l = view.lines.find((x) => re.test(x.text));
+  if (!l) return [];
+  const m = re.exec(l.text);
+  const user = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
+  const expired = /expired/i.test(l.text);
+  return [
+    signal(
+      "credentials_rejected",
+      0.87,
+      `${expired ? "credentials expired" : "credentials rejected"}, ${user ? `the login for "${user}" is refused` : "the dependency refuses the workload's credentials"} (${expired ? "the token/key has expired" : "wrong or rotated password/key"}): ${quote(l.text, 100, re)}`,
+    ),
+  ];
+}
