@@ -30,6 +30,19 @@ function nodePressure(view: LogView): Signal[] {
   );
   if (notReady)
     out.push(signal("node_not_ready", 0.85, `the node is NotReady: ${quote(notReady.text, 110, /not ?ready/i)}`));
+  // A node whose clock drifts: tokens and certificates look not-yet-valid or expired to the others.
+  const clock = first(
+    view,
+    /System clock synchronized:\s*no|NTP (?:service|synchronized):\s*(?:inactive|no)|NodeClockNotSynchronising|NodeClockSkewDetected|clock skew (?:detected|too (?:great|large))|used before issued|(?:iat|nbf)[^\n]{0,30}in the future/i,
+  );
+  if (clock)
+    out.push(
+      signal(
+        "node_not_ready",
+        0.8,
+        `the node's clock is not synchronised (NTP): time-based checks (tokens, certificates) fail across nodes: ${quote(clock.text, 100, /clock|NTP|issued|future/i)}`,
+      ),
+    );
   return out;
 }
 

@@ -118,6 +118,12 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
             command: `kubectl patch ${deploy} --type=json -p '[{"op":"replace","path":"/spec/template/spec/containers/0/resources/requests/memory","value":"256Mi"}]'`,
           };
     case "node_pressure":
+      if (/clock is not synchronised/.test(s.best.get("node_not_ready")?.evidence ?? "") && !has(s, "node_pressure"))
+        return {
+          description:
+            "Enable time synchronisation on the node (chrony or systemd-timesyncd) and check it reaches its NTP servers",
+          command: "timedatectl set-ntp true && chronyc tracking",
+        };
       if (has(s, "node_not_ready") && !has(s, "node_pressure") && !has(s, "pod_capacity_full"))
         return {
           description:

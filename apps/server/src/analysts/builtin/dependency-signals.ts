@@ -108,7 +108,7 @@ export function dependencySignals(view: LogView): Signal[] {
       "dep_5xx",
       0.8,
       "an upstream API rate-limits the service (429 Too Many Requests): its quota is exhausted",
-      /\b429\b[^\n]{0,40}Too Many Requests|Too Many Requests[^\n]{0,40}\b429\b|rate limit(?:ed| exceeded)[^\n]{0,60}(?:retry|429|quota)|RESOURCE_EXHAUSTED[^\n]{0,60}quota|ThrottlingException|RequestLimitExceeded|SlowDown: Please reduce your request rate/i,
+      /\b429\b[^\n]{0,40}Too Many Requests|Too Many Requests[^\n]{0,40}\b429\b|rate limit(?:ed| exceeded)[^\n]{0,60}(?:retry|429|quota)|RESOURCE_EXHAUSTED[^\n]{0,60}quota|ThrottlingException|RequestLimitExceeded|SlowDown: Please reduce your request rate|the server has received too many requests and has asked us to try again later/i,
     ),
     // A datastore that is full refuses writes: the callers are its victims.
     ...first(

@@ -9,6 +9,18 @@ export function diskSignals(view: LogView): Signal[] {
   const out: Signal[] = [];
   const hit = view.lines.find((l) => FULL.test(l.text));
   if (hit) out.push(signal("disk_full", 0.95, `out of disk space: ${quote(hit.text, 100)}`));
+  // etcd's backend quota: the cluster refuses every write until it is compacted and defragmented.
+  const etcd = view.lines.find((l) =>
+    /mvcc: database space exceeded|"alarm":\s*"NOSPACE"|alarm:NOSPACE|etcdserver: no space/i.test(l.text),
+  );
+  if (etcd)
+    out.push(
+      signal(
+        "disk_full",
+        0.9,
+        `etcd's database quota is exhausted (NOSPACE alarm): the API server refuses writes until etcd is compacted and defragmented (${quote(etcd.text, 90, /space|NOSPACE/i)})`,
+      ),
+    );
   for (const l of view.lines) {
     // df output: "/dev/nvme1n1  200G  200G  0  100% /data"
     const df = /^\S+\s+[\d.]+[KMGTP]?i?\s+[\d.]+[KMGTP]?i?\s+[\d.]+[KMGTP]?i?\s+(\d{1,3})%\s+\/\S*/.exec(l.text.trim());

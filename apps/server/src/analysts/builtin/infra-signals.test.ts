@@ -357,3 +357,31 @@ describe("operating-system limits, credentials and quotas (examples written for 
     expect(r.analysis.action).toBe("NOOP");
   });
 });
+
+describe("control-plane and node time (examples written for these tests)", () => {
+  it("a node whose clock is not synchronised, with an NTP fix", async () => {
+    const r = await diagnose(
+      "System clock synchronized: no\n              NTP service: inactive\nERROR jwt rejected: token used before issued",
+      "NodeClockNotSynchronising",
+    );
+    expect(r.category).toBe("node_pressure");
+    expect(r.analysis.root_cause).toMatch(/clock is not synchronised/);
+    expect(r.fix?.command).toContain("set-ntp true");
+    expect(kinds("System clock synchronized: yes\nNTP service: active")).not.toContain("node_not_ready");
+  });
+
+  it("etcd out of quota refuses every write: a full datastore of the control plane", async () => {
+    const r = await diagnose("Error from server: etcdserver: mvcc: database space exceeded", "KubeAPIErrorsHigh");
+    expect(r.category).toBe("disk_full");
+    expect(r.analysis.root_cause).toMatch(/etcd's database quota is exhausted/);
+  });
+
+  it("an API server that throttles its clients makes them victims", async () => {
+    const r = await diagnose(
+      "E0101 10:00:00 1 reflector.go:138] failed to list pods: the server has received too many requests and has asked us to try again later (get pods)",
+      "KubeAPIErrorBudgetBurn",
+    );
+    expect(r.category).toBe("dependency_outage");
+    expect(r.analysis.action).toBe("NOOP");
+  });
+});
