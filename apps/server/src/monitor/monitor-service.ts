@@ -139,6 +139,7 @@ export class MonitorService {
       records_received: e.recordCount,
       samples_stored: this.samples.stored,
       samples_dropped: this.samples.dropped,
+      samples_failed: this.samples.failed,
       proactive_incidents: this.proactive.openedCount,
     };
   }

@@ -14,6 +14,7 @@ import { isCleanFeedBody } from "../../monitor/feed-body-check.js";
 import { NotFoundError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
+import { feedAuditBody } from "./monitor-feed-audit.js";
 
 /** Batches of this many bytes fit (50,000 records of ~450 bytes); other routes keep the global limit. */
 export const FEED_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -52,7 +53,7 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
     {
       bodyLimit: FEED_BODY_LIMIT_BYTES,
       validatorCompiler: feedValidator,
-      config: { rateLimit: rateLimitOf(limits.feed) },
+      config: { rateLimit: rateLimitOf(limits.feed), auditBody: feedAuditBody },
       schema: {
         tags: ["monitor"],
         summary: "Feed server metrics to the predictive monitor",
