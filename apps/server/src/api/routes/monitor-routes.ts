@@ -108,8 +108,8 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
       if (q.view === "summary") {
         return reply.type("application/json; charset=utf-8").send(m.predictions.summaryJson(q.alerts_limit));
       }
-      const json = await m.predictions.fullJson();
-      return reply.type("application/json; charset=utf-8").send(json);
+      const body = await m.predictions.fullBody();
+      return reply.type("application/json; charset=utf-8").send(body);
     },
   );
 
