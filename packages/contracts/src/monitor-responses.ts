@@ -20,6 +20,8 @@ export const MonitorStatus = z.object({
   records_received: z.number().int(),
   samples_stored: z.number().int(),
   samples_dropped: z.number().int(),
+  /** The part of `samples_dropped` whose store write failed (not the queue's bound). */
+  samples_failed: z.number().int(),
   proactive_incidents: z.number().int(),
 });
 export type MonitorStatus = z.infer<typeof MonitorStatus>;

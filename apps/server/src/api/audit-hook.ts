@@ -54,7 +54,7 @@ export function installAuditHook(
       resourceId: resourceIdOf(req.params),
       outcome: reply.statusCode < 400 ? "success" : "failure",
       statusCode: reply.statusCode,
-      after: auditedBody(req.body),
+      after: (req.routeOptions.config?.auditBody ?? auditedBody)(req.body),
       ip: req.ip,
       userAgent: req.headers["user-agent"] ?? null,
       requestId: req.id,
@@ -66,5 +66,7 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** The route writes its own audit entries for what it changes; the hook skips its successful requests. */
     auditsItself?: boolean;
+    /** The route's own audit form of its body (a large batch as a summary); else the redacted copy above. */
+    auditBody?: (body: unknown) => unknown;
   }
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { MetricRecord } from "@aegis/contracts";
@@ -41,6 +41,9 @@ export interface MonitorBenchOptions {
   store?: "pglite" | "postgres";
   /** `NODE_OPTIONS` of the server process (e.g. a V8 heap cap); none by default. */
   serverNodeOptions?: string;
+  /** Write the server's own output (at `serverLogLevel`, default error) to this file when the run ends. */
+  serverLog?: string;
+  serverLogLevel?: string;
 }
 
 const FORMS = {
@@ -63,6 +66,14 @@ interface LoopDelay {
   max_ms: number;
 }
 
+/** The server's `process.memoryUsage()` split, MB (`/api/v1/monitoring/metrics`). */
+interface MemorySplit {
+  rss: number;
+  heap_used: number;
+  heap_total: number;
+  external: number;
+}
+
 interface FleetResult {
   servers: number;
   history: { ticks: number; records: number; secs: number; records_per_sec: number };
@@ -83,8 +94,10 @@ interface FleetResult {
   };
   predictions: Record<Form, FormResult>;
   rss_mb: { idle: number; after_history: number; after: number; peak: number };
+  /** The server's own memory split after the history and after the reads. */
+  memory_mb: { after_history: MemorySplit; after: MemorySplit };
   event_loop_delay: { history: LoopDelay; ingest: LoopDelay; reads: LoopDelay; max_ms: number };
-  samples: { stored: number; dropped: number; received: number; settled_secs: number };
+  samples: { stored: number; dropped: number; failed: number; received: number; settled_secs: number };
   status: Record<string, unknown>;
 }
 
@@ -95,6 +108,7 @@ function cpuSecs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+const delayOf = (d: LoopDelay): LoopDelay => ({ p99_ms: d.p99_ms, max_ms: d.max_ms });
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 class Feeder {
@@ -114,12 +128,15 @@ class Feeder {
     return JSON.parse(text) as Record<string, unknown>;
   }
 
-  /** Event-loop delay since the previous call (the server resets its histogram on every read). */
-  async loopDelay(): Promise<LoopDelay> {
+  /** Event-loop delay since the previous call (the server resets its histogram on every read), and memory now. */
+  async loopDelay(): Promise<LoopDelay & { memory: MemorySplit }> {
     const r = await this.get("/api/v1/monitoring/metrics");
-    const d = (JSON.parse(r.body) as { data: { process: { event_loop: { delay_ms: { p99: number; max: number } } } } })
-      .data.process.event_loop.delay_ms;
-    return { p99_ms: d.p99, max_ms: d.max };
+    const p = (
+      JSON.parse(r.body) as {
+        data: { process: { event_loop: { delay_ms: { p99: number; max: number } }; memory_mb: MemorySplit } };
+      }
+    ).data.process;
+    return { p99_ms: p.event_loop.delay_ms.p99, max_ms: p.event_loop.delay_ms.max, memory: p.memory_mb };
   }
 
   async get(path: string): Promise<{ ms: number; bytes: number; body: string }> {
@@ -192,7 +209,7 @@ async function benchFleet(n: number, o: MonitorBenchOptions, log: (s: string) =>
     await prepareEnv({
       ...(pg?.url ? { DATABASE_URL: pg.url } : {}),
       ...(o.serverNodeOptions ? { NODE_OPTIONS: o.serverNodeOptions } : {}),
-      LOG_LEVEL: "error",
+      LOG_LEVEL: o.serverLogLevel ?? "error",
       AEGIS_DEMO_APP: "false",
       AEGIS_MONITOR_RATE_LIMITS: "off",
       AEGIS_MONITOR_PROACTIVE: "off",
@@ -292,6 +309,7 @@ async function benchFleet(n: number, o: MonitorBenchOptions, log: (s: string) =>
     }
     const loopReads = await feeder.loopDelay();
     const after = rssMb(pid);
+    const { memory: memoryAfter } = await feeder.loopDelay();
 
     // Samples: wait for the writer to catch up (stored + dropped stop moving), then read the counts.
     const ts = performance.now();
@@ -335,15 +353,17 @@ async function benchFleet(n: number, o: MonitorBenchOptions, log: (s: string) =>
         after: Math.round(after),
         peak: Math.round(peak),
       },
+      memory_mb: { after_history: loopHistory.memory, after: memoryAfter },
       event_loop_delay: {
-        history: loopHistory,
-        ingest: loopIngest,
-        reads: loopReads,
+        history: delayOf(loopHistory),
+        ingest: delayOf(loopIngest),
+        reads: delayOf(loopReads),
         max_ms: Math.max(loopHistory.max_ms, loopIngest.max_ms, loopReads.max_ms),
       },
       samples: {
         stored: status.samples_stored ?? 0,
         dropped: status.samples_dropped ?? 0,
+        failed: status.samples_failed ?? 0,
         received: status.records_received ?? 0,
         settled_secs: settled,
       },
@@ -351,6 +371,8 @@ async function benchFleet(n: number, o: MonitorBenchOptions, log: (s: string) =>
     };
   } finally {
     clearInterval(sampler);
+    await proc.kill("SIGTERM");
+    if (o.serverLog) writeFileSync(o.serverLog, proc.output);
     await proc.cleanup();
     await pg?.cleanup();
   }

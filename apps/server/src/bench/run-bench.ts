@@ -247,6 +247,8 @@ async function main() {
         settleSecs: Number(env.BENCH_MONITOR_SETTLE_SECS ?? 120),
         store: env.BENCH_MONITOR_STORE === "postgres" ? "postgres" : "pglite",
         serverNodeOptions: env.BENCH_MONITOR_NODE_OPTIONS,
+        serverLog: env.BENCH_MONITOR_SERVER_LOG,
+        serverLogLevel: env.BENCH_MONITOR_LOG_LEVEL,
       }),
     );
   }

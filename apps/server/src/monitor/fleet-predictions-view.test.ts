@@ -28,9 +28,11 @@ describe("FleetPredictionsView", () => {
   it("builds the seed's full map in slices, equal to the payload built at once, shared by concurrent reads", async () => {
     const m = fleet();
     const view = new FleetPredictionsView(m, 7);
-    const [a, b] = [view.fullJson(), view.fullJson()];
+    const [a, b] = [view.fullBody(), view.fullBody()];
     expect(a).toBe(b);
-    const json = await a;
+    const body = await a;
+    expect(await view.fullBody()).toBe(body);
+    const json = body.toString("utf8");
     expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(m.predictions())));
     expect(Object.keys(JSON.parse(json))).toEqual(["predictions", "summary", "alerts", "timestamp"]);
     expect(await view.fullJson()).toBe(json);

@@ -1,11 +1,12 @@
 import { type PredictionsPage, type PredictionsQuery, SUMMARY_ALERTS_LIMIT } from "@aegis/contracts";
 import type { FleetMonitor, ServerPrediction } from "./monitor-types.js";
+import { TimeSlicer } from "./time-slicer.js";
 
-/** Servers serialised between two yields to the event loop (~10 ms of work on this machine). */
+/** Servers serialised at most between two yields to the event loop (and at most `SLICE_BUDGET_MS` of work). */
 const SLICE = 250;
+/** Servers serialised between two looks at the time budget. */
+const STEP = 25;
 const DEFAULT_PAGE = 100;
-
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The forms `GET /predictions/current` answers in. The full map (the seed's default) is built in
@@ -15,8 +16,8 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
  * the one at the start (the same servers), and the next read builds again.
  */
 export class FleetPredictionsView {
-  private cached: { version: number; json: string } | null = null;
-  private building: Promise<string> | null = null;
+  private cached: { version: number; body: Buffer } | null = null;
+  private building: Promise<Buffer> | null = null;
   private summaryCache: { version: number; alertsLimit: number; json: string } | null = null;
 
   constructor(
@@ -24,13 +25,22 @@ export class FleetPredictionsView {
     private readonly slice = SLICE,
   ) {}
 
-  /** The seed's full payload as JSON. */
-  fullJson(): Promise<string> {
-    if (this.cached?.version === this.engine.version) return Promise.resolve(this.cached.json);
+  /**
+   * The seed's full payload as UTF-8 JSON, encoded slice by slice while it is built: handing the
+   * socket a 12 MB string (10,000 servers) made the response write encode it in one task (~200–400 ms
+   * measured under the monitor bench); a Buffer is written as it is.
+   */
+  fullBody(): Promise<Buffer> {
+    if (this.cached?.version === this.engine.version) return Promise.resolve(this.cached.body);
     this.building ??= this.build().finally(() => {
       this.building = null;
     });
     return this.building;
+  }
+
+  /** `fullBody()` as a string. */
+  async fullJson(): Promise<string> {
+    return (await this.fullBody()).toString("utf8");
   }
 
   /**
@@ -92,18 +102,30 @@ export class FleetPredictionsView {
     return { predictions, summary, timestamp, count, next_cursor: next };
   }
 
-  private async build(): Promise<string> {
+  private async build(): Promise<Buffer> {
     const e = this.engine;
     const version = e.version;
     const { summary, alerts, timestamp } = e.overview();
     const n = summary.total_servers;
-    const parts: string[] = new Array(n);
+    const pacer = new TimeSlicer(this.slice);
+    const chunks: Buffer[] = [Buffer.from('{"predictions":{')];
+    let parts: string[] = [];
     for (let i = 0; i < n; i++) {
-      if (i > 0 && i % this.slice === 0) await yieldToLoop();
-      parts[i] = e.predictionJsonAt(i);
+      parts.push(e.predictionJsonAt(i));
+      const end = i === n - 1;
+      if (end || (parts.length % STEP === 0 && pacer.due(STEP)) || parts.length >= this.slice) {
+        chunks.push(Buffer.from(chunks.length > 1 ? `,${parts.join(",")}` : parts.join(",")));
+        parts = [];
+        if (!end) await pacer.pause();
+      }
     }
-    const json = `{"predictions":{${parts.join(",")}},"summary":${JSON.stringify(summary)},"alerts":${JSON.stringify(alerts)},"timestamp":${JSON.stringify(timestamp)}}`;
-    this.cached = { version, json };
-    return json;
+    chunks.push(
+      Buffer.from(
+        `},"summary":${JSON.stringify(summary)},"alerts":${JSON.stringify(alerts)},"timestamp":${JSON.stringify(timestamp)}}`,
+      ),
+    );
+    const body = Buffer.concat(chunks);
+    this.cached = { version, body };
+    return body;
   }
 }

@@ -66,11 +66,13 @@ describe("SampleRecorder", () => {
     // 2 are in the first (blocked) write and 1 waits: of 3 more, 2 fit under the bound of 3 and 1 is dropped.
     r.offer([at("a", 3), at("a", 4), at("a", 5)]);
     expect(r.dropped).toBe(1);
+    expect(r.failed).toBe(0);
     release();
     await r.flush();
     expect(r.stored).toBe(2);
     // The 3 that waited went to a store that failed: counted as dropped, not retried forever.
     expect(r.dropped).toBe(1 + 3);
+    expect(r.failed).toBe(3);
   });
 
   it("hands the store the values it stores (float4) and the instant, oldest first, in batches", async () => {

@@ -36,6 +36,7 @@ export class SampleRecorder {
   private size = 0;
   private writing: Promise<void> | null = null;
   private droppedCount = 0;
+  private failedCount = 0;
   private storedCount = 0;
 
   constructor(
@@ -52,6 +53,11 @@ export class SampleRecorder {
 
   get dropped(): number {
     return this.droppedCount;
+  }
+
+  /** The part of `dropped` that reached the store and failed there (a write error, e.g. a full disk), not the bound. */
+  get failed(): number {
+    return this.failedCount;
   }
 
   get stored(): number {
@@ -125,7 +131,8 @@ export class SampleRecorder {
           this.storedCount += batch.length;
         } catch (err) {
           this.droppedCount += batch.length;
-          this.logger.warn({ err, rows: batch.length }, "metric samples not stored");
+          this.failedCount += batch.length;
+          this.logger.error({ err, rows: batch.length }, "metric samples not stored");
         }
       }
     } finally {

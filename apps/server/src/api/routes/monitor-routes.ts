@@ -14,6 +14,7 @@ import { isCleanFeedBody } from "../../monitor/feed-body-check.js";
 import { NotFoundError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
+import { feedAuditBody } from "./monitor-feed-audit.js";
 
 /** Batches of this many bytes fit (50,000 records of ~450 bytes); other routes keep the global limit. */
 export const FEED_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -52,7 +53,7 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
     {
       bodyLimit: FEED_BODY_LIMIT_BYTES,
       validatorCompiler: feedValidator,
-      config: { rateLimit: rateLimitOf(limits.feed) },
+      config: { rateLimit: rateLimitOf(limits.feed), auditBody: feedAuditBody },
       schema: {
         tags: ["monitor"],
         summary: "Feed server metrics to the predictive monitor",
@@ -107,8 +108,8 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
       if (q.view === "summary") {
         return reply.type("application/json; charset=utf-8").send(m.predictions.summaryJson(q.alerts_limit));
       }
-      const json = await m.predictions.fullJson();
-      return reply.type("application/json; charset=utf-8").send(json);
+      const body = await m.predictions.fullBody();
+      return reply.type("application/json; charset=utf-8").send(body);
     },
   );
 
