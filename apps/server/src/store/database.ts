@@ -50,6 +50,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server ends (a PostgreSQL restart, a failover, an administrator's terminate)
+  // is dropped from the pool and the next query opens a new one; unheard, its error would crash the process.
+  pool.on("error", () => undefined);
   const db = drizzlePg(pool, { schema });
   // Several servers may start together on one database: serialise their migrations.
   const client = await pool.connect();
