@@ -25,19 +25,29 @@ async function all(p: ServerProcess): Promise<IncidentResult[]> {
 it("SIGKILL while batches are between their stages: the restarted server decides every incident exactly once", async () => {
   proc = new ServerProcess(await prepareEnv({ PIPELINE_BATCH_SIZE: "32", LOG_LEVEL: "error" }));
   await proc.start();
-  const ids = Array.from({ length: 400 }, (_, k) => `batch-crash-${k}`);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      for (let k = next++; k < ids.length; k = next++) {
-        const r = await proc?.client.request("POST", "/webhook", alert(ids[k] as string, k));
-        expect(r?.status).toBe(200);
-      }
-    }),
-  );
+  const ids: string[] = [];
+  /** A storm of 400 more distinct dry runs, all accepted before this returns. */
+  const storm = async () => {
+    const wave = Array.from({ length: 400 }, (_, k) => `batch-crash-${ids.length + k}`);
+    ids.push(...wave);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let k = next++; k < wave.length; k = next++) {
+          const r = await proc?.client.request("POST", "/webhook", alert(wave[k] as string, k));
+          expect(r?.status).toBe(200);
+        }
+      }),
+    );
+    // While alerts arrive the worker runs small paced batches (ingest first), which finish too fast for
+    // a kill to land in one: kill once the storm's ingest is over and full batches run again.
+    await new Promise((r) => setTimeout(r, 600));
+  };
+  await storm();
   // Kill while a batch is between its stages: some incidents decided, others mid-way (ANALYSING or
   // COUNCIL_REVIEW). A poll can see that state just before the batch commits on, so kill and restart
-  // up to four times, until a restart has found an interrupted batch to resume.
+  // up to four times (another storm when a restart finished everything first), until a restart has
+  // found an interrupted batch to resume.
   const end = Date.now() + 180_000;
   const MID = new Set(["ANALYSING", "COUNCIL_REVIEW"]);
   let list: IncidentResult[] = [];
@@ -57,7 +67,11 @@ it("SIGKILL while batches are between their stages: the restarted server decides
       }
       await new Promise((r) => setTimeout(r, 5));
     }
-    if (!killed) break;
+    if (!killed) {
+      if (ids.length >= 1600) break;
+      await storm();
+      continue;
+    }
     kills++;
     await proc.start();
     // The restart's first batch is the interrupted one: let it get past its first stage.
