@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { InProcessEventBus } from "../events/event-bus.js";
 import type { AlertIncident } from "../ingest/alert-item.js";
@@ -13,7 +14,7 @@ import { IncidentStore } from "../store/incident-store.js";
 import { JobQueue } from "../store/job-queue.js";
 import { silences } from "../store/schema-alerts.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
-import { AlertGrouper } from "./alert-grouping.js";
+import { AlertGrouper, fingerprintOf } from "./alert-grouping.js";
 import { IncidentService } from "./incident-service.js";
 import { IncidentRecorder } from "./recorder.js";
 
@@ -209,4 +210,35 @@ describe.each(testDatabaseKinds())("alert grouping on %s", (kind) => {
     const [row] = await t.database.db.select().from(silences);
     expect(row?.suppressed).toBe(2);
   });
+
+  it.runIf(kind === "postgres")(
+    "a dry run takes no fingerprint lock: it is stored while another session holds its group's lock; a real alert waits",
+    async () => {
+      const { grouper } = await setup();
+      const dry = alert("dry-1", "checkout", { dryRun: true });
+      const real = alert("real-1", "checkout");
+      const other = new pg.Client({ connectionString: t.url });
+      await other.connect();
+      try {
+        for (const a of [dry, real])
+          await other.query("select pg_advisory_lock(hashtext($1))", [`${P}|${fingerprintOf(a)}`]);
+        const dryStored = await Promise.race([
+          grouper.store(t.database.db, [dry]),
+          new Promise<null>((r) => setTimeout(() => r(null), 5_000)),
+        ]);
+        expect(dryStored ? [...dryStored] : dryStored).toEqual([`${P}\u0000dry-1`]);
+        let realDone = false;
+        const realStored = grouper.store(t.database.db, [real]).then((x) => {
+          realDone = true;
+          return x;
+        });
+        await new Promise((r) => setTimeout(r, 500));
+        expect(realDone).toBe(false);
+        await other.query("select pg_advisory_unlock_all()");
+        expect([...(await realStored)]).toEqual([`${P}\u0000real-1`]);
+      } finally {
+        await other.end();
+      }
+    },
+  );
 });

@@ -87,8 +87,11 @@ export class AlertGrouper {
       const fresh = await this.fresh(tx, items as AlertIncident[]);
       if (fresh.length === 0) return new Set<string>();
       const fps = new Map(fresh.map((i) => [key(i.projectId, i.id), fingerprintOf(i)]));
+      // A dry run never joins nor gathers a group (below), so it needs no group read and no lock: a storm of
+      // dry runs sharing a fingerprint would otherwise serialise every batch, on every node, on one lock.
+      const grouped = fresh.filter((i) => !i.dryRun);
       const groupKeys = [
-        ...new Map(fresh.map((i) => [key(i.projectId, fps.get(key(i.projectId, i.id)) as string), i])).entries(),
+        ...new Map(grouped.map((i) => [key(i.projectId, fps.get(key(i.projectId, i.id)) as string), i])).entries(),
       ];
       // Text parameters cannot hold NUL: the lock key uses a printable separator.
       await this.alerts.lockFingerprints(

@@ -26,19 +26,29 @@ async function all(p: ServerProcess): Promise<IncidentResult[]> {
 it("SIGKILL while batches are between their stages: the restarted server decides every incident exactly once", async () => {
   proc = new ServerProcess(await prepareEnv({ PIPELINE_BATCH_SIZE: String(BATCH), LOG_LEVEL: "error" }));
   await proc.start();
-  const ids = Array.from({ length: 400 }, (_, k) => `batch-crash-${k}`);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      for (let k = next++; k < ids.length; k = next++) {
-        const r = await proc?.client.request("POST", "/webhook", alert(ids[k] as string, k));
-        expect(r?.status).toBe(200);
-      }
-    }),
-  );
+  const ids: string[] = [];
+  /** A storm of 400 more distinct dry runs, all accepted before this returns. */
+  const storm = async () => {
+    const wave = Array.from({ length: 400 }, (_, k) => `batch-crash-${ids.length + k}`);
+    ids.push(...wave);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let k = next++; k < wave.length; k = next++) {
+          const r = await proc?.client.request("POST", "/webhook", alert(wave[k] as string, k));
+          expect(r?.status).toBe(200);
+        }
+      }),
+    );
+    // While alerts arrive the worker runs small paced batches (ingest first), which finish too fast for
+    // a kill to land in one: kill once the storm's ingest is over and full batches run again.
+    await new Promise((r) => setTimeout(r, 600));
+  };
+  await storm();
   // Kill while a batch is between its stages: some incidents decided, others mid-way (ANALYSING or
   // COUNCIL_REVIEW). The poll that sees that state can race the batch's next commit (then the restart has
-  // nothing to resume), so kill again, while work remains, until a restart resumes an interrupted batch.
+  // nothing to resume), so kill again while work remains (another storm when none does), until a restart
+  // has resumed an interrupted batch.
   const end = Date.now() + 180_000;
   const MID = new Set(["ANALYSING", "COUNCIL_REVIEW"]);
   let list: IncidentResult[] = [];
@@ -59,7 +69,11 @@ it("SIGKILL while batches are between their stages: the restarted server decides
       }
       await new Promise((r) => setTimeout(r, 5));
     }
-    if (decidedAtKill < 0) break;
+    if (decidedAtKill < 0) {
+      if (ids.length >= 1600) break;
+      await storm();
+      continue;
+    }
     kills++;
     await proc.start();
     // The restart claims the interrupted batch first: two batches on, it has resumed it, if there was one.

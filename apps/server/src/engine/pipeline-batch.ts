@@ -98,7 +98,9 @@ export class PipelineBatch {
           patch: { status: "COUNCIL_REVIEW" },
         };
       }
-      const diagnosed = await this.pipeline.diagnosis(w.row, w.input, recurrences.get(w) ?? null);
+      const diagnosed = await this.pipeline.diagnosis(w.row, w.input, recurrences.get(w) ?? null, {
+        coalesceTokens: true,
+      });
       w.proposal = proposalOf({ ...w.row, ...diagnosed.patch } as IncidentRow);
       return {
         ...diagnosed,

@@ -12,10 +12,13 @@ export interface WorkerOptions {
   /** Poll interval when nothing wakes the worker (jobs from other nodes, expired leases). */
   pollMs: number;
   /**
-   * True while an alert storm is being ingested. Accepting alerts durably comes first: the worker
-   * then runs at a quarter of its concurrency and catches up when the storm passes.
+   * True while an alert storm is being ingested. Accepting alerts durably comes first: the worker then
+   * runs one small batch (an eighth of `batch.size`) or a quarter of its concurrency at a time, at most
+   * one launch per `pressurePaceMs`, and catches up when the storm passes.
    */
   underPressure?: () => boolean;
+  /** Under pressure, the least time between two launches (default 250 ms). */
+  pressurePaceMs?: number;
   /**
    * Analysis and council for many incidents at once, each stage one transaction (an alert storm);
    * with `batchSize` jobs claimed per batch and two batches in flight (one under pressure).
@@ -36,6 +39,8 @@ export class PipelineWorker {
   private renewTimer: NodeJS.Timeout | null = null;
   private polling = false;
   private pollAgain = false;
+  /** When the last batch or job was launched under pressure. */
+  private pressedLaunchAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly database: Database,
@@ -90,15 +95,27 @@ export class PipelineWorker {
   private async poll(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     this.polling = true;
+    let paced = 0;
     try {
       do {
         this.pollAgain = false;
         const free = this.limit() - this.running.size;
         if (free <= 0) break;
+        // Under an ingest storm, launches are paced by time, not by arrivals: the pipeline's CPU and
+        // connections go to accepting alerts first, while incidents still move (ADR 0025, fourth round).
+        const pressed = this.opts.underPressure?.() ?? false;
+        if (pressed) {
+          const wait = this.pressedLaunchAt + (this.opts.pressurePaceMs ?? 250) - performance.now();
+          if (wait > 0) {
+            paced = wait;
+            break;
+          }
+        }
         const batch = this.opts.batch;
         const jobs = await this.queue.claim(this.id, batch ? Math.min(free, batch.size) : free, this.opts.leaseMs);
         if (batch && jobs.length > 1) this.launchBatch(batch.runner, jobs);
         else for (const job of jobs) this.launch(job);
+        if (pressed && jobs.length > 0) this.pressedLaunchAt = performance.now();
         if (jobs.length > 0 && jobs.length === Math.min(free, batch?.size ?? free)) this.pollAgain = true;
       } while (this.pollAgain && !this.stopping.signal.aborted && this.running.size < this.limit());
     } catch (err) {
@@ -107,13 +124,14 @@ export class PipelineWorker {
       this.polling = false;
     }
     // Under pressure, look again soon: the storm may be over and there is a backlog to drain.
-    if (!this.stopping.signal.aborted) this.schedulePoll(this.opts.underPressure?.() ? 300 : this.opts.pollMs);
+    if (!this.stopping.signal.aborted)
+      this.schedulePoll(paced > 0 ? Math.ceil(paced) : this.opts.underPressure?.() ? 300 : this.opts.pollMs);
   }
 
-  /** Jobs in flight at most: two batches (one under pressure), or `concurrency` single runs (a quarter). */
+  /** Jobs in flight at most: two batches (one eighth of a batch under pressure), or `concurrency` single runs (a quarter). */
   private limit(): number {
     const pressed = this.opts.underPressure?.() ?? false;
-    if (this.opts.batch) return this.opts.batch.size * (pressed ? 1 : 2);
+    if (this.opts.batch) return pressed ? Math.max(2, Math.floor(this.opts.batch.size / 8)) : this.opts.batch.size * 2;
     return pressed ? Math.max(1, Math.floor(this.opts.concurrency / 4)) : this.opts.concurrency;
   }
 

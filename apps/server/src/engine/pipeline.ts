@@ -148,18 +148,44 @@ export class Pipeline {
     return { change, recurrence: recurrence?.found ?? null };
   }
 
-  /** The analyst's diagnosis (streamed as progress frames): the AI_COMPLETE change to commit. */
-  async diagnosis(row: IncidentRow, input: AnalysisInput, recurrence: Recurrence | null): Promise<Change> {
+  /**
+   * The analyst's diagnosis (streamed as progress frames): the AI_COMPLETE change to commit. With
+   * `coalesceTokens` (the storm batch), tokens the analyst emits in one go become ONE `ai.stream` frame
+   * (same wire: `chunk` is their text, `full_text` the text so far): a word-per-frame stream of a
+   * hundred incidents at once is read by no one, and each frame is serialised, NOTIFY'd and parsed by
+   * every process. Tokens arriving apart (a model streaming) still go out as they come.
+   */
+  async diagnosis(
+    row: IncidentRow,
+    input: AnalysisInput,
+    recurrence: Recurrence | null,
+    opts: { coalesceTokens?: boolean } = {},
+  ): Promise<Change> {
     const { projectId, id } = row;
     const rec = this.d.recorder;
     let fullText = "";
+    let held = "";
+    const flush = () => {
+      if (held === "") return;
+      rec.publish(projectId, "ai.stream", id, { incident_id: id, chunk: held, full_text: fullText });
+      held = "";
+    };
     const result = await this.d.analyst.analyse(input, {
-      thinking: (message) => rec.publish(projectId, "ai.thinking", id, { incident_id: id, message }),
+      thinking: (message) => {
+        flush();
+        rec.publish(projectId, "ai.thinking", id, { incident_id: id, message });
+      },
       token: (chunk) => {
         fullText += chunk;
-        rec.publish(projectId, "ai.stream", id, { incident_id: id, chunk, full_text: fullText });
+        if (!opts.coalesceTokens) {
+          rec.publish(projectId, "ai.stream", id, { incident_id: id, chunk, full_text: fullText });
+          return;
+        }
+        if (held === "") queueMicrotask(flush);
+        held += chunk;
       },
     });
+    flush();
     const analysis = clampAnalysis(result.analysis, this.o.maxReplicas);
     // Same service and same diagnosis counts too, once the diagnosis is known.
     const later = recurrence ? null : await this.noteRecurrence(row, result.category);
