@@ -2,23 +2,12 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DetectorOptions } from "../forecast/streaming-anomaly-detector.js";
+import { Rng } from "../simulate/prng.js";
 import { evaluateNab, loadNabCorpus, NAB_PROFILES, type NabCorpus, type NabFile } from "./nab-corpus.js";
 
 /** The anomaly kinds of the synthetic corpus ("none": an anomaly-free control, which only charges FPs). */
 export const SYNTHETIC_KINDS = ["shift", "spike", "flatten", "faster", "drift", "noise", "none"] as const;
 export type SyntheticKind = (typeof SYNTHETIC_KINDS)[number];
-
-/** Small deterministic PRNG (mulberry32): the corpus is the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticSeries {
   name: string;
@@ -35,7 +24,9 @@ export interface SyntheticSeries {
  * the baseline has already visited, so the spatial rule alone does not find them.
  */
 export function syntheticSeries(kind: SyntheticKind, seed: number, n = 4000): SyntheticSeries {
-  const r = prng(seed * 7919 + SYNTHETIC_KINDS.indexOf(kind) * 104729 + 1);
+  // The simulator's seeded mulberry32: the corpus is the same on every machine.
+  const gen = new Rng(seed * 7919 + SYNTHETIC_KINDS.indexOf(kind) * 104729 + 1);
+  const r = () => gen.next();
   const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
   const level = 20 + 80 * r();
   const amp = level * (0.1 + 0.2 * r());
