@@ -217,13 +217,14 @@ export class JournaledIngest {
     // Reserve before the first await, so a concurrent batch cannot accept the same id.
     for (const k of unique.keys()) this.reserved.set(k, mine);
     try {
+      // Committed straight to the database, which decides what is new: no separate lookup first.
+      if (this.direct) return await this.commitDirect([...unique.values()]);
       const toCheck = [...unique.entries()].filter(([k]) => this.seen.mightContain(k)).map(([, i]) => i);
       if (toCheck.length > 0) {
         for (const k of await this.incidents.existingKeys(this.database.db, toCheck)) unique.delete(k);
       }
       const fresh = [...unique.values()];
       if (fresh.length === 0) return new Set();
-      if (this.direct) return await this.commitDirect(fresh);
       const segment = await this.journal.append(fresh);
       const receivedAt = new Date();
       for (const [k, item] of unique) {
@@ -249,7 +250,6 @@ export class JournaledIngest {
       const chunk = fresh.slice(i, i + this.loadBatch);
       for (const k of await this.store(this.database.db, chunk, new Date())) created.add(k);
     }
-    for (const i of fresh) this.seen.add(key(i.projectId, i.id));
     const items = fresh.filter((i) => created.has(key(i.projectId, i.id)));
     if (items.length > 0) {
       this.onAccepted(items);
