@@ -104,8 +104,22 @@ function problemOf(err: FastifyError | AegisError, bodyLimit: number): Problem {
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return { status: 415, code: "unsupported_media_type", message: fe.message };
   }
+  // The database went away (connection refused or lost, server shutting down): nothing was done, retry.
+  // Drizzle wraps the driver's error (`DrizzleQueryError`): its code is on the cause.
+  if (databaseUnreachable(fe.code) || databaseUnreachable((fe.cause as { code?: string } | undefined)?.code)) {
+    return {
+      status: 503,
+      code: "unavailable",
+      message: "the database is unreachable; nothing was done, retry shortly",
+    };
+  }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: fe.statusCode, code: (fe.code ?? "bad_request").toLowerCase(), message: fe.message };
   }
   return { status: 500, code: "internal", message: "internal server error" };
+}
+
+/** SQLSTATE class 08 (connection exception), 57P01–57P03 (shutdown, cannot connect now), or the socket failing. */
+function databaseUnreachable(code: string | undefined): boolean {
+  return code !== undefined && /^(?:08[0-9A-Z]{3}|57P0[123]|ECONNREFUSED|ECONNRESET)$/.test(code);
 }

@@ -29,6 +29,13 @@ async function seedApp(): Promise<FastifyInstance> {
       r.get(`/s${seed}/missing`, () => {
         throw new NotFoundError("widget w-1 not found");
       });
+      r.get(`/s${seed}/db-down`, () => {
+        // As Drizzle throws it: the driver's error (terminated by the server) as the cause.
+        const driver = Object.assign(new Error("terminating connection due to administrator command"), {
+          code: "57P01",
+        });
+        throw new Error("Failed query: select 1", { cause: driver });
+      });
       r.post(`/s${seed}/body`, { schema: { body: z.object({ name: z.string() }) } }, () => ({ ok: true }));
       r.get(`/s${seed}/limited`, { config: { rateLimit: { max: 1, timeWindow: 60_000 } } }, () => ({ ok: true }));
     });
@@ -51,6 +58,15 @@ async function limited(seed: Seed) {
 }
 
 describe("error envelopes per seed", () => {
+  it("a database that cannot be reached is a 503 (retry), not an internal error, in every seed's envelope", async () => {
+    app = await seedApp();
+    for (const seed of ["000", "001", "002", "003", "004"] as Seed[]) {
+      const r = await get(`/s${seed}/db-down`);
+      expect(r.statusCode, seed).toBe(503);
+      expect(r.body, seed).toMatch(/database is unreachable/);
+    }
+  });
+
   it("000 keeps {error, code, detail?}", async () => {
     app = await seedApp();
     expect((await get("/s000/missing")).json()).toEqual({ error: "widget w-1 not found", code: "not_found" });
