@@ -166,6 +166,8 @@ describe("the fake API server keeps the real API's semantics the executor relies
 
   it("label and field selectors filter lists; list items carry no kind", async () => {
     kube.put("deployments", deployment("payments", "shop/pay:v1", 1, { tier: "db" }));
+    // Its pod comes from the fake's reconcile loop: wait for it before counting pods.
+    await settled(kube, "payments");
     const r = await call("GET", `${DEP}?labelSelector=${encodeURIComponent("tier!=db")}`);
     expect(r.body.kind).toBe("DeploymentList");
     expect(r.body.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(["checkout"]);
