@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from "../config/config.js";
 import { startAegis } from "../server/aegis-server.js";
 import { createLogger } from "../shared/logger.js";
-import { applyHeapGrowing } from "./heap-growing.js";
+import { applyV8Flags } from "./v8-flags.js";
 
 /** `aegis start`: parse config once, start, stop cleanly on SIGTERM/SIGINT. */
 export async function runStart(): Promise<void> {
@@ -15,7 +15,10 @@ export async function runStart(): Promise<void> {
     }
     throw err;
   }
-  applyHeapGrowing(config.AEGIS_V8_HEAP_GROWING_PERCENT);
+  applyV8Flags({
+    heapGrowingPercent: config.AEGIS_V8_HEAP_GROWING_PERCENT,
+    wasmTierUp: config.AEGIS_V8_WASM_TIER_UP,
+  });
   const logger = createLogger(config.LOG_LEVEL);
   const server = await startAegis(config, { logger });
   if (server.apiKeyGenerated) {

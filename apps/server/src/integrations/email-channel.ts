@@ -1,11 +1,14 @@
 import type { KindConfig } from "@aegis/contracts";
-import nodemailer from "nodemailer";
 import type { PageMessage } from "../ports/notifier.js";
 import type { SendOutcome } from "./channel-outcome.js";
 import { headline, plainText } from "./page-text.js";
 
-/** A nodemailer SMTP transport for an email integration; STARTTLS when offered unless `secure`. */
-export function smtpTransport(c: KindConfig<"email">, timeoutMs: number) {
+/**
+ * A nodemailer SMTP transport for an email integration; STARTTLS when offered unless `secure`. nodemailer
+ * (~15 MB resident) is loaded with the first email, not at start (ADR 0025, fifth round).
+ */
+export async function smtpTransport(c: KindConfig<"email">, timeoutMs: number) {
+  const { default: nodemailer } = await import("nodemailer");
   return nodemailer.createTransport({
     host: c.host,
     port: c.port,
@@ -25,7 +28,7 @@ export async function sendEmail(
   opts: { timeoutMs: number; to: readonly string[] },
 ): Promise<SendOutcome> {
   if (opts.to.length === 0) return { ok: false, status: null, error: "email: no recipient", retryable: false };
-  const transport = smtpTransport(c, opts.timeoutMs);
+  const transport = await smtpTransport(c, opts.timeoutMs);
   try {
     const info = await transport.sendMail({
       from: c.from,

@@ -74,7 +74,7 @@ export async function probeIntegration(c: AnyKindConfig, timeoutMs: number): Pro
       case "teams":
         return fromSend(await sendTeams(c.config, TEST_PAGE, { timeoutMs }), "test card via incoming webhook");
       case "email": {
-        const transport = smtpTransport(c.config, timeoutMs);
+        const transport = await smtpTransport(c.config, timeoutMs);
         try {
           await transport.verify();
           return done(

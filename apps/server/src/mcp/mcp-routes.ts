@@ -1,7 +1,5 @@
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AuthError } from "../shared/errors.js";
-import { createMcpServer } from "./create-mcp-server.js";
 import type { McpCaller } from "./mcp-caller.js";
 import type { McpDeps } from "./mcp-deps.js";
 
@@ -20,6 +18,16 @@ function callerOf(req: FastifyRequest): McpCaller {
     userAgent: req.headers["user-agent"] ?? null,
     requestId: req.id,
   };
+}
+
+let sdk: Promise<
+  [typeof import("@modelcontextprotocol/sdk/server/streamableHttp.js"), typeof import("./create-mcp-server.js")]
+> | null = null;
+
+/** The MCP SDK (~25 MB resident) is loaded by the first request to the endpoint, not at start (ADR 0025, fifth round). */
+function loadSdk() {
+  sdk ??= Promise.all([import("@modelcontextprotocol/sdk/server/streamableHttp.js"), import("./create-mcp-server.js")]);
+  return sdk;
 }
 
 /** Stateless: no session to resume or end, no server-initiated stream (the MCP spec's 405). */
@@ -52,7 +60,9 @@ export function registerMcpRoutes(app: FastifyInstance, d: McpDeps): void {
       },
     },
     async (req, reply) => {
-      const server = createMcpServer(d, callerOf(req));
+      const caller = callerOf(req);
+      const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await loadSdk();
+      const server = createMcpServer(d, caller);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       reply.hijack();
       reply.raw.on("close", () => {

@@ -32,8 +32,6 @@ import { SettingsBackup } from "../engine/settings-backup.js";
 import { SettingsService } from "../engine/settings-service.js";
 import { SilenceService } from "../engine/silence-service.js";
 import { InProcessEventBus } from "../events/event-bus.js";
-import { PgEventBus } from "../events/pg-event-bus.js";
-import { METRICS_LEADER_KEY, PgLeaderLock } from "../events/pg-leader-lock.js";
 import { createExecutor } from "../executors/create-executor.js";
 import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
@@ -116,9 +114,14 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: pgliteDirFor(dataDir) });
   // Several processes on one PostgreSQL share frames and elect one metrics collector (ADR 0019).
   const clusterUrl = config.AEGIS_CLUSTER_EVENTS === "auto" ? config.DATABASE_URL : undefined;
-  const sharedBus = clusterUrl ? await PgEventBus.connect(clusterUrl, logger) : null;
+  // Loaded only here: the PostgreSQL client stays out of an embedded-database process (ADR 0025, fifth round).
+  const cluster = clusterUrl
+    ? await Promise.all([import("../events/pg-event-bus.js"), import("../events/pg-leader-lock.js")])
+    : null;
+  const sharedBus = cluster && clusterUrl ? await cluster[0].PgEventBus.connect(clusterUrl, logger) : null;
   const bus = sharedBus ?? new InProcessEventBus((err) => logger.warn({ err }, "event listener failed"));
-  const leader = clusterUrl ? new PgLeaderLock(clusterUrl, METRICS_LEADER_KEY, logger) : null;
+  const leader =
+    cluster && clusterUrl ? new cluster[1].PgLeaderLock(clusterUrl, cluster[1].METRICS_LEADER_KEY, logger) : null;
   const security = createSecurityCenter(
     database,
     logger,

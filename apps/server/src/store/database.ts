@@ -2,12 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PGlite } from "@electric-sql/pglite";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import pg from "pg";
 import { initPgliteCluster, PgliteWorkerClient } from "./pglite-worker-client.js";
 import * as schema from "./schema.js";
 
@@ -49,6 +44,12 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  // Each driver is loaded only when chosen: an embedded-database process never holds the PostgreSQL client.
+  const [{ default: pg }, { drizzle: drizzlePg }, { migrate: migratePg }] = await Promise.all([
+    import("pg"),
+    import("drizzle-orm/node-postgres"),
+    import("drizzle-orm/node-postgres/migrator"),
+  ]);
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle connection the server ends (a PostgreSQL restart, a failover, an administrator's terminate)
   // is dropped from the pool and the next query opens a new one; unheard, its error would crash the process.
@@ -67,6 +68,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 }
 
 async function openPglite(dir: string | undefined): Promise<Database> {
+  const [{ drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import("drizzle-orm/pglite"),
+    import("drizzle-orm/pglite/migrator"),
+  ]);
   const target = dir ?? "memory://";
   if (!target.startsWith("memory://")) mkdirSync(target, { recursive: true });
   // PostgreSQL's default 128 MB of shared buffers is sized for a server, not an embedded store:
