@@ -24,6 +24,7 @@ import { receivedWireBody } from "../../ingest/received-wire-body.js";
 import { InputError, ValidationError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { projectOf } from "../request-identity.js";
+import { webhookAuditBody } from "./webhook-audit-body.js";
 
 const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
 
@@ -37,6 +38,7 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
   app.post(
     "/webhook",
     {
+      config: { auditBody: webhookAuditBody },
       schema: {
         tags: ["incidents"],
         summary: "Receive an incident alert and start the remediation pipeline",
