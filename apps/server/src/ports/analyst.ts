@@ -50,6 +50,7 @@ export const INCIDENT_CATEGORIES = [
   "network_failure",
   "missing_resource",
   "job_failure",
+  "operation_blocked",
   "app_error",
   "healthy",
   "over_provisioned",

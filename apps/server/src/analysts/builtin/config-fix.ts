@@ -1,4 +1,5 @@
 import type { ConfigFix, IncidentCategory } from "../../ports/analyst.js";
+import { lastDeployedRevision } from "./blocked-signals.js";
 import { cpuLimit, hpaMaxReplicas, memoryLimit } from "./limit-signals.js";
 import type { SignalKind } from "./signal.js";
 import { type Signals, strength } from "./signals.js";
@@ -65,6 +66,7 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
       const osLimit = strongest(s, [
         "fd_exhausted",
         "threads_exhausted",
+        "pool_saturated",
         "cpu_throttled",
         "memory_limit_low",
         "hpa_maxed",
@@ -80,6 +82,12 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
           description:
             "Bound the process's thread/pool sizes (a thread leak keeps them growing), or raise the pod's PID limit (kubelet podPidsLimit) if the load needs them",
           command: `kubectl exec ${deploy} -- sh -c 'ls /proc/1/task | wc -l; cat /sys/fs/cgroup/pids.max'`,
+        };
+      if (osLimit === "pool_saturated")
+        return {
+          description:
+            "Find the slow call that holds the pool's threads (a thread dump shows where they wait) and bound it with a timeout, then size the pool and its queue for the load, or add replicas",
+          command: `kubectl exec ${deploy} -- sh -c 'jcmd 1 Thread.print 2>/dev/null | head -200 || kill -3 1'`,
         };
       if (strength(s, "hpa_maxed") > Math.max(strength(s, "cpu_throttled"), strength(s, "memory_limit_low"))) {
         const max = hpaMaxReplicas(s.view);
@@ -219,6 +227,8 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
         description: "Fix what the Job's pods fail on (the error above), then run the Job again",
         command: `kubectl logs job/${t} && kubectl get job ${t} -o yaml > job.yaml && kubectl delete job ${t} && kubectl apply -f job.yaml`,
       };
+    case "operation_blocked":
+      return blockedFix(s);
     case "probe_failure":
       return {
         description: "Fix the probe's path/port or give it a longer initialDelaySeconds/timeoutSeconds",
@@ -227,6 +237,38 @@ export function configFix(category: IncidentCategory, s: Signals, target: string
     default:
       return undefined;
   }
+}
+
+/** How to release what holds a blocked cluster operation (the strongest hold). */
+function blockedFix(s: Signals): ConfigFix {
+  const hold = strongest(s, ["release_locked", "pdb_blocking", "finalizers_stuck", "cron_missed"]);
+  if (hold === "release_locked") {
+    const release = /Helm release ([\w.-]+)/.exec(s.best.get("release_locked")?.evidence ?? "")?.[1] ?? "RELEASE";
+    const revision = lastDeployedRevision(s.view.text) ?? "LAST_DEPLOYED_REVISION";
+    return {
+      description: `Release the lock the interrupted Helm operation left: roll ${release} back to its last deployed revision (or delete the pending release secret), then upgrade again`,
+      command: `helm history ${release} && helm rollback ${release} ${revision}`,
+    };
+  }
+  if (hold === "pdb_blocking")
+    return {
+      description:
+        "Let one pod go: scale the workload above the PodDisruptionBudget's minAvailable (or relax minAvailable / maxUnavailable), then retry the drain or rollout",
+      command: "kubectl get pdb -A && kubectl scale deployment/WORKLOAD --replicas=N_PLUS_ONE",
+    };
+  if (hold === "finalizers_stuck")
+    return {
+      description:
+        "Resolve what the finalizer waits for (its controller, the resources still in the namespace); only then, if it is orphaned, remove the finalizer",
+      command:
+        'kubectl api-resources --verbs=list --namespaced -o name | xargs -n1 kubectl get -n NAMESPACE --ignore-not-found && kubectl patch RESOURCE NAME -n NAMESPACE --type=merge -p \'{"metadata":{"finalizers":null}}\'',
+    };
+  return {
+    description:
+      "Make the CronJob start again: unsuspend it, set a startingDeadlineSeconds long enough for missed runs, and check the controller is running",
+    command:
+      'kubectl get cronjob CRONJOB -o yaml | grep -E \'suspend|startingDeadlineSeconds|lastScheduleTime\' && kubectl patch cronjob CRONJOB -p \'{"spec":{"suspend":false,"startingDeadlineSeconds":600}}\'',
+  };
 }
 
 /** Twice a Kubernetes quantity, in its own unit ("96Mi" -> "192Mi"): a starting point for the human to adjust. */

@@ -21,6 +21,7 @@ const LABEL: Record<IncidentCategory, string> = {
   network_failure: "Network failure",
   missing_resource: "Missing resource",
   job_failure: "Job failed (its pods kept failing until the backoff limit)",
+  operation_blocked: "Cluster operation blocked (a lock, budget, finalizer or missed schedule holds it)",
   app_error: "Application error (a defect in the code path, no change on record)",
   healthy: "Healthy: no issue found, the workload is running normally",
   over_provisioned: "Over-provisioned service",
@@ -71,6 +72,7 @@ function rationale(
     case "network_failure:NOOP":
     case "missing_resource:NOOP":
     case "job_failure:NOOP":
+    case "operation_blocked:NOOP":
       return "The fix is a change to the spec or the cluster, which no restart, rollback or scaling makes; a human applies it.";
     case "healthy:NOOP":
       return "Nothing is broken; acting would only disturb a healthy workload.";

@@ -4,7 +4,8 @@ import { type Signal, signal } from "./signal.js";
 /**
  * A process that hits an operating-system limit other than memory: open file descriptors (EMFILE) or
  * threads/processes (EAGAIN from pthread_create or fork). A leak of descriptors or threads, or a limit
- * set too low; the fix is the limit or the leak, not more replicas.
+ * set too low; the fix is the limit or the leak, not more replicas. Also its own worker pool full and
+ * rejecting work (every thread busy, the queue full): a pool sized below the load or held by a slow call.
  */
 export function processLimitSignals(view: LogView): Signal[] {
   const out: Signal[] = [];
@@ -32,5 +33,23 @@ export function processLimitSignals(view: LogView): Signal[] {
         `the process cannot create more threads or processes (its PID/thread limit is reached): ${quote(threads.text, 100, /thread|fork/i)}`,
       ),
     );
+  const pool = view.lines.find((l) =>
+    /RejectedExecutionException|rejected from (?:java\.util\.concurrent\.)?ThreadPoolExecutor|Thread pool is (?:exhausted|full)|thread ?pool (?:queue )?(?:is )?(?:full|exhausted|saturated)|(?:worker|executor) pool (?:is )?(?:exhausted|saturated|full)|EsRejectedExecutionException|all (?:\d+ )?(?:worker )?threads (?:are )?busy/i.test(
+      l.text,
+    ),
+  );
+  if (pool) {
+    const sizes = /pool size = (\d+), active threads = (\d+)(?:, queued tasks = (\d+))?/i.exec(pool.text);
+    const busy = sizes
+      ? ` (${sizes[2]} of ${sizes[1]} threads busy${sizes[3] ? `, ${sizes[3]} tasks queued` : ""})`
+      : "";
+    out.push(
+      signal(
+        "pool_saturated",
+        0.85,
+        `the service's worker thread pool is saturated${busy} and rejects new work: a pool sized below the load, or threads held by a slow call: ${quote(pool.text, 100, /reject|pool|busy/i)}`,
+      ),
+    );
+  }
   return out;
 }

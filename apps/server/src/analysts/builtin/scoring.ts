@@ -150,6 +150,11 @@ const INFRA_CAUSES: Weights = {
   credentials_rejected: 0.7,
   fd_exhausted: 0.5,
   threads_exhausted: 0.5,
+  pool_saturated: 0.4,
+  release_locked: 0.6,
+  pdb_blocking: 0.6,
+  finalizers_stuck: 0.6,
+  cron_missed: 0.6,
 };
 
 /** A config change minutes before connection errors: the change (wrong host, secret, port) is the likelier cause. */
@@ -346,8 +351,13 @@ const FAULTS: Weights = {
   volume_attach: 0.8,
   fd_exhausted: 0.8,
   threads_exhausted: 0.8,
+  pool_saturated: 0.7,
   credentials_rejected: 0.8,
   upstream_slow: 0.7,
+  release_locked: 0.8,
+  pdb_blocking: 0.8,
+  finalizers_stuck: 0.8,
+  cron_missed: 0.8,
 };
 
 /** A recent change makes a broken start a bad deploy (roll it back) rather than a spec to fix by hand. */
@@ -405,7 +415,12 @@ function resourceLimit(s: Signals) {
     { spin_loop: 0.7, hot_thread: 0.6, resolved: 0.6, hpa_no_metrics: 0.8 },
   );
   // An operating-system limit (descriptors, threads) reached by the process.
-  const process = combine(s, { fd_exhausted: 0.86, threads_exhausted: 0.86 }, { resolved: 0.6 });
+  const process = combine(
+    s,
+    { fd_exhausted: 0.86, threads_exhausted: 0.86, pool_saturated: 0.84 },
+    // A pool full under a surge is the surge's symptom (scale out), not a pool sized too small.
+    { resolved: 0.6, ...(has(s, "fd_exhausted", "threads_exhausted") ? {} : { load_high: 0.9, campaign: 0.6 }) },
+  );
   return [cpu, memory, ceiling, process].reduce((a, b) => (b.score > a.score ? b : a));
 }
 
@@ -484,6 +499,14 @@ function missingResource(s: Signals) {
   );
 }
 
+function operationBlocked(s: Signals) {
+  return combine(
+    s,
+    { release_locked: 0.9, pdb_blocking: 0.88, finalizers_stuck: 0.88, cron_missed: 0.86 },
+    { resolved: 0.6 },
+  );
+}
+
 function healthy(s: Signals) {
   return combine(s, { expected_state: 0.85 }, { ...FAULTS, error_logs: 0.4, load_high: 0.5, memory_growth: 0.5 });
 }
@@ -512,6 +535,7 @@ const TABLE: Array<
   ["network_failure", networkFailure],
   ["missing_resource", missingResource],
   ["job_failure", jobFailure],
+  ["operation_blocked", operationBlocked],
   ["app_error", appError],
   ["healthy", healthy],
   ["over_provisioned", overProvisioned],

@@ -1,6 +1,7 @@
 import type { AnalysisInput } from "../../ports/analyst.js";
 import type { Protection } from "../../safety/protection.js";
 import { TargetProtection } from "../../safety/target-protection.js";
+import { blockedSignals } from "./blocked-signals.js";
 import { certSignals } from "./cert-signals.js";
 import { clusterSignals } from "./cluster-signals.js";
 import { cpuSignals } from "./cpu-signals.js";
@@ -61,6 +62,7 @@ export function extractSignals(input: AnalysisInput, protection = new TargetProt
     ...processLimitSignals(view),
     ...credentialSignals(view),
     ...timingSignals(view),
+    ...blockedSignals(view),
   ];
   const best = new Map<SignalKind, Signal>();
   for (const s of list) {
