@@ -124,6 +124,17 @@ export const IncidentV1 = IncidentSummaryV1.extend({
 });
 export type IncidentV1 = z.infer<typeof IncidentV1>;
 
+/**
+ * One incident for an API-key caller, where seeds 001 and 003 share the path: the bare detail (seed 001,
+ * and seed 002's create) with seed 003's success envelope `{success, message, data}` beside it.
+ */
+export const IncidentV1Enveloped = IncidentV1.extend({
+  success: z.literal(true),
+  message: z.string(),
+  data: IncidentV1,
+});
+export type IncidentV1Enveloped = z.infer<typeof IncidentV1Enveloped>;
+
 /** Seed 002 `PATCH …/state` answer, plus the detail's lifecycle fields. */
 export const StateChangedV1 = z.object({
   id: z.string(),

@@ -333,7 +333,7 @@ describe("incident routes (inject)", () => {
     expect(foreign.statusCode).toBe(404);
   });
 
-  it("PATCH updates fields as the key's principal; an empty or invalid body is a 422 naming the field", async () => {
+  it("PATCH (seed 003) updates fields as the key's principal in the success envelope; an empty or invalid body is a 400 naming the field", async () => {
     const calls: Call[] = [];
     app = await injectApp({ incidentResource: resource(calls) });
     const ok = await app.inject({
@@ -343,21 +343,24 @@ describe("incident routes (inject)", () => {
       payload: { title: "Payment API CPU", severity: "critical" },
     });
     expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ success: true, message: expect.any(String), data: { id: ok.json().id } });
     expect(calls[0]).toMatchObject({
       method: "update",
       project: "default",
       args: [{ id: "admin" }, "u-1", { title: "Payment API CPU", severity: "critical" }],
     });
     const empty = await app.inject({ method: "PATCH", url: "/api/v1/incidents/u-1", headers: AS_DEFAULT, payload: {} });
-    expect(empty.statusCode).toBe(422);
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ success: false, request_id: expect.any(String) });
     const bad = await app.inject({
       method: "PATCH",
       url: "/api/v1/incidents/u-1",
       headers: AS_DEFAULT,
       payload: { severity: "huge" },
     });
-    expect(bad.statusCode).toBe(422);
-    expect(bad.json().detail[0].loc).toEqual(["body", "severity"]);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ success: false, error: expect.stringMatching(/severity/) });
+    expect(bad.json().details.issues[0].loc).toEqual(["body", "severity"]);
     const foreign = await app.inject({
       method: "PATCH",
       url: "/api/v1/incidents/u-1",

@@ -8,6 +8,7 @@ import {
   IncidentMetricsV1,
   IncidentStatus,
   IncidentV1,
+  IncidentV1Enveloped,
   LifecycleState,
   StateChangedV1,
   StateChangeV1,
@@ -19,7 +20,9 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ValidationError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
+import { copilotRateLimits, type RouteRateLimit } from "../copilot-rate-limits.js";
 import { principalOf, projectOf } from "../request-identity.js";
+import { seedOf } from "../seed-envelope.js";
 
 const count = (max: number) => z.coerce.number().int().min(0).max(max).optional();
 
@@ -81,8 +84,26 @@ function callerOf(req: FastifyRequest): "api_key" | "user" {
 const listSeed = (req: FastifyRequest) => styleOf((req.query ?? {}) as Record<string, unknown>, callerOf(req));
 /** One incident read answers errors to seed 002's users in `{detail}`, to API keys in seed 001's envelope. */
 const detailSeed = (req: FastifyRequest) => (callerOf(req) === "user" ? "002" : "001");
-/** Creation is seeds 002 (users) and 003 (API keys). */
+/** Creation is seeds 002 (users) and 003 (API keys); so is an update (seed 003's, used by the cockpit too). */
 const createSeed = (req: FastifyRequest) => (callerOf(req) === "user" ? "002" : "003");
+
+/**
+ * Seed 003's success envelope beside the bare incident, for API-key callers: seed 001 (detail) and
+ * seed 002 (create) read the incident's own fields, seed 003 reads `{success, message, data}`.
+ */
+function enveloped(req: FastifyRequest, incident: IncidentV1, message: string): IncidentV1 | IncidentV1Enveloped {
+  return callerOf(req) === "user" ? incident : { ...incident, success: true as const, message, data: incident };
+}
+
+/**
+ * Seed 001's "500 requests/hour per user (other endpoints)" on the requests that speak seed 001 here
+ * (shared with its other routes); the other seeds' clients of these paths are not counted.
+ */
+function copilotBudget(d: AppDeps): { rateLimit?: RouteRateLimit } {
+  const other = copilotRateLimits(d.config.AEGIS_COPILOT_ANALYZE_PER_HOUR, d.config.AEGIS_COPILOT_PER_HOUR).other;
+  if (other === false) return {};
+  return { rateLimit: { ...other, allowList: (req: FastifyRequest) => seedOf(req) !== "001" } as RouteRateLimit };
+}
 
 const INC_REF = /^INC-\d+$/;
 const IdParams = z.object({ id: z.string().min(1).max(200) });
@@ -99,7 +120,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   app.get(
     "/api/v1/incidents",
     {
-      config: { seedFor: listSeed },
+      config: { seedFor: listSeed, ...copilotBudget(d) },
       schema: {
         tags: ["incidents"],
         summary: "List the project's incidents, newest first",
@@ -153,21 +174,24 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
         description:
           "Seed 002's body (`title`, `description`, `service_name`, `severity`). The pipeline diagnoses it and the council reviews the proposal; with the default `dry_run: true` nothing is executed, `dry_run: false` lets the automation act as for a webhook.",
         body: CreateIncidentV1,
-        response: { 200: IncidentV1, ...errors },
+        response: { 200: z.union([IncidentV1Enveloped, IncidentV1]), ...errors },
       },
     },
-    (req) => r.create(projectOf(req), req.body),
+    async (req) => {
+      const incident = await r.create(projectOf(req), req.body);
+      return enveloped(req, incident, `Incident ${incident.reference} created`);
+    },
   );
 
   app.get(
     "/api/v1/incidents/:id",
     {
-      config: { seedFor: detailSeed },
+      config: { seedFor: detailSeed, ...copilotBudget(d) },
       schema: {
         tags: ["incidents"],
         summary: "One incident: lifecycle, automation record, transitions",
         params: IdParams,
-        response: { 200: IncidentV1, ...errors },
+        response: { 200: z.union([IncidentV1Enveloped, IncidentV1]), ...errors },
       },
     },
     async (req) => {
@@ -177,7 +201,8 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
       const incident = INC_REF.test(req.params.id) ? { ...found, incident_id: found.reference } : found;
       const a = incident.automation;
       const action = ActionType.safeParse(a.action);
-      if (!action.success || !a.root_cause) return { ...incident, analysis: null };
+      const message = `Incident ${incident.reference}`;
+      if (!action.success || !a.root_cause) return enveloped(req, { ...incident, analysis: null }, message);
       const analysis = await d.analysis.diagnosisDetail(
         project,
         incident.id,
@@ -190,22 +215,26 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
         },
         a.container_name ?? incident.service_name ?? "service",
       );
-      return { ...incident, analysis };
+      return enveloped(req, { ...incident, analysis }, message);
     },
   );
 
   app.patch(
     "/api/v1/incidents/:id",
     {
+      config: { seedFor: createSeed },
       schema: {
         tags: ["incidents"],
         summary: "Update an incident's title, description, service, severity and optionally its state (seed 003)",
         params: IdParams,
         body: UpdateIncidentV1,
-        response: { 200: IncidentV1, 409: ErrorBody, ...errors },
+        response: { 200: z.union([IncidentV1Enveloped, IncidentV1]), 409: ErrorBody, ...errors },
       },
     },
-    (req) => r.update(projectOf(req), principalOf(req), req.params.id, req.body),
+    async (req) => {
+      const incident = await r.update(projectOf(req), principalOf(req), req.params.id, req.body);
+      return enveloped(req, incident, `Incident ${incident.reference} updated`);
+    },
   );
 
   app.patch(
@@ -226,6 +255,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   app.get(
     "/api/v1/incidents/:id/workflow",
     {
+      config: { seed: "002" },
       schema: {
         tags: ["incidents"],
         summary: "The pipeline's steps with their timings, from the timeline",
@@ -237,6 +267,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   );
 
   const metrics = {
+    config: { seed: "002" as const },
     schema: {
       tags: ["incidents"],
       summary: "Time to acknowledge, mitigate and resolve; model tokens and cost (null where nothing recorded it)",
@@ -245,7 +276,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
     },
   };
   app.get("/api/v1/incidents/:id/metrics", metrics, (req) => r.metrics(projectOf(req), req.params.id));
-  app.get("/api/v1/analytics/incident-metrics/:id", { schema: { ...metrics.schema, tags: ["analytics"] } }, (req) =>
+  app.get("/api/v1/analytics/incident-metrics/:id", { ...metrics, schema: { ...metrics.schema, tags: ["analytics"] } }, (req) =>
     r.metrics(projectOf(req), req.params.id),
   );
 }

@@ -15,6 +15,7 @@ import type { KnowledgeHit } from "../../knowledge/knowledge-search.js";
 import type { RunbookLibrary } from "../../knowledge/runbooks/runbook-library.js";
 import { ValidationError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
+import { copilotRateLimits } from "../copilot-rate-limits.js";
 import { projectOf } from "../request-identity.js";
 
 const errors = { 401: ErrorBody, 422: ErrorBody };
@@ -122,9 +123,12 @@ export function registerRunbookRoutes(fastify: FastifyInstance, d: AppDeps): voi
     },
   );
 
+  // Seed 001's search: its error envelope and its "other endpoints" hourly budget, with the rate-limit headers.
+  const copilot = copilotRateLimits(d.config.AEGIS_COPILOT_ANALYZE_PER_HOUR, d.config.AEGIS_COPILOT_PER_HOUR);
   app.post(
     "/api/v1/runbooks/search",
     {
+      config: { seed: "001", rateLimit: copilot.other },
       schema: {
         tags: ["knowledge"],
         summary: "Search the runbooks (seed 001)",
