@@ -23,6 +23,8 @@ export interface SeedExample {
 const ENDPOINT = [
   /^#{2,5}\s+(?:\d+\.\s+)?(GET|POST|PUT|PATCH|DELETE)\s+(\/\S*)/,
   /^\*\*Endpoint:\*\*\s+`(GET|POST|PUT|PATCH|DELETE)\s+([^`\s]+)`/,
+  // Seed 003's endpoint lists: "- `GET /api/v1/incidents?page=1&page_size=20` - List incidents"
+  /^-\s+`(GET|POST|PUT|PATCH|DELETE)\s+([^`\s]+)`/,
 ];
 /** `**Response (200 OK):**`, `**Response (201 Created):**`, `**Response:**`, `**Response (scale up):**`… */
 const RESPONSE = /^\*\*Response\s*(?:\(([^)]*)\))?:?\*\*/i;
@@ -68,10 +70,13 @@ export function seedExamples(file: string): SeedExample[] {
     const line = lines[i] ?? "";
     const endpoint = ENDPOINT.map((r) => r.exec(line)).find(Boolean);
     if (endpoint) {
+      const written = endpoint[2] as string;
+      const q = written.indexOf("?");
       current = {
         method: endpoint[1] as string,
-        path: (endpoint[2] as string).replace(/\?.*$/, ""),
-        query: null,
+        path: q >= 0 ? written.slice(0, q) : written,
+        // A listed endpoint may carry its example query ("?period=24h"); a curl example overrides it.
+        query: q >= 0 ? written.slice(q + 1) : null,
         request: null,
         requestSchema: null,
         responses: new Map(),
