@@ -51,9 +51,15 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger): void 
       return reply
         .code(405)
         .header("allow", allowed.join(", "))
-        .send({ error: `${req.method} is not allowed on ${path}`, code: "method_not_allowed", detail: "Method Not Allowed" });
+        .send({
+          error: `${req.method} is not allowed on ${path}`,
+          code: "method_not_allowed",
+          detail: "Method Not Allowed",
+        });
     }
-    return reply.code(404).send({ error: `no route for ${req.method} ${path}`, code: "not_found", detail: "Not Found" });
+    return reply
+      .code(404)
+      .send({ error: `no route for ${req.method} ${path}`, code: "not_found", detail: "Not Found" });
   });
 }
 

@@ -129,7 +129,12 @@ describe("seed 002 (SRE Copilot) examples, base /api/v1", () => {
       expect(r.status, path).toBe(404);
       expect(r.body, path).toEqual({ detail: expect.any(String) });
     }
-    const m = await send("GET", `${base}/analytics/incident-metrics/00000000-0000-4000-8000-000000000000`, undefined, bearer);
+    const m = await send(
+      "GET",
+      `${base}/analytics/incident-metrics/00000000-0000-4000-8000-000000000000`,
+      undefined,
+      bearer,
+    );
     expect(m.status).toBe(404);
     expect(m.body).toEqual({ detail: expect.any(String) });
   });
@@ -220,6 +225,33 @@ describe("seed 001 (Ops Copilot) examples", () => {
       expect(r.headers.get("x-ratelimit-limit"), path).toBe("500");
       expect(Number(r.headers.get("x-ratelimit-remaining")), path).toBeLessThan(500);
       expect(Number(r.headers.get("x-ratelimit-reset")), path).toBeGreaterThan(now);
+    }
+  });
+
+  it("the curl examples as written, at the base URL's `/v1/…` paths, answer as the headings' `/api/v1/…` do", async () => {
+    const created = await send("POST", "/api/v1/incidents", { title: "Checkout 500s", severity: "critical" }, auth());
+    const reference = (created.body as { reference: string }).reference;
+    const replayed = examples.filter((e) => e.examplePath !== null);
+    expect(replayed.map((e) => `${e.method} ${e.examplePath}`)).toEqual([
+      "POST /v1/analyze",
+      "GET /v1/incidents/INC-12345",
+      "POST /v1/runbooks/search",
+      "GET /v1/incidents",
+    ]);
+    for (const e of replayed) {
+      const path = (e.examplePath as string).replace("INC-12345", reference);
+      const r = await send(e.method, `${path}${e.query ? `?${e.query}` : ""}`, e.request, auth());
+      expectConforms(e, r);
+      expect(r.headers.get("x-ratelimit-limit"), path).toMatch(/^\d+$/);
+    }
+    // Its errors too: the seed's envelope at either spelling.
+    const none = await send("POST", "/v1/analyze", { incident_description: "short" }, auth());
+    expect(none.status).toBe(400);
+    expect(none.body).toMatchObject({ error: { code: "INVALID_REQUEST", details: { field: "incident_description" } } });
+    for (const path of ["/v1/health", "/v1/tickets", "/v1/webhooks"]) {
+      const r = await send(path === "/v1/health" ? "GET" : "POST", path, path === "/v1/health" ? undefined : {}, {});
+      expect(r.status, path).toBe(401);
+      expect(r.body, path).toEqual({ error: { code: "UNAUTHORIZED", message: "Invalid or missing API key" } });
     }
   });
 
@@ -409,7 +441,12 @@ describe("seed 003 (OnCall Agent) endpoints, each listed example", () => {
     const created = await send(
       "POST",
       "/api/v1/incidents",
-      { title: "High error rate on api-gateway", description: "5xx above 5%", service_name: "api-gateway", severity: "high" },
+      {
+        title: "High error rate on api-gateway",
+        description: "5xx above 5%",
+        service_name: "api-gateway",
+        severity: "high",
+      },
       auth(),
     );
     expect(created.body).toMatchObject({ success: true, data: { state: "detected" } });
@@ -460,7 +497,8 @@ describe("seed 003 (OnCall Agent) endpoints, each listed example", () => {
           signal: ctl.signal,
         }).catch(() => null);
         ctl.abort();
-        if (!r?.headers.get("content-type")?.startsWith("text/event-stream")) failures.push(`${key}: not an event stream`);
+        if (!r?.headers.get("content-type")?.startsWith("text/event-stream"))
+          failures.push(`${key}: not an event stream`);
         continue;
       }
       const r =
@@ -472,16 +510,24 @@ describe("seed 003 (OnCall Agent) endpoints, each listed example", () => {
           : await send(e.method, target, bodies[key], auth());
       if (key === "GET /api/v1/security/audit-logs/export") {
         // The file by default (ADR 0021); `delivery=link` answers the seed's download URL.
-        if (r.status !== 200 || !r.headers.get("content-type")?.startsWith("text/csv")) failures.push(`${key}: ${r.status}`);
+        if (r.status !== 200 || !r.headers.get("content-type")?.startsWith("text/csv"))
+          failures.push(`${key}: ${r.status}`);
         continue;
       }
       if (key === "POST /api/v1/security/rotate-api-key") {
         // `service=github`: no GitHub integration can exist here, so the seed's example is a 404 in its envelope.
-        if (r.status !== 404 || (r.body as { success?: unknown }).success !== false) failures.push(`${key}: ${r.status}`);
+        if (r.status !== 404 || (r.body as { success?: unknown }).success !== false)
+          failures.push(`${key}: ${r.status}`);
         continue;
       }
       const body = r.body as { success?: unknown; message?: unknown; data?: unknown };
-      if (r.status < 200 || r.status >= 300 || body.success !== true || typeof body.message !== "string" || !("data" in body))
+      if (
+        r.status < 200 ||
+        r.status >= 300 ||
+        body.success !== true ||
+        typeof body.message !== "string" ||
+        !("data" in body)
+      )
         failures.push(`${key} → ${r.status} ${JSON.stringify(r.body).slice(0, 240)}`);
     }
     expect(failures).toEqual([]);
@@ -490,7 +536,11 @@ describe("seed 003 (OnCall Agent) endpoints, each listed example", () => {
   it("a bad parameter or an unknown id is the seed's error envelope naming it, never a 500", async () => {
     const bad = await send("GET", "/api/v1/dashboard/metrics/incidents?period=2y", undefined, auth());
     expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ success: false, error: expect.stringContaining("period"), request_id: expect.any(String) });
+    expect(bad.body).toMatchObject({
+      success: false,
+      error: expect.stringContaining("period"),
+      request_id: expect.any(String),
+    });
     const patch = await send("PATCH", "/api/v1/incidents/INC-1", { severity: "huge" }, auth());
     expect(patch.status).toBe(400);
     expect(patch.body).toMatchObject({ success: false, error: expect.stringContaining("severity") });

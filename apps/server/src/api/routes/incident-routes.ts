@@ -23,6 +23,7 @@ import type { AppDeps } from "../app-deps.js";
 import { copilotRateLimits, type RouteRateLimit } from "../copilot-rate-limits.js";
 import { principalOf, projectOf } from "../request-identity.js";
 import { seedOf } from "../seed-envelope.js";
+import { copilotPaths, isExamplePath } from "./copilot-paths.js";
 
 const count = (max: number) => z.coerce.number().int().min(0).max(max).optional();
 
@@ -117,52 +118,54 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const r = d.incidentResource;
 
-  app.get(
-    "/api/v1/incidents",
-    {
-      config: { seedFor: listSeed, ...copilotBudget(d) },
-      schema: {
-        tags: ["incidents"],
-        summary: "List the project's incidents, newest first",
-        description:
-          "Pagination and envelope follow the seed whose parameters are used: `page`/`page_size` → seed 003 `{success, message, data: {items, total, page, page_size, has_next}}`; `skip` (or the `state` filter) → seed 002's bare array; `offset`, `service` or `status` → seed 001 `{incidents, total, limit, offset}`; with none of these, a signed-in user gets seed 002's array and an API key seed 001's envelope. `status` takes a lifecycle state, `open`, `triggered`, or (in capitals) seed 000's automation status.",
-        querystring: ListQuery,
-        response: {
-          200: z.union([IncidentListV1Seed003, IncidentListV1Seed001, IncidentListV1Seed002]),
-          401: ErrorBody,
-          422: ErrorBody,
+  for (const url of copilotPaths("/api/v1/incidents"))
+    app.get(
+      url,
+      {
+        config: { seedFor: listSeed, ...copilotBudget(d) },
+        schema: {
+          hide: isExamplePath(url),
+          tags: ["incidents"],
+          summary: "List the project's incidents, newest first",
+          description:
+            "Pagination and envelope follow the seed whose parameters are used: `page`/`page_size` → seed 003 `{success, message, data: {items, total, page, page_size, has_next}}`; `skip` (or the `state` filter) → seed 002's bare array; `offset`, `service` or `status` → seed 001 `{incidents, total, limit, offset}`; with none of these, a signed-in user gets seed 002's array and an API key seed 001's envelope. `status` takes a lifecycle state, `open`, `triggered`, or (in capitals) seed 000's automation status.",
+          querystring: ListQuery,
+          response: {
+            200: z.union([IncidentListV1Seed003, IncidentListV1Seed001, IncidentListV1Seed002]),
+            401: ErrorBody,
+            422: ErrorBody,
+          },
         },
       },
-    },
-    async (req) => {
-      const q = req.query;
-      const filter = {
-        service: q.service,
-        severity: q.severity,
-        ...(q.status ? statusFilter(q.status) : {}),
-        ...(q.state ? { lifecycle: [q.state] } : {}),
-      };
-      const project = projectOf(req);
-      switch (styleOf(q, principalOf(req).kind)) {
-        case "003": {
-          const page = q.page ?? 1;
-          const size = q.page_size ?? 20;
-          const { items, total } = await r.list(project, filter, size, (page - 1) * size);
-          const data = { items, total, page, page_size: size, has_next: page * size < total };
-          return { success: true as const, message: `${items.length} of ${total} incidents`, data };
+      async (req) => {
+        const q = req.query;
+        const filter = {
+          service: q.service,
+          severity: q.severity,
+          ...(q.status ? statusFilter(q.status) : {}),
+          ...(q.state ? { lifecycle: [q.state] } : {}),
+        };
+        const project = projectOf(req);
+        switch (styleOf(q, principalOf(req).kind)) {
+          case "003": {
+            const page = q.page ?? 1;
+            const size = q.page_size ?? 20;
+            const { items, total } = await r.list(project, filter, size, (page - 1) * size);
+            const data = { items, total, page, page_size: size, has_next: page * size < total };
+            return { success: true as const, message: `${items.length} of ${total} incidents`, data };
+          }
+          case "002":
+            return r.page(project, filter, q.limit ?? 10, q.skip ?? 0);
+          default: {
+            const limit = q.limit ?? 20;
+            const offset = q.offset ?? 0;
+            const { items, total } = await r.list(project, filter, limit, offset);
+            // Seed 001 names incidents by their INC-<n> reference.
+            return { incidents: items.map((i) => ({ ...i, incident_id: i.reference })), total, limit, offset };
+          }
         }
-        case "002":
-          return r.page(project, filter, q.limit ?? 10, q.skip ?? 0);
-        default: {
-          const limit = q.limit ?? 20;
-          const offset = q.offset ?? 0;
-          const { items, total } = await r.list(project, filter, limit, offset);
-          // Seed 001 names incidents by their INC-<n> reference.
-          return { incidents: items.map((i) => ({ ...i, incident_id: i.reference })), total, limit, offset };
-        }
-      }
-    },
-  );
+      },
+    );
 
   app.post(
     "/api/v1/incidents",
@@ -183,41 +186,43 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
     },
   );
 
-  app.get(
-    "/api/v1/incidents/:id",
-    {
-      config: { seedFor: detailSeed, ...copilotBudget(d) },
-      schema: {
-        tags: ["incidents"],
-        summary: "One incident: lifecycle, automation record, transitions",
-        params: IdParams,
-        response: { 200: z.union([IncidentV1Enveloped, IncidentV1]), ...errors },
-      },
-    },
-    async (req) => {
-      const project = projectOf(req);
-      const found = await r.get(project, req.params.id);
-      // Asked by its seed-001 reference, it answers in those terms.
-      const incident = INC_REF.test(req.params.id) ? { ...found, incident_id: found.reference } : found;
-      const a = incident.automation;
-      const action = ActionType.safeParse(a.action);
-      const message = `Incident ${incident.reference}`;
-      if (!action.success || !a.root_cause) return enveloped(req, { ...incident, analysis: null }, message);
-      const analysis = await d.analysis.diagnosisDetail(
-        project,
-        incident.id,
-        {
-          action: action.data,
-          root_cause: a.root_cause,
-          confidence: a.confidence ?? 0,
-          justification: "",
-          replica_count: 2,
+  for (const url of copilotPaths("/api/v1/incidents/:id"))
+    app.get(
+      url,
+      {
+        config: { seedFor: detailSeed, ...copilotBudget(d) },
+        schema: {
+          hide: isExamplePath(url),
+          tags: ["incidents"],
+          summary: "One incident: lifecycle, automation record, transitions",
+          params: IdParams,
+          response: { 200: z.union([IncidentV1Enveloped, IncidentV1]), ...errors },
         },
-        a.container_name ?? incident.service_name ?? "service",
-      );
-      return enveloped(req, { ...incident, analysis }, message);
-    },
-  );
+      },
+      async (req) => {
+        const project = projectOf(req);
+        const found = await r.get(project, req.params.id);
+        // Asked by its seed-001 reference, it answers in those terms.
+        const incident = INC_REF.test(req.params.id) ? { ...found, incident_id: found.reference } : found;
+        const a = incident.automation;
+        const action = ActionType.safeParse(a.action);
+        const message = `Incident ${incident.reference}`;
+        if (!action.success || !a.root_cause) return enveloped(req, { ...incident, analysis: null }, message);
+        const analysis = await d.analysis.diagnosisDetail(
+          project,
+          incident.id,
+          {
+            action: action.data,
+            root_cause: a.root_cause,
+            confidence: a.confidence ?? 0,
+            justification: "",
+            replica_count: 2,
+          },
+          a.container_name ?? incident.service_name ?? "service",
+        );
+        return enveloped(req, { ...incident, analysis }, message);
+      },
+    );
 
   app.patch(
     "/api/v1/incidents/:id",
@@ -276,7 +281,9 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
     },
   };
   app.get("/api/v1/incidents/:id/metrics", metrics, (req) => r.metrics(projectOf(req), req.params.id));
-  app.get("/api/v1/analytics/incident-metrics/:id", { ...metrics, schema: { ...metrics.schema, tags: ["analytics"] } }, (req) =>
-    r.metrics(projectOf(req), req.params.id),
+  app.get(
+    "/api/v1/analytics/incident-metrics/:id",
+    { ...metrics, schema: { ...metrics.schema, tags: ["analytics"] } },
+    (req) => r.metrics(projectOf(req), req.params.id),
   );
 }
