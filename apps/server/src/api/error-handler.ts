@@ -73,12 +73,17 @@ function methodsAt(app: FastifyInstance, path: string): string[] {
   });
 }
 
-/** A validation problem reworded by the route, when it documents its own wording (`config.explainInvalid`). */
+/**
+ * A validation problem reworded by the route, when it documents its own wording (`config.explainInvalid`),
+ * or answered with the status it documents (`config.invalidStatus`).
+ */
 function explained(p: Problem, req: FastifyRequest): Problem {
   const first = Array.isArray(p.detail) ? p.detail[0] : undefined;
   const explain = req.routeOptions.config?.explainInvalid;
   const own = first && p.code === "validation_error" ? explain?.(fieldOf(first), req.body) : undefined;
-  return own ? { ...p, message: own.message, details: own.details } : p;
+  const issues = Array.isArray(p.detail) && p.code === "validation_error" ? p.detail : undefined;
+  const status = issues ? req.routeOptions.config?.invalidStatus?.(issues) : undefined;
+  return { ...p, ...(status ? { status } : {}), ...(own ? { message: own.message, details: own.details } : {}) };
 }
 
 function problemOf(err: FastifyError | AegisError, bodyLimit: number): Problem {

@@ -20,6 +20,11 @@ declare module "fastify" {
       field: string,
       body: unknown,
     ) => { message: string; details: Record<string, unknown> } | undefined;
+    /**
+     * The status a route documents for a validation failure, when it is not its seed's usual one
+     * (seed 002's login: "400 Bad Request: Missing required fields"); undefined keeps the usual one.
+     */
+    invalidStatus?: (issues: Issue[]) => number | undefined;
   }
 }
 

@@ -90,10 +90,17 @@ describe("seed 002 (SRE Copilot) examples, base /api/v1", () => {
     const l = await send("POST", `${base}/auth/login`, login.request, {});
     expectConforms(login, l);
     bearer = { authorization: `Bearer ${(l.body as { access_token: string }).access_token}` };
-    // The documented errors: bad credentials 401, missing fields 400 or 422 (FastAPI's `detail`).
+    // The documented errors: bad credentials 401, missing fields 400 (FastAPI's `detail`).
     const wrong = await send("POST", `${base}/auth/login`, { ...(login.request as object), password: "nope-nope" }, {});
     expect(wrong.status).toBe(401);
     expect(wrong.body).toHaveProperty("detail");
+    // "400 Bad Request: Missing required fields", in FastAPI's `{detail}` naming them.
+    const { password: _, ...noPassword } = login.request as Record<string, unknown>;
+    const missing = await send("POST", `${base}/auth/login`, noPassword, {});
+    expect(missing.status).toBe(400);
+    expect(missing.body).toEqual({ detail: [{ loc: ["body", "password"], msg: "Field required", type: "missing" }] });
+    const empty = await send("POST", `${base}/auth/login`, undefined, { "content-type": "application/json" });
+    expect(empty.status).toBe(400);
   });
 
   it("POST /incidents, GET /incidents, PATCH /incidents/{id}/state as documented", async () => {

@@ -7,6 +7,7 @@ import { WS_TTL_SECONDS } from "../../accounts/token-issuer.js";
 import { RateLimitError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { projectOf, userSessionOf } from "../request-identity.js";
+import type { Issue } from "../seed-envelope.js";
 import { clearSessionCookies, presentedRefresh, setSessionCookies } from "./session-cookies.js";
 
 const Role = z.enum(["owner", "admin", "member", "viewer"]);
@@ -53,6 +54,9 @@ const userWithProject = (s: Omit<SignedIn, "tokens">) => ({
 });
 
 /** Seed 002 /auth: register, login, logout, refresh (rotating), me, switch-project, ws-token. */
+/** A required field left out, or no body at all. */
+const missingField = (issue: Issue): boolean => issue.type === "missing" || issue.loc.length === 1;
+
 export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const auth = d.accounts.auth;
@@ -91,12 +95,14 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
   app.post(
     "/api/v1/auth/login",
     {
+      // The seed documents "400 Bad Request: Missing required fields" here (other validation stays 422).
+      config: { invalidStatus: (issues) => (issues.some(missingField) ? 400 : undefined) },
       schema: {
         tags,
         summary: "Log in with email and password; throttled per account and per IP",
         security: [],
         body: LoginBody,
-        response: { 200: LoginResponse, 401: DetailError, 422: DetailError, 429: RateLimited },
+        response: { 200: LoginResponse, 400: DetailError, 401: DetailError, 422: DetailError, 429: RateLimited },
       },
     },
     async (req, reply) => {
