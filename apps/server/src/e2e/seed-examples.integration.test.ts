@@ -216,12 +216,9 @@ describe("seed 001 (Ops Copilot) examples", () => {
     expect((big.body as { error: { details: unknown } }).error.details).toEqual({ field: "top_k" });
   });
 
-  it("every seed 001 endpoint carries the documented X-RateLimit-* headers, the reset a unix time", async () => {
-    const created = await send("POST", "/api/v1/incidents", { title: "Rate limit check", severity: "low" }, auth());
-    const reference = (created.body as { reference: string }).reference;
+  it("the seed 001 routes of its own carry the documented X-RateLimit-* headers, the reset a unix time", async () => {
+    // The incident reads are the resource seeds 002 and 003 share (and the SDK polls): not budgeted (ADR 0027).
     const calls: [string, string, unknown][] = [
-      ["GET", "/api/v1/incidents?limit=10", undefined],
-      ["GET", `/api/v1/incidents/${reference}`, undefined],
       ["POST", "/api/v1/runbooks/search", { query: "database connection timeout" }],
       ["GET", "/api/v1/health", undefined],
     ];
@@ -249,7 +246,6 @@ describe("seed 001 (Ops Copilot) examples", () => {
       const path = (e.examplePath as string).replace("INC-12345", reference);
       const r = await send(e.method, `${path}${e.query ? `?${e.query}` : ""}`, e.request, auth());
       expectConforms(e, r);
-      expect(r.headers.get("x-ratelimit-limit"), path).toMatch(/^\d+$/);
     }
     // Its errors too: the seed's envelope at either spelling.
     const none = await send("POST", "/v1/analyze", { incident_description: "short" }, auth());

@@ -20,9 +20,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ValidationError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
-import { copilotRateLimits, type RouteRateLimit } from "../copilot-rate-limits.js";
 import { principalOf, projectOf } from "../request-identity.js";
-import { seedOf } from "../seed-envelope.js";
 import { copilotPaths, isExamplePath } from "./copilot-paths.js";
 
 const count = (max: number) => z.coerce.number().int().min(0).max(max).optional();
@@ -96,16 +94,6 @@ function enveloped(req: FastifyRequest, incident: IncidentV1, message: string): 
   return callerOf(req) === "user" ? incident : { ...incident, success: true as const, message, data: incident };
 }
 
-/**
- * Seed 001's "500 requests/hour per user (other endpoints)" on the requests that speak seed 001 here
- * (shared with its other routes); the other seeds' clients of these paths are not counted.
- */
-function copilotBudget(d: AppDeps): { rateLimit?: RouteRateLimit } {
-  const other = copilotRateLimits(d.config.AEGIS_COPILOT_ANALYZE_PER_HOUR, d.config.AEGIS_COPILOT_PER_HOUR).other;
-  if (other === false) return {};
-  return { rateLimit: { ...other, allowList: (req: FastifyRequest) => seedOf(req) !== "001" } as RouteRateLimit };
-}
-
 const INC_REF = /^INC-\d+$/;
 const IdParams = z.object({ id: z.string().min(1).max(200) });
 const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
@@ -122,7 +110,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
     app.get(
       url,
       {
-        config: { seedFor: listSeed, ...copilotBudget(d) },
+        config: { seedFor: listSeed },
         schema: {
           hide: isExamplePath(url),
           tags: ["incidents"],
@@ -190,7 +178,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
     app.get(
       url,
       {
-        config: { seedFor: detailSeed, ...copilotBudget(d) },
+        config: { seedFor: detailSeed },
         schema: {
           hide: isExamplePath(url),
           tags: ["incidents"],
