@@ -201,17 +201,21 @@ export const IncidentListV1Seed001 = z.object({
   limit: z.number().int(),
   offset: z.number().int(),
 });
-/** Seed 003 list envelope: its paginated body inside its success envelope. */
-export const IncidentListV1Seed003 = z.object({
+const IncidentPageV1 = z.object({
+  items: z.array(IncidentSummaryV1),
+  total: z.number().int(),
+  page: z.number().int(),
+  page_size: z.number().int(),
+  has_next: z.boolean(),
+});
+/**
+ * Seed 003 list: its paginated body inside its success envelope, and the same *Paginated Response*
+ * fields at the top (the seed documents both formats).
+ */
+export const IncidentListV1Seed003 = IncidentPageV1.extend({
   success: z.literal(true),
   message: z.string(),
-  data: z.object({
-    items: z.array(IncidentSummaryV1),
-    total: z.number().int(),
-    page: z.number().int(),
-    page_size: z.number().int(),
-    has_next: z.boolean(),
-  }),
+  data: IncidentPageV1,
 });
 /** Seed 002 answers a bare array. */
 export const IncidentListV1Seed002 = z.array(IncidentSummaryV1);

@@ -1,9 +1,9 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signPagerDuty } from "../ingest/pagerduty-signature.js";
-import { type SeedExample, seedExamples, shapeMismatches } from "../testing/seed-examples.js";
+import { lenientJson, type SeedExample, seedExamples, shapeMismatches } from "../testing/seed-examples.js";
 import { prepareEnv, startInProcess } from "../testing/test-server.js";
 
 /**
@@ -535,6 +535,24 @@ describe("seed 003 (OnCall Agent) endpoints, each listed example", () => {
     }
     expect(failures).toEqual([]);
   }, 120_000);
+
+  it("a listed request with `page` answers the seed's Paginated Response, also inside its success envelope", async () => {
+    const text = readFileSync(seedFile("003_"), "utf8");
+    const block = /### Paginated Response\s+```json\n([\s\S]*?)```/.exec(text)?.[1];
+    const paginated = lenientJson(block ?? "") as Record<string, unknown>;
+    expect(Object.keys(paginated)).toEqual(["items", "total", "page", "page_size", "has_next"]);
+    const paged = examples.filter((e) => e.method === "GET" && /(^|&)page=/.test(e.query ?? ""));
+    expect(paged.map((e) => e.path)).toEqual(["/api/v1/incidents", "/api/v1/security/audit-logs"]);
+    for (const e of paged) {
+      const r = await send("GET", `${e.path}?page=1&page_size=20`, undefined, auth());
+      expect(r.status, e.path).toBe(200);
+      expect(shapeMismatches(paginated, r.body), e.path).toEqual([]);
+      const body = r.body as Record<string, unknown> & { data: Record<string, unknown> };
+      expect(body.success, e.path).toBe(true);
+      expect(shapeMismatches(paginated, body.data), e.path).toEqual([]);
+      expect(body.total, e.path).toBe(body.data.total);
+    }
+  });
 
   it("a bad parameter or an unknown id is the seed's error envelope naming it, never a 500", async () => {
     const bad = await send("GET", "/api/v1/dashboard/metrics/incidents?period=2y", undefined, auth());

@@ -151,11 +151,9 @@ describe("incident routes (inject)", () => {
     const s002 = await app.inject({ url: "/api/v1/incidents?skip=20&limit=10&state=investigating", headers: AS_P2 });
     expect(s002.json()).toEqual([summary]);
     const s003 = await app.inject({ url: "/api/v1/incidents?page=2&page_size=20&severity=high", headers: AS_P2 });
-    expect(s003.json()).toEqual({
-      success: true,
-      message: "1 of 45 incidents",
-      data: { items: [summary], total: 45, page: 2, page_size: 20, has_next: true },
-    });
+    // Seed 003's Paginated Response, at the top and as the success envelope's `data`.
+    const page = { items: [summary], total: 45, page: 2, page_size: 20, has_next: true };
+    expect(s003.json()).toEqual({ success: true, message: "1 of 45 incidents", data: page, ...page });
     const last = await app.inject({ url: "/api/v1/incidents?page=3&page_size=20", headers: AS_P2 });
     expect(last.json().data.has_next).toBe(false);
     const plain = await app.inject({ url: "/api/v1/incidents", headers: AS_P2 });

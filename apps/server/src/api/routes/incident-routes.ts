@@ -140,7 +140,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
             const size = q.page_size ?? 20;
             const { items, total } = await r.list(project, filter, size, (page - 1) * size);
             const data = { items, total, page, page_size: size, has_next: page * size < total };
-            return { success: true as const, message: `${items.length} of ${total} incidents`, data };
+            return { success: true as const, message: `${items.length} of ${total} incidents`, data, ...data };
           }
           case "002":
             return r.page(project, filter, q.limit ?? 10, q.skip ?? 0);
