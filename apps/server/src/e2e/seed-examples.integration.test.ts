@@ -146,6 +146,33 @@ describe("seed 002 (SRE Copilot) examples, base /api/v1", () => {
     expect(m.body).toEqual({ detail: expect.any(String) });
   });
 
+  it("carries the documented X-RateLimit-* headers (reset in seconds) and answers 429 past the budget", async () => {
+    for (const path of ["/incidents", "/projects", "/auth/me", "/analytics/token-usage", `/incidents/${incidentId}`]) {
+      const r = await send("GET", `${base}${path}`, undefined, bearer);
+      expect(r.status, path).toBe(200);
+      expect(r.headers.get("x-ratelimit-limit"), path).toBe("100");
+      expect(Number(r.headers.get("x-ratelimit-remaining")), path).toBeLessThan(100);
+      expect(Number(r.headers.get("x-ratelimit-reset")), path).toBeLessThanOrEqual(60);
+    }
+    // Its clients are users: an API key (the SDK, the CLI) asking with its parameters is not counted.
+    const keyed = await send("GET", `${base}/incidents?skip=0&limit=5`, undefined, { "x-api-key": apiKey });
+    expect(keyed.status).toBe(200);
+    expect(keyed.headers.get("x-ratelimit-limit")).toBeNull();
+    // A user of its own, so the budget spent here is nobody else's.
+    const register = find(examples, "POST", "/auth/register");
+    const other = { ...(register.request as object), email: "rate-limit@example.com" };
+    const reg = await send("POST", `${base}/auth/register`, other, {});
+    const own = { authorization: `Bearer ${(reg.body as { access_token: string }).access_token}` };
+    let last: Answer | null = null;
+    for (let i = 0; i <= 100 && last?.status !== 429; i++) last = await send("GET", `${base}/auth/me`, undefined, own);
+    expect(last?.status).toBe(429);
+    expect(last?.body).toEqual({
+      detail: expect.stringMatching(/^Rate limit exceeded/),
+      retry_after: expect.any(Number),
+    });
+    expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
   it("GET /analytics/token-usage and /analytics/cost-summary as documented", async () => {
     for (const path of ["/analytics/token-usage", "/analytics/cost-summary"]) {
       const e = find(examples, "GET", path);

@@ -15,6 +15,7 @@ import type { AppDeps } from "../app-deps.js";
 import type { RouteRateLimit } from "../copilot-rate-limits.js";
 import { projectOf } from "../request-identity.js";
 import { copilotPaths, isExamplePath } from "./copilot-paths.js";
+import { sreRateLimit } from "./sre-rate-limit.js";
 
 const DAY_MS = 86_400_000;
 const dateParam = z
@@ -28,6 +29,7 @@ const dateParam = z
  */
 export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps, analyzeLimit: RouteRateLimit): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const sre = sreRateLimit(d.config.AEGIS_SRE_PER_MINUTE);
   const engine = d.analysis;
 
   for (const url of copilotPaths("/api/v1/analyze"))
@@ -66,7 +68,7 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps, ana
   app.get(
     "/api/v1/incidents/:incident_id/hypotheses",
     {
-      config: { seed: "002" },
+      config: { rateLimit: sre, seed: "002" },
       schema: {
         tags: ["analysis"],
         summary: "Ranked hypotheses of an incident's diagnosis (seed 002)",
@@ -89,7 +91,7 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps, ana
   app.get(
     "/api/v1/analytics/token-usage",
     {
-      config: { seed: "002" },
+      config: { rateLimit: sre, seed: "002" },
       schema: {
         tags: ["analytics"],
         summary: "Model token usage and cost by request type, day and provider (seed 002)",
@@ -109,7 +111,7 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps, ana
   app.get(
     "/api/v1/analytics/cost-summary",
     {
-      config: { seed: "002" },
+      config: { rateLimit: sre, seed: "002" },
       schema: {
         tags: ["analytics"],
         summary: "Model cost, cache effect, most expensive incidents and recommendations (seed 002)",

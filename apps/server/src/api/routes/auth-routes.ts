@@ -9,6 +9,7 @@ import type { AppDeps } from "../app-deps.js";
 import { projectOf, userSessionOf } from "../request-identity.js";
 import type { Issue } from "../seed-envelope.js";
 import { clearSessionCookies, presentedRefresh, setSessionCookies } from "./session-cookies.js";
+import { sreRateLimit } from "./sre-rate-limit.js";
 
 const Role = z.enum(["owner", "admin", "member", "viewer"]);
 const ProjectRef = z.object({ id: z.string(), name: z.string(), role: Role });
@@ -59,6 +60,8 @@ const missingField = (issue: Issue): boolean => issue.type === "missing" || issu
 
 export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  // Seed 002's budget on its signed-in routes; register, login and refresh (keyed by address alone) have their own throttle.
+  const sre = sreRateLimit(d.config.AEGIS_SRE_PER_MINUTE);
   const auth = d.accounts.auth;
   const tags = ["auth"];
 
@@ -153,6 +156,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
   app.post(
     "/api/v1/auth/logout",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "Log out: revoke the session and clear the cookies",
@@ -170,6 +174,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
   app.get(
     "/api/v1/auth/me",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "The signed-in user, their tenant, active project and projects",
@@ -189,6 +194,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
   app.post(
     "/api/v1/auth/switch-project",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "Act on another of the user's projects: a new access token for it",
@@ -212,6 +218,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
   app.get(
     "/api/v1/auth/ws-token",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "A short-lived token for opening the WebSocket (/ws?token=)",

@@ -22,6 +22,7 @@ import { ValidationError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { principalOf, projectOf } from "../request-identity.js";
 import { copilotPaths, isExamplePath } from "./copilot-paths.js";
+import { sreRateLimit, sreRateLimitShared } from "./sre-rate-limit.js";
 
 const count = (max: number) => z.coerce.number().int().min(0).max(max).optional();
 
@@ -104,13 +105,15 @@ const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
  */
 export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const sre = sreRateLimit(d.config.AEGIS_SRE_PER_MINUTE);
+  const sreShared = sreRateLimitShared(d.config.AEGIS_SRE_PER_MINUTE);
   const r = d.incidentResource;
 
   for (const url of copilotPaths("/api/v1/incidents"))
     app.get(
       url,
       {
-        config: { seedFor: listSeed },
+        config: { rateLimit: sreShared, seedFor: listSeed },
         schema: {
           hide: isExamplePath(url),
           tags: ["incidents"],
@@ -158,7 +161,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   app.post(
     "/api/v1/incidents",
     {
-      config: { seedFor: createSeed },
+      config: { rateLimit: sreShared, seedFor: createSeed },
       schema: {
         tags: ["incidents"],
         summary: "Open an incident by hand; it enters the remediation pipeline",
@@ -178,7 +181,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
     app.get(
       url,
       {
-        config: { seedFor: detailSeed },
+        config: { rateLimit: sreShared, seedFor: detailSeed },
         schema: {
           hide: isExamplePath(url),
           tags: ["incidents"],
@@ -215,7 +218,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   app.patch(
     "/api/v1/incidents/:id",
     {
-      config: { seedFor: createSeed },
+      config: { rateLimit: sreShared, seedFor: createSeed },
       schema: {
         tags: ["incidents"],
         summary: "Update an incident's title, description, service, severity and optionally its state (seed 003)",
@@ -233,7 +236,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   app.patch(
     "/api/v1/incidents/:id/state",
     {
-      config: { seed: "002" },
+      config: { rateLimit: sre, seed: "002" },
       schema: {
         tags: ["incidents"],
         summary: "Move the human lifecycle (seed 002); 409 names the allowed moves",
@@ -248,7 +251,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   app.get(
     "/api/v1/incidents/:id/workflow",
     {
-      config: { seed: "002" },
+      config: { rateLimit: sre, seed: "002" },
       schema: {
         tags: ["incidents"],
         summary: "The pipeline's steps with their timings, from the timeline",
@@ -260,7 +263,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   );
 
   const metrics = {
-    config: { seed: "002" as const },
+    config: { seed: "002" as const, rateLimit: sre },
     schema: {
       tags: ["incidents"],
       summary: "Time to acknowledge, mitigate and resolve; model tokens and cost (null where nothing recorded it)",
