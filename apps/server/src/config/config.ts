@@ -295,8 +295,8 @@ export const CONFIG_FIELDS = {
     doc: "Seed 001 rate limit of its other routes (tickets, webhooks, health) per principal per hour (`0`: off).",
   },
   AEGIS_SRE_PER_MINUTE: {
-    schema: z.coerce.number().int().min(0).default(100),
-    doc: "Seed 002's budget: requests per minute per signed-in user across its routes (auth, projects, its incident and analytics reads, monitoring integrations), with `X-RateLimit-*` headers; API keys are not counted; `0` switches it off.",
+    schema: z.coerce.number().int().min(0).default(300),
+    doc: "Seed 002's budget: requests per minute per signed-in user across its routes (auth, projects, its incident and analytics reads, monitoring integrations), with `X-RateLimit-*` headers (the cockpit's incident page, refreshing while an incident streams, stays well under 300); API keys are not counted; `0` switches it off.",
   },
   AEGIS_ONCALL_PER_HOUR: {
     schema: z.coerce.number().int().min(0).default(1000),
