@@ -124,6 +124,17 @@ export const IncidentV1 = IncidentSummaryV1.extend({
 });
 export type IncidentV1 = z.infer<typeof IncidentV1>;
 
+/**
+ * One incident for an API-key caller, where seeds 001 and 003 share the path: the bare detail (seed 001,
+ * and seed 002's create) with seed 003's success envelope `{success, message, data}` beside it.
+ */
+export const IncidentV1Enveloped = IncidentV1.extend({
+  success: z.literal(true),
+  message: z.string(),
+  data: IncidentV1,
+});
+export type IncidentV1Enveloped = z.infer<typeof IncidentV1Enveloped>;
+
 /** Seed 002 `PATCH …/state` answer, plus the detail's lifecycle fields. */
 export const StateChangedV1 = z.object({
   id: z.string(),
@@ -190,17 +201,21 @@ export const IncidentListV1Seed001 = z.object({
   limit: z.number().int(),
   offset: z.number().int(),
 });
-/** Seed 003 list envelope: its paginated body inside its success envelope. */
-export const IncidentListV1Seed003 = z.object({
+const IncidentPageV1 = z.object({
+  items: z.array(IncidentSummaryV1),
+  total: z.number().int(),
+  page: z.number().int(),
+  page_size: z.number().int(),
+  has_next: z.boolean(),
+});
+/**
+ * Seed 003 list: its paginated body inside its success envelope, and the same *Paginated Response*
+ * fields at the top (the seed documents both formats).
+ */
+export const IncidentListV1Seed003 = IncidentPageV1.extend({
   success: z.literal(true),
   message: z.string(),
-  data: z.object({
-    items: z.array(IncidentSummaryV1),
-    total: z.number().int(),
-    page: z.number().int(),
-    page_size: z.number().int(),
-    has_next: z.boolean(),
-  }),
+  data: IncidentPageV1,
 });
 /** Seed 002 answers a bare array. */
 export const IncidentListV1Seed002 = z.array(IncidentSummaryV1);

@@ -16,6 +16,14 @@ export function onCallPage<T extends z.ZodType>(item: T) {
   });
 }
 
+/**
+ * A seed 003 page as both of its documented formats read it: the success envelope with the page as
+ * `data`, and the *Paginated Response* (`items`, `total`, `page`, `page_size`, `has_next`) at the top.
+ */
+export function onCallPaged<T extends z.ZodType>(item: T) {
+  return onCallOk(onCallPage(item)).extend(onCallPage(item).shape);
+}
+
 export const AuditActor = z.object({
   kind: z.enum(["user", "api_key", "system", "anonymous"]),
   id: z.string(),

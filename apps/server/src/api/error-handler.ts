@@ -44,16 +44,46 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger): void 
     return reply.code(status).type("application/json; charset=utf-8").serializer(JSON.stringify).send(body);
   });
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: `no route for ${req.method} ${req.url.split("?")[0]}`, code: "not_found" });
+    const path = req.url.split("?")[0] ?? "/";
+    const allowed = methodsAt(app, path);
+    // As the seeds' FastAPI servers answer: a known path asked with another method is 405 with `Allow`.
+    if (allowed.length > 0 && !allowed.includes(req.method)) {
+      return reply
+        .code(405)
+        .header("allow", allowed.join(", "))
+        .send({
+          error: `${req.method} is not allowed on ${path}`,
+          code: "method_not_allowed",
+          detail: "Method Not Allowed",
+        });
+    }
+    return reply
+      .code(404)
+      .send({ error: `no route for ${req.method} ${path}`, code: "not_found", detail: "Not Found" });
   });
 }
 
-/** A validation problem reworded by the route, when it documents its own wording (`config.explainInvalid`). */
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** The methods a route serves `path` with; catch-all routes (the cockpit's files) do not count. */
+function methodsAt(app: FastifyInstance, path: string): string[] {
+  return METHODS.filter((method) => {
+    const route = app.findRoute({ method, url: path });
+    return route !== null && !Object.hasOwn(route.params ?? {}, "*");
+  });
+}
+
+/**
+ * A validation problem reworded by the route, when it documents its own wording (`config.explainInvalid`),
+ * or answered with the status it documents (`config.invalidStatus`).
+ */
 function explained(p: Problem, req: FastifyRequest): Problem {
   const first = Array.isArray(p.detail) ? p.detail[0] : undefined;
   const explain = req.routeOptions.config?.explainInvalid;
   const own = first && p.code === "validation_error" ? explain?.(fieldOf(first), req.body) : undefined;
-  return own ? { ...p, message: own.message, details: own.details } : p;
+  const issues = Array.isArray(p.detail) && p.code === "validation_error" ? p.detail : undefined;
+  const status = issues ? req.routeOptions.config?.invalidStatus?.(issues) : undefined;
+  return { ...p, ...(status ? { status } : {}), ...(own ? { message: own.message, details: own.details } : {}) };
 }
 
 function problemOf(err: FastifyError | AegisError, bodyLimit: number): Problem {

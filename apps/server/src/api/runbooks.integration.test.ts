@@ -107,20 +107,27 @@ describe("runbook CRUD", () => {
     expect((await client.request("DELETE", "/api/v1/runbooks/tmp-put")).status).toBe(204);
   });
 
-  it("answers 422 naming the field", async () => {
+  it("answers 422 naming the field (the seed 001 search: 400 in its envelope)", async () => {
     const cases: [string, string, unknown, (string | number)[]][] = [
       ["POST", "/api/v1/runbooks", { service: "x", body: "b" }, ["body", "title"]],
       ["POST", "/api/v1/runbooks", { title: "t", service: "", body: "b" }, ["body", "service"]],
       ["POST", "/api/v1/runbooks", { title: "t", service: "x", body: "b", url: "not a url" }, ["body", "url"]],
       ["POST", "/api/v1/runbooks", { title: "t", service: "x", body: "b", tags: "x" }, ["body", "tags"]],
       ["PUT", "/api/v1/runbooks/a", { id: "b", title: "t", service: "x", body: "b" }, ["body", "id"]],
-      ["POST", "/api/v1/runbooks/search", { query: "disk", top_k: 21 }, ["body", "top_k"]],
-      ["POST", "/api/v1/runbooks/search", { top_k: 3 }, ["body", "query"]],
     ];
     for (const [method, path, body, loc] of cases) {
       const r = await client.request(method, path, body);
       expect(r.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(422);
       expect(r.body.detail).toEqual(expect.arrayContaining([expect.objectContaining({ loc })]));
+    }
+    // The search is seed 001's: its 400 INVALID_REQUEST naming the field.
+    for (const [body, field] of [
+      [{ query: "disk", top_k: 21 }, "top_k"],
+      [{ top_k: 3 }, "query"],
+    ] as const) {
+      const r = await client.request("POST", "/api/v1/runbooks/search", body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error).toMatchObject({ code: "INVALID_REQUEST", details: { field } });
     }
     const page = await client.request("GET", "/api/v1/runbooks?page_size=500");
     expect(page.status).toBe(422);

@@ -67,9 +67,13 @@ describe("error envelopes per seed", () => {
     }
   });
 
-  it("000 keeps {error, code, detail?}", async () => {
+  it("000 keeps {error, code, detail}: a FastAPI client finds the sentence in `detail` when there is no context", async () => {
     app = await seedApp();
-    expect((await get("/s000/missing")).json()).toEqual({ error: "widget w-1 not found", code: "not_found" });
+    expect((await get("/s000/missing")).json()).toEqual({
+      error: "widget w-1 not found",
+      code: "not_found",
+      detail: "widget w-1 not found",
+    });
     const v = await post("/s000/body");
     expect(v.statusCode).toBe(422);
     expect(v.json()).toMatchObject({ code: "validation_error", detail: [{ loc: ["body", "name"] }] });

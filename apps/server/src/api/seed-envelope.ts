@@ -20,6 +20,11 @@ declare module "fastify" {
       field: string,
       body: unknown,
     ) => { message: string; details: Record<string, unknown> } | undefined;
+    /**
+     * The status a route documents for a validation failure, when it is not its seed's usual one
+     * (seed 002's login: "400 Bad Request: Missing required fields"); undefined keeps the usual one.
+     */
+    invalidStatus?: (issues: Issue[]) => number | undefined;
   }
 }
 
@@ -67,7 +72,8 @@ const COPILOT_CODES: Record<number, string> = {
 
 /**
  * The status and body of `p` in `seed`'s documented envelope:
- * - 000 `{error, code, detail?}` (unchanged; validation 422 with FastAPI-style `detail`);
+ * - 000 `{error, code, detail}` (validation 422 with FastAPI-style `detail`; otherwise the context, else the
+ *   sentence, so a FastAPI client reading `detail` finds one);
  * - 001 `{error: {code, message, details?, partial_results?, retry_after?}}`, validation as 400
  *   `INVALID_REQUEST` with `details.field` (the first failing field), 401 with the seed's sentence;
  * - 002 and 004 `{detail}` (FastAPI), validation 422 with the issues as `detail`; a 429 adds `retry_after`;
@@ -123,8 +129,8 @@ export function envelopeOf(seed: Seed, p: Problem, requestId: string): { status:
         },
       };
     default: {
-      // Seed 000 has always carried any context as `detail`.
-      const detail = p.detail ?? p.details;
+      // Seed 000 has always carried any context as `detail`; without any, the sentence, as FastAPI's `{detail}`.
+      const detail = p.detail ?? p.details ?? p.message;
       return {
         status: p.status,
         body: { error: p.message, code: p.code, ...(detail !== undefined ? { detail } : {}) },

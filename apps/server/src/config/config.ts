@@ -298,6 +298,10 @@ export const CONFIG_FIELDS = {
     schema: z.coerce.number().int().min(0).default(500),
     doc: "Seed 001 rate limit of its other routes (tickets, webhooks, health) per principal per hour (`0`: off).",
   },
+  AEGIS_SRE_PER_MINUTE: {
+    schema: z.coerce.number().int().min(0).default(300),
+    doc: "Seed 002's budget: requests per minute per signed-in user across its routes (auth, projects, its incident and analytics reads, monitoring integrations), with `X-RateLimit-*` headers (the cockpit's incident page, refreshing while an incident streams, stays well under 300); API keys are not counted; `0` switches it off.",
+  },
   AEGIS_ONCALL_PER_HOUR: {
     schema: z.coerce.number().int().min(0).default(1000),
     doc: "Seed 003's budget: requests per hour per principal across all its routes (dashboard, analytics, agent, security, monitoring, integrations, settings, on-call); `0` switches it off.",

@@ -1,8 +1,9 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SeedExample, seedExamples, shapeMismatches } from "../testing/seed-examples.js";
+import { signPagerDuty } from "../ingest/pagerduty-signature.js";
+import { lenientJson, type SeedExample, seedExamples, shapeMismatches } from "../testing/seed-examples.js";
 import { prepareEnv, startInProcess } from "../testing/test-server.js";
 
 /**
@@ -89,10 +90,17 @@ describe("seed 002 (SRE Copilot) examples, base /api/v1", () => {
     const l = await send("POST", `${base}/auth/login`, login.request, {});
     expectConforms(login, l);
     bearer = { authorization: `Bearer ${(l.body as { access_token: string }).access_token}` };
-    // The documented errors: bad credentials 401, missing fields 400 or 422 (FastAPI's `detail`).
+    // The documented errors: bad credentials 401, missing fields 400 (FastAPI's `detail`).
     const wrong = await send("POST", `${base}/auth/login`, { ...(login.request as object), password: "nope-nope" }, {});
     expect(wrong.status).toBe(401);
     expect(wrong.body).toHaveProperty("detail");
+    // "400 Bad Request: Missing required fields", in FastAPI's `{detail}` naming them.
+    const { password: _, ...noPassword } = login.request as Record<string, unknown>;
+    const missing = await send("POST", `${base}/auth/login`, noPassword, {});
+    expect(missing.status).toBe(400);
+    expect(missing.body).toEqual({ detail: [{ loc: ["body", "password"], msg: "Field required", type: "missing" }] });
+    const empty = await send("POST", `${base}/auth/login`, undefined, { "content-type": "application/json" });
+    expect(empty.status).toBe(400);
   });
 
   it("POST /incidents, GET /incidents, PATCH /incidents/{id}/state as documented", async () => {
@@ -120,6 +128,50 @@ describe("seed 002 (SRE Copilot) examples, base /api/v1", () => {
     const incident = await send("GET", `${base}/incidents/${incidentId}`, undefined, bearer);
     expect((h?.body as unknown[] | undefined)?.length, JSON.stringify(incident.body).slice(0, 1500)).toBeGreaterThan(0);
     expectConforms(hypotheses, h as Answer);
+  });
+
+  it("an unknown incident is a 404 in the seed's `{detail}` on every incident path", async () => {
+    for (const path of ["", "/hypotheses", "/workflow", "/metrics"]) {
+      const r = await send("GET", `${base}/incidents/00000000-0000-4000-8000-000000000000${path}`, undefined, bearer);
+      expect(r.status, path).toBe(404);
+      expect(r.body, path).toEqual({ detail: expect.any(String) });
+    }
+    const m = await send(
+      "GET",
+      `${base}/analytics/incident-metrics/00000000-0000-4000-8000-000000000000`,
+      undefined,
+      bearer,
+    );
+    expect(m.status).toBe(404);
+    expect(m.body).toEqual({ detail: expect.any(String) });
+  });
+
+  it("carries the documented X-RateLimit-* headers (reset in seconds) and answers 429 past the budget", async () => {
+    for (const path of ["/incidents", "/projects", "/auth/me", "/analytics/token-usage", `/incidents/${incidentId}`]) {
+      const r = await send("GET", `${base}${path}`, undefined, bearer);
+      expect(r.status, path).toBe(200);
+      // The seed's headers; the budget is the product's (AEGIS_SRE_PER_MINUTE).
+      expect(r.headers.get("x-ratelimit-limit"), path).toBe("300");
+      expect(Number(r.headers.get("x-ratelimit-remaining")), path).toBeLessThan(300);
+      expect(Number(r.headers.get("x-ratelimit-reset")), path).toBeLessThanOrEqual(60);
+    }
+    // Its clients are users: an API key (the SDK, the CLI) asking with its parameters is not counted.
+    const keyed = await send("GET", `${base}/incidents?skip=0&limit=5`, undefined, { "x-api-key": apiKey });
+    expect(keyed.status).toBe(200);
+    expect(keyed.headers.get("x-ratelimit-limit")).toBeNull();
+    // A user of its own, so the budget spent here is nobody else's.
+    const register = find(examples, "POST", "/auth/register");
+    const other = { ...(register.request as object), email: "rate-limit@example.com" };
+    const reg = await send("POST", `${base}/auth/register`, other, {});
+    const own = { authorization: `Bearer ${(reg.body as { access_token: string }).access_token}` };
+    let last: Answer | null = null;
+    for (let i = 0; i <= 300 && last?.status !== 429; i++) last = await send("GET", `${base}/auth/me`, undefined, own);
+    expect(last?.status).toBe(429);
+    expect(last?.body).toEqual({
+      detail: expect.stringMatching(/^Rate limit exceeded/),
+      retry_after: expect.any(Number),
+    });
+    expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
   it("GET /analytics/token-usage and /analytics/cost-summary as documented", async () => {
@@ -177,6 +229,61 @@ describe("seed 001 (Ops Copilot) examples", () => {
       auth(),
     );
     expectConforms(e, await send("POST", "/api/v1/runbooks/search", e.request, auth()));
+  });
+
+  it("POST /api/v1/runbooks/search: a bad body is the seed's 400 INVALID_REQUEST naming the field", async () => {
+    const e = find(examples, "POST", "/api/v1/runbooks/search");
+    const { query: _, ...noQuery } = e.request as Record<string, unknown>;
+    const r = await send("POST", "/api/v1/runbooks/search", noQuery, auth());
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({
+      error: { code: "INVALID_REQUEST", message: expect.stringContaining("query"), details: { field: "query" } },
+    });
+    const big = await send("POST", "/api/v1/runbooks/search", { ...(e.request as object), top_k: 21 }, auth());
+    expect(big.status).toBe(400);
+    expect((big.body as { error: { details: unknown } }).error.details).toEqual({ field: "top_k" });
+  });
+
+  it("the seed 001 routes of its own carry the documented X-RateLimit-* headers, the reset a unix time", async () => {
+    // The incident reads are the resource seeds 002 and 003 share (and the SDK polls): not budgeted (ADR 0027).
+    const calls: [string, string, unknown][] = [
+      ["POST", "/api/v1/runbooks/search", { query: "database connection timeout" }],
+      ["GET", "/api/v1/health", undefined],
+    ];
+    const now = Date.now() / 1000;
+    for (const [method, path, body] of calls) {
+      const r = await send(method, path, body, auth());
+      expect(r.status, path).toBe(200);
+      expect(r.headers.get("x-ratelimit-limit"), path).toBe("500");
+      expect(Number(r.headers.get("x-ratelimit-remaining")), path).toBeLessThan(500);
+      expect(Number(r.headers.get("x-ratelimit-reset")), path).toBeGreaterThan(now);
+    }
+  });
+
+  it("the curl examples as written, at the base URL's `/v1/…` paths, answer as the headings' `/api/v1/…` do", async () => {
+    const created = await send("POST", "/api/v1/incidents", { title: "Checkout 500s", severity: "critical" }, auth());
+    const reference = (created.body as { reference: string }).reference;
+    const replayed = examples.filter((e) => e.examplePath !== null);
+    expect(replayed.map((e) => `${e.method} ${e.examplePath}`)).toEqual([
+      "POST /v1/analyze",
+      "GET /v1/incidents/INC-12345",
+      "POST /v1/runbooks/search",
+      "GET /v1/incidents",
+    ]);
+    for (const e of replayed) {
+      const path = (e.examplePath as string).replace("INC-12345", reference);
+      const r = await send(e.method, `${path}${e.query ? `?${e.query}` : ""}`, e.request, auth());
+      expectConforms(e, r);
+    }
+    // Its errors too: the seed's envelope at either spelling.
+    const none = await send("POST", "/v1/analyze", { incident_description: "short" }, auth());
+    expect(none.status).toBe(400);
+    expect(none.body).toMatchObject({ error: { code: "INVALID_REQUEST", details: { field: "incident_description" } } });
+    for (const path of ["/v1/health", "/v1/tickets", "/v1/webhooks"]) {
+      const r = await send(path === "/v1/health" ? "GET" : "POST", path, path === "/v1/health" ? undefined : {}, {});
+      expect(r.status, path).toBe(401);
+      expect(r.body, path).toEqual({ error: { code: "UNAUTHORIZED", message: "Invalid or missing API key" } });
+    }
   });
 
   it("POST /api/v1/tickets with the documented fields, and GET /api/v1/health", async () => {
@@ -243,6 +350,28 @@ describe("seed 000 (AegisOps core) examples", () => {
     expectAnyVariant(rag, await send("GET", `/rag/test?${rag.query}`, undefined, auth()));
   });
 
+  it("the documented errors carry FastAPI's `detail`: 404 unknown incident, 400 bad direction, 405 wrong method", async () => {
+    const missing = await send("GET", "/incidents/no-such-incident", undefined, auth());
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ detail: expect.stringContaining("no-such-incident") });
+    const direction = await send("POST", "/scale/sideways", undefined, auth());
+    expect(direction.status).toBe(400);
+    expect(direction.body).toMatchObject({ detail: expect.stringContaining("direction") });
+    for (const [method, path, allow] of [
+      ["DELETE", "/incidents", "GET"],
+      ["POST", "/health", "GET"],
+      ["GET", "/webhook", "POST"],
+    ] as const) {
+      const r = await send(method, path, undefined, auth());
+      expect(r.status, `${method} ${path}`).toBe(405);
+      expect(r.headers.get("allow"), path).toBe(allow);
+      expect(r.body).toMatchObject({ detail: "Method Not Allowed" });
+    }
+    const unknown = await send("GET", "/no-such-path", undefined, auth());
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ detail: "Not Found" });
+  });
+
   it("POST /scale/{direction} up and down as documented", async () => {
     const scale = find(examples, "POST", "/scale/{direction}");
     expectAnyVariant(scale, await send("POST", "/scale/up?count=2", undefined, auth()), ["scale up"]);
@@ -307,5 +436,165 @@ describe("seed 004 (Tachyon Argus) examples", () => {
     const r = await send("GET", "/predictions/current", undefined, { "x-api-key": "wrong-key-0123456789" });
     expect(r.status).toBe(401);
     expect(r.body).toEqual({ detail: "Invalid or missing API key" });
+  });
+});
+
+describe("seed 003 (OnCall Agent) endpoints, each listed example", () => {
+  const examples = seedExamples(seedFile("003_"));
+  const auth = () => ({ "x-api-key": apiKey });
+
+  /** What the seed's placeholders (`user=email`, `query=...`) stand for; a placeholder with none is left out. */
+  const placeholder = (ref: string): Record<string, string> => ({
+    user: "oncall@example.com",
+    resolution: "Rolled back to the previous version",
+    query: "memory leak",
+    incident_id: ref,
+    service: "aegisops",
+  });
+
+  function queryOf(e: SeedExample, ref: string): string {
+    if (!e.query) return "";
+    const values = placeholder(ref);
+    const params = new URLSearchParams();
+    for (const [k, v] of new URLSearchParams(e.query)) {
+      if (v !== "..." && v !== "email") params.set(k, v);
+      else if (values[k] !== undefined) params.set(k, values[k]);
+    }
+    const q = params.toString();
+    return q ? `?${q}` : "";
+  }
+
+  it("lists its 69 REST endpoints (the WebSocket aside)", () => {
+    expect(examples.length).toBe(69);
+  });
+
+  it("every listed request, sent as written, answers in the seed's success envelope", async () => {
+    const created = await send(
+      "POST",
+      "/api/v1/incidents",
+      {
+        title: "High error rate on api-gateway",
+        description: "5xx above 5%",
+        service_name: "api-gateway",
+        severity: "high",
+      },
+      auth(),
+    );
+    expect(created.body).toMatchObject({ success: true, data: { state: "detected" } });
+    const ref = (created.body as { reference: string }).reference;
+    const integration = await send(
+      "PUT",
+      "/api/v1/integrations/webhook/config",
+      { config: { url: "http://127.0.0.1:9/hook", secret: "webhook-secret-0123456789" } },
+      auth(),
+    );
+    expect(integration.status, JSON.stringify(integration.body)).toBeLessThan(300);
+    const backup = await send("POST", "/api/v1/settings/backup", undefined, auth());
+    const backupId = (backup.body as { data: { backup_id: string } }).data.backup_id;
+    const secret = "pd-signing-secret-0123456789";
+    await send("PUT", "/api/v1/alert-sources/pagerduty", { signing_secret: secret }, auth());
+    const delivery = JSON.stringify({
+      event: {
+        id: "01SEED003",
+        event_type: "incident.triggered",
+        resource_type: "incident",
+        occurred_at: new Date().toISOString(),
+        data: { id: "QSEED003", type: "incident", title: "Checkout is down", status: "triggered", urgency: "high" },
+      },
+    });
+
+    const bodies: Record<string, unknown> = {
+      "POST /api/v1/incidents": { title: "Disk filling on db-1", severity: "medium" },
+      "PATCH /api/v1/incidents/{incident_id}": { severity: "critical" },
+      "POST /api/v1/incidents/{incident_id}/actions": { action: "NOOP", reason: "seed example" },
+      "POST /api/v1/agent/analyze": { incident_id: ref },
+      "PUT /api/v1/integrations/{name}/config": {
+        config: { url: "http://127.0.0.1:9/hook", secret: "webhook-secret-0123456789" },
+      },
+      "PUT /api/v1/settings": {},
+      "PUT /api/v1/settings/notifications": {},
+      "PUT /api/v1/settings/automation": {},
+    };
+    const paths: Record<string, string> = { incident_id: ref, name: "webhook", backup_id: backupId };
+    const failures: string[] = [];
+    for (const e of examples) {
+      const key = `${e.method} ${e.path}`;
+      const path = e.path.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(paths[p] ?? p));
+      const target = `${path}${queryOf(e, ref)}`;
+      if (key === "GET /api/v1/monitoring/logs/stream") {
+        const ctl = new AbortController();
+        const r = await fetch(`${url}${target}`, {
+          headers: auth(),
+          signal: ctl.signal,
+        }).catch(() => null);
+        ctl.abort();
+        if (!r?.headers.get("content-type")?.startsWith("text/event-stream"))
+          failures.push(`${key}: not an event stream`);
+        continue;
+      }
+      const r =
+        key === "POST /webhook/pagerduty"
+          ? await send("POST", target, JSON.parse(delivery), {
+              ...auth(),
+              "x-pagerduty-signature": signPagerDuty(JSON.stringify(JSON.parse(delivery)), secret),
+            })
+          : await send(e.method, target, bodies[key], auth());
+      if (key === "GET /api/v1/security/audit-logs/export") {
+        // The file by default (ADR 0021); `delivery=link` answers the seed's download URL.
+        if (r.status !== 200 || !r.headers.get("content-type")?.startsWith("text/csv"))
+          failures.push(`${key}: ${r.status}`);
+        continue;
+      }
+      if (key === "POST /api/v1/security/rotate-api-key") {
+        // `service=github`: no GitHub integration can exist here, so the seed's example is a 404 in its envelope.
+        if (r.status !== 404 || (r.body as { success?: unknown }).success !== false)
+          failures.push(`${key}: ${r.status}`);
+        continue;
+      }
+      const body = r.body as { success?: unknown; message?: unknown; data?: unknown };
+      if (
+        r.status < 200 ||
+        r.status >= 300 ||
+        body.success !== true ||
+        typeof body.message !== "string" ||
+        !("data" in body)
+      )
+        failures.push(`${key} → ${r.status} ${JSON.stringify(r.body).slice(0, 240)}`);
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+
+  it("a listed request with `page` answers the seed's Paginated Response, also inside its success envelope", async () => {
+    const text = readFileSync(seedFile("003_"), "utf8");
+    const block = /### Paginated Response\s+```json\n([\s\S]*?)```/.exec(text)?.[1];
+    const paginated = lenientJson(block ?? "") as Record<string, unknown>;
+    expect(Object.keys(paginated)).toEqual(["items", "total", "page", "page_size", "has_next"]);
+    const paged = examples.filter((e) => e.method === "GET" && /(^|&)page=/.test(e.query ?? ""));
+    expect(paged.map((e) => e.path)).toEqual(["/api/v1/incidents", "/api/v1/security/audit-logs"]);
+    for (const e of paged) {
+      const r = await send("GET", `${e.path}?page=1&page_size=20`, undefined, auth());
+      expect(r.status, e.path).toBe(200);
+      expect(shapeMismatches(paginated, r.body), e.path).toEqual([]);
+      const body = r.body as Record<string, unknown> & { data: Record<string, unknown> };
+      expect(body.success, e.path).toBe(true);
+      expect(shapeMismatches(paginated, body.data), e.path).toEqual([]);
+      expect(body.total, e.path).toBe(body.data.total);
+    }
+  });
+
+  it("a bad parameter or an unknown id is the seed's error envelope naming it, never a 500", async () => {
+    const bad = await send("GET", "/api/v1/dashboard/metrics/incidents?period=2y", undefined, auth());
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({
+      success: false,
+      error: expect.stringContaining("period"),
+      request_id: expect.any(String),
+    });
+    const patch = await send("PATCH", "/api/v1/incidents/INC-1", { severity: "huge" }, auth());
+    expect(patch.status).toBe(400);
+    expect(patch.body).toMatchObject({ success: false, error: expect.stringContaining("severity") });
+    const unknown = await send("GET", "/api/v1/incidents/INC-999999/timeline", undefined, auth());
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ success: false, details: {}, request_id: expect.any(String) });
   });
 });

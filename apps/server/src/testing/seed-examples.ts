@@ -11,6 +11,8 @@ export interface SeedExample {
   path: string;
   /** The example request's query string (from its curl URL), without `?`. */
   query: string | null;
+  /** The path of the example's curl URL (seed 001's examples write `/v1/…` under its base URL). */
+  examplePath: string | null;
   /** The example request body; null when the seed documents none or only field descriptions. */
   request: unknown;
   /** The request JSON as documented, even when its values describe types ("string (required)"). */
@@ -23,6 +25,8 @@ export interface SeedExample {
 const ENDPOINT = [
   /^#{2,5}\s+(?:\d+\.\s+)?(GET|POST|PUT|PATCH|DELETE)\s+(\/\S*)/,
   /^\*\*Endpoint:\*\*\s+`(GET|POST|PUT|PATCH|DELETE)\s+([^`\s]+)`/,
+  // Seed 003's endpoint lists: "- `GET /api/v1/incidents?page=1&page_size=20` - List incidents"
+  /^-\s+`(GET|POST|PUT|PATCH|DELETE)\s+([^`\s]+)`/,
 ];
 /** `**Response (200 OK):**`, `**Response (201 Created):**`, `**Response:**`, `**Response (scale up):**`… */
 const RESPONSE = /^\*\*Response\s*(?:\(([^)]*)\))?:?\*\*/i;
@@ -44,11 +48,12 @@ export function lenientJson(text: string): unknown {
   }
 }
 
-function curlOf(text: string): { query: string | null; body: unknown } {
+function curlOf(text: string): { path: string | null; query: string | null; body: unknown } {
   const url = /curl\s[^\n]*?["']?(https?:\/\/[^\s"']+)["']?/.exec(text)?.[1] ?? "";
   const q = url.indexOf("?");
   const data = /-d\s+'([\s\S]*?)'/.exec(text)?.[1];
-  return { query: q >= 0 ? url.slice(q + 1) : null, body: data === undefined ? undefined : lenientJson(data) };
+  const path = url ? new URL(url).pathname : null;
+  return { path, query: q >= 0 ? url.slice(q + 1) : null, body: data === undefined ? undefined : lenientJson(data) };
 }
 
 /** True when a documented request's values describe fields ("string (required)") rather than give them. */
@@ -68,10 +73,14 @@ export function seedExamples(file: string): SeedExample[] {
     const line = lines[i] ?? "";
     const endpoint = ENDPOINT.map((r) => r.exec(line)).find(Boolean);
     if (endpoint) {
+      const written = endpoint[2] as string;
+      const q = written.indexOf("?");
       current = {
         method: endpoint[1] as string,
-        path: (endpoint[2] as string).replace(/\?.*$/, ""),
-        query: null,
+        path: q >= 0 ? written.slice(0, q) : written,
+        // A listed endpoint may carry its example query ("?period=24h"); a curl example overrides it.
+        query: q >= 0 ? written.slice(q + 1) : null,
+        examplePath: null,
         request: null,
         requestSchema: null,
         responses: new Map(),
@@ -98,6 +107,7 @@ export function seedExamples(file: string): SeedExample[] {
     if (label.kind === "example" || lang === "bash") {
       const curl = curlOf(text);
       if (curl.query !== null) current.query = curl.query;
+      if (curl.path !== null) current.examplePath = curl.path;
       if (curl.body !== undefined) current.request = curl.body;
     } else if (lang === "json" || lang === "") {
       const json = lenientJson(text);

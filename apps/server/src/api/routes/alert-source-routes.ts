@@ -16,6 +16,7 @@ import { AuthError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { identityOf, projectOf, requireRole } from "../request-identity.js";
 import { declareSeed } from "../seed-envelope.js";
+import { sreRateLimit } from "./sre-rate-limit.js";
 
 const Errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody };
 const Accepted = z.object({
@@ -128,6 +129,7 @@ export async function registerAlertSourceRoutes(fastify: FastifyInstance, d: App
     api.get(
       "/api/v1/projects/:id/monitoring/alerts",
       {
+        config: { rateLimit: sreRateLimit(d.config.AEGIS_SRE_PER_MINUTE) },
         schema: {
           tags,
           summary: "Alerts received for the project from every source, newest first",

@@ -14,6 +14,8 @@ import { InputError, NotFoundError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import type { RouteRateLimit } from "../copilot-rate-limits.js";
 import { projectOf } from "../request-identity.js";
+import { copilotPaths, isExamplePath } from "./copilot-paths.js";
+import { sreRateLimit } from "./sre-rate-limit.js";
 
 const DAY_MS = 86_400_000;
 const dateParam = z
@@ -27,37 +29,46 @@ const dateParam = z
  */
 export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps, analyzeLimit: RouteRateLimit): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const sre = sreRateLimit(d.config.AEGIS_SRE_PER_MINUTE);
   const engine = d.analysis;
 
-  app.post(
-    "/api/v1/analyze",
-    {
-      schema: {
-        tags: ["analysis"],
-        summary: "Analyse an incident description: hypothesis, next actions, commands, citations, related incidents",
-        description:
-          "Runs the configured provider chain (AEGIS_LLM_CHAIN) with investigation tools. Identical signatures within AEGIS_ANALYSIS_CACHE_SECS are answered from the cache (`metadata.cache_hit`). Past AEGIS_ANALYZE_TIMEOUT_SECS the answer is a 504 with `partial_results`.",
-        body: AnalyzeRequest,
-        response: { 200: AnalyzeResponse, 400: CopilotError, 401: CopilotError, 429: CopilotError, 504: CopilotError },
+  for (const url of copilotPaths("/api/v1/analyze"))
+    app.post(
+      url,
+      {
+        schema: {
+          hide: isExamplePath(url),
+          tags: ["analysis"],
+          summary: "Analyse an incident description: hypothesis, next actions, commands, citations, related incidents",
+          description:
+            "Runs the configured provider chain (AEGIS_LLM_CHAIN) with investigation tools. Identical signatures within AEGIS_ANALYSIS_CACHE_SECS are answered from the cache (`metadata.cache_hit`). Past AEGIS_ANALYZE_TIMEOUT_SECS the answer is a 504 with `partial_results`.",
+          body: AnalyzeRequest,
+          response: {
+            200: AnalyzeResponse,
+            400: CopilotError,
+            401: CopilotError,
+            429: CopilotError,
+            504: CopilotError,
+          },
+        },
+        config: { seed: "001", rateLimit: analyzeLimit, explainInvalid: describeLength },
       },
-      config: { seed: "001", rateLimit: analyzeLimit, explainInvalid: describeLength },
-    },
-    (req) => {
-      const project = projectOf(req);
-      // An INC-<n> the project knows is that incident: its hypotheses go under the incident's own id.
-      const incidentIdOf = (ref: string) =>
-        d.incidentResource.idOf(project, ref).catch((e: unknown) => {
-          if (e instanceof NotFoundError) return null;
-          throw e;
-        });
-      return engine.copilot.analyze(req.body, project, incidentIdOf);
-    },
-  );
+      (req) => {
+        const project = projectOf(req);
+        // An INC-<n> the project knows is that incident: its hypotheses go under the incident's own id.
+        const incidentIdOf = (ref: string) =>
+          d.incidentResource.idOf(project, ref).catch((e: unknown) => {
+            if (e instanceof NotFoundError) return null;
+            throw e;
+          });
+        return engine.copilot.analyze(req.body, project, incidentIdOf);
+      },
+    );
 
   app.get(
     "/api/v1/incidents/:incident_id/hypotheses",
     {
-      config: { seed: "002" },
+      config: { rateLimit: sre, seed: "002" },
       schema: {
         tags: ["analysis"],
         summary: "Ranked hypotheses of an incident's diagnosis (seed 002)",
@@ -80,7 +91,7 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps, ana
   app.get(
     "/api/v1/analytics/token-usage",
     {
-      config: { seed: "002" },
+      config: { rateLimit: sre, seed: "002" },
       schema: {
         tags: ["analytics"],
         summary: "Model token usage and cost by request type, day and provider (seed 002)",
@@ -100,7 +111,7 @@ export function registerAnalysisRoutes(fastify: FastifyInstance, d: AppDeps, ana
   app.get(
     "/api/v1/analytics/cost-summary",
     {
-      config: { seed: "002" },
+      config: { rateLimit: sre, seed: "002" },
       schema: {
         tags: ["analytics"],
         summary: "Model cost, cache effect, most expensive incidents and recommendations (seed 002)",

@@ -48,7 +48,7 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, d: AppDeps, li
       schema: {
         tags,
         summary: "Incident analytics over a time range (default the last 7 days) with service/severity/state filters",
-        body: IncidentAnalyticsInput.default({}),
+        body: IncidentAnalyticsInput.nullish(),
       },
     },
     async (req) => {

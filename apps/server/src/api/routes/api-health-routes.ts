@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppDeps } from "../app-deps.js";
 import type { RouteRateLimit } from "../copilot-rate-limits.js";
+import { copilotPaths, isExamplePath } from "./copilot-paths.js";
 
 const CheckStatus = z.enum(["healthy", "unhealthy", "not_configured"]);
 
@@ -20,27 +21,30 @@ const ApiHealth = z.object({
 
 /** Seed 001 `GET /api/v1/health`: every dependency really probed, with its latency. */
 export function registerApiHealthRoutes(fastify: FastifyInstance, d: AppDeps, rateLimit: RouteRateLimit): void {
-  fastify.withTypeProvider<ZodTypeProvider>().get(
-    "/api/v1/health",
-    {
-      config: { rateLimit },
-      schema: {
-        tags: ["system"],
-        summary: "Dependency health: database, vector search, LLM providers, executor",
-        description:
-          "`dependencies` is seed 001's summary (database, vector_db, llm_api, executor, and redis and elasticsearch, which AegisOps does not use: always `not_configured`); `checks` has each probe with `latency_ms` (LLM providers one by one as `llm:<name>`). A dependency that is not configured says `not_configured` and counts for nothing. The database down → `unhealthy` (HTTP 503); any other configured dependency down → `degraded` (HTTP 200). Probes run at most every 5 s.",
-        response: { 200: ApiHealth, 503: ApiHealth, 401: CopilotError, 429: CopilotError },
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  for (const url of copilotPaths("/api/v1/health"))
+    app.get(
+      url,
+      {
+        config: { rateLimit },
+        schema: {
+          hide: isExamplePath(url),
+          tags: ["system"],
+          summary: "Dependency health: database, vector search, LLM providers, executor",
+          description:
+            "`dependencies` is seed 001's summary (database, vector_db, llm_api, executor, and redis and elasticsearch, which AegisOps does not use: always `not_configured`); `checks` has each probe with `latency_ms` (LLM providers one by one as `llm:<name>`). A dependency that is not configured says `not_configured` and counts for nothing. The database down → `unhealthy` (HTTP 503); any other configured dependency down → `degraded` (HTTP 200). Probes run at most every 5 s.",
+          response: { 200: ApiHealth, 503: ApiHealth, 401: CopilotError, 429: CopilotError },
+        },
       },
-    },
-    async (_req, reply) => {
-      const r = await d.dependencyHealth.report();
-      return reply.code(r.status === "unhealthy" ? 503 : 200).send({
-        status: r.status,
-        version: d.version,
-        timestamp: new Date().toISOString(),
-        dependencies: r.dependencies,
-        checks: r.checks,
-      });
-    },
-  );
+      async (_req, reply) => {
+        const r = await d.dependencyHealth.report();
+        return reply.code(r.status === "unhealthy" ? 503 : 200).send({
+          status: r.status,
+          version: d.version,
+          timestamp: new Date().toISOString(),
+          dependencies: r.dependencies,
+          checks: r.checks,
+        });
+      },
+    );
 }

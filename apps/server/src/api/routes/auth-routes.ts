@@ -7,7 +7,9 @@ import { WS_TTL_SECONDS } from "../../accounts/token-issuer.js";
 import { RateLimitError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { projectOf, userSessionOf } from "../request-identity.js";
+import type { Issue } from "../seed-envelope.js";
 import { clearSessionCookies, presentedRefresh, setSessionCookies } from "./session-cookies.js";
+import { sreRateLimit } from "./sre-rate-limit.js";
 
 const Role = z.enum(["owner", "admin", "member", "viewer"]);
 const ProjectRef = z.object({ id: z.string(), name: z.string(), role: Role });
@@ -53,8 +55,13 @@ const userWithProject = (s: Omit<SignedIn, "tokens">) => ({
 });
 
 /** Seed 002 /auth: register, login, logout, refresh (rotating), me, switch-project, ws-token. */
+/** A required field left out, or no body at all. */
+const missingField = (issue: Issue): boolean => issue.type === "missing" || issue.loc.length === 1;
+
 export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  // Seed 002's budget on its signed-in routes; register, login and refresh (keyed by address alone) have their own throttle.
+  const sre = sreRateLimit(d.config.AEGIS_SRE_PER_MINUTE);
   const auth = d.accounts.auth;
   const tags = ["auth"];
 
@@ -91,12 +98,14 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
   app.post(
     "/api/v1/auth/login",
     {
+      // The seed documents "400 Bad Request: Missing required fields" here (other validation stays 422).
+      config: { invalidStatus: (issues) => (issues.some(missingField) ? 400 : undefined) },
       schema: {
         tags,
         summary: "Log in with email and password; throttled per account and per IP",
         security: [],
         body: LoginBody,
-        response: { 200: LoginResponse, 401: DetailError, 422: DetailError, 429: RateLimited },
+        response: { 200: LoginResponse, 400: DetailError, 401: DetailError, 422: DetailError, 429: RateLimited },
       },
     },
     async (req, reply) => {
@@ -147,6 +156,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
   app.post(
     "/api/v1/auth/logout",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "Log out: revoke the session and clear the cookies",
@@ -164,6 +174,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
   app.get(
     "/api/v1/auth/me",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "The signed-in user, their tenant, active project and projects",
@@ -183,6 +194,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
   app.post(
     "/api/v1/auth/switch-project",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "Act on another of the user's projects: a new access token for it",
@@ -206,6 +218,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, d: AppDeps): void {
   app.get(
     "/api/v1/auth/ws-token",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "A short-lived token for opening the WebSocket (/ws?token=)",

@@ -66,10 +66,11 @@ describe("core routes (inject)", () => {
     expect(none.json()).toEqual({
       error: "missing API key: send X-API-Key or Authorization: Bearer",
       code: "unauthorized",
+      detail: "missing API key: send X-API-Key or Authorization: Bearer",
     });
     const wrong = await app.inject({ url: "/incidents", headers: { "x-api-key": "nope" } });
     expect(wrong.statusCode).toBe(401);
-    expect(wrong.json()).toEqual({ error: "invalid API key", code: "unauthorized" });
+    expect(wrong.json()).toEqual({ error: "invalid API key", code: "unauthorized", detail: "invalid API key" });
     // `?token=` is accepted only where a browser cannot send headers.
     const token = await app.inject({ url: `/incidents?token=${AS_DEFAULT["x-api-key"]}` });
     expect(token.statusCode).toBe(401);

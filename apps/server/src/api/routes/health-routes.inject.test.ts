@@ -32,9 +32,11 @@ describe("health routes (inject)", () => {
     expect(res.statusCode).toBe(200);
   });
 
-  it("rejects what is not a health read (unknown method: 404, never a 500)", async () => {
+  it("rejects what is not a health read (another method: 405 with Allow, as FastAPI answers; never a 500)", async () => {
     app = await injectApp({ monitor, executor: fake("executor", { kind: "local" }) });
     const res = await app.inject({ method: "POST", url: "/health" });
-    expect(res.statusCode).toBe(404);
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe("GET");
+    expect(res.json()).toMatchObject({ code: "method_not_allowed", detail: "Method Not Allowed" });
   });
 });

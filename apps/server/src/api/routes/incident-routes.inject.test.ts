@@ -151,11 +151,9 @@ describe("incident routes (inject)", () => {
     const s002 = await app.inject({ url: "/api/v1/incidents?skip=20&limit=10&state=investigating", headers: AS_P2 });
     expect(s002.json()).toEqual([summary]);
     const s003 = await app.inject({ url: "/api/v1/incidents?page=2&page_size=20&severity=high", headers: AS_P2 });
-    expect(s003.json()).toEqual({
-      success: true,
-      message: "1 of 45 incidents",
-      data: { items: [summary], total: 45, page: 2, page_size: 20, has_next: true },
-    });
+    // Seed 003's Paginated Response, at the top and as the success envelope's `data`.
+    const page = { items: [summary], total: 45, page: 2, page_size: 20, has_next: true };
+    expect(s003.json()).toEqual({ success: true, message: "1 of 45 incidents", data: page, ...page });
     const last = await app.inject({ url: "/api/v1/incidents?page=3&page_size=20", headers: AS_P2 });
     expect(last.json().data.has_next).toBe(false);
     const plain = await app.inject({ url: "/api/v1/incidents", headers: AS_P2 });
@@ -333,7 +331,7 @@ describe("incident routes (inject)", () => {
     expect(foreign.statusCode).toBe(404);
   });
 
-  it("PATCH updates fields as the key's principal; an empty or invalid body is a 422 naming the field", async () => {
+  it("PATCH (seed 003) updates fields as the key's principal in the success envelope; an empty or invalid body is a 400 naming the field", async () => {
     const calls: Call[] = [];
     app = await injectApp({ incidentResource: resource(calls) });
     const ok = await app.inject({
@@ -343,21 +341,24 @@ describe("incident routes (inject)", () => {
       payload: { title: "Payment API CPU", severity: "critical" },
     });
     expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ success: true, message: expect.any(String), data: { id: ok.json().id } });
     expect(calls[0]).toMatchObject({
       method: "update",
       project: "default",
       args: [{ id: "admin" }, "u-1", { title: "Payment API CPU", severity: "critical" }],
     });
     const empty = await app.inject({ method: "PATCH", url: "/api/v1/incidents/u-1", headers: AS_DEFAULT, payload: {} });
-    expect(empty.statusCode).toBe(422);
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ success: false, request_id: expect.any(String) });
     const bad = await app.inject({
       method: "PATCH",
       url: "/api/v1/incidents/u-1",
       headers: AS_DEFAULT,
       payload: { severity: "huge" },
     });
-    expect(bad.statusCode).toBe(422);
-    expect(bad.json().detail[0].loc).toEqual(["body", "severity"]);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ success: false, error: expect.stringMatching(/severity/) });
+    expect(bad.json().details.issues[0].loc).toEqual(["body", "severity"]);
     const foreign = await app.inject({
       method: "PATCH",
       url: "/api/v1/incidents/u-1",

@@ -8,6 +8,7 @@ import {
   IncidentMetricsV1,
   IncidentStatus,
   IncidentV1,
+  IncidentV1Enveloped,
   LifecycleState,
   StateChangedV1,
   StateChangeV1,
@@ -20,6 +21,8 @@ import { z } from "zod";
 import { ValidationError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { principalOf, projectOf } from "../request-identity.js";
+import { copilotPaths, isExamplePath } from "./copilot-paths.js";
+import { sreRateLimit, sreRateLimitShared } from "./sre-rate-limit.js";
 
 const count = (max: number) => z.coerce.number().int().min(0).max(max).optional();
 
@@ -81,8 +84,16 @@ function callerOf(req: FastifyRequest): "api_key" | "user" {
 const listSeed = (req: FastifyRequest) => styleOf((req.query ?? {}) as Record<string, unknown>, callerOf(req));
 /** One incident read answers errors to seed 002's users in `{detail}`, to API keys in seed 001's envelope. */
 const detailSeed = (req: FastifyRequest) => (callerOf(req) === "user" ? "002" : "001");
-/** Creation is seeds 002 (users) and 003 (API keys). */
+/** Creation is seeds 002 (users) and 003 (API keys); so is an update (seed 003's, used by the cockpit too). */
 const createSeed = (req: FastifyRequest) => (callerOf(req) === "user" ? "002" : "003");
+
+/**
+ * Seed 003's success envelope beside the bare incident, for API-key callers: seed 001 (detail) and
+ * seed 002 (create) read the incident's own fields, seed 003 reads `{success, message, data}`.
+ */
+function enveloped(req: FastifyRequest, incident: IncidentV1, message: string): IncidentV1 | IncidentV1Enveloped {
+  return callerOf(req) === "user" ? incident : { ...incident, success: true as const, message, data: incident };
+}
 
 const INC_REF = /^INC-\d+$/;
 const IdParams = z.object({ id: z.string().min(1).max(200) });
@@ -94,124 +105,138 @@ const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
  */
 export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const sre = sreRateLimit(d.config.AEGIS_SRE_PER_MINUTE);
+  const sreShared = sreRateLimitShared(d.config.AEGIS_SRE_PER_MINUTE);
   const r = d.incidentResource;
 
-  app.get(
-    "/api/v1/incidents",
-    {
-      config: { seedFor: listSeed },
-      schema: {
-        tags: ["incidents"],
-        summary: "List the project's incidents, newest first",
-        description:
-          "Pagination and envelope follow the seed whose parameters are used: `page`/`page_size` → seed 003 `{success, message, data: {items, total, page, page_size, has_next}}`; `skip` (or the `state` filter) → seed 002's bare array; `offset`, `service` or `status` → seed 001 `{incidents, total, limit, offset}`; with none of these, a signed-in user gets seed 002's array and an API key seed 001's envelope. `status` takes a lifecycle state, `open`, `triggered`, or (in capitals) seed 000's automation status.",
-        querystring: ListQuery,
-        response: {
-          200: z.union([IncidentListV1Seed003, IncidentListV1Seed001, IncidentListV1Seed002]),
-          401: ErrorBody,
-          422: ErrorBody,
+  for (const url of copilotPaths("/api/v1/incidents"))
+    app.get(
+      url,
+      {
+        config: { rateLimit: sreShared, seedFor: listSeed },
+        schema: {
+          hide: isExamplePath(url),
+          tags: ["incidents"],
+          summary: "List the project's incidents, newest first",
+          description:
+            "Pagination and envelope follow the seed whose parameters are used: `page`/`page_size` → seed 003 `{success, message, data: {items, total, page, page_size, has_next}}`; `skip` (or the `state` filter) → seed 002's bare array; `offset`, `service` or `status` → seed 001 `{incidents, total, limit, offset}`; with none of these, a signed-in user gets seed 002's array and an API key seed 001's envelope. `status` takes a lifecycle state, `open`, `triggered`, or (in capitals) seed 000's automation status.",
+          querystring: ListQuery,
+          response: {
+            200: z.union([IncidentListV1Seed003, IncidentListV1Seed001, IncidentListV1Seed002]),
+            401: ErrorBody,
+            422: ErrorBody,
+          },
         },
       },
-    },
-    async (req) => {
-      const q = req.query;
-      const filter = {
-        service: q.service,
-        severity: q.severity,
-        ...(q.status ? statusFilter(q.status) : {}),
-        ...(q.state ? { lifecycle: [q.state] } : {}),
-      };
-      const project = projectOf(req);
-      switch (styleOf(q, principalOf(req).kind)) {
-        case "003": {
-          const page = q.page ?? 1;
-          const size = q.page_size ?? 20;
-          const { items, total } = await r.list(project, filter, size, (page - 1) * size);
-          const data = { items, total, page, page_size: size, has_next: page * size < total };
-          return { success: true as const, message: `${items.length} of ${total} incidents`, data };
+      async (req) => {
+        const q = req.query;
+        const filter = {
+          service: q.service,
+          severity: q.severity,
+          ...(q.status ? statusFilter(q.status) : {}),
+          ...(q.state ? { lifecycle: [q.state] } : {}),
+        };
+        const project = projectOf(req);
+        switch (styleOf(q, principalOf(req).kind)) {
+          case "003": {
+            const page = q.page ?? 1;
+            const size = q.page_size ?? 20;
+            const { items, total } = await r.list(project, filter, size, (page - 1) * size);
+            const data = { items, total, page, page_size: size, has_next: page * size < total };
+            return { success: true as const, message: `${items.length} of ${total} incidents`, data, ...data };
+          }
+          case "002":
+            return r.page(project, filter, q.limit ?? 10, q.skip ?? 0);
+          default: {
+            const limit = q.limit ?? 20;
+            const offset = q.offset ?? 0;
+            const { items, total } = await r.list(project, filter, limit, offset);
+            // Seed 001 names incidents by their INC-<n> reference.
+            return { incidents: items.map((i) => ({ ...i, incident_id: i.reference })), total, limit, offset };
+          }
         }
-        case "002":
-          return r.page(project, filter, q.limit ?? 10, q.skip ?? 0);
-        default: {
-          const limit = q.limit ?? 20;
-          const offset = q.offset ?? 0;
-          const { items, total } = await r.list(project, filter, limit, offset);
-          // Seed 001 names incidents by their INC-<n> reference.
-          return { incidents: items.map((i) => ({ ...i, incident_id: i.reference })), total, limit, offset };
-        }
-      }
-    },
-  );
+      },
+    );
 
   app.post(
     "/api/v1/incidents",
     {
-      config: { seedFor: createSeed },
+      config: { rateLimit: sreShared, seedFor: createSeed },
       schema: {
         tags: ["incidents"],
         summary: "Open an incident by hand; it enters the remediation pipeline",
         description:
           "Seed 002's body (`title`, `description`, `service_name`, `severity`). The pipeline diagnoses it and the council reviews the proposal; with the default `dry_run: true` nothing is executed, `dry_run: false` lets the automation act as for a webhook.",
         body: CreateIncidentV1,
-        response: { 200: IncidentV1, ...errors },
-      },
-    },
-    (req) => r.create(projectOf(req), req.body),
-  );
-
-  app.get(
-    "/api/v1/incidents/:id",
-    {
-      config: { seedFor: detailSeed },
-      schema: {
-        tags: ["incidents"],
-        summary: "One incident: lifecycle, automation record, transitions",
-        params: IdParams,
-        response: { 200: IncidentV1, ...errors },
+        response: { 200: z.union([IncidentV1Enveloped, IncidentV1]), ...errors },
       },
     },
     async (req) => {
-      const project = projectOf(req);
-      const found = await r.get(project, req.params.id);
-      // Asked by its seed-001 reference, it answers in those terms.
-      const incident = INC_REF.test(req.params.id) ? { ...found, incident_id: found.reference } : found;
-      const a = incident.automation;
-      const action = ActionType.safeParse(a.action);
-      if (!action.success || !a.root_cause) return { ...incident, analysis: null };
-      const analysis = await d.analysis.diagnosisDetail(
-        project,
-        incident.id,
-        {
-          action: action.data,
-          root_cause: a.root_cause,
-          confidence: a.confidence ?? 0,
-          justification: "",
-          replica_count: 2,
-        },
-        a.container_name ?? incident.service_name ?? "service",
-      );
-      return { ...incident, analysis };
+      const incident = await r.create(projectOf(req), req.body);
+      return enveloped(req, incident, `Incident ${incident.reference} created`);
     },
   );
+
+  for (const url of copilotPaths("/api/v1/incidents/:id"))
+    app.get(
+      url,
+      {
+        config: { rateLimit: sreShared, seedFor: detailSeed },
+        schema: {
+          hide: isExamplePath(url),
+          tags: ["incidents"],
+          summary: "One incident: lifecycle, automation record, transitions",
+          params: IdParams,
+          response: { 200: z.union([IncidentV1Enveloped, IncidentV1]), ...errors },
+        },
+      },
+      async (req) => {
+        const project = projectOf(req);
+        const found = await r.get(project, req.params.id);
+        // Asked by its seed-001 reference, it answers in those terms.
+        const incident = INC_REF.test(req.params.id) ? { ...found, incident_id: found.reference } : found;
+        const a = incident.automation;
+        const action = ActionType.safeParse(a.action);
+        const message = `Incident ${incident.reference}`;
+        if (!action.success || !a.root_cause) return enveloped(req, { ...incident, analysis: null }, message);
+        const analysis = await d.analysis.diagnosisDetail(
+          project,
+          incident.id,
+          {
+            action: action.data,
+            root_cause: a.root_cause,
+            confidence: a.confidence ?? 0,
+            justification: "",
+            replica_count: 2,
+          },
+          a.container_name ?? incident.service_name ?? "service",
+        );
+        return enveloped(req, { ...incident, analysis }, message);
+      },
+    );
 
   app.patch(
     "/api/v1/incidents/:id",
     {
+      config: { rateLimit: sreShared, seedFor: createSeed },
       schema: {
         tags: ["incidents"],
         summary: "Update an incident's title, description, service, severity and optionally its state (seed 003)",
         params: IdParams,
         body: UpdateIncidentV1,
-        response: { 200: IncidentV1, 409: ErrorBody, ...errors },
+        response: { 200: z.union([IncidentV1Enveloped, IncidentV1]), 409: ErrorBody, ...errors },
       },
     },
-    (req) => r.update(projectOf(req), principalOf(req), req.params.id, req.body),
+    async (req) => {
+      const incident = await r.update(projectOf(req), principalOf(req), req.params.id, req.body);
+      return enveloped(req, incident, `Incident ${incident.reference} updated`);
+    },
   );
 
   app.patch(
     "/api/v1/incidents/:id/state",
     {
-      config: { seed: "002" },
+      config: { rateLimit: sre, seed: "002" },
       schema: {
         tags: ["incidents"],
         summary: "Move the human lifecycle (seed 002); 409 names the allowed moves",
@@ -226,6 +251,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   app.get(
     "/api/v1/incidents/:id/workflow",
     {
+      config: { rateLimit: sre, seed: "002" },
       schema: {
         tags: ["incidents"],
         summary: "The pipeline's steps with their timings, from the timeline",
@@ -237,6 +263,7 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
   );
 
   const metrics = {
+    config: { seed: "002" as const, rateLimit: sre },
     schema: {
       tags: ["incidents"],
       summary: "Time to acknowledge, mitigate and resolve; model tokens and cost (null where nothing recorded it)",
@@ -245,7 +272,9 @@ export function registerIncidentRoutes(fastify: FastifyInstance, d: AppDeps): vo
     },
   };
   app.get("/api/v1/incidents/:id/metrics", metrics, (req) => r.metrics(projectOf(req), req.params.id));
-  app.get("/api/v1/analytics/incident-metrics/:id", { schema: { ...metrics.schema, tags: ["analytics"] } }, (req) =>
-    r.metrics(projectOf(req), req.params.id),
+  app.get(
+    "/api/v1/analytics/incident-metrics/:id",
+    { ...metrics, schema: { ...metrics.schema, tags: ["analytics"] } },
+    (req) => r.metrics(projectOf(req), req.params.id),
   );
 }

@@ -6,6 +6,7 @@ import { assertRole } from "../../accounts/require-role.js";
 import type { Role } from "../../ports/identity.js";
 import type { AppDeps } from "../app-deps.js";
 import { identityOf } from "../request-identity.js";
+import { sreRateLimit } from "./sre-rate-limit.js";
 
 const errors = { 401: DetailError, 403: DetailError, 404: DetailError, 409: DetailError, 422: DetailError };
 const Project = z.object({ id: z.string().min(1) });
@@ -19,6 +20,7 @@ const tags = ["monitoring"];
  */
 export function registerMonitoringIntegrationRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const sre = sreRateLimit(d.config.AEGIS_SRE_PER_MINUTE);
   const reg = d.integrations;
   /** The path's project after checking the caller's role in it. */
   const project = async (req: FastifyRequest, id: string, min: Role): Promise<string> => {
@@ -30,6 +32,7 @@ export function registerMonitoringIntegrationRoutes(fastify: FastifyInstance, d:
   app.get(
     "/api/v1/projects/:id/monitoring/integrations",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "List a project's integrations",
@@ -42,6 +45,7 @@ export function registerMonitoringIntegrationRoutes(fastify: FastifyInstance, d:
   app.post(
     "/api/v1/projects/:id/monitoring/integrations",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "Create an integration (admin); secret fields of config are encrypted and shown masked",
@@ -61,6 +65,7 @@ export function registerMonitoringIntegrationRoutes(fastify: FastifyInstance, d:
   app.post(
     "/api/v1/projects/:id/monitoring/integrations/test-connection",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "Test settings before saving them (admin): really connects, reports latency and the error",
@@ -77,12 +82,16 @@ export function registerMonitoringIntegrationRoutes(fastify: FastifyInstance, d:
   );
   app.get(
     "/api/v1/projects/:id/monitoring/integrations/:integration_id",
-    { schema: { tags, summary: "Get an integration", params: One, response: { 200: IntegrationView, ...errors } } },
+    {
+      config: { rateLimit: sre },
+      schema: { tags, summary: "Get an integration", params: One, response: { 200: IntegrationView, ...errors } },
+    },
     async (req) => reg.getById(await project(req, req.params.id, "viewer"), req.params.integration_id),
   );
   app.patch(
     "/api/v1/projects/:id/monitoring/integrations/:integration_id",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary:
@@ -101,6 +110,7 @@ export function registerMonitoringIntegrationRoutes(fastify: FastifyInstance, d:
   app.delete(
     "/api/v1/projects/:id/monitoring/integrations/:integration_id",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "Delete an integration and its log (admin)",
@@ -116,6 +126,7 @@ export function registerMonitoringIntegrationRoutes(fastify: FastifyInstance, d:
   app.post(
     "/api/v1/projects/:id/monitoring/integrations/:integration_id/test",
     {
+      config: { rateLimit: sre },
       schema: { tags, summary: "Test a saved integration", params: One, response: { 200: ConnectionTest, ...errors } },
     },
     async (req) => reg.testById(await project(req, req.params.id, "member"), req.params.integration_id),

@@ -7,6 +7,7 @@ import { ForbiddenError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import type { RouteRateLimit } from "../copilot-rate-limits.js";
 import { principalOf, projectOf } from "../request-identity.js";
+import { copilotPaths, isExamplePath } from "./copilot-paths.js";
 
 const WebhookRequest = z.object({
   url: z.url({ protocol: /^https?$/ }),
@@ -46,20 +47,22 @@ const SIGNING =
 export function registerOutboundWebhookRoutes(fastify: FastifyInstance, d: AppDeps, rateLimit: RouteRateLimit): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
-  app.post(
-    "/api/v1/webhooks",
-    {
-      config: { rateLimit },
-      schema: {
-        tags: ["webhooks"],
-        summary: "Register a webhook for incident events (owner or admin)",
-        description: `Events: ${WEBHOOK_EVENTS.join(", ")}. ${SIGNING}`,
-        body: WebhookRequest,
-        response: { 201: Webhook, 403: CopilotError, ...errors },
+  for (const url of copilotPaths("/api/v1/webhooks"))
+    app.post(
+      url,
+      {
+        config: { rateLimit },
+        schema: {
+          hide: isExamplePath(url),
+          tags: ["webhooks"],
+          summary: "Register a webhook for incident events (owner or admin)",
+          description: `Events: ${WEBHOOK_EVENTS.join(", ")}. ${SIGNING}`,
+          body: WebhookRequest,
+          response: { 201: Webhook, 403: CopilotError, ...errors },
+        },
       },
-    },
-    async (req, reply) => reply.code(201).send(await d.webhooks.register(managedBy(req), req.body)),
-  );
+      async (req, reply) => reply.code(201).send(await d.webhooks.register(managedBy(req), req.body)),
+    );
 
   app.get(
     "/api/v1/webhooks",

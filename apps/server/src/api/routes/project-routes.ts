@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { MemberView, ProjectView } from "../../accounts/project-service.js";
 import type { AppDeps } from "../app-deps.js";
 import { identityOf } from "../request-identity.js";
+import { sreRateLimit } from "./sre-rate-limit.js";
 
 const Role = z.enum(["owner", "admin", "member", "viewer"]);
 const Project = z.object({
@@ -46,17 +47,22 @@ const member = (m: MemberView) => ({
  */
 export function registerProjectRoutes(fastify: FastifyInstance, d: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const sre = sreRateLimit(d.config.AEGIS_SRE_PER_MINUTE);
   const projects = d.accounts.projects;
   const tags = ["projects"];
 
   app.get(
     "/api/v1/projects",
-    { schema: { tags, summary: "List the caller's projects", response: { 200: z.array(Project), ...Errors } } },
+    {
+      config: { rateLimit: sre },
+      schema: { tags, summary: "List the caller's projects", response: { 200: z.array(Project), ...Errors } },
+    },
     async (req) => (await projects.list(identityOf(req))).map(project),
   );
   app.post(
     "/api/v1/projects",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "Create a project in the user's tenant (the creator owns it)",
@@ -68,12 +74,16 @@ export function registerProjectRoutes(fastify: FastifyInstance, d: AppDeps): voi
   );
   app.get(
     "/api/v1/projects/:id",
-    { schema: { tags, summary: "Get a project", params: Id, response: { 200: Project, ...Errors } } },
+    {
+      config: { rateLimit: sre },
+      schema: { tags, summary: "Get a project", params: Id, response: { 200: Project, ...Errors } },
+    },
     async (req) => project(await projects.get(identityOf(req), req.params.id)),
   );
   app.patch(
     "/api/v1/projects/:id",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "Rename a project (owner)",
@@ -86,7 +96,10 @@ export function registerProjectRoutes(fastify: FastifyInstance, d: AppDeps): voi
   );
   app.delete(
     "/api/v1/projects/:id",
-    { schema: { tags, summary: "Delete a project (owner)", params: Id, response: { 204: z.null(), ...Errors } } },
+    {
+      config: { rateLimit: sre },
+      schema: { tags, summary: "Delete a project (owner)", params: Id, response: { 204: z.null(), ...Errors } },
+    },
     async (req, reply) => {
       await projects.delete(identityOf(req), req.params.id);
       return reply.code(204).send(null);
@@ -96,6 +109,7 @@ export function registerProjectRoutes(fastify: FastifyInstance, d: AppDeps): voi
   app.get(
     "/api/v1/projects/:id/members",
     {
+      config: { rateLimit: sre },
       schema: { tags, summary: "List a project's members", params: Id, response: { 200: z.array(Member), ...Errors } },
     },
     async (req) => (await projects.members(identityOf(req), req.params.id)).map(member),
@@ -103,6 +117,7 @@ export function registerProjectRoutes(fastify: FastifyInstance, d: AppDeps): voi
   app.post(
     "/api/v1/projects/:id/members",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary:
@@ -132,6 +147,7 @@ export function registerProjectRoutes(fastify: FastifyInstance, d: AppDeps): voi
   app.patch(
     "/api/v1/projects/:id/members/:user_id",
     {
+      config: { rateLimit: sre },
       schema: {
         tags,
         summary: "Change a member's role (admin; only an owner changes an owner)",
@@ -145,6 +161,7 @@ export function registerProjectRoutes(fastify: FastifyInstance, d: AppDeps): voi
   app.delete(
     "/api/v1/projects/:id/members/:user_id",
     {
+      config: { rateLimit: sre },
       schema: { tags, summary: "Remove a member (admin)", params: MemberId, response: { 204: z.null(), ...Errors } },
     },
     async (req, reply) => {

@@ -15,7 +15,9 @@ import type { KnowledgeHit } from "../../knowledge/knowledge-search.js";
 import type { RunbookLibrary } from "../../knowledge/runbooks/runbook-library.js";
 import { ValidationError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
+import { copilotRateLimits } from "../copilot-rate-limits.js";
 import { projectOf } from "../request-identity.js";
+import { copilotPaths, isExamplePath } from "./copilot-paths.js";
 
 const errors = { 401: ErrorBody, 422: ErrorBody };
 const idParams = z.object({ id: RunbookId });
@@ -122,45 +124,50 @@ export function registerRunbookRoutes(fastify: FastifyInstance, d: AppDeps): voi
     },
   );
 
-  app.post(
-    "/api/v1/runbooks/search",
-    {
-      schema: {
-        tags: ["knowledge"],
-        summary: "Search the runbooks (seed 001)",
-        description:
-          "BM25F with ops-vocabulary expansion, fused with vector similarity (reciprocal rank fusion) when an embedding provider is configured. `score` is calibrated (0.5 = the good-match cut); `no_good_match: true` means no result should be presented as the answer.",
-        body: RunbookSearchRequest,
-        response: { 200: RunbookSearchResponse, ...errors },
+  // Seed 001's search: its error envelope and its "other endpoints" hourly budget, with the rate-limit headers.
+  const copilot = copilotRateLimits(d.config.AEGIS_COPILOT_ANALYZE_PER_HOUR, d.config.AEGIS_COPILOT_PER_HOUR);
+  for (const url of copilotPaths("/api/v1/runbooks/search"))
+    app.post(
+      url,
+      {
+        config: { seed: "001", rateLimit: copilot.other },
+        schema: {
+          hide: isExamplePath(url),
+          tags: ["knowledge"],
+          summary: "Search the runbooks (seed 001)",
+          description:
+            "BM25F with ops-vocabulary expansion, fused with vector similarity (reciprocal rank fusion) when an embedding provider is configured. `score` is calibrated (0.5 = the good-match cut); `no_good_match: true` means no result should be presented as the answer.",
+          body: RunbookSearchRequest,
+          response: { 200: RunbookSearchResponse, ...errors },
+        },
       },
-    },
-    async (req) => {
-      const r = await d.runbooks.search(projectOf(req), {
-        query: req.body.query,
-        service: req.body.service,
-        topK: req.body.top_k,
-      });
-      return {
-        results: r.hits.map((h) => ({
-          id: h.runbook.id,
-          title: h.runbook.title,
-          score: h.score,
-          service: h.runbook.service,
-          excerpt: h.excerpt,
-          url: h.runbook.url,
-          last_updated: h.runbook.updatedAt.toISOString(),
-          confidence: h.confidence,
-          tags: h.runbook.tags,
-          matched_terms: h.matchedTerms,
-          retrieved_by: h.retrievedBy,
-        })),
-        total_results: r.hits.length,
-        query_time_ms: r.tookMs,
-        no_good_match: r.noGoodMatch,
-        retrieval: { mode: r.mode, embedding_model: r.embeddingModel, vector_error: r.vectorError },
-      };
-    },
-  );
+      async (req) => {
+        const r = await d.runbooks.search(projectOf(req), {
+          query: req.body.query,
+          service: req.body.service,
+          topK: req.body.top_k,
+        });
+        return {
+          results: r.hits.map((h) => ({
+            id: h.runbook.id,
+            title: h.runbook.title,
+            score: h.score,
+            service: h.runbook.service,
+            excerpt: h.excerpt,
+            url: h.runbook.url,
+            last_updated: h.runbook.updatedAt.toISOString(),
+            confidence: h.confidence,
+            tags: h.runbook.tags,
+            matched_terms: h.matchedTerms,
+            retrieved_by: h.retrievedBy,
+          })),
+          total_results: r.hits.length,
+          query_time_ms: r.tookMs,
+          no_good_match: r.noGoodMatch,
+          retrieval: { mode: r.mode, embedding_model: r.embeddingModel, vector_error: r.vectorError },
+        };
+      },
+    );
 
   app.get(
     "/api/v1/agent/knowledge-base",

@@ -5,7 +5,7 @@ import {
   ComplianceReport,
   OnCallError,
   onCallOk,
-  onCallPage,
+  onCallPaged,
   SecurityEventEntry,
   ThreatDetection,
   UserPermissions,
@@ -74,18 +74,15 @@ export function registerSecurityRoutes(fastify: FastifyInstance, d: AppDeps, lin
           page: z.coerce.number().int().min(1).max(1_000_000).default(1),
           page_size: z.coerce.number().int().min(1).max(500).default(50),
         }),
-        response: { 200: onCallOk(onCallPage(AuditLogEntry)), ...Errors },
+        response: { 200: onCallPaged(AuditLogEntry), ...Errors },
       },
     },
     async (req) => {
       requirePermission(req, "audit.read");
       const { page, page_size, ...filter } = req.query;
       const { items, total } = await sec().audit.page(projectOf(req), checkedRange(filter), page, page_size);
-      return {
-        success: true as const,
-        message: `${items.length} of ${total} audit entries`,
-        data: { items, total, page, page_size, has_next: page * page_size < total },
-      };
+      const data = { items, total, page, page_size, has_next: page * page_size < total };
+      return { success: true as const, message: `${items.length} of ${total} audit entries`, data, ...data };
     },
   );
 

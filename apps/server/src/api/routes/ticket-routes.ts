@@ -6,6 +6,7 @@ import { ForbiddenError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import type { RouteRateLimit } from "../copilot-rate-limits.js";
 import { principalOf, projectOf } from "../request-identity.js";
+import { copilotPaths, isExamplePath } from "./copilot-paths.js";
 
 const TicketRequest = z.object({
   incident_id: z.string().min(1).max(200).optional(),
@@ -32,33 +33,35 @@ const errors = { 400: CopilotError, 401: CopilotError, 429: CopilotError };
 export function registerTicketRoutes(fastify: FastifyInstance, d: AppDeps, rateLimit: RouteRateLimit): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
-  app.post(
-    "/api/v1/tickets",
-    {
-      config: { rateLimit },
-      schema: {
-        tags: ["tickets"],
-        summary: "Create a ticket (stored; also filed in Jira when configured)",
-        description:
-          "Stored in the caller's project. With JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN and JIRA_PROJECT_KEY set it is filed in Jira first: `ticket_id` is the issue key and `ticket_url` its browse link; a Jira refusal is a 502 and nothing is stored. Without Jira, `ticket_url` is this API's `GET /api/v1/tickets/{id}`.",
-        body: TicketRequest,
-        response: { 201: Created, 403: CopilotError, 502: CopilotError, ...errors },
+  for (const url of copilotPaths("/api/v1/tickets"))
+    app.post(
+      url,
+      {
+        config: { rateLimit },
+        schema: {
+          hide: isExamplePath(url),
+          tags: ["tickets"],
+          summary: "Create a ticket (stored; also filed in Jira when configured)",
+          description:
+            "Stored in the caller's project. With JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN and JIRA_PROJECT_KEY set it is filed in Jira first: `ticket_id` is the issue key and `ticket_url` its browse link; a Jira refusal is a 502 and nothing is stored. Without Jira, `ticket_url` is this API's `GET /api/v1/tickets/{id}`.",
+          body: TicketRequest,
+          response: { 201: Created, 403: CopilotError, 502: CopilotError, ...errors },
+        },
       },
-    },
-    async (req, reply) => {
-      // Filing a ticket writes (and may page someone through Jira): read-only viewers may not.
-      if (principalOf(req).role === "viewer") throw new ForbiddenError("role viewer may not create tickets");
-      const b = req.body;
-      const t = await d.tickets.create(projectOf(req), {
-        title: b.title,
-        description: b.description,
-        priority: b.priority,
-        assignee: b.assignee,
-        incidentId: b.incident_id,
-      });
-      return reply.code(201).send({ ticket_id: t.ticket_id, ticket_url: t.ticket_url, created_at: t.created_at });
-    },
-  );
+      async (req, reply) => {
+        // Filing a ticket writes (and may page someone through Jira): read-only viewers may not.
+        if (principalOf(req).role === "viewer") throw new ForbiddenError("role viewer may not create tickets");
+        const b = req.body;
+        const t = await d.tickets.create(projectOf(req), {
+          title: b.title,
+          description: b.description,
+          priority: b.priority,
+          assignee: b.assignee,
+          incidentId: b.incident_id,
+        });
+        return reply.code(201).send({ ticket_id: t.ticket_id, ticket_url: t.ticket_url, created_at: t.created_at });
+      },
+    );
 
   app.get(
     "/api/v1/tickets",
