@@ -24,7 +24,10 @@ async function all(p: ServerProcess): Promise<IncidentResult[]> {
 }
 
 it("SIGKILL while batches are between their stages: the restarted server decides every incident exactly once", async () => {
-  proc = new ServerProcess(await prepareEnv({ PIPELINE_BATCH_SIZE: String(BATCH), LOG_LEVEL: "error" }));
+  // Every stage committed alone (no folding), so a kill can find a batch between its stages.
+  proc = new ServerProcess(
+    await prepareEnv({ PIPELINE_BATCH_SIZE: String(BATCH), PIPELINE_STAGE_FOLD_MS: "0", LOG_LEVEL: "error" }),
+  );
   await proc.start();
   const ids: string[] = [];
   /** A storm of 400 more distinct dry runs, all accepted before this returns. */
