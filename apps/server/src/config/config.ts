@@ -151,6 +151,10 @@ export const CONFIG_FIELDS = {
     schema: positiveInt.default(128),
     doc: "Queued incidents claimed at once and taken through analysis and council together, each stage committed for the batch in one transaction (an alert storm); 1 runs every incident alone.",
   },
+  PIPELINE_STAGE_FOLD_MS: {
+    schema: z.coerce.number().int().min(0).max(60_000).default(250),
+    doc: "In a batch, a stage (analysis, council) that ends within this many ms is committed together with the stages before it (one transaction, one row update per incident); a slower one gets them committed while it runs. 0 commits every stage alone.",
+  },
   AEGIS_LLM_CHAIN: {
     schema: z
       .string()

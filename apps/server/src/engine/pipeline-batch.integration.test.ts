@@ -24,7 +24,10 @@ async function all(p: ServerProcess): Promise<IncidentResult[]> {
 }
 
 it("SIGKILL while batches are between their stages: the restarted server decides every incident exactly once", async () => {
-  proc = new ServerProcess(await prepareEnv({ PIPELINE_BATCH_SIZE: String(BATCH), LOG_LEVEL: "error" }));
+  // Every stage committed alone (no folding), so a kill can find a batch between its stages.
+  proc = new ServerProcess(
+    await prepareEnv({ PIPELINE_BATCH_SIZE: String(BATCH), PIPELINE_STAGE_FOLD_MS: "0", LOG_LEVEL: "error" }),
+  );
   await proc.start();
   const ids: string[] = [];
   /** A storm of 400 more distinct dry runs, all accepted before this returns. */
@@ -108,4 +111,52 @@ it("SIGKILL while batches are between their stages: the restarted server decides
   expect(list.map((i) => i.council_decision?.final_verdict)).toContain("APPROVED");
   expect(resumed).toBeGreaterThan(0);
   expect(list.filter((i) => i.timeline.some((t) => t.message.startsWith("Dry run:"))).length).toBeGreaterThan(0);
+}, 300_000);
+
+it("SIGKILL while folded batches run (the default): every incident decided exactly once after the restart", async () => {
+  proc = new ServerProcess(await prepareEnv({ PIPELINE_BATCH_SIZE: String(BATCH), LOG_LEVEL: "error" }));
+  await proc.start();
+  const ids = Array.from({ length: 400 }, (_, k) => `batch-fold-${k}`);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let k = next++; k < ids.length; k = next++) {
+        const r = await proc?.client.request("POST", "/webhook", alert(ids[k] as string, k));
+        expect(r?.status).toBe(200);
+      }
+    }),
+  );
+  // Kill with some incidents decided and others not: a batch's commit may be anywhere in flight.
+  const end = Date.now() + 180_000;
+  let list: IncidentResult[] = [];
+  let killedAt = -1;
+  while (Date.now() < end) {
+    list = await all(proc);
+    const decided = list.filter((i) => !PENDING.has(i.status)).length;
+    if (decided > 0 && decided < ids.length) {
+      await proc.kill("SIGKILL");
+      killedAt = decided;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  expect(killedAt).toBeGreaterThan(0);
+  await proc.start();
+  while (Date.now() < end) {
+    list = await all(proc);
+    if (list.length === ids.length && list.every((i) => !PENDING.has(i.status))) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  expect(list).toHaveLength(ids.length);
+  for (const i of list) {
+    const count = (s: string) => i.timeline.filter((t) => t.status === s).length;
+    expect(PENDING.has(i.status), `${i.incident_id} ${i.status}`).toBe(false);
+    expect(count("RECEIVED"), i.incident_id).toBe(1);
+    expect(count("ANALYSING"), i.incident_id).toBeGreaterThanOrEqual(1);
+    expect(count("AI_COMPLETE"), i.incident_id).toBe(1);
+    expect(count("COUNCIL_DECISION"), i.incident_id).toBe(1);
+    expect(count("COUNCIL_VOTE"), i.incident_id).toBe(i.council_decision?.votes.length);
+    const dryRunEnds = i.timeline.filter((t) => t.message.startsWith("Dry run:")).length;
+    expect(dryRunEnds, i.incident_id).toBe(i.council_decision?.final_verdict === "APPROVED" ? 1 : 0);
+  }
 }, 300_000);

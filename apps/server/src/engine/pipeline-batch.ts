@@ -4,9 +4,19 @@ import type { Db } from "../store/database.js";
 import { type IncidentBatchStore, rowKey } from "../store/incident-batch-store.js";
 import type { IncidentRow } from "../store/incident-store.js";
 import type { ClaimedJob } from "../store/job-queue.js";
+import { FrameGate } from "./frame-gate.js";
 import { dryRunStep, type Pipeline, proposalOf, REVIEWING, targetOf } from "./pipeline.js";
 import type { PipelineDeps } from "./pipeline-deps.js";
 import type { Change, IncidentChange } from "./recorder.js";
+
+/** Stages of a batch computed within this long of each other share one commit (ADR 0025, fifth round). */
+export const DEFAULT_FOLD_MS = 250;
+
+/** A stage computed and not yet committed; `announced` runs once its frames are out. */
+interface Pending {
+  changes: IncidentChange[];
+  announced?: () => void;
+}
 
 /** What a batch hands back: jobs past their decision that the single-incident pipeline continues (execution). */
 export interface BatchResult {
@@ -42,6 +52,8 @@ export class PipelineBatch {
     private readonly d: PipelineDeps,
     private readonly pipeline: Pipeline,
     private readonly store: IncidentBatchStore,
+    /** A stage that ends within this long is committed with the next one (0: each stage alone). */
+    private readonly foldMs = DEFAULT_FOLD_MS,
   ) {}
 
   async run(jobs: ClaimedJob[], stopping: AbortSignal): Promise<BatchResult> {
@@ -75,9 +87,10 @@ export class PipelineBatch {
       }
     }
     await Promise.all(work.map((w) => this.pipeline.gatherRuntimeEvidence(w.row, w.input)));
+    const gate = new FrameGate();
 
     // 1. Retrieval and ANALYSING for those without a diagnosis.
-    if (stopping.aborted) return this.stop(work, done, parked, continuing);
+    if (stopping.aborted) return this.stop(work, done, parked, continuing, []);
     const recurrences = new Map<Work, Awaited<ReturnType<Pipeline["retrieval"]>>["recurrence"]>();
     const stage1 = await this.each(work, async (w) => {
       if (w.row.analysis) return w.pending?.length ? { steps: w.pending } : null;
@@ -85,12 +98,13 @@ export class PipelineBatch {
       recurrences.set(w, r.recurrence);
       return { ...r.change, steps: [...(w.pending ?? []), ...(r.change.steps ?? [])] };
     });
-    await this.d.recorder.commitMany(stage1);
+    // The analysis' progress frames wait until ANALYSING has been announced.
+    let pending: Pending[] = [{ changes: stage1, announced: () => gate.open() }];
     work = this.settleFailed(work, done);
 
     // 2. The diagnosis, committed with the start of the council's review.
-    if (stopping.aborted) return this.stop(work, done, parked, continuing);
-    const stage2 = await this.each(work, async (w) => {
+    if (stopping.aborted) return this.stop(work, done, parked, continuing, pending);
+    const diagnosed = this.each(work, async (w) => {
       if (w.row.analysis) {
         w.proposal = proposalOf(w.row);
         return {
@@ -100,6 +114,7 @@ export class PipelineBatch {
       }
       const diagnosed = await this.pipeline.diagnosis(w.row, w.input, recurrences.get(w) ?? null, {
         coalesceTokens: true,
+        gate,
       });
       w.proposal = proposalOf({ ...w.row, ...diagnosed.patch } as IncidentRow);
       return {
@@ -108,35 +123,73 @@ export class PipelineBatch {
         patch: { ...diagnosed.patch, status: "COUNCIL_REVIEW" },
       };
     });
-    await this.d.recorder.commitMany(stage2);
+    const stage2 = await this.fold(pending, diagnosed);
+    pending = [...stage2.pending, { changes: stage2.value }];
     work = this.settleFailed(work, done);
 
     // 3. The council's decisions, with their votes; a dry run ends here; jobs settled in the same commit.
-    if (stopping.aborted) return this.stop(work, done, parked, continuing);
-    const restarts = await this.restartsLastHour(work);
-    const restartsOf = async (projectId: string, target: string) =>
-      restarts.get(rowKey(projectId, target)) ??
-      this.d.actions.restartsSince(this.d.database.db, projectId, target, new Date(Date.now() - 3_600_000));
+    if (stopping.aborted) return this.stop(work, done, parked, continuing, pending);
     const votes: { projectId: string; incidentId: string; votes: CouncilVote[] }[] = [];
-    const stage3 = await this.each(work, async (w) => {
-      const proposal = w.proposal as AnalystResult;
-      const collected: CouncilVote[][] = [];
-      const { change, verdict } = await this.pipeline.councilReview(w.row, w.input, proposal, restartsOf, collected);
-      votes.push({ projectId: w.row.projectId, incidentId: w.row.id, votes: collected[0] ?? [] });
-      if (verdict === "REJECTED") done.push(w.job.id);
-      else if (verdict === "NEEDS_REVIEW") parked.push(w.job.id);
-      else if (w.row.dryRun) {
-        done.push(w.job.id);
-        return { ...change, steps: [...(change.steps ?? []), dryRunStep(proposal)] };
-      } else continuing.push({ ...w.job, attempts: 1 });
-      return change;
-    });
+    const reviewed = (async () => {
+      const restarts = await this.restartsLastHour(work);
+      const restartsOf = async (projectId: string, target: string) =>
+        restarts.get(rowKey(projectId, target)) ??
+        this.d.actions.restartsSince(this.d.database.db, projectId, target, new Date(Date.now() - 3_600_000));
+      return this.each(work, async (w) => {
+        const proposal = w.proposal as AnalystResult;
+        const collected: CouncilVote[][] = [];
+        const { change, verdict } = await this.pipeline.councilReview(w.row, w.input, proposal, restartsOf, collected);
+        votes.push({ projectId: w.row.projectId, incidentId: w.row.id, votes: collected[0] ?? [] });
+        if (verdict === "REJECTED") done.push(w.job.id);
+        else if (verdict === "NEEDS_REVIEW") parked.push(w.job.id);
+        else if (w.row.dryRun) {
+          done.push(w.job.id);
+          return { ...change, steps: [...(change.steps ?? []), dryRunStep(proposal)] };
+        } else continuing.push({ ...w.job, attempts: 1 });
+        return change;
+      });
+    })();
+    const stage3 = await this.fold(pending, reviewed);
     for (const w of work) if (w.error) done.push(w.job.id);
-    await this.d.recorder.commitMany(stage3, async (tx: Db) => {
+    await this.commit([...stage3.pending, { changes: stage3.value }], async (tx: Db) => {
       await this.store.recordAllVotes(tx, votes);
       await this.d.jobs.settleMany(tx, done, parked);
     });
     return { continuing, done: done.length, parked: parked.length, released: 0 };
+  }
+
+  /**
+   * Runs a stage while the stages before it wait uncommitted: if the stage ends within `foldMs`, they
+   * are committed with it (one transaction, one row update per incident); if it takes longer (a model
+   * thinking), they are committed now, while it runs, so what they hold is durable and visible.
+   */
+  private async fold<T>(pending: Pending[], stage: Promise<T>): Promise<{ value: T; pending: Pending[] }> {
+    if (pending.length === 0) return { value: await stage, pending };
+    let timer: NodeJS.Timeout | undefined;
+    const late =
+      this.foldMs <= 0
+        ? Promise.resolve(true)
+        : new Promise<boolean>((r) => (timer = setTimeout(r, this.foldMs, true)));
+    const slow = await Promise.race([
+      stage.then(
+        () => false,
+        () => false,
+      ),
+      late,
+    ]);
+    clearTimeout(timer);
+    if (!slow) return { value: await stage, pending };
+    const [value] = await Promise.all([stage, this.commit(pending)]);
+    return { value, pending: [] };
+  }
+
+  /** Stages of the batch in one transaction, each announced in turn after COMMIT. */
+  private commit(pending: Pending[], extra?: (tx: Db) => Promise<void>): Promise<void> {
+    return this.d.recorder.commitStages(
+      pending.map((p) => p.changes),
+      extra,
+      (i) => pending[i]?.announced?.(),
+    );
   }
 
   /** Restarts in the last hour of every target in the batch: one query per project. */
@@ -189,9 +242,15 @@ export class PipelineBatch {
     return work.filter((w) => !w.error);
   }
 
-  /** Shutdown mid-batch: settle what is settled, hand the rest back to the queue. */
-  private async stop(work: Work[], done: number[], parked: number[], continuing: ClaimedJob[]): Promise<BatchResult> {
-    await this.d.jobs.settleMany(this.d.database.db, done, parked);
+  /** Shutdown mid-batch: commit what was computed with the settled jobs, hand the rest back to the queue. */
+  private async stop(
+    work: Work[],
+    done: number[],
+    parked: number[],
+    continuing: ClaimedJob[],
+    pending: Pending[],
+  ): Promise<BatchResult> {
+    await this.commit(pending, (tx) => this.d.jobs.settleMany(tx, done, parked));
     const released = [...work.map((w) => w.job.id), ...continuing.map((j) => j.id)];
     await this.d.jobs.releaseMany(released);
     return { continuing: [], done: done.length, parked: parked.length, released: released.length };

@@ -9,6 +9,7 @@ import type { IncidentRow } from "../store/incident-store.js";
 import type { ClaimedJob } from "../store/job-queue.js";
 import { holdForMode } from "./automation-mode.js";
 import { executeAction } from "./execute-action.js";
+import type { FrameGate } from "./frame-gate.js";
 import type { PipelineDeps } from "./pipeline-deps.js";
 import type { Change, Step } from "./recorder.js";
 import { DEFAULT_REOPEN_WINDOW_MS, type Recurrence, recurrenceMessage, reopenRecurrence } from "./recurrence.js";
@@ -153,32 +154,39 @@ export class Pipeline {
    * `coalesceTokens` (the storm batch), tokens the analyst emits in one go become ONE `ai.stream` frame
    * (same wire: `chunk` is their text, `full_text` the text so far): a word-per-frame stream of a
    * hundred incidents at once is read by no one, and each frame is serialised, NOTIFY'd and parsed by
-   * every process. Tokens arriving apart (a model streaming) still go out as they come.
+   * every process. Tokens arriving apart (a model streaming) still go out as they come. With `gate`
+   * (the batch, while the change before this one is not yet announced) progress frames wait for it.
    */
   async diagnosis(
     row: IncidentRow,
     input: AnalysisInput,
     recurrence: Recurrence | null,
-    opts: { coalesceTokens?: boolean } = {},
+    opts: { coalesceTokens?: boolean; gate?: FrameGate } = {},
   ): Promise<Change> {
     const { projectId, id } = row;
     const rec = this.d.recorder;
+    const gate = opts.gate;
+    const stream = (chunk: string, full_text: string) => {
+      const send = () => rec.publish(projectId, "ai.stream", id, { incident_id: id, chunk, full_text });
+      gate ? gate.run(send) : send();
+    };
     let fullText = "";
     let held = "";
     const flush = () => {
       if (held === "") return;
-      rec.publish(projectId, "ai.stream", id, { incident_id: id, chunk: held, full_text: fullText });
+      stream(held, fullText);
       held = "";
     };
     const result = await this.d.analyst.analyse(input, {
       thinking: (message) => {
         flush();
-        rec.publish(projectId, "ai.thinking", id, { incident_id: id, message });
+        const send = () => rec.publish(projectId, "ai.thinking", id, { incident_id: id, message });
+        gate ? gate.run(send) : send();
       },
       token: (chunk) => {
         fullText += chunk;
         if (!opts.coalesceTokens) {
-          rec.publish(projectId, "ai.stream", id, { incident_id: id, chunk, full_text: fullText });
+          stream(chunk, fullText);
           return;
         }
         if (held === "") queueMicrotask(flush);

@@ -47,29 +47,55 @@ export class IncidentRecorder {
    * one insert, every patch in one update, then `extra` (the batch's other writes); frames after COMMIT.
    */
   async commitMany(changes: readonly IncidentChange[], extra?: (tx: Db) => Promise<void>): Promise<void> {
+    await this.commitStages([changes], extra);
+  }
+
+  /**
+   * Several consecutive stages of many incidents in ONE transaction (a batch whose stages ran faster
+   * than it is worth committing each): the entries of every stage in stage order (the sequence keeps
+   * it), one patch per incident (its stages' patches merged, later fields winning), then `extra`. After
+   * COMMIT each stage is announced in turn, `announced(i)` called after stage i: the frames go out in
+   * the order committing the stages one by one would have sent them.
+   */
+  async commitStages(
+    stages: readonly (readonly IncidentChange[])[],
+    extra?: (tx: Db) => Promise<void>,
+    announced?: (stage: number) => void,
+  ): Promise<void> {
     const batch = this.batch;
-    if (changes.length === 0 && !extra) return;
+    const changes = stages.flat();
+    if (changes.length === 0 && !extra) {
+      for (let i = 0; i < stages.length; i++) announced?.(i);
+      return;
+    }
     if (!batch) {
       await this.database.db.transaction(async (tx) => {
         for (const c of changes) await this.write(tx, c.projectId, c.incidentId, c.change);
         if (extra) await extra(tx);
       });
     } else {
+      const patches = new Map<string, { projectId: string; incidentId: string; patch: IncidentPatch }>();
+      for (const c of changes) {
+        if (!c.change.patch) continue;
+        const key = `${c.projectId}\u0000${c.incidentId}`;
+        const prior = patches.get(key);
+        if (prior) prior.patch = { ...prior.patch, ...c.change.patch };
+        else patches.set(key, { projectId: c.projectId, incidentId: c.incidentId, patch: c.change.patch });
+      }
       await this.database.db.transaction(async (tx) => {
         await batch.appendAll(
           tx,
           changes.map((c) => ({ projectId: c.projectId, incidentId: c.incidentId, entries: c.change.steps ?? [] })),
         );
-        const patched = changes.filter((c) => c.change.patch);
-        await batch.updateAll(
-          tx,
-          patched.map((c) => ({ projectId: c.projectId, incidentId: c.incidentId, patch: c.change.patch ?? {} })),
-        );
+        await batch.updateAll(tx, [...patches.values()]);
         for (const c of changes) if (c.change.extra) await c.change.extra(tx);
         if (extra) await extra(tx);
       });
     }
-    for (const c of changes) this.announce(c.projectId, c.incidentId, c.change);
+    for (let i = 0; i < stages.length; i++) {
+      for (const c of stages[i] ?? []) this.announce(c.projectId, c.incidentId, c.change);
+      announced?.(i);
+    }
   }
 
   async commit(projectId: string, incidentId: string, change: Change): Promise<void> {

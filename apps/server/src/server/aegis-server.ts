@@ -223,7 +223,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     batch:
       config.PIPELINE_BATCH_SIZE > 1
         ? {
-            runner: new PipelineBatch(pipelineDeps, pipeline, new IncidentBatchStore()),
+            runner: new PipelineBatch(pipelineDeps, pipeline, new IncidentBatchStore(), config.PIPELINE_STAGE_FOLD_MS),
             size: config.PIPELINE_BATCH_SIZE,
           }
         : undefined,

@@ -8,7 +8,7 @@ import { knowledgeAdjustment } from "./knowledge-adjustment.js";
 import { clamp } from "./numbers.js";
 import { replicaCount } from "./replicas.js";
 import { citeRunbook, runbookGuidance } from "./runbook-guidance.js";
-import { extractSignals } from "./signals.js";
+import { SignalMemo } from "./signal-memo.js";
 import { streamText } from "./stream.js";
 import { supportedActions } from "./supported-actions.js";
 
@@ -21,11 +21,11 @@ const INJECTION_FACTOR = 0.85;
  */
 export class BuiltinAnalyst implements Analyst {
   readonly name = "builtin";
-  private readonly protection: TargetProtection;
+  private readonly memo: SignalMemo;
 
   /** `protection`: the same instance the council uses, so both agree on what is protected. */
   constructor(options: { protection?: TargetProtection } = {}) {
-    this.protection = options.protection ?? new TargetProtection();
+    this.memo = new SignalMemo(options.protection ?? new TargetProtection());
   }
 
   async analyse(input: AnalysisInput, sink: AnalysisSink, signal?: AbortSignal): Promise<AnalystResult> {
@@ -35,11 +35,12 @@ export class BuiltinAnalyst implements Analyst {
       `Builtin analyst: reading ${lineCount} log lines${input.context ? " and the context block" : ""} for "${input.alertType}".`,
     );
 
-    const s = extractSignals(input, this.protection);
+    // The council's second opinion reads the same evidence again: one reading serves both.
+    const { signals: s, scores } = this.memo.read(input);
     sink.thinking(`Recognised ${s.list.length} signals: ${[...s.best.keys()].join(", ") || "none"}.`);
     const guide = runbookGuidance(input.runbooks);
     // Only a high-confidence runbook may settle a near-tie between hypotheses.
-    const d = decide(s, { preferAction: guide.runbook?.confidence === "high" ? guide.implied : null });
+    const d = decide(s, { preferAction: guide.runbook?.confidence === "high" ? guide.implied : null }, scores);
     if (guide.runbook) sink.thinking(`Best runbook: ${citeRunbook(guide.runbook)}.`);
     sink.thinking(
       `Leading hypotheses: ${d.scores

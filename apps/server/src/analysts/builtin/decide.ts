@@ -37,8 +37,8 @@ export interface DecideOptions {
   preferAction?: ActionType | null;
 }
 
-export function decide(s: Signals, o: DecideOptions = {}): Decision {
-  const scores = scoreCategories(s);
+/** `scores`: `scoreCategories(s)` when the caller has it already (they depend on `s` only). */
+export function decide(s: Signals, o: DecideOptions = {}, scores = scoreCategories(s)): Decision {
   let winner: CategoryScore = scores[0] ?? { category: "unknown", score: 0, support: [], against: [] };
   let preferredBy: string | null = null;
   if (o.preferAction && actionFor(winner.category, s) !== o.preferAction) {
