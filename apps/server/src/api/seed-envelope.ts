@@ -107,8 +107,9 @@ export function envelopeOf(seed: Seed, p: Problem, requestId: string): { status:
     }
     case "002":
     case "004": {
-      // Seed 004 documents one sentence for every credential failure.
-      const detail = seed === "004" && p.status === 401 ? "Invalid or missing API key" : (issues ?? p.message);
+      // Seed 004 documents one sentence for every credential failure, and Pydantic 1's issue wording.
+      const worded = seed === "004" && issues ? issues.map(pydanticV1Issue) : issues;
+      const detail = seed === "004" && p.status === 401 ? "Invalid or missing API key" : (worded ?? p.message);
       return {
         status: p.status,
         body: { detail, ...(p.retryAfter !== undefined ? { retry_after: p.retryAfter } : {}) },
@@ -137,6 +138,29 @@ export function envelopeOf(seed: Seed, p: Problem, requestId: string): { status:
       };
     }
   }
+}
+
+/** Pydantic 1's `msg` and `type` for a value of the wrong JSON type, by the type the field expects. */
+const V1_TYPE_ERRORS: Record<string, [msg: string, type: string]> = {
+  number: ["value is not a valid float", "type_error.float"],
+  int: ["value is not a valid integer", "type_error.integer"],
+  string: ["str type expected", "type_error.str"],
+  boolean: ["value could not be parsed to a boolean", "type_error.bool"],
+  object: ["value is not a valid dict", "type_error.dict"],
+  array: ["value is not a valid list", "type_error.list"],
+};
+
+/**
+ * Seed 004 documents its 422 in Pydantic 1's words (`"value is not a valid float"`,
+ * `"type_error.float"`): a missing field and a value of the wrong type are written that way; any other
+ * issue keeps its own words. The `loc` is unchanged.
+ */
+export function pydanticV1Issue(issue: Issue): Issue {
+  if (issue.type === "missing") return { ...issue, msg: "field required", type: "value_error.missing" };
+  if (issue.type !== "invalid_type") return issue;
+  const expected = /expected (\w+)/i.exec(issue.msg)?.[1]?.toLowerCase();
+  const v1 = expected ? V1_TYPE_ERRORS[expected] : undefined;
+  return v1 ? { ...issue, msg: v1[0], type: v1[1] } : issue;
 }
 
 /** `incident_id`, `records.3.cpu`, or `body` when the body itself is wrong. */

@@ -437,6 +437,22 @@ describe("seed 004 (Tachyon Argus) examples", () => {
     expect(r.status).toBe(401);
     expect(r.body).toEqual({ detail: "Invalid or missing API key" });
   });
+
+  it("the documented 422: a record whose cpu_user_pct is not a number, in Pydantic 1's words", async () => {
+    const feed = find(examples, "POST", "/feed/data");
+    const record = (feed.request as { records: Record<string, unknown>[] }).records[0] as Record<string, unknown>;
+    // The seed's own "422 Validation Error" example (its cpu_user_pct of record 0).
+    const block = /### 422 Validation Error\s*```json\s*([\s\S]*?)```/.exec(readFileSync(seedFile("004_"), "utf8"));
+    const documented = JSON.parse(block?.[1] ?? "null") as unknown;
+    const r = await send("POST", "/feed/data", { records: [{ ...record, cpu_user_pct: "high" }] }, auth());
+    expect(r.status).toBe(422);
+    expect(r.body).toEqual(documented);
+    const { cpu_user_pct: _, ...missing } = record;
+    const m = await send("POST", "/feed/data", { records: [missing] }, auth());
+    expect(m.body).toEqual({
+      detail: [{ loc: ["body", "records", 0, "cpu_user_pct"], msg: "field required", type: "value_error.missing" }],
+    });
+  });
 });
 
 describe("seed 003 (OnCall Agent) endpoints, each listed example", () => {
