@@ -1,6 +1,7 @@
 import type { MetricRecord, MonitorStatus } from "@aegis/contracts";
 import type { Logger } from "../shared/logger.js";
 import { formatDataTime } from "./engine/data-time.js";
+import type { FeedColumns } from "./feed-columns.js";
 import { FleetPredictionsView } from "./fleet-predictions-view.js";
 import { dataTimeMs } from "./history/time-range.js";
 import type { AlertEvent, FleetMonitor, FleetSummary, IngestResult, MonitorModel } from "./monitor-types.js";
@@ -73,19 +74,21 @@ export class MonitorService {
    * once `SLICE_BUDGET_MS` of work ran or `slice` records went in (and one before the first step, so
    * the request's JSON parse and validation end their own task). Records of one server stay in
    * order; batches of other connections may interleave between tasks, as they could between requests.
+   * The batch comes as columns (see FeedColumns): each step's records are built just before the engine
+   * takes them, so they die young instead of waiting, parsed, for the whole batch.
    */
-  async ingestSliced(records: readonly MetricRecord[], slice = INGEST_SLICE): Promise<IngestResult> {
-    if (records.length <= INGEST_STEP) return this.ingest(records);
+  async ingestSliced(batch: FeedColumns, slice = INGEST_SLICE): Promise<IngestResult> {
+    if (batch.length <= INGEST_STEP) return this.ingest(batch.records(0, batch.length));
     const pacer = new TimeSlicer(slice);
     let accepted = 0;
     const events: AlertEvent[] = [];
     let last: IngestResult | undefined;
     await pacer.pause();
-    for (let i = 0; i < records.length; i += INGEST_STEP) {
-      last = this.ingest(records.slice(i, i + INGEST_STEP));
+    for (let i = 0; i < batch.length; i += INGEST_STEP) {
+      last = this.ingest(batch.records(i, i + INGEST_STEP));
       accepted += last.accepted;
       for (const e of last.events) events.push(e);
-      if (i + INGEST_STEP < records.length && pacer.due(INGEST_STEP)) await pacer.pause();
+      if (i + INGEST_STEP < batch.length && pacer.due(INGEST_STEP)) await pacer.pause();
     }
     return { ...(last as IngestResult), accepted, events };
   }

@@ -1,7 +1,7 @@
 import type { AlertLevel, MetricRecord, ServerStatus } from "@aegis/contracts";
 import { StreamingAnomalyDetector } from "../../forecast/streaming-anomaly-detector.js";
 import { hourSlot } from "./data-time.js";
-import { HoltForecaster } from "./holt-forecaster.js";
+import { HOLT_STATE, HoltForecaster } from "./holt-forecaster.js";
 import type { ModelRuntime } from "./model-runtime.js";
 import {
   FORECAST_GROUPS,
@@ -81,7 +81,9 @@ export class ServerTracker {
     this.profile = named ?? "Generic";
     this.window = new ServerWindow(windowSize);
     const seasonal = rt.params.profiles[this.profile].seasonal;
-    this.forecasters = FORECAST_GROUPS.map((g) => new HoltForecaster(seasonal[g]));
+    // One buffer for the six forecasters' state (fewer objects for the collector to visit).
+    const state = new Float64Array(FORECAST_GROUPS.length * HOLT_STATE);
+    this.forecasters = FORECAST_GROUPS.map((g, i) => new HoltForecaster(seasonal[g], state, i * HOLT_STATE));
     const warmup = rt.params.anomalyWarmup;
     this.detectors = ANOMALY_GROUPS.map(() => new StreamingAnomalyDetector({ warmup }));
   }
