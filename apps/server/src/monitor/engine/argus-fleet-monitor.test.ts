@@ -244,3 +244,31 @@ describe("ArgusFleetMonitor", () => {
     expect(m.recordCount).toBe(20);
   });
 });
+
+describe("overview alerts", () => {
+  it("keeps an unchanged server's alert entry and rebuilds a changed one's, equal to a fresh engine's", () => {
+    const hot = (k: number, ms: number, r: () => number) => ({
+      ...healthyValues(ms, r),
+      mem: 97,
+      cpu: 95,
+      swap: 40 + k * 0.01,
+    });
+    const feed = (m: ArgusFleetMonitor) => {
+      const r = rng(21);
+      run(m, 60, { a1: (k, ms) => hot(k, ms, r), b1: (k, ms) => hot(k, ms, r), c1: (_, ms) => healthyValues(ms, r) });
+      const before = m.overview().alerts;
+      run(m, 1, { a1: (k, ms) => hot(k, ms, r) }, 60);
+      return { before, after: m.overview().alerts };
+    };
+    const m = new ArgusFleetMonitor();
+    const { before, after } = feed(m);
+    expect(before.map((a) => a.server_name).sort()).toEqual(["a1", "b1"]);
+    const by = (list: typeof before, name: string) => list.find((a) => a.server_name === name);
+    expect(by(after, "b1")).toBe(by(before, "b1"));
+    expect(by(after, "a1")).not.toBe(by(before, "a1"));
+    expect(after).toEqual(feed(new ArgusFleetMonitor()).after);
+    // A new model re-assesses every server: no entry survives it.
+    m.setModel(DEFAULT_MODEL);
+    expect(by(m.overview().alerts, "b1")).not.toBe(by(after, "b1"));
+  });
+});

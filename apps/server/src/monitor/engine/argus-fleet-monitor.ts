@@ -182,21 +182,7 @@ export class ArgusFleetMonitor implements FleetMonitor {
       health += 100 - s.risk;
       survive30 *= 1 - s.pCritical30m;
       survive8h *= 1 - s.pCritical8h;
-      if (s.level === "critical" || s.level === "warning") {
-        alerts.push({
-          server_name: s.name,
-          level: s.level,
-          risk_score: roundRisk(s.risk),
-          profile: s.profile,
-          message: s.message ?? "",
-          time_to_issue:
-            s.timeToIssueMinutes === null
-              ? null
-              : s.timeToIssueMinutes === 0
-                ? "now"
-                : formatDuration(s.timeToIssueMinutes),
-        });
-      }
+      if (s.level === "critical" || s.level === "warning") alerts.push(this.alertOf(s));
     }
     if (summary.total_servers > 0) summary.fleet_health = Math.round((health / summary.total_servers) * 10) / 10;
     summary.prob_30m = round3(1 - survive30);
@@ -259,6 +245,33 @@ export class ArgusFleetMonitor implements FleetMonitor {
       s.jsonModel = this.modelGen;
     }
     return s.json;
+  }
+
+  /**
+   * A server's entry in the alert list, kept on it until it takes a record or the model changes: an
+   * overview read while records arrive (every 50 records during a large feed) builds only the alerts
+   * of servers that changed, not thousands of new objects per read for the collector to promote.
+   * Shared by the overviews that include it: read-only.
+   */
+  private alertOf(s: ServerTracker): PredictionAlert {
+    if (s.alert === null || s.alertRecords !== s.records || s.alertModel !== this.modelGen) {
+      s.alert = {
+        server_name: s.name,
+        level: s.level,
+        risk_score: roundRisk(s.risk),
+        profile: s.profile,
+        message: s.message ?? "",
+        time_to_issue:
+          s.timeToIssueMinutes === null
+            ? null
+            : s.timeToIssueMinutes === 0
+              ? "now"
+              : formatDuration(s.timeToIssueMinutes),
+      };
+      s.alertRecords = s.records;
+      s.alertModel = this.modelGen;
+    }
+    return s.alert;
   }
 
   explain(serverName: string): Explanation | undefined {

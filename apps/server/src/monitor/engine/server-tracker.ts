@@ -1,4 +1,4 @@
-import type { AlertLevel, MetricRecord, ServerStatus } from "@aegis/contracts";
+import type { AlertLevel, MetricRecord, PredictionAlert, ServerStatus } from "@aegis/contracts";
 import { StreamingAnomalyDetector } from "../../forecast/streaming-anomaly-detector.js";
 import { hourSlot } from "./data-time.js";
 import { HOLT_STATE, HoltForecaster } from "./holt-forecaster.js";
@@ -70,6 +70,10 @@ export class ServerTracker {
   json: string | null = null;
   jsonRecords = -1;
   jsonModel = -1;
+  /** Cached entry of the fleet's alert list (warning/critical), valid under the same rule as `json`. */
+  alert: PredictionAlert | null = null;
+  alertRecords = -1;
+  alertModel = -1;
 
   constructor(
     readonly name: string,
