@@ -207,16 +207,16 @@ describe("ArgusFleetMonitor", () => {
     expect(a.predictions.app01!.forecast.timestamps).toHaveLength(12);
     expect(a.predictions.app01!.forecast.timestamps[0]).toBe("2025-01-15T00:50:00");
     const v = m.version;
-    const json1 = m.predictionJsonAt(1);
-    expect(JSON.parse(`{${json1}}`)).toEqual({ app02: a.predictions.app02 });
+    const json1 = m.predictionBytesAt(1);
+    expect(JSON.parse(`{${json1.toString()}}`)).toEqual({ app02: a.predictions.app02 });
     m.ingest([syntheticRecord("app01", T0, healthyValues(T0, r))]); // stale: dropped, caches kept
     expect(m.version).toBe(v);
     expect(m.overview()).toBe(o);
     run(m, 1, { app01: (_, ms) => healthyValues(ms, r) }, 10);
     expect(m.version).not.toBe(v);
     expect(m.overview()).not.toBe(o);
-    expect(m.predictionJsonAt(1)).toBe(json1); // app02 took no record
-    expect(m.predictionJsonAt(0)).not.toBe(`"app01":${JSON.stringify(a.predictions.app01)}`);
+    expect(m.predictionBytesAt(1)).toBe(json1); // app02 took no record
+    expect(m.predictionBytesAt(0).toString()).not.toBe(`"app01":${JSON.stringify(a.predictions.app01)}`);
   });
 
   it("bounds each rolling window at windowSize", () => {

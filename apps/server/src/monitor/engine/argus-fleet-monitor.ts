@@ -196,7 +196,7 @@ export class ArgusFleetMonitor implements FleetMonitor {
   }
 
   /**
-   * The seed's /predictions/current payload, built at once (see `predictionJsonAt` and
+   * The seed's /predictions/current payload, built at once (see `predictionBytesAt` and
    * fleet-predictions-json.ts for the form the HTTP route serialises in slices).
    */
   predictions(): FleetPredictions {
@@ -233,14 +233,15 @@ export class ArgusFleetMonitor implements FleetMonitor {
   }
 
   /**
-   * `"name":{prediction}` of the i-th server as JSON, kept per server until that server takes a
-   * record or the model changes: a fleet where few servers report between two reads re-serialises
-   * only those.
+   * `"name":{prediction}` of the i-th server as UTF-8 JSON, kept per server until that server takes a
+   * record or the model changes: a fleet where few servers report between two reads re-serialises only
+   * those. Kept as bytes (a small view on Node's buffer pool) rather than as a string: after a whole-fleet
+   * tick, 10,000 new 1.2 KB strings outlived the young generation (~12 MB promoted per rebuild).
    */
-  predictionJsonAt(i: number): string {
+  predictionBytesAt(i: number): Buffer {
     const s = this.list[i]!;
     if (s.json === null || s.jsonRecords !== s.records || s.jsonModel !== this.modelGen) {
-      s.json = `${JSON.stringify(s.name)}:${JSON.stringify(this.serverPrediction(s))}`;
+      s.json = Buffer.from(`${JSON.stringify(s.name)}:${JSON.stringify(this.serverPrediction(s))}`);
       s.jsonRecords = s.records;
       s.jsonModel = this.modelGen;
     }

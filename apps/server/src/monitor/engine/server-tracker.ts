@@ -66,8 +66,8 @@ export class ServerTracker {
   batch = -1;
   /** Position in the monitor's list of servers (order first seen). */
   index = -1;
-  /** Cached `"name":{prediction}` JSON, valid while `records` and the model are those it was built at. */
-  json: string | null = null;
+  /** Cached `"name":{prediction}` JSON (UTF-8), valid while `records` and the model are those it was built at. */
+  json: Buffer | null = null;
   jsonRecords = -1;
   jsonModel = -1;
   /** Cached entry of the fleet's alert list (warning/critical), valid under the same rule as `json`. */
