@@ -109,6 +109,16 @@ describe("seed 004 monitor API", () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: "warming_up", records_received: 50, tick: 50, warmup_complete: false });
     expect(r.body.progress).toBe("50% (need 100 records minimum)");
+    // The batch is audited as its count and a preview (taken before the parsed records were let go).
+    let entry: { after?: Record<string, unknown> } | undefined;
+    for (let i = 0; i < 50 && entry === undefined; i++) {
+      const audit = await client.request("GET", "/api/v1/security/audit-logs?action=http.create&page_size=100");
+      const items = (audit.body.data as { items: { resource_type: string; after?: Record<string, unknown> }[] }).items;
+      entry = items.find((e) => e.resource_type === "/feed/data" && e.after?.records === 50);
+      if (entry === undefined) await sleep(100);
+    }
+    expect(entry?.after).toMatchObject({ truncated: true, records: 50 });
+    expect(String(entry?.after?.preview)).toContain('"server_name":"ppweb001"');
     const p = await client.request("GET", "/predictions/current");
     expect(p.body).toEqual({
       error: "insufficient_data",

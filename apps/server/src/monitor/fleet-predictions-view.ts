@@ -7,6 +7,7 @@ const SLICE = 250;
 /** Servers serialised between two looks at the time budget. */
 const STEP = 25;
 const DEFAULT_PAGE = 100;
+const COMMA = 0x2c;
 
 /**
  * The forms `GET /predictions/current` answers in. The full map (the seed's default) is built in
@@ -108,23 +109,26 @@ export class FleetPredictionsView {
     const { summary, alerts, timestamp } = e.overview();
     const n = summary.total_servers;
     const pacer = new TimeSlicer(this.slice);
-    const chunks: Buffer[] = [Buffer.from('{"predictions":{')];
-    let parts: string[] = [];
-    for (let i = 0; i < n; i++) {
-      parts.push(e.predictionJsonAt(i));
-      const end = i === n - 1;
-      if (end || (parts.length % STEP === 0 && pacer.due(STEP)) || parts.length >= this.slice) {
-        chunks.push(Buffer.from(chunks.length > 1 ? `,${parts.join(",")}` : parts.join(",")));
-        parts = [];
-        if (!end) await pacer.pause();
-      }
-    }
-    chunks.push(
-      Buffer.from(
-        `},"summary":${JSON.stringify(summary)},"alerts":${JSON.stringify(alerts)},"timestamp":${JSON.stringify(timestamp)}}`,
-      ),
+    // Each server's bytes are cached on it; the body is one copy of them, separated by commas.
+    const head = Buffer.from('{"predictions":{');
+    const tail = Buffer.from(
+      `},"summary":${JSON.stringify(summary)},"alerts":${JSON.stringify(alerts)},"timestamp":${JSON.stringify(timestamp)}}`,
     );
-    const body = Buffer.concat(chunks);
+    const parts: Buffer[] = new Array(n);
+    let bytes = head.length + tail.length + Math.max(0, n - 1);
+    for (let i = 0; i < n; i++) {
+      const b = e.predictionBytesAt(i);
+      parts[i] = b;
+      bytes += b.length;
+      if (i < n - 1 && (i + 1) % STEP === 0 && pacer.due(STEP)) await pacer.pause();
+    }
+    const body = Buffer.allocUnsafe(bytes);
+    let at = head.copy(body, 0);
+    for (let i = 0; i < n; i++) {
+      if (i > 0) body[at++] = COMMA;
+      at += (parts[i] as Buffer).copy(body, at);
+    }
+    tail.copy(body, at);
     this.cached = { version, body };
     return body;
   }

@@ -58,8 +58,8 @@ export interface FleetMonitor {
   serverNameAt(i: number): string | undefined;
   riskAt(i: number): number;
   indexOf(serverName: string): number;
-  /** `"name":{prediction}` of the i-th server as JSON. */
-  predictionJsonAt(i: number): string;
+  /** `"name":{prediction}` of the i-th server as UTF-8 JSON (the caller must not change it). */
+  predictionBytesAt(i: number): Buffer;
   explain(serverName: string): Explanation | undefined;
   /** Swap the fitted parameters without losing the rolling windows. */
   setModel(model: MonitorModel): void;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { REDACTED } from "../../audit/redact.js";
 import { good } from "../../monitor/feed-body-fixtures.js";
 import { auditedBody } from "../audit-hook.js";
-import { feedAuditBody } from "./monitor-feed-audit.js";
+import { AuditedFeedBody, feedAuditBody } from "./monitor-feed-audit.js";
 
 const batch = (n: number, over: Record<string, unknown> = {}) => ({
   records: Array.from({ length: n }, (_, i) => good({ server_name: `web${String(i).padStart(4, "0")}`, ...over })),
@@ -30,5 +30,15 @@ describe("feedAuditBody", () => {
 
   it("leaves bodies that are not a batch to the hook's form", () => {
     for (const body of [null, "x", { records: "no" }, [1, 2]]) expect(feedAuditBody(body)).toEqual(auditedBody(body));
+  });
+
+  it("gives a body reduced early (AuditedFeedBody) the entry the body itself would get", () => {
+    for (const body of [batch(3, { api_token: "s3cret" }), batch(5000, { password: "hunter2" })]) {
+      const early = new AuditedFeedBody(body);
+      body.records.length = 0; // the parsed records may go once the entry is taken
+      expect(feedAuditBody(early)).toEqual(early.entry);
+      expect(JSON.stringify(early.entry)).not.toMatch(/s3cret|hunter2/);
+    }
+    expect((feedAuditBody(new AuditedFeedBody(batch(5000))) as { records: number }).records).toBe(5000);
   });
 });

@@ -11,8 +11,22 @@ const PREVIEW_RECORDS = 8;
  * batch (a 5,000-record body: ~44 ms of one synchronous task and a full copy per request, measured in-process).
  */
 export function feedAuditBody(body: unknown): unknown {
+  if (body instanceof AuditedFeedBody) return body.entry;
   const records = (body as { records?: unknown } | null)?.records;
   if (!Array.isArray(records) || records.length <= PREVIEW_RECORDS) return auditedBody(body);
   const preview = JSON.stringify(redactSecrets({ records: records.slice(0, PREVIEW_RECORDS) })) ?? "";
   return { truncated: true, records: records.length, preview: preview.slice(0, 4096) };
+}
+
+/**
+ * A feed body already reduced to its audit entry: `/feed/data` puts this in place of the parsed body once
+ * the batch is held as columns, so the request no longer keeps thousands of record objects alive while
+ * the batch is ingested over many event-loop tasks (they would be promoted to the old generation).
+ */
+export class AuditedFeedBody {
+  readonly entry: unknown;
+
+  constructor(body: unknown) {
+    this.entry = feedAuditBody(body);
+  }
 }

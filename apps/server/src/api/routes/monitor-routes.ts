@@ -11,10 +11,11 @@ import type { FastifyInstance } from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { isCleanFeedBody } from "../../monitor/feed-body-check.js";
+import { FeedColumns } from "../../monitor/feed-columns.js";
 import { NotFoundError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
-import { feedAuditBody } from "./monitor-feed-audit.js";
+import { AuditedFeedBody, feedAuditBody } from "./monitor-feed-audit.js";
 
 /** Batches of this many bytes fit (50,000 records of ~450 bytes); other routes keep the global limit. */
 export const FEED_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -64,9 +65,13 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
       },
     },
     async (req) => {
-      const r = await m.ingestSliced(req.body.records);
+      const received = req.body.records.length;
+      const batch = FeedColumns.from(req.body.records);
+      // From here on the request holds the audit entry instead of the parsed records (see AuditedFeedBody).
+      (req as { body: unknown }).body = new AuditedFeedBody(req.body);
+      const r = await m.ingestSliced(batch);
       const base = {
-        records_received: req.body.records.length,
+        records_received: received,
         tick: r.tick,
         rolling_window_size: m.engine.windowSize,
         warmup_complete: r.warmup_complete,

@@ -207,16 +207,16 @@ describe("ArgusFleetMonitor", () => {
     expect(a.predictions.app01!.forecast.timestamps).toHaveLength(12);
     expect(a.predictions.app01!.forecast.timestamps[0]).toBe("2025-01-15T00:50:00");
     const v = m.version;
-    const json1 = m.predictionJsonAt(1);
-    expect(JSON.parse(`{${json1}}`)).toEqual({ app02: a.predictions.app02 });
+    const json1 = m.predictionBytesAt(1);
+    expect(JSON.parse(`{${json1.toString()}}`)).toEqual({ app02: a.predictions.app02 });
     m.ingest([syntheticRecord("app01", T0, healthyValues(T0, r))]); // stale: dropped, caches kept
     expect(m.version).toBe(v);
     expect(m.overview()).toBe(o);
     run(m, 1, { app01: (_, ms) => healthyValues(ms, r) }, 10);
     expect(m.version).not.toBe(v);
     expect(m.overview()).not.toBe(o);
-    expect(m.predictionJsonAt(1)).toBe(json1); // app02 took no record
-    expect(m.predictionJsonAt(0)).not.toBe(`"app01":${JSON.stringify(a.predictions.app01)}`);
+    expect(m.predictionBytesAt(1)).toBe(json1); // app02 took no record
+    expect(m.predictionBytesAt(0).toString()).not.toBe(`"app01":${JSON.stringify(a.predictions.app01)}`);
   });
 
   it("bounds each rolling window at windowSize", () => {
@@ -242,5 +242,33 @@ describe("ArgusFleetMonitor", () => {
     expect(m.model.name).toBe("tight");
     expect(m.predictions().predictions.app01!.risk_score).toBeGreaterThan(before);
     expect(m.recordCount).toBe(20);
+  });
+});
+
+describe("overview alerts", () => {
+  it("keeps an unchanged server's alert entry and rebuilds a changed one's, equal to a fresh engine's", () => {
+    const hot = (k: number, ms: number, r: () => number) => ({
+      ...healthyValues(ms, r),
+      mem: 97,
+      cpu: 95,
+      swap: 40 + k * 0.01,
+    });
+    const feed = (m: ArgusFleetMonitor) => {
+      const r = rng(21);
+      run(m, 60, { a1: (k, ms) => hot(k, ms, r), b1: (k, ms) => hot(k, ms, r), c1: (_, ms) => healthyValues(ms, r) });
+      const before = m.overview().alerts;
+      run(m, 1, { a1: (k, ms) => hot(k, ms, r) }, 60);
+      return { before, after: m.overview().alerts };
+    };
+    const m = new ArgusFleetMonitor();
+    const { before, after } = feed(m);
+    expect(before.map((a) => a.server_name).sort()).toEqual(["a1", "b1"]);
+    const by = (list: typeof before, name: string) => list.find((a) => a.server_name === name);
+    expect(by(after, "b1")).toBe(by(before, "b1"));
+    expect(by(after, "a1")).not.toBe(by(before, "a1"));
+    expect(after).toEqual(feed(new ArgusFleetMonitor()).after);
+    // A new model re-assesses every server: no entry survives it.
+    m.setModel(DEFAULT_MODEL);
+    expect(by(m.overview().alerts, "b1")).not.toBe(by(after, "b1"));
   });
 });

@@ -33,6 +33,27 @@ const HOUR_MS = 3_600_000;
 /** Hour slots a day must cover before it updates the seasonal profile. */
 const MIN_DAY_SLOTS = 20;
 
+// Layout of a forecaster's state (doubles from its offset).
+const LEVEL = 0;
+const TREND = 1;
+const ERR_VAR = 2;
+const LONG_MEAN = 3;
+const LONG_VAR = 4;
+const COUNT = 5;
+/** Sum of the uncentred hour-of-day profile (so centring is O(1)). */
+const SEASON_SUM = 6;
+/** The current day, where its level started and its last point. */
+const DAY = 7;
+const DAY_START_MS = 8;
+const DAY_START_LEVEL = 9;
+const DAY_LAST_MS = 10;
+/** Uncentred hour-of-day profile, then the current day's per-hour sums and counts (24 each). */
+const SEASON = 11;
+const DAY_SUM = SEASON + 24;
+const DAY_COUNT = DAY_SUM + 24;
+/** Doubles one forecaster's state takes. */
+export const HOLT_STATE = DAY_COUNT + 24;
+
 /**
  * Damped Holt (additive level + damped trend) on the deseasonalised series y = x − c[hour],
  * with a daily hour-of-day profile c learnt online once per completed day:
@@ -47,35 +68,64 @@ const MIN_DAY_SLOTS = 20;
  * are bounded and mean-reverting, not random walks). O(1) per point, O(24) once a day.
  */
 export class HoltForecaster {
-  level = Number.NaN;
-  trend = 0;
-  /** EW variance of one-step errors. */
-  errVar = 0;
-  /** Slow EW mean and variance of the raw series. */
-  longMean = 0;
-  longVar = 0;
-  count = 0;
-  /** Uncentred hour-of-day profile and its sum (so centring is O(1)). */
-  private readonly season = new Float64Array(24);
-  private seasonSum = 0;
-  /** The current day's per-hour sums and counts, and where its level started. */
-  private readonly daySum = new Float64Array(24);
-  private readonly dayCount = new Float64Array(24);
-  private day = Number.NaN;
-  private dayStartMs = 0;
-  private dayStartLevel = 0;
-  private dayLastMs = 0;
+  /**
+   * The whole state lives in `HOLT_STATE` doubles of `s` from `o` on (layout above): a tracker
+   * keeps its forecasters in one buffer, so a 10,000-server fleet holds 10,000 arrays instead of 180,000
+   * typed arrays and ~500,000 boxed numbers for the garbage collector to visit (ADR 0023, fourth round).
+   * Same float64 arithmetic in the same order as separate fields: results are bit-identical.
+   */
+  private readonly s: Float64Array;
+  private readonly o: number;
 
-  constructor(season?: readonly number[]) {
+  /** `season`: initial uncentred hour-of-day profile; `store`/`offset`: where the state lives (own buffer by default). */
+  constructor(season?: readonly number[], store?: Float64Array, offset = 0) {
+    if (store && (offset < 0 || offset + HOLT_STATE > store.length)) throw new RangeError("state out of the store");
+    this.s = store ?? new Float64Array(HOLT_STATE);
+    this.o = store ? offset : 0;
+    const s = this.s;
+    const o = this.o;
+    s.fill(0, o, o + HOLT_STATE);
+    s[o + LEVEL] = Number.NaN;
+    s[o + DAY] = Number.NaN;
     if (season) {
-      this.season.set(season);
-      for (const v of season) this.seasonSum += v;
+      for (let h = 0; h < 24 && h < season.length; h++) s[o + SEASON + h] = season[h]!;
+      let sum = 0;
+      for (const v of season) sum += v;
+      s[o + SEASON_SUM] = sum;
     }
+  }
+
+  get level(): number {
+    return this.s[this.o + LEVEL]!;
+  }
+
+  get trend(): number {
+    return this.s[this.o + TREND]!;
+  }
+
+  /** EW variance of one-step errors. */
+  get errVar(): number {
+    return this.s[this.o + ERR_VAR]!;
+  }
+
+  /** Slow EW mean and variance of the raw series. */
+  get longMean(): number {
+    return this.s[this.o + LONG_MEAN]!;
+  }
+
+  get longVar(): number {
+    return this.s[this.o + LONG_VAR]!;
+  }
+
+  get count(): number {
+    return this.s[this.o + COUNT]!;
   }
 
   /** Centred seasonal offset of an hour slot. */
   seasonal(slot: number): number {
-    return this.season[slot]! - this.seasonSum / 24;
+    const s = this.s;
+    const o = this.o;
+    return s[o + SEASON + slot]! - s[o + SEASON_SUM]! / 24;
   }
 
   /**
@@ -91,67 +141,75 @@ export class HoltForecaster {
     varianceAlpha: number,
     spreadAlpha: number,
   ): number {
-    this.count++;
-    const a = Math.max(spreadAlpha, 1 / this.count);
-    const dm = x - this.longMean;
-    this.longMean += a * dm;
-    this.longVar += a * (dm * dm - this.longVar);
+    const s = this.s;
+    const o = this.o;
+    const count = s[o + COUNT]! + 1;
+    s[o + COUNT] = count;
+    const a = Math.max(spreadAlpha, 1 / count);
+    const dm = x - s[o + LONG_MEAN]!;
+    s[o + LONG_MEAN] = s[o + LONG_MEAN]! + a * dm;
+    s[o + LONG_VAR] = s[o + LONG_VAR]! + a * (dm * dm - s[o + LONG_VAR]!);
 
     const day = Math.floor(ms / DAY_MS);
-    if (day !== this.day) this.startDay(day, ms, p.gamma);
+    if (day !== s[o + DAY]) this.startDay(day, ms, p.gamma);
     const slot = Math.floor(ms / HOUR_MS) % 24;
-    this.daySum[slot] = this.daySum[slot]! + x;
-    this.dayCount[slot] = this.dayCount[slot]! + 1;
-    this.dayLastMs = ms;
+    s[o + DAY_SUM + slot] = s[o + DAY_SUM + slot]! + x;
+    s[o + DAY_COUNT + slot] = s[o + DAY_COUNT + slot]! + 1;
+    s[o + DAY_LAST_MS] = ms;
 
-    const y = x - this.seasonal(slot);
+    const y = x - (s[o + SEASON + slot]! - s[o + SEASON_SUM]! / 24);
     let e = Number.NaN;
-    if (this.count === 1) this.level = y;
+    if (count === 1) s[o + LEVEL] = y;
     else {
+      let level = s[o + LEVEL]!;
+      let trend = s[o + TREND]!;
       if (steps > 1) {
         const gap = Math.min(steps - 1, MAX_STEPS);
-        this.level += this.trend * tables.damped[gap]!;
-        this.trend *= p.phi ** gap;
+        level += trend * tables.damped[gap]!;
+        trend *= p.phi ** gap;
       }
-      const damped = p.phi * this.trend;
-      e = y - (this.level + damped);
-      this.level += damped + p.alpha * e;
-      this.trend = damped + p.alpha * p.beta * e;
-      const va = Math.max(varianceAlpha, 1 / (this.count - 1));
-      this.errVar += va * (e * e - this.errVar);
+      const damped = p.phi * trend;
+      e = y - (level + damped);
+      s[o + LEVEL] = level + (damped + p.alpha * e);
+      s[o + TREND] = damped + p.alpha * p.beta * e;
+      const va = Math.max(varianceAlpha, 1 / (count - 1));
+      s[o + ERR_VAR] = s[o + ERR_VAR]! + va * (e * e - s[o + ERR_VAR]!);
     }
-    if (ms === this.dayStartMs) this.dayStartLevel = this.level;
+    if (ms === s[o + DAY_START_MS]) s[o + DAY_START_LEVEL] = s[o + LEVEL]!;
     return e;
   }
 
   /** Closes the previous day (learning from it if it covered enough hours) and opens `day`. */
   private startDay(day: number, ms: number, gamma: number): void {
+    const s = this.s;
+    const o = this.o;
     let slots = 0;
     let total = 0;
     let n = 0;
     for (let h = 0; h < 24; h++) {
-      if (this.dayCount[h]! > 0) slots++;
-      total += this.daySum[h]!;
-      n += this.dayCount[h]!;
+      if (s[o + DAY_COUNT + h]! > 0) slots++;
+      total += s[o + DAY_SUM + h]!;
+      n += s[o + DAY_COUNT + h]!;
     }
-    if (slots >= MIN_DAY_SLOTS && Number.isFinite(this.day)) {
+    const prevDay = s[o + DAY]!;
+    if (slots >= MIN_DAY_SLOTS && Number.isFinite(prevDay)) {
       const mean = total / n;
-      const span = Math.max(this.dayLastMs - this.dayStartMs, 1);
-      const drift = (this.level - this.dayStartLevel) / span;
-      const mid = (this.dayStartMs + this.dayLastMs) / 2;
+      const span = Math.max(s[o + DAY_LAST_MS]! - s[o + DAY_START_MS]!, 1);
+      const drift = (s[o + LEVEL]! - s[o + DAY_START_LEVEL]!) / span;
+      const mid = (s[o + DAY_START_MS]! + s[o + DAY_LAST_MS]!) / 2;
       for (let h = 0; h < 24; h++) {
-        if (this.dayCount[h] === 0) continue;
-        const at = this.day * DAY_MS + (h + 0.5) * HOUR_MS;
-        const d = this.daySum[h]! / this.dayCount[h]! - mean - drift * (at - mid);
-        const ds = gamma * (d - this.season[h]!);
-        this.season[h] = this.season[h]! + ds;
-        this.seasonSum += ds;
+        const c = s[o + DAY_COUNT + h]!;
+        if (c === 0) continue;
+        const at = prevDay * DAY_MS + (h + 0.5) * HOUR_MS;
+        const d = s[o + DAY_SUM + h]! / c - mean - drift * (at - mid);
+        const ds = gamma * (d - s[o + SEASON + h]!);
+        s[o + SEASON + h] = s[o + SEASON + h]! + ds;
+        s[o + SEASON_SUM] = s[o + SEASON_SUM]! + ds;
       }
     }
-    this.daySum.fill(0);
-    this.dayCount.fill(0);
-    this.day = day;
-    this.dayStartMs = ms;
+    s.fill(0, o + DAY_SUM, o + DAY_COUNT + 24);
+    s[o + DAY] = day;
+    s[o + DAY_START_MS] = ms;
   }
 
   /** The fitted current value (level + season now). */

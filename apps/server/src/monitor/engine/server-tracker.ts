@@ -1,7 +1,7 @@
-import type { AlertLevel, MetricRecord, ServerStatus } from "@aegis/contracts";
+import type { AlertLevel, MetricRecord, PredictionAlert, ServerStatus } from "@aegis/contracts";
 import { StreamingAnomalyDetector } from "../../forecast/streaming-anomaly-detector.js";
 import { hourSlot } from "./data-time.js";
-import { HoltForecaster } from "./holt-forecaster.js";
+import { HOLT_STATE, HoltForecaster } from "./holt-forecaster.js";
 import type { ModelRuntime } from "./model-runtime.js";
 import {
   FORECAST_GROUPS,
@@ -66,10 +66,14 @@ export class ServerTracker {
   batch = -1;
   /** Position in the monitor's list of servers (order first seen). */
   index = -1;
-  /** Cached `"name":{prediction}` JSON, valid while `records` and the model are those it was built at. */
-  json: string | null = null;
+  /** Cached `"name":{prediction}` JSON (UTF-8), valid while `records` and the model are those it was built at. */
+  json: Buffer | null = null;
   jsonRecords = -1;
   jsonModel = -1;
+  /** Cached entry of the fleet's alert list (warning/critical), valid under the same rule as `json`. */
+  alert: PredictionAlert | null = null;
+  alertRecords = -1;
+  alertModel = -1;
 
   constructor(
     readonly name: string,
@@ -81,7 +85,9 @@ export class ServerTracker {
     this.profile = named ?? "Generic";
     this.window = new ServerWindow(windowSize);
     const seasonal = rt.params.profiles[this.profile].seasonal;
-    this.forecasters = FORECAST_GROUPS.map((g) => new HoltForecaster(seasonal[g]));
+    // One buffer for the six forecasters' state (fewer objects for the collector to visit).
+    const state = new Float64Array(FORECAST_GROUPS.length * HOLT_STATE);
+    this.forecasters = FORECAST_GROUPS.map((g, i) => new HoltForecaster(seasonal[g], state, i * HOLT_STATE));
     const warmup = rt.params.anomalyWarmup;
     this.detectors = ANOMALY_GROUPS.map(() => new StreamingAnomalyDetector({ warmup }));
   }

@@ -94,4 +94,25 @@ describe("ServerWindow in two resolutions", () => {
     expect(w.length).toBe(RECENT_POINTS);
     for (let i = 0; i < w.length; i++) expect(w.weightAt(i)).toBe(1);
   });
+
+  it("reads the same entries whatever buffers it started with (growth copies whole runs of the ring)", () => {
+    const v = new Float64Array(WINDOW_STRIDE - 2);
+    for (const maxSize of [100, 2880]) {
+      const windows = [1, 3, 8, 64, maxSize].map((cap) => new ServerWindow(maxSize, cap));
+      for (let i = 0; i < 3100; i++) {
+        for (let k = 0; k < v.length; k++) v[k] = ((i * (k + 3)) % 101) + 0.25;
+        for (const w of windows) w.push(i * 60_000, v, (i % 17) / 17, i % 8);
+        if (i % 397 !== 0 && i !== 3099) continue;
+        const ref = windows[windows.length - 1] as ServerWindow;
+        for (const w of windows) {
+          expect(w.length).toBe(ref.length);
+          for (let e = 0; e < ref.length; e++) {
+            expect(w.timeAt(e)).toBe(ref.timeAt(e));
+            expect(w.weightAt(e)).toBe(ref.weightAt(e));
+            for (let f = 0; f < WINDOW_STRIDE; f++) expect(w.valueAt(e, f)).toBe(ref.valueAt(e, f));
+          }
+        }
+      }
+    }
+  });
 });
