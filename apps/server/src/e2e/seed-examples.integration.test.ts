@@ -52,6 +52,17 @@ async function send(method: string, path: string, body: unknown, auth: Record<st
   return { status: r.status, body: parsed, headers: r.headers };
 }
 
+/** The values of `timestamp`, `timestamps`, `resolved_at` anywhere in a JSON answer. */
+function timesIn(body: unknown): string[] {
+  if (Array.isArray(body)) return body.flatMap(timesIn);
+  if (!body || typeof body !== "object") return [];
+  return Object.entries(body).flatMap(([k, v]) =>
+    ["timestamp", "timestamps", "resolved_at"].includes(k) && v !== null
+      ? [v].flat().filter((x): x is string => typeof x === "string")
+      : timesIn(v),
+  );
+}
+
 function find(examples: SeedExample[], method: string, path: string): SeedExample {
   const e = examples.find((x) => x.method === method && x.path === path);
   if (!e) throw new Error(`the seed documents no ${method} ${path}`);
@@ -415,10 +426,16 @@ describe("seed 004 (Tachyon Argus) examples", () => {
       ["/historical/environment", "/historical/environment"],
       ["/historical/export/{table}", "/historical/export/alerts"],
     ];
+    const times: string[] = [];
     for (const [documentedPath, path] of paths) {
       const e = find(examples, "GET", documentedPath);
-      expectAnyVariant(e, await send("GET", path, undefined, auth()));
+      const answer = await send("GET", path, undefined, auth());
+      expectAnyVariant(e, answer);
+      times.push(...timesIn(answer.body));
     }
+    // Every time is written as the seed writes its own: UTC, no offset, to the second.
+    expect(times.length).toBeGreaterThan(10);
+    for (const t of times) expect(t).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
   });
 
   it("the admin examples: models, reload, training status and stats", async () => {

@@ -10,6 +10,7 @@ import {
 import type { FastifyInstance } from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { formatDataTime } from "../../monitor/engine/data-time.js";
 import { isCleanFeedBody } from "../../monitor/feed-body-check.js";
 import { FeedColumns } from "../../monitor/feed-columns.js";
 import { NotFoundError } from "../../shared/errors.js";
@@ -131,7 +132,8 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
     },
     () => {
       const e = m.engine;
-      if (e.recordCount < e.warmupRecords) return { timestamp: m.now().toISOString(), count: 0, alerts: [] };
+      if (e.recordCount < e.warmupRecords)
+        return { timestamp: formatDataTime(m.now().getTime(), true), count: 0, alerts: [] };
       const p = e.overview();
       return { timestamp: p.timestamp, count: p.alerts.length, alerts: p.alerts };
     },

@@ -5,11 +5,12 @@ import type { AlertEvent, FleetSummary } from "../monitor-types.js";
 import { MonitorHistoryStore } from "./monitor-history-store.js";
 
 const T0 = Date.parse("2025-01-15T08:00:00Z");
-const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+/** Data time as seed 004 writes it (and the store answers it): UTC, no offset, to the second. */
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString().slice(0, 19);
 
 function record(server: string, minutes: number, cpu = 25.3): MetricRecord {
   return {
-    timestamp: at(minutes).replace(/\.000Z$/, ""),
+    timestamp: at(minutes),
     server_name: server,
     status: "healthy",
     cpu_user_pct: cpu,

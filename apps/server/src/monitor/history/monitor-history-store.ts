@@ -11,6 +11,7 @@ import type { Db } from "../../store/database.js";
 import { DEFAULT_PROJECT_ID } from "../../store/database.js";
 import { rowsOf } from "../../store/rows-of.js";
 import { monitorAlertEvents, monitorFleetSnapshots, monitorSamples } from "../../store/schema.js";
+import { formatDataTime } from "../engine/data-time.js";
 import type { AlertEvent, FleetSummary } from "../monitor-types.js";
 import { toCsv } from "./csv.js";
 import { dataTimeMs, rangeBounds } from "./time-range.js";
@@ -20,7 +21,8 @@ const TREND_THRESHOLD = 5;
 const SAMPLE_PAGE = 20_000;
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
-const iso = (d: Date) => d.toISOString();
+/** Data time as seed 004 writes it: UTC without an offset, to the second ("2025-01-15T10:00:00"). */
+const iso = (d: Date) => formatDataTime(d.getTime(), true);
 
 /**
  * The predictive monitor's history (seed 004 `/historical/*`) and training set. Bound to one
@@ -388,7 +390,7 @@ function weightedRisk(segments: Segment[], from: number, to: number): number {
 
 function toRecord(r: Record<string, unknown>): MetricRecord {
   const record: Record<string, unknown> = {
-    timestamp: new Date(Number(r.ms)).toISOString(),
+    timestamp: formatDataTime(Number(r.ms), true),
     server_name: String(r.server_name),
     status: String(r.status) as ServerStatus,
   };
