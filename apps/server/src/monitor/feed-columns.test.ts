@@ -1,17 +1,7 @@
 import { METRIC_FIELDS, type MetricRecord, ServerStatus } from "@aegis/contracts";
 import { describe, expect, it } from "vitest";
+import { rng } from "./engine/synthetic-fleet.js";
 import { FeedColumns } from "./feed-columns.js";
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Records as a parsed body has them: every field, awkward numbers included (−0, tiny, huge, many digits). */
 function records(n: number, seed: number): MetricRecord[] {

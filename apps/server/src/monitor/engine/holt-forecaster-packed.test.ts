@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ForecastTables, HOLT_STATE, HoltForecaster, MAX_STEPS } from "./holt-forecaster.js";
 import type { SmoothingParams } from "./model-params.js";
+import { rng } from "./synthetic-fleet.js";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -124,17 +125,6 @@ class FieldHoltForecaster {
   forecast(h: number, slot: number, tables: ForecastTables): number {
     return this.level + this.trend * tables.damped[Math.min(h, MAX_STEPS)]! + this.seasonal(slot);
   }
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe("HoltForecaster in a shared buffer", () => {
