@@ -19,7 +19,7 @@ export interface V8Tuning {
  * WebAssembly tier-up: the embedded database is PostgreSQL compiled to WebAssembly. V8 first compiles it
  * with its baseline compiler (Liftoff), then re-compiles hot functions with its optimizing one (TurboFan)
  * in the background. For this module the second tier costs ~45 MB of resident memory and no measurable
- * speed (same CPU per statement, ADR 0025 fifth round), so it is off unless asked for. Process-wide: it
+ * speed (same CPU per statement, ADR 0025 sixth round), so it is off unless asked for. Process-wide: it
  * applies to every WebAssembly module, and must be set before the database worker compiles its module.
  */
 export function applyV8Flags(t: V8Tuning): void {

@@ -5,7 +5,7 @@ import { headline, plainText } from "./page-text.js";
 
 /**
  * A nodemailer SMTP transport for an email integration; STARTTLS when offered unless `secure`. nodemailer
- * (~15 MB resident) is loaded with the first email, not at start (ADR 0025, fifth round).
+ * (~15 MB resident) is loaded with the first email, not at start (ADR 0025, sixth round).
  */
 export async function smtpTransport(c: KindConfig<"email">, timeoutMs: number) {
   const { default: nodemailer } = await import("nodemailer");

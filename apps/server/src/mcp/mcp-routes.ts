@@ -24,7 +24,7 @@ let sdk: Promise<
   [typeof import("@modelcontextprotocol/sdk/server/streamableHttp.js"), typeof import("./create-mcp-server.js")]
 > | null = null;
 
-/** The MCP SDK (~25 MB resident) is loaded by the first request to the endpoint, not at start (ADR 0025, fifth round). */
+/** The MCP SDK (~25 MB resident) is loaded by the first request to the endpoint, not at start (ADR 0025, sixth round). */
 function loadSdk() {
   sdk ??= Promise.all([import("@modelcontextprotocol/sdk/server/streamableHttp.js"), import("./create-mcp-server.js")]);
   return sdk;

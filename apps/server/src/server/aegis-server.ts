@@ -32,6 +32,8 @@ import { SettingsBackup } from "../engine/settings-backup.js";
 import { SettingsService } from "../engine/settings-service.js";
 import { SilenceService } from "../engine/silence-service.js";
 import { InProcessEventBus } from "../events/event-bus.js";
+import type { PgEventBus } from "../events/pg-event-bus.js";
+import type { PgLeaderLock } from "../events/pg-leader-lock.js";
 import { createExecutor } from "../executors/create-executor.js";
 import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
@@ -114,14 +116,15 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: pgliteDirFor(dataDir) });
   // Several processes on one PostgreSQL share frames and elect one metrics collector (ADR 0019).
   const clusterUrl = config.AEGIS_CLUSTER_EVENTS === "auto" ? config.DATABASE_URL : undefined;
-  // Loaded only here: the PostgreSQL client stays out of an embedded-database process (ADR 0025, fifth round).
-  const cluster = clusterUrl
-    ? await Promise.all([import("../events/pg-event-bus.js"), import("../events/pg-leader-lock.js")])
-    : null;
-  const sharedBus = cluster && clusterUrl ? await cluster[0].PgEventBus.connect(clusterUrl, logger) : null;
+  let sharedBus: PgEventBus | null = null;
+  let leader: PgLeaderLock | null = null;
+  if (clusterUrl) {
+    // Loaded only here: the PostgreSQL client stays out of an embedded-database process (ADR 0025, sixth round).
+    const [bus, lock] = await Promise.all([import("../events/pg-event-bus.js"), import("../events/pg-leader-lock.js")]);
+    sharedBus = await bus.PgEventBus.connect(clusterUrl, logger);
+    leader = new lock.PgLeaderLock(clusterUrl, lock.METRICS_LEADER_KEY, logger);
+  }
   const bus = sharedBus ?? new InProcessEventBus((err) => logger.warn({ err }, "event listener failed"));
-  const leader =
-    cluster && clusterUrl ? new cluster[1].PgLeaderLock(clusterUrl, cluster[1].METRICS_LEADER_KEY, logger) : null;
   const security = createSecurityCenter(
     database,
     logger,

@@ -9,7 +9,7 @@ const MAX_CONTEXT_KEYS = 32;
  * The audit entry's form of a `/webhook` body: who sent which alert, not its evidence. The logs and the
  * context are stored with the incident itself; the entry keeps the logs' length and the context's keys.
  * Without it every alert copied its logs (up to 16 KB) into the append-only audit chain a second time
- * (ADR 0025, fifth round). A body that is not a JSON object (a refused request) keeps the hook's general
+ * (ADR 0025, sixth round). A body that is not a JSON object (a refused request) keeps the hook's general
  * redacted form.
  */
 export function webhookAuditBody(body: unknown): unknown {
