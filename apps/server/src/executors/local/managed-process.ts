@@ -5,7 +5,10 @@ import { ConflictError, UpstreamError } from "../../shared/errors.js";
 import { httpGet, isHealthyStatus } from "./http-get.js";
 import { LineRing } from "./line-ring.js";
 import type { ExecutorLogger } from "./local-executor-options.js";
-import { portInUse } from "./port-in-use.js";
+import { portStillInUse } from "./port-in-use.js";
+
+/** How long a start waits for its port to be released by an orphan of a previous run. */
+const ORPHAN_GRACE_MS = 3000;
 
 export type InstanceStatus = "created" | "starting" | "running" | "restarting" | "stopping" | "exited";
 
@@ -63,8 +66,9 @@ export class ManagedProcess {
   /** Spawns and waits until ready; on failure the child is stopped and a typed error thrown. */
   async start(launch: LaunchConfig, phase: "starting" | "restarting" = "starting"): Promise<void> {
     if (this.child) throw new ConflictError(`${this.name} is already running (pid ${this.pid})`);
-    // A leftover listener on our port would answer our health checks and fake readiness.
-    if (await portInUse(launch.host, launch.port)) {
+    // A leftover listener on our port would answer our health checks and fake readiness. One left by a
+    // killed previous run of this server (an orphaned demo app) exits by itself within a second or so.
+    if (await portStillInUse(launch.host, launch.port, ORPHAN_GRACE_MS)) {
       this.status = "exited";
       throw new ConflictError(`cannot start ${this.name}: port ${launch.port} is already in use`);
     }
