@@ -1,6 +1,7 @@
 import { WsFrame } from "@aegis/contracts";
 import type { AegisClient } from "@aegis/sdk";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { postDryRunStorm } from "../testing/dry-run-storm.js";
 import { prepareEnv, startInProcess } from "../testing/test-server.js";
 
 let client: AegisClient;
@@ -15,18 +16,7 @@ it("a storm batch sends an analyst's tokens emitted together as one ai.stream fr
   const sock = await client.socket();
   const run = Date.now().toString(36);
   const ids = Array.from({ length: 48 }, (_, k) => `tokens-${run}-${k}`);
-  await Promise.all(
-    ids.map(async (id, k) => {
-      const r = await client.request("POST", "/webhook", {
-        incident_id: id,
-        alert_type: "High error rate",
-        logs: `ERROR: 5xx ratio 12% on svc-${k}; upstream timeouts to db-${k % 7}; p99 latency 4.2s`,
-        container_name: `svc-${k}`,
-        dry_run: true,
-      });
-      expect(r.status).toBe(200);
-    }),
-  );
+  for (const status of await postDryRunStorm(client, ids)) expect(status).toBe(200);
   // Every diagnosis is out (ai.complete follows its commit); what comes after is not this test's.
   const end = Date.now() + 60_000;
   const completed = () => new Set(sock.frames.filter((f) => f.type === "ai.complete").map((f) => f.incident_id));

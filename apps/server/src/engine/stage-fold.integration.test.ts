@@ -3,6 +3,7 @@ import type { AegisClient } from "@aegis/sdk";
 import { afterEach, expect, it } from "vitest";
 import { BuiltinAnalyst } from "../analysts/builtin/builtin-analyst.js";
 import type { Analyst } from "../ports/analyst.js";
+import { postDryRunStorm } from "../testing/dry-run-storm.js";
 import { prepareEnv, startInProcess } from "../testing/test-server.js";
 
 let stop: (() => Promise<void>) | undefined;
@@ -18,18 +19,7 @@ async function start(analyst?: Analyst): Promise<AegisClient> {
 /** `n` distinct dry runs, all sent at once (claimed in batches). */
 async function storm(client: AegisClient, tag: string, n: number): Promise<string[]> {
   const ids = Array.from({ length: n }, (_, k) => `${tag}-${Date.now().toString(36)}-${k}`);
-  await Promise.all(
-    ids.map(async (id, k) => {
-      const r = await client.request("POST", "/webhook", {
-        incident_id: id,
-        alert_type: "High error rate",
-        logs: `ERROR: 5xx ratio 12% on svc-${k}; upstream timeouts to db-${k % 7}; p99 latency 4.2s`,
-        container_name: `svc-${k}`,
-        dry_run: true,
-      });
-      expect(r.status).toBe(200);
-    }),
-  );
+  for (const status of await postDryRunStorm(client, ids)) expect(status).toBe(200);
   return ids;
 }
 
