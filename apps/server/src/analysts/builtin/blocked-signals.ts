@@ -66,9 +66,9 @@ function zeroAllowedRow(text: string): string | undefined {
   const col = header.findIndex((c) => c === "ALLOWED DISRUPTIONS");
   const name = header.findIndex((c) => c === "NAME");
   for (const row of lines.slice(h + 1)) {
-    const cells = row.trim().split(/\s{2,}|\s+(?=\S)/);
+    // Values hold no spaces, headers may ("MIN AVAILABLE"): count the column from the end (…, ALLOWED, AGE).
+    const cells = row.trim().split(/\s+/);
     if (cells.length < header.length) break;
-    // Rows may also split on single spaces; the column counts from the end are stable (…, ALLOWED, AGE).
     const value = cells[cells.length - (header.length - col)];
     if (value === "0") return cells[Math.max(0, name)];
   }
