@@ -14,7 +14,7 @@ import {
   ValidationError,
 } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
-import { envelopeOf, fieldOf, type Issue, type Problem, seedOf } from "./seed-envelope.js";
+import { envelopeOf, fieldOf, type Issue, locPart, type Problem, seedOf } from "./seed-envelope.js";
 
 function statusOf(err: AegisError): number {
   if (err instanceof ValidationError) return 422;
@@ -88,7 +88,7 @@ function explained(p: Problem, req: FastifyRequest): Problem {
 
 function problemOf(err: FastifyError | AegisError, bodyLimit: number): Problem {
   if (hasZodFastifySchemaValidationErrors(err)) {
-    const where = err.validationContext ?? "body";
+    const where = locPart(err.validationContext ?? "body");
     const detail: Issue[] = err.validation.map((v) => {
       const path = v.instancePath.split("/").filter(Boolean);
       const message = v.message ?? "invalid value";

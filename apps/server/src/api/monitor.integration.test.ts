@@ -256,7 +256,7 @@ describe("seed 004 monitor API", () => {
 
     const bad = await client.request("GET", "/historical/summary?time_range=2d");
     expect(bad.status).toBe(422);
-    expect((bad.body.detail as { loc: unknown[] }[])[0]?.loc).toEqual(["querystring", "time_range"]);
+    expect((bad.body.detail as { loc: unknown[] }[])[0]?.loc).toEqual(["query", "time_range"]);
     expect((await client.request("GET", "/historical/export/users")).status).toBe(422);
   });
 

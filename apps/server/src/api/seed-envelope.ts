@@ -30,6 +30,14 @@ declare module "fastify" {
 
 export type Issue = { loc: (string | number)[]; msg: string; type: string };
 
+/** Where a request part is in an issue's `loc`, as FastAPI names it (Fastify says `querystring`, `params`, `headers`). */
+export function locPart(part: string): string {
+  if (part === "querystring") return "query";
+  if (part === "params") return "path";
+  if (part === "headers") return "header";
+  return part;
+}
+
 /** An error, seed-neutral: what went wrong; `envelopeOf` writes it the way the route's seed documents. */
 export interface Problem {
   status: number;

@@ -168,7 +168,7 @@ describe("analysis routes (inject)", () => {
     app = await injectApp();
     const date = await app.inject({ url: "/api/v1/analytics/token-usage?start_date=yesterday", headers: AS_DEFAULT });
     expect(date.statusCode).toBe(422);
-    expect(date.json().detail[0].loc).toEqual(["querystring", "start_date"]);
+    expect(date.json().detail[0].loc).toEqual(["query", "start_date"]);
     const range = await app.inject({
       url: "/api/v1/analytics/token-usage?start_date=2026-03-05&end_date=2026-03-01",
       headers: AS_DEFAULT,
@@ -177,7 +177,7 @@ describe("analysis routes (inject)", () => {
     expect(range.json().detail).toContain("start_date");
     const days = await app.inject({ url: "/api/v1/analytics/cost-summary?days=0", headers: AS_DEFAULT });
     expect(days.statusCode).toBe(422);
-    expect(days.json().detail[0].loc).toEqual(["querystring", "days"]);
+    expect(days.json().detail[0].loc).toEqual(["query", "days"]);
     const none = await app.inject({ url: "/api/v1/analytics/cost-summary" });
     expect(none.statusCode).toBe(401);
   });

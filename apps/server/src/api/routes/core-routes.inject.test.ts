@@ -83,7 +83,7 @@ describe("core routes (inject)", () => {
     expect(body.json().error).toContain("alert_type");
     const limit = await app.inject({ url: "/incidents?limit=0", headers: AS_DEFAULT });
     expect(limit.statusCode).toBe(422);
-    expect(limit.json().detail[0].loc).toEqual(["querystring", "limit"]);
+    expect(limit.json().detail[0].loc).toEqual(["query", "limit"]);
     const direction = await app.inject({ method: "POST", url: "/scale/sideways", headers: AS_DEFAULT });
     expect(direction.statusCode).toBe(400);
     expect(direction.json().code).toBe("invalid_direction");
@@ -123,7 +123,7 @@ describe("core routes (inject)", () => {
     expect(rag.json()).toMatchObject({ query: "heap grows", count: 1 });
     const empty = await app.inject({ url: "/rag/test", headers: AS_P2 });
     expect(empty.statusCode).toBe(422);
-    expect(empty.json().detail[0].loc).toEqual(["querystring", "logs"]);
+    expect(empty.json().detail[0].loc).toEqual(["query", "logs"]);
     expect(projects).toEqual(["p2", "p2"]);
   });
 });

@@ -205,7 +205,7 @@ describe("incident routes (inject)", () => {
     ] as const) {
       const res = await app.inject({ url: `/api/v1/incidents?${query}`, headers: AS_DEFAULT });
       expect(res.statusCode, query).toBe(422);
-      expect(res.json().detail[0].loc, query).toEqual(["querystring", field]);
+      expect(res.json().detail[0].loc, query).toEqual(["query", field]);
     }
     // Seed 003 (page/page_size): 400 {success: false, ...}.
     for (const [query, field] of [
@@ -215,7 +215,7 @@ describe("incident routes (inject)", () => {
       const res = await app.inject({ url: `/api/v1/incidents?${query}`, headers: AS_DEFAULT });
       expect(res.statusCode, query).toBe(400);
       expect(res.json(), query).toMatchObject({ success: false });
-      expect(res.json().details.issues[0].loc, query).toEqual(["querystring", field]);
+      expect(res.json().details.issues[0].loc, query).toEqual(["query", field]);
     }
   });
 

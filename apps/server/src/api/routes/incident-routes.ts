@@ -53,8 +53,8 @@ function statusFilter(status: string): { lifecycle?: LifecycleState[]; automatio
   if (status === "triggered") return { lifecycle: ["detected"] };
   if (IncidentStatus.safeParse(status).success) return { automationStatus: status };
   const accepted = ["open", "triggered", ...LifecycleState.options, ...IncidentStatus.options].join(", ");
-  throw new ValidationError(`invalid querystring: status`, [
-    { loc: ["querystring", "status"], msg: `must be one of: ${accepted}`, type: "enum" },
+  throw new ValidationError(`invalid query: status`, [
+    { loc: ["query", "status"], msg: `must be one of: ${accepted}`, type: "enum" },
   ]);
 }
 

@@ -33,9 +33,9 @@ describe("monitor history routes (inject)", () => {
   it("answers bad input with a 422 naming the field", async () => {
     const range = await t.app.inject({ url: "/historical/summary?time_range=2y", headers: AS_DEFAULT });
     expect(range.statusCode).toBe(422);
-    expect(range.json().detail[0].loc).toEqual(["querystring", "time_range"]);
+    expect(range.json().detail[0].loc).toEqual(["query", "time_range"]);
     const table = await t.app.inject({ url: "/historical/export/secrets", headers: AS_DEFAULT });
     expect(table.statusCode).toBe(422);
-    expect(table.json().detail[0].loc).toEqual(["params", "table"]);
+    expect(table.json().detail[0].loc).toEqual(["path", "table"]);
   });
 });

@@ -130,7 +130,7 @@ describe("monitor routes (inject)", () => {
     ] as const) {
       const r = await t.app.inject({ url: `/predictions/current?${query}`, headers: AS_DEFAULT });
       expect(r.statusCode).toBe(422);
-      expect(r.json().detail[0].loc).toEqual(["querystring", field]);
+      expect(r.json().detail[0].loc).toEqual(["query", field]);
     }
   });
 });

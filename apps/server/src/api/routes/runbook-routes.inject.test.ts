@@ -138,10 +138,10 @@ describe("runbook routes (inject)", () => {
     expect(mismatch.json().detail[0].loc).toEqual(["body", "id"]);
     const size = await app.inject({ url: "/api/v1/runbooks?page_size=101", headers: AS_DEFAULT });
     expect(size.statusCode).toBe(422);
-    expect(size.json().detail[0].loc).toEqual(["querystring", "page_size"]);
+    expect(size.json().detail[0].loc).toEqual(["query", "page_size"]);
     const limit = await app.inject({ url: "/api/v1/agent/knowledge-base?limit=0", headers: AS_DEFAULT });
     expect(limit.statusCode).toBe(422);
-    expect(limit.json().detail[0].loc).toEqual(["querystring", "limit"]);
+    expect(limit.json().detail[0].loc).toEqual(["query", "limit"]);
     const missing = await app.inject({ url: "/api/v1/runbooks/missing", headers: AS_DEFAULT });
     expect(missing.statusCode).toBe(404);
   });
