@@ -88,7 +88,7 @@ describe.each(testDatabaseKinds())("signed download links on %s", (kind) => {
     await settle();
 
     const asked = await app.inject({
-      url: "/api/v1/security/audit-logs/export?format=csv&action=http.*&delivery=link",
+      url: "/api/v1/security/audit-logs/export?format=csv&action=http.*",
       headers: aliceKey,
     });
     expect(asked.statusCode).toBe(200);
@@ -96,10 +96,10 @@ describe.each(testDatabaseKinds())("signed download links on %s", (kind) => {
     expect(link).toMatchObject({ success: true, data: { format: "csv", expires_at: "2026-12-07T08:00:00.000Z" } });
     const url: string = link.data.download_url;
     expect(url).toMatch(/^\/api\/v1\/security\/audit-logs\/export\?/);
-    expect(url).not.toContain("delivery=");
+    expect(url).toContain("delivery=file");
 
     const direct = await app.inject({
-      url: "/api/v1/security/audit-logs/export?format=csv&action=http.*",
+      url: "/api/v1/security/audit-logs/export?format=csv&action=http.*&delivery=file",
       headers: aliceKey,
     });
     const viaLink = await app.inject({ url });

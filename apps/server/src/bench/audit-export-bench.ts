@@ -25,7 +25,7 @@ const entry = (i: number): AuditEntry => ({
 });
 
 /**
- * Size and time of `GET /api/v1/security/audit-logs/export?format=csv` over real HTTP with `rows` audit
+ * Size and time of `GET /api/v1/security/audit-logs/export?format=csv&delivery=file` over real HTTP with `rows` audit
  * entries (one hash chain), read as a stream by the client; plus the load and a full chain verification.
  */
 export async function auditExportBench(kind: "pglite" | "postgres", rows: number) {
@@ -57,7 +57,7 @@ export async function auditExportBench(kind: "pglite" | "postgres", rows: number
     const app = await injectApp({ security: { ...center, operatorProjectId: "default" } });
     await app.listen({ port: 0, host: "127.0.0.1" });
     try {
-      const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/security/audit-logs/export?format=csv`;
+      const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/security/audit-logs/export?format=csv&delivery=file`;
       const rssBefore = rssMb(process.pid);
       let peakRss = rssBefore;
       const started = performance.now();

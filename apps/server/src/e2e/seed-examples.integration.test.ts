@@ -573,9 +573,16 @@ describe("seed 003 (OnCall Agent) endpoints, each listed example", () => {
             })
           : await send(e.method, target, bodies[key], auth());
       if (key === "GET /api/v1/security/audit-logs/export") {
-        // The file by default (ADR 0021); `delivery=link` answers the seed's download URL.
-        if (r.status !== 200 || !r.headers.get("content-type")?.startsWith("text/csv"))
-          failures.push(`${key}: ${r.status}`);
+        // Seed 003: "File exports (audit logs, reports) return download URLs valid for 24 hours".
+        const link = r.body as { success?: unknown; data?: { download_url?: unknown; expires_at?: unknown } };
+        const hours = (Date.parse(String(link.data?.expires_at)) - Date.now()) / 3_600_000;
+        if (
+          r.status !== 200 ||
+          link.success !== true ||
+          typeof link.data?.download_url !== "string" ||
+          !(hours > 23.9 && hours <= 24)
+        )
+          failures.push(`${key}: ${r.status} ${JSON.stringify(r.body)}`);
         continue;
       }
       if (key === "POST /api/v1/security/rotate-api-key") {

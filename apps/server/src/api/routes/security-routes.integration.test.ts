@@ -127,7 +127,10 @@ describe.each(testDatabaseKinds())("security routes on %s", (kind) => {
       tls: "not_configured",
     });
 
-    const csv = await app.inject({ url: "/api/v1/security/audit-logs/export?format=csv", headers: owner.headers });
+    const csv = await app.inject({
+      url: "/api/v1/security/audit-logs/export?format=csv&delivery=file",
+      headers: owner.headers,
+    });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers["content-type"]).toContain("text/csv");
     expect(csv.headers["content-disposition"]).toMatch(/attachment; filename="audit-.*\.csv"/);
@@ -136,7 +139,7 @@ describe.each(testDatabaseKinds())("security routes on %s", (kind) => {
     // A header and the three mutations (the GETs in between are not audited).
     expect(lines).toHaveLength(1 + 3);
     const ndjson = await app.inject({
-      url: "/api/v1/security/audit-logs/export?format=json&action=http.create",
+      url: "/api/v1/security/audit-logs/export?format=json&action=http.create&delivery=file",
       headers: owner.headers,
     });
     expect(ndjson.headers["content-type"]).toContain("application/x-ndjson");

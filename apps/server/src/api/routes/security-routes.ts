@@ -112,10 +112,10 @@ export function registerSecurityRoutes(fastify: FastifyInstance, d: AppDeps, lin
         tags,
         summary: "Export the audit log, streamed: CSV (header row) or newline-delimited JSON, oldest first",
         description:
-          "By default the answer is the file. With `delivery=link` it is `{success, message, data: {download_url, expires_at, format}}`: a URL of this export (same filters) signed for the caller, which downloads the file without an API key until `expires_at` (AEGIS_DOWNLOAD_LINK_SECS, 24 hours), then answers 403.",
+          "As seed 003 documents for file exports, the answer is a download URL: `{success, message, data: {download_url, expires_at, format}}`, a URL of this export (same filters) signed for the caller, which downloads the file without an API key until `expires_at` (AEGIS_DOWNLOAD_LINK_SECS, 24 hours), then answers 403. With `delivery=file` the answer is the file itself.",
         querystring: AuditFilterQuery.extend({
           format: z.enum(["csv", "json"]).default("csv"),
-          delivery: z.enum(["file", "link"]).default("file"),
+          delivery: z.enum(["file", "link"]).default("link"),
         }),
       },
     },
@@ -126,7 +126,7 @@ export function registerSecurityRoutes(fastify: FastifyInstance, d: AppDeps, lin
       if (delivery === "link") {
         checkedRange(filter);
         const url = new URL(req.url, "http://link");
-        url.searchParams.delete("delivery");
+        url.searchParams.set("delivery", "file");
         const link = links.sign(`${url.pathname}${url.search}`, identityOf(req));
         return {
           success: true as const,
