@@ -113,7 +113,12 @@ export class PgliteWorkerClient implements PgliteLike {
    */
   atomic(statements: { sql: string; params: unknown[] }[]): Promise<void> {
     const run = () => this.call("atomic", { statements }) as Promise<void>;
-    return this.transactions === 0 ? run() : this.locked(run);
+    if (this.transactions === 0) return run();
+    // Queued behind a transaction: counted as one, so statements asked for later queue behind it too.
+    this.transactions++;
+    return this.locked(run).finally(() => {
+      this.transactions--;
+    });
   }
 
   transaction<T>(fn: (tx: PgliteLike) => Promise<T>): Promise<T> {
