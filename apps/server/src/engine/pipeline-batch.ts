@@ -1,6 +1,6 @@
 import type { CouncilVote } from "@aegis/contracts";
+import type { SQL } from "drizzle-orm";
 import type { AnalysisInput, AnalystResult } from "../ports/analyst.js";
-import type { Db } from "../store/database.js";
 import { type IncidentBatchStore, rowKey } from "../store/incident-batch-store.js";
 import type { IncidentRow } from "../store/incident-store.js";
 import type { ClaimedJob } from "../store/job-queue.js";
@@ -151,10 +151,10 @@ export class PipelineBatch {
     })();
     const stage3 = await this.fold(pending, reviewed);
     for (const w of work) if (w.error) done.push(w.job.id);
-    await this.commit([...stage3.pending, { changes: stage3.value }], async (tx: Db) => {
-      await this.store.recordAllVotes(tx, votes);
-      await this.d.jobs.settleMany(tx, done, parked);
-    });
+    await this.commit(
+      [...stage3.pending, { changes: stage3.value }],
+      [...this.store.recordAllVotesStatements(votes), ...this.d.jobs.settleManyStatements(db, done, parked)],
+    );
     return { continuing, done: done.length, parked: parked.length, released: 0 };
   }
 
@@ -184,7 +184,7 @@ export class PipelineBatch {
   }
 
   /** Stages of the batch in one transaction, each announced in turn after COMMIT. */
-  private commit(pending: Pending[], extra?: (tx: Db) => Promise<void>): Promise<void> {
+  private commit(pending: Pending[], extra: readonly SQL[] = []): Promise<void> {
     return this.d.recorder.commitStages(
       pending.map((p) => p.changes),
       extra,
@@ -250,7 +250,7 @@ export class PipelineBatch {
     continuing: ClaimedJob[],
     pending: Pending[],
   ): Promise<BatchResult> {
-    await this.commit(pending, (tx) => this.d.jobs.settleMany(tx, done, parked));
+    await this.commit(pending, this.d.jobs.settleManyStatements(this.d.database.db, done, parked));
     const released = [...work.map((w) => w.job.id), ...continuing.map((j) => j.id)];
     await this.d.jobs.releaseMany(released);
     return { continuing: [], done: done.length, parked: parked.length, released: released.length };

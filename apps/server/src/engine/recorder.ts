@@ -1,8 +1,10 @@
 import type { FramePayload, IncidentStatus, TimelineStatus, WsFrameType } from "@aegis/contracts";
+import type { SQL } from "drizzle-orm";
 import type { EventBus } from "../ports/event-bus.js";
 import type { Database, Db } from "../store/database.js";
 import type { IncidentBatchStore } from "../store/incident-batch-store.js";
 import type { IncidentPatch, IncidentStore, NewIncident } from "../store/incident-store.js";
+import { runAtomically } from "../store/run-atomically.js";
 
 export interface Step {
   status: TimelineStatus;
@@ -46,32 +48,35 @@ export class IncidentRecorder {
    * Many incidents' changes in ONE transaction (the batched pipeline's stage commit): every entry in
    * one insert, every patch in one update, then `extra` (the batch's other writes); frames after COMMIT.
    */
-  async commitMany(changes: readonly IncidentChange[], extra?: (tx: Db) => Promise<void>): Promise<void> {
+  async commitMany(changes: readonly IncidentChange[], extra: readonly SQL[] = []): Promise<void> {
     await this.commitStages([changes], extra);
   }
 
   /**
    * Several consecutive stages of many incidents in ONE transaction (a batch whose stages ran faster
    * than it is worth committing each): the entries of every stage in stage order (the sequence keeps
-   * it), one patch per incident (its stages' patches merged, later fields winning), then `extra`. After
-   * COMMIT each stage is announced in turn, `announced(i)` called after stage i: the frames go out in
-   * the order committing the stages one by one would have sent them.
+   * it), one patch per incident (its stages' patches merged, later fields winning), then `extra`
+   * (statements built in advance: the batch's votes, its jobs settled). The transaction's statements
+   * are built before it begins and sent at once (`runAtomically`) unless a change brings its own
+   * writes (`Change.extra`). After COMMIT each stage is announced in turn, `announced(i)` called after
+   * stage i: the frames go out in the order committing the stages one by one would have sent them.
    */
   async commitStages(
     stages: readonly (readonly IncidentChange[])[],
-    extra?: (tx: Db) => Promise<void>,
+    extra: readonly SQL[] = [],
     announced?: (stage: number) => void,
   ): Promise<void> {
     const batch = this.batch;
+    const db = this.database.db;
     const changes = stages.flat();
-    if (changes.length === 0 && !extra) {
+    if (changes.length === 0 && extra.length === 0) {
       for (let i = 0; i < stages.length; i++) announced?.(i);
       return;
     }
     if (!batch) {
-      await this.database.db.transaction(async (tx) => {
+      await db.transaction(async (tx) => {
         for (const c of changes) await this.write(tx, c.projectId, c.incidentId, c.change);
-        if (extra) await extra(tx);
+        for (const s of extra) await tx.execute(s);
       });
     } else {
       const patches = new Map<string, { projectId: string; incidentId: string; patch: IncidentPatch }>();
@@ -82,15 +87,20 @@ export class IncidentRecorder {
         if (prior) prior.patch = { ...prior.patch, ...c.change.patch };
         else patches.set(key, { projectId: c.projectId, incidentId: c.incidentId, patch: c.change.patch });
       }
-      await this.database.db.transaction(async (tx) => {
-        await batch.appendAll(
-          tx,
+      const rows = [
+        ...batch.appendAllStatements(
           changes.map((c) => ({ projectId: c.projectId, incidentId: c.incidentId, entries: c.change.steps ?? [] })),
-        );
-        await batch.updateAll(tx, [...patches.values()]);
-        for (const c of changes) if (c.change.extra) await c.change.extra(tx);
-        if (extra) await extra(tx);
-      });
+        ),
+        ...batch.updateAllStatements(db, [...patches.values()]),
+      ];
+      const own = changes.flatMap((c) => (c.change.extra ? [c.change.extra] : []));
+      if (own.length === 0) await runAtomically(db, [...rows, ...extra]);
+      else
+        await db.transaction(async (tx) => {
+          for (const s of rows) await tx.execute(s);
+          for (const write of own) await write(tx);
+          for (const s of extra) await tx.execute(s);
+        });
     }
     for (let i = 0; i < stages.length; i++) {
       for (const c of stages[i] ?? []) this.announce(c.projectId, c.incidentId, c.change);

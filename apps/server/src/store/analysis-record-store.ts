@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Hypothesis as HypothesisDto } from "@aegis/contracts";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Citation, Hypothesis } from "../ports/analysis-records.js";
 import type { Db } from "./database.js";
+import { runAtomically } from "./run-atomically.js";
 import { citations, hypotheses } from "./schema.js";
 
 /** One incident's new analysis records (`replaceMany`). */
@@ -19,7 +20,7 @@ const textArray = (values: (string | number | null)[]) => sql.param(values.map((
 /** An incident's ranked hypotheses and the citations behind its diagnosis; a new analysis replaces both. */
 export class AnalysisRecordStore {
   /**
-   * Replace the records of many incidents in ONE transaction of four statements (array parameters),
+   * Replace the records of many incidents in ONE transaction of four statements (array parameters, sent at once: `runAtomically`),
    * whatever their number: an alert storm's batch of analyses is stored at once (issue #17). Each
    * incident must appear once.
    */
@@ -29,15 +30,14 @@ export class AnalysisRecordStore {
     const cites = sets.flatMap((s) => s.citations.map((c) => ({ s, c })));
     const projects = textArray(sets.map((s) => s.projectId));
     const ids = textArray(sets.map((s) => s.incidentId));
-    await db.transaction(async (tx) => {
-      for (const table of [hypotheses, citations]) {
-        await tx.execute(sql`
+    const statements: SQL[] = [hypotheses, citations].map(
+      (table) => sql`
           delete from ${table} t using unnest(${projects}::text[], ${ids}::text[]) as k(project_id, incident_id)
-          where t.project_id = k.project_id and t.incident_id = k.incident_id`);
-      }
-      if (hyps.length > 0) {
-        const col = (f: (x: (typeof hyps)[number]) => string | number | null) => textArray(hyps.map(f));
-        await tx.execute(sql`
+          where t.project_id = k.project_id and t.incident_id = k.incident_id`,
+    );
+    if (hyps.length > 0) {
+      const col = (f: (x: (typeof hyps)[number]) => string | number | null) => textArray(hyps.map(f));
+      statements.push(sql`
           insert into ${hypotheses} (id, project_id, incident_id, rank, claim, description, confidence_score,
                                      confidence_lower, confidence_upper, supporting_evidence, contradicting_evidence, provider)
           select id, project_id, incident_id, rank::integer, claim, description, confidence_score::double precision,
@@ -51,10 +51,10 @@ export class AnalysisRecordStore {
                       ${col((x) => JSON.stringify(x.h.contradictingEvidence))}::text[], ${col((x) => x.s.provider)}::text[])
             as t(id, project_id, incident_id, rank, claim, description, confidence_score, confidence_lower,
                  confidence_upper, supporting_evidence, contradicting_evidence, provider)`);
-      }
-      if (cites.length > 0) {
-        const col = (f: (x: (typeof cites)[number]) => string) => textArray(cites.map(f));
-        await tx.execute(sql`
+    }
+    if (cites.length > 0) {
+      const col = (f: (x: (typeof cites)[number]) => string) => textArray(cites.map(f));
+      statements.push(sql`
           insert into ${citations} (project_id, incident_id, source, reference, excerpt, observed_at)
           select project_id, incident_id, source, reference, excerpt, observed_at::timestamptz
           from unnest(${col((x) => x.s.projectId)}::text[], ${col((x) => x.s.incidentId)}::text[],
@@ -62,8 +62,8 @@ export class AnalysisRecordStore {
                       ${col((x) => x.c.excerpt)}::text[], ${col((x) => validDate(x.c.timestamp).toISOString())}::text[])
             with ordinality as t(project_id, incident_id, source, reference, excerpt, observed_at, ord)
           order by ord`);
-      }
-    });
+    }
+    await runAtomically(db, statements);
   }
 
   async replace(

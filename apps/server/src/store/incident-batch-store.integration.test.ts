@@ -4,6 +4,7 @@ import { DEFAULT_PROJECT_ID as P } from "./database.js";
 import { IncidentBatchStore, rowKey } from "./incident-batch-store.js";
 import { IncidentStore, type NewIncident } from "./incident-store.js";
 import { JobQueue } from "./job-queue.js";
+import { runAtomically } from "./run-atomically.js";
 
 const incident = (id: string): NewIncident => ({
   projectId: P,
@@ -37,8 +38,9 @@ describe.each(testDatabaseKinds())("batched incident writes on %s", (kind) => {
     await store.createBatch(db, [incident("a"), incident("b"), incident("c")]);
     await store.update(db, P, "c", { error: "earlier", provider: "builtin" });
 
-    await db.transaction(async (tx) => {
-      await batch.appendAll(tx, [
+    const ts = new Date().toISOString();
+    await runAtomically(db, [
+      ...batch.appendAllStatements([
         { projectId: P, incidentId: "a", entries: [{ status: "ANALYSING", message: "a1" }] },
         { projectId: P, incidentId: "b", entries: [] },
         {
@@ -49,8 +51,8 @@ describe.each(testDatabaseKinds())("batched incident writes on %s", (kind) => {
             { status: "COUNCIL_REVIEW", message: "c2" },
           ],
         },
-      ]);
-      await batch.updateAll(tx, [
+      ]),
+      ...batch.updateAllStatements(db, [
         { projectId: P, incidentId: "a", patch: { status: "ANALYSING" } },
         {
           projectId: P,
@@ -59,16 +61,15 @@ describe.each(testDatabaseKinds())("batched incident writes on %s", (kind) => {
         },
         // A field outside the one-statement set is written row by row, still in this transaction.
         { projectId: P, incidentId: "b", patch: { status: "FAILED", replicasSpawned: 2 } },
-      ]);
-      const ts = new Date().toISOString();
-      await batch.recordAllVotes(tx, [
+      ]),
+      ...batch.recordAllVotesStatements([
         {
           projectId: P,
           incidentId: "c",
           votes: [{ role: "SRE_AGENT", verdict: "APPROVED", reasoning: "ok", timestamp: ts }],
         },
-      ]);
-    });
+      ]),
+    ]);
 
     const rows = await batch.getRows(db, [
       { projectId: P, incidentId: "a" },
@@ -101,7 +102,7 @@ describe.each(testDatabaseKinds())("batched incident writes on %s", (kind) => {
     await new IncidentStore().createBatch(db, [incident("a"), incident("b"), incident("c")]);
     const q = new JobQueue(db);
     const [a, b, c] = await q.claim("w", 3, 60_000);
-    await db.transaction((tx) => q.settleMany(tx, [a?.id as number], [b?.id as number]));
+    await runAtomically(db, q.settleManyStatements(db, [a?.id as number], [b?.id as number]));
     await q.releaseMany([c?.id as number]);
     expect(await q.pending()).toBe(1);
     const again = await q.claim("w", 3, 60_000);

@@ -1,10 +1,10 @@
 import type { CouncilVote } from "@aegis/contracts";
-import { and, inArray, or, sql } from "drizzle-orm";
+import { and, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
 import type { IncidentPatch, IncidentRow, TimelineInput } from "./incident-store.js";
 import { councilVotes, incidents, timelineEntries } from "./schema.js";
 
-/** Patch fields `updateAll` writes in one statement; a patch with others is written row by row. */
+/** Patch fields `updateAllStatements` writes in one statement; a patch with others is written row by row. */
 const BATCHED = new Set<keyof IncidentPatch>([
   "status",
   "analysis",
@@ -21,6 +21,12 @@ export interface RowPatch {
   patch: IncidentPatch;
 }
 
+export interface IncidentVotes {
+  projectId: string;
+  incidentId: string;
+  votes: CouncilVote[];
+}
+
 export interface RowEntries {
   projectId: string;
   incidentId: string;
@@ -30,7 +36,8 @@ export interface RowEntries {
 /**
  * Writes of many incidents in a constant number of statements, for the batched pipeline: one read of
  * every row, one insert of every timeline entry (in order), one update of every patch, one insert of
- * every vote. Each takes a Db that is the batch's transaction.
+ * every vote. Writes are statements built, not run: the batch's commit sends them as one transaction
+ * at once (`runAtomically`).
  */
 export class IncidentBatchStore {
   async getRows(db: Db, keys: { projectId: string; incidentId: string }[]): Promise<Map<string, IncidentRow>> {
@@ -51,7 +58,7 @@ export class IncidentBatchStore {
    * (~0.03 ms of server-thread CPU per entry, ADR 0025 fifth round), an array parameter in constant time.
    * The sequence keeps their order (`with ordinality … order by`).
    */
-  async appendAll(db: Db, all: RowEntries[]): Promise<void> {
+  appendAllStatements(all: RowEntries[]): SQL[] {
     const now = new Date().toISOString();
     const projects: string[] = [];
     const ids: string[] = [];
@@ -69,27 +76,34 @@ export class IncidentBatchStore {
         agents.push(e.agent ?? null);
       }
     }
-    if (projects.length === 0) return;
-    await db.execute(sql`
+    if (projects.length === 0) return [];
+    return [
+      sql`
       insert into ${timelineEntries} (project_id, incident_id, ts, status, message, agent)
       select project_id, incident_id, ts::timestamptz, status, message, agent
       from unnest(${sql.param(projects)}::text[], ${sql.param(ids)}::text[], ${sql.param(at)}::text[],
                   ${sql.param(statuses)}::text[], ${sql.param(messages)}::text[], ${sql.param(agents)}::text[])
         with ordinality as t(project_id, incident_id, ts, status, message, agent, n)
-      order by n`);
+      order by n`,
+    ];
   }
 
-  /** Every patch in one `UPDATE … FROM unnest(…)`; a field a patch leaves out keeps its value. */
-  async updateAll(db: Db, patches: RowPatch[]): Promise<void> {
+  /**
+   * Every patch in one `UPDATE … FROM unnest(…)`; a field a patch leaves out keeps its value. A patch
+   * with fields outside the batched set gets its own statement (`db` builds it), before that one.
+   */
+  updateAllStatements(db: Db, patches: RowPatch[]): SQL[] {
     const lean = patches.filter((p) => Object.keys(p.patch).every((k) => BATCHED.has(k as keyof IncidentPatch)));
-    for (const p of patches) {
-      if (lean.includes(p)) continue;
-      await db
-        .update(incidents)
-        .set({ ...p.patch, updatedAt: new Date() })
-        .where(and(sql`${incidents.projectId} = ${p.projectId}`, sql`${incidents.id} = ${p.incidentId}`));
-    }
-    if (lean.length === 0) return;
+    const out: SQL[] = patches
+      .filter((p) => !lean.includes(p))
+      .map((p) =>
+        db
+          .update(incidents)
+          .set({ ...p.patch, updatedAt: new Date() })
+          .where(and(sql`${incidents.projectId} = ${p.projectId}`, sql`${incidents.id} = ${p.incidentId}`))
+          .getSQL(),
+      );
+    if (lean.length === 0) return out;
     const col = (f: (p: IncidentPatch) => string | null | undefined) => sql.param(lean.map((p) => f(p.patch) ?? null));
     const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
     // Which fields each patch sets (a set field may be set to null): one letter each.
@@ -103,7 +117,7 @@ export class IncidentBatchStore {
         "error" in p.patch ? "r" : "",
       ].join(""),
     );
-    await db.execute(sql`
+    out.push(sql`
       update ${incidents} as i set
         status = coalesce(v.status, i.status),
         analysis = case when strpos(v.mask, 'a') > 0 then v.analysis::jsonb else i.analysis end,
@@ -120,10 +134,11 @@ export class IncidentBatchStore {
         ${col((p) => json(p.councilDecision))}::text[], ${col((p) => p.error)}::text[]
       ) as v(project_id, id, mask, status, analysis, category, evidence, provider, decision, error)
       where i.project_id = v.project_id and i.id = v.id`);
+    return out;
   }
 
-  /** Every vote of every incident in one statement of array parameters, in order (as `appendAll`). */
-  async recordAllVotes(db: Db, all: { projectId: string; incidentId: string; votes: CouncilVote[] }[]): Promise<void> {
+  /** Every vote of every incident in one statement of array parameters, in order (as `appendAllStatements`). */
+  recordAllVotesStatements(all: IncidentVotes[]): SQL[] {
     const projects: string[] = [];
     const ids: string[] = [];
     const roles: string[] = [];
@@ -140,14 +155,16 @@ export class IncidentBatchStore {
         at.push(new Date(v.timestamp).toISOString());
       }
     }
-    if (projects.length === 0) return;
-    await db.execute(sql`
+    if (projects.length === 0) return [];
+    return [
+      sql`
       insert into ${councilVotes} (project_id, incident_id, role, verdict, reasoning, ts)
       select project_id, incident_id, role, verdict, reasoning, ts::timestamptz
       from unnest(${sql.param(projects)}::text[], ${sql.param(ids)}::text[], ${sql.param(roles)}::text[],
                   ${sql.param(verdicts)}::text[], ${sql.param(reasons)}::text[], ${sql.param(at)}::text[])
         with ordinality as t(project_id, incident_id, role, verdict, reasoning, ts, n)
-      order by n`);
+      order by n`,
+    ];
   }
 }
 

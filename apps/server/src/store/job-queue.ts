@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
 import { rowsOf } from "./rows-of.js";
 import { jobs } from "./schema.js";
@@ -75,19 +75,27 @@ export class JobQueue {
       .where(eq(jobs.id, id));
   }
 
-  /** Finish and park many jobs at once (a pipeline batch's last commit, in its transaction). */
-  async settleMany(db: Db, done: number[], parked: number[]): Promise<void> {
+  /**
+   * Finish and park many jobs at once (a pipeline batch's last commit): statements built, not run, for
+   * the batch's transaction (`runAtomically`).
+   */
+  settleManyStatements(db: Db, done: number[], parked: number[]): SQL[] {
     const now = new Date();
+    const out: SQL[] = [];
     for (const [state, ids] of [
       ["done", done],
       ["waiting", parked],
     ] as const) {
       if (ids.length === 0) continue;
-      await db
-        .update(jobs)
-        .set({ state, lockedBy: null, lockedUntil: null, updatedAt: now })
-        .where(inArray(jobs.id, ids));
+      out.push(
+        db
+          .update(jobs)
+          .set({ state, lockedBy: null, lockedUntil: null, updatedAt: now })
+          .where(inArray(jobs.id, ids))
+          .getSQL(),
+      );
     }
+    return out;
   }
 
   /** Give many running jobs back to the queue (shutdown during a batch). */

@@ -106,6 +106,21 @@ export class PgliteWorkerClient implements PgliteLike {
     return this.locked(() => this.call("exec", { sql }) as Promise<QueryResult[]>);
   }
 
+  /**
+   * Statements run as ONE transaction in a single message: the worker runs BEGIN, each statement and
+   * COMMIT back to back (ROLLBACK and the error if one fails). Unlike `transaction`, the database never
+   * waits inside the transaction for this thread to send the next statement (ADR 0025, seventh round).
+   */
+  atomic(statements: { sql: string; params: unknown[] }[]): Promise<void> {
+    const run = () => this.call("atomic", { statements }) as Promise<void>;
+    if (this.transactions === 0) return run();
+    // Queued behind a transaction: counted as one, so statements asked for later queue behind it too.
+    this.transactions++;
+    return this.locked(run).finally(() => {
+      this.transactions--;
+    });
+  }
+
   transaction<T>(fn: (tx: PgliteLike) => Promise<T>): Promise<T> {
     this.transactions++;
     return this.locked(async () => {

@@ -1,15 +1,18 @@
 /**
  * Worker-thread host of the embedded database. PGlite runs Postgres compiled to WebAssembly on the
  * thread that calls it; hosting it here keeps the server's event loop free to answer HTTP while
- * queries run. Messages: {id, op: "query"|"exec"|"close", sql, params, rowMode, rawTypes}.
+ * queries run. Messages: {id, op: "query"|"exec"|"atomic"|"close", sql, params, rowMode, rawTypes,
+ * statements}.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, types } from "@electric-sql/pglite";
 
 interface Request {
   id: number;
-  op: "query" | "exec" | "close";
+  op: "query" | "exec" | "atomic" | "close";
   sql?: string;
+  /** `atomic`: statements run as one transaction, all or nothing, nothing else between them. */
+  statements?: { sql: string; params: unknown[] }[];
   params?: unknown[];
   rowMode?: "array" | "object";
   /** Keep date and interval types as text, as Drizzle expects (its parsers are functions and cannot cross threads). */
@@ -43,6 +46,10 @@ async function handle(m: Request): Promise<void> {
       });
     } else if (m.op === "exec") {
       result = await pg.exec(m.sql as string);
+    } else if (m.op === "atomic") {
+      await pg.transaction(async (tx) => {
+        for (const s of m.statements ?? []) await tx.query(s.sql, s.params);
+      });
     } else {
       await pg.close();
     }
