@@ -3,7 +3,14 @@ import type { AuditLogEntry, AuditVerification } from "@aegis/contracts";
 import { stringify as csvStringify } from "csv-stringify/sync";
 import type { AuditEntry, AuditTrail } from "../ports/audit-trail.js";
 import type { Logger } from "../shared/logger.js";
-import { type AuditDraft, type AuditFilter, type AuditRow, AuditStore, GENESIS_HASH } from "../store/audit-store.js";
+import {
+  type AuditDraft,
+  type AuditFilter,
+  type AuditRow,
+  AuditStore,
+  type ChainHead,
+  GENESIS_HASH,
+} from "../store/audit-store.js";
 import type { Database } from "../store/database.js";
 import { asStoredJson, chainHash } from "./audit-chain.js";
 
@@ -80,7 +87,8 @@ export function auditEntryView(r: AuditRow): AuditLogEntry {
   };
 }
 
-function draftOf(e: AuditEntry): AuditDraft {
+/** An entry as a row before its place in the chain is known. */
+export function draftOf(e: AuditEntry): AuditDraft {
   return {
     projectId: e.projectId,
     at: e.at ?? new Date(),
@@ -110,6 +118,8 @@ export class AuditLog implements AuditTrail {
   private readonly pending = new Set<Promise<void>>();
   /** Entries waiting for their project's append in flight (group commit). */
   private readonly queued = new Map<string, AuditEntry[]>();
+  /** The last chain head this writer wrote, per project: the next append tries to follow it directly. */
+  private readonly heads = new Map<string, ChainHead>();
 
   constructor(
     private readonly database: Database,
@@ -123,9 +133,19 @@ export class AuditLog implements AuditTrail {
   /** Several entries of one project in one transaction (imports, benchmarks). */
   async recordMany(projectId: string, entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.store.append(this.database.db, projectId, entries.map(draftOf), (d, seq, prev) =>
-      chainHash(prev, d, seq),
-    );
+    const drafts = entries.map(draftOf);
+    const seal = (d: AuditDraft, seq: number, prev: string) => chainHash(prev, d, seq);
+    const db = this.database.db;
+    const head = this.heads.get(projectId);
+    // After the head this writer last saw: one statement. Moved by another writer meanwhile (another process,
+    // a concurrent append here) or not known yet: the locking append, which reads the head as it is.
+    const rows =
+      (head ? await this.store.appendAfter(db, projectId, head, drafts, seal) : null) ??
+      (await this.store.append(db, projectId, drafts, seal));
+    // Either way the head is now this last row (until someone else appends); an out-of-order finish of two
+    // appends here only costs the next one its lock-free try.
+    const last = rows[rows.length - 1];
+    if (last) this.heads.set(projectId, { seq: last.seq, hash: last.hash });
   }
 
   /**
