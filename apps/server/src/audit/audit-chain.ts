@@ -29,9 +29,35 @@ export function chainHash(prevHash: string, d: AuditDraft, seq: number): string 
   return createHash("sha256").update(prevHash).update("\n").update(canonicalContent(d, seq)).digest("hex");
 }
 
+/** A leaf jsonb keeps as it is: a string without NUL, a finite number other than -0, a boolean, null. */
+function storedLeaf(x: unknown): boolean {
+  if (x === null || typeof x === "boolean") return true;
+  if (typeof x === "string") return !x.includes("\u0000");
+  return typeof x === "number" && Number.isFinite(x) && !Object.is(x, -0);
+}
+
+/**
+ * A flat plain object of such leaves and arrays of them (a `/webhook` entry's body): already in stored
+ * form, so the JSON round trip below would only copy it.
+ */
+function storedFlat(v: unknown): boolean {
+  if (typeof v !== "object" || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if (Array.isArray(x) ? !x.every(storedLeaf) : !storedLeaf(x)) return false;
+  }
+  return true;
+}
+
 /** A JSON value exactly as jsonb will give it back (undefined members dropped, dates as strings). */
 export function asStoredJson(v: unknown): unknown {
   if (v === undefined || v === null) return null;
+  // A copy all the same: the caller may change its object before the entry is written.
+  if (storedFlat(v)) {
+    const copy: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) copy[k] = Array.isArray(x) ? [...x] : x;
+    return copy;
+  }
   // jsonb refuses NUL in strings: drop it before storing and before hashing alike.
   return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "string" ? x.replaceAll("\u0000", "") : x)));
 }

@@ -2,8 +2,10 @@ import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AuditEntry } from "../ports/audit-trail.js";
 import { createLogger } from "../shared/logger.js";
+import { AuditStore } from "../store/audit-store.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
-import { AUDIT_CSV_COLUMNS, AuditLog } from "./audit-log.js";
+import { chainHash } from "./audit-chain.js";
+import { AUDIT_CSV_COLUMNS, AuditLog, draftOf } from "./audit-log.js";
 
 const entry = (n: number, projectId = "default"): AuditEntry => ({
   projectId,
@@ -96,6 +98,43 @@ describe.each(testDatabaseKinds())("audit log on %s", (kind) => {
     expect(after).toMatchObject({ valid: true, rows_checked: 740 });
     const later = (await audit.page("default", {}, 1, 700)).items.map((i) => i.resource_id).reverse();
     expect(later).toEqual(Array.from({ length: 700 }, (_, i) => `later-${i + 1}`));
+  });
+
+  it("follows its own head without a lock, and falls back to the lock when another writer moved it", async () => {
+    const audit = await open();
+    const other = new AuditLog(t.database, createLogger("silent"));
+    // Interleaved in turn: each writer's remembered head is stale every other time (another process appended).
+    for (let n = 1; n <= 12; n++) await (n % 3 === 0 ? other : audit).record(entry(n));
+    await audit.recordMany("default", [entry(13), entry(14)]);
+    await other.recordMany("default", [entry(15), entry(16), entry(17)]);
+    const v = await audit.verify("default");
+    expect(v).toMatchObject({ valid: true, rows_checked: 17, head_seq: 17, first_broken: null });
+    const ids = (await audit.page("default", {}, 1, 100)).items.map((i) => i.resource_id).reverse();
+    expect(ids).toEqual(Array.from({ length: 17 }, (_, i) => `inc-${i + 1}`));
+
+    // A stale head writes nothing at all: neither rows nor a moved head.
+    const store = new AuditStore();
+    const stale = await store.appendAfter(t.database.db, "default", { seq: 16, hash: "f".repeat(64) }, [], () => "x");
+    expect(stale).toEqual([]);
+    const refused = await store.appendAfter(
+      t.database.db,
+      "default",
+      { seq: 3, hash: v.head_hash },
+      [draftOf(entry(99))],
+      () => "e".repeat(64),
+    );
+    expect(refused).toBeNull();
+    expect(await audit.verify("default")).toMatchObject({ valid: true, rows_checked: 17, head_seq: 17 });
+    // The current head: the rows follow it, sealed as the chain requires.
+    const followed = await store.appendAfter(
+      t.database.db,
+      "default",
+      { seq: 17, hash: v.head_hash },
+      [draftOf(entry(18))],
+      (d, seq, prev) => chainHash(prev, d, seq),
+    );
+    expect(followed?.map((r) => r.seq)).toEqual([18]);
+    expect(await audit.verify("default")).toMatchObject({ valid: true, rows_checked: 18, head_seq: 18 });
   });
 
   it("filters by action, user, resource and time", async () => {

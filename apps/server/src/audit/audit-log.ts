@@ -3,13 +3,22 @@ import type { AuditLogEntry, AuditVerification } from "@aegis/contracts";
 import { stringify as csvStringify } from "csv-stringify/sync";
 import type { AuditEntry, AuditTrail } from "../ports/audit-trail.js";
 import type { Logger } from "../shared/logger.js";
-import { type AuditDraft, type AuditFilter, type AuditRow, AuditStore, GENESIS_HASH } from "../store/audit-store.js";
+import {
+  type AuditDraft,
+  type AuditFilter,
+  type AuditRow,
+  AuditStore,
+  type ChainHead,
+  GENESIS_HASH,
+} from "../store/audit-store.js";
 import type { Database } from "../store/database.js";
 import { asStoredJson, chainHash } from "./audit-chain.js";
 
 export type { AuditFilter };
 
 const BATCH = 1000;
+/** Appends made with the lock, after a lock-free one found another writer's rows, before trying again. */
+const CONTENDED_APPENDS = 16;
 /** At most this many entries per group-committed append. */
 const MAX_GROUP = 500;
 
@@ -80,7 +89,8 @@ export function auditEntryView(r: AuditRow): AuditLogEntry {
   };
 }
 
-function draftOf(e: AuditEntry): AuditDraft {
+/** An entry as a row before its place in the chain is known. */
+export function draftOf(e: AuditEntry): AuditDraft {
   return {
     projectId: e.projectId,
     at: e.at ?? new Date(),
@@ -110,6 +120,10 @@ export class AuditLog implements AuditTrail {
   private readonly pending = new Set<Promise<void>>();
   /** Entries waiting for their project's append in flight (group commit). */
   private readonly queued = new Map<string, AuditEntry[]>();
+  /** The last chain head this writer wrote, per project: the next append tries to follow it directly. */
+  private readonly heads = new Map<string, ChainHead>();
+  /** Per project, appends left to make with the lock after another writer was found moving the head. */
+  private readonly contended = new Map<string, number>();
 
   constructor(
     private readonly database: Database,
@@ -123,9 +137,25 @@ export class AuditLog implements AuditTrail {
   /** Several entries of one project in one transaction (imports, benchmarks). */
   async recordMany(projectId: string, entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.store.append(this.database.db, projectId, entries.map(draftOf), (d, seq, prev) =>
-      chainHash(prev, d, seq),
-    );
+    const drafts = entries.map(draftOf);
+    const seal = (d: AuditDraft, seq: number, prev: string) => chainHash(prev, d, seq);
+    const db = this.database.db;
+    const head = this.heads.get(projectId);
+    const locked = this.contended.get(projectId) ?? 0;
+    if (locked > 0) this.contended.set(projectId, locked - 1);
+    // After the head this writer last saw: one statement. Moved by another writer meanwhile (another process,
+    // a concurrent append here) or not known yet: the locking append, which reads the head as it is.
+    let rows = head && locked === 0 ? await this.store.appendAfter(db, projectId, head, drafts, seal) : null;
+    if (!rows) {
+      // A chain others write too (several processes): the next appends go straight to the lock for a while,
+      // instead of hashing and sending their rows twice each time.
+      if (head && locked === 0) this.contended.set(projectId, CONTENDED_APPENDS);
+      rows = await this.store.append(db, projectId, drafts, seal);
+    }
+    // Either way the head is now this last row (until someone else appends); an out-of-order finish of two
+    // appends here only costs the next one its lock-free try.
+    const last = rows[rows.length - 1];
+    if (last) this.heads.set(projectId, { seq: last.seq, hash: last.hash });
   }
 
   /**

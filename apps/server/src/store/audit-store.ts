@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gt, gte, ilike, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
+import { rowsOf } from "./rows-of.js";
 import { auditChainHeads, auditLog } from "./schema-audit.js";
 
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -34,29 +35,59 @@ export class AuditStore {
     seal: (draft: AuditDraft, seq: number, prevHash: string) => string,
   ): Promise<AuditRow[]> {
     return db.transaction(async (tx) => {
-      await tx
-        .insert(auditChainHeads)
-        .values({ projectId, seq: 0, hash: GENESIS_HASH })
-        .onConflictDoNothing({ target: auditChainHeads.projectId });
-      const heads = await tx
-        .select()
-        .from(auditChainHeads)
-        .where(eq(auditChainHeads.projectId, projectId))
-        .for("update");
-      const head = heads[0] as { seq: number; hash: string };
-      let seq = head.seq;
-      let prevHash = head.hash;
-      const rows: AuditRow[] = [];
-      for (const draft of drafts) {
-        seq += 1;
-        const hash = seal(draft, seq, prevHash);
-        rows.push({ ...draft, projectId, seq, prevHash, hash });
-        prevHash = hash;
+      const lockHead = () =>
+        tx.select().from(auditChainHeads).where(eq(auditChainHeads.projectId, projectId)).for("update");
+      let heads = await lockHead();
+      // A project's first append creates its head (every later one finds it: one statement fewer per append).
+      if (heads.length === 0) {
+        await tx
+          .insert(auditChainHeads)
+          .values({ projectId, seq: 0, hash: GENESIS_HASH })
+          .onConflictDoNothing({ target: auditChainHeads.projectId });
+        heads = await lockHead();
       }
-      await insertAuditRows(tx, rows);
-      await tx.update(auditChainHeads).set({ seq, hash: prevHash }).where(eq(auditChainHeads.projectId, projectId));
+      const rows = chained(projectId, heads[0] as ChainHead, drafts, seal);
+      const last = rows[rows.length - 1];
+      if (!last) return rows;
+      await tx.execute(sql`insert into ${auditLog} ${auditRowsSelect(rows)}`);
+      await tx
+        .update(auditChainHeads)
+        .set({ seq: last.seq, hash: last.hash })
+        .where(eq(auditChainHeads.projectId, projectId));
       return rows;
     });
+  }
+
+  /**
+   * Append after a head this writer believes current, in ONE statement (no transaction, no lock): the
+   * head moves from `head` to the last new row only if it is still `head`, and the rows are inserted
+   * only if it moved. Null when another writer moved it first (nothing was written): the caller then
+   * appends with the lock (`append`). A writer that is alone on a chain (one process) pays one round
+   * trip per group instead of five (ADR 0025, seventh round).
+   */
+  async appendAfter(
+    db: Db,
+    projectId: string,
+    head: ChainHead,
+    drafts: readonly AuditDraft[],
+    seal: (draft: AuditDraft, seq: number, prevHash: string) => string,
+  ): Promise<AuditRow[] | null> {
+    const rows = chained(projectId, head, drafts, seal);
+    const last = rows[rows.length - 1];
+    if (!last) return rows;
+    const result = await db.execute(sql`
+      with moved as (
+        update ${auditChainHeads} set seq = ${last.seq}, hash = ${last.hash}
+        where project_id = ${projectId} and seq = ${head.seq} and hash = ${head.hash}
+        returning 1
+      )
+      insert into ${auditLog} ${auditRowsSelect(rows)} where exists (select 1 from moved)
+      returning seq`);
+    const inserted = rowsOf(result).length;
+    if (inserted === rows.length) return rows;
+    // All or nothing, as one statement: anything else is a bug, not a race.
+    if (inserted !== 0) throw new Error(`audit append after ${head.seq} wrote ${inserted} of ${rows.length} rows`);
+    return null;
   }
 
   async head(db: Db, projectId: string): Promise<{ seq: number; hash: string }> {
@@ -123,12 +154,37 @@ export async function appendOnlyEnforced(db: Db): Promise<boolean> {
   return list.length > 0 && list[0]?.enabled !== "D";
 }
 
+/** A chain's last row, as its head row records it. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** The drafts as rows following `head`: numbered and hashed in order. */
+function chained(
+  projectId: string,
+  head: ChainHead,
+  drafts: readonly AuditDraft[],
+  seal: (draft: AuditDraft, seq: number, prevHash: string) => string,
+): AuditRow[] {
+  let seq = head.seq;
+  let prevHash = head.hash;
+  const rows: AuditRow[] = [];
+  for (const draft of drafts) {
+    seq += 1;
+    const hash = seal(draft, seq, prevHash);
+    rows.push({ ...draft, projectId, seq, prevHash, hash });
+    prevHash = hash;
+  }
+  return rows;
+}
+
 /**
- * The rows in ONE statement of array parameters (`unnest`), whatever their number: a multi-row `values`
- * list made Drizzle build SQL whose size grows with the batch (~0.2 ms of CPU per row; issue #17).
+ * The columns and `select` of an insert of `rows`, as ONE statement of array parameters (`unnest`),
+ * whatever their number: a multi-row `values` list made Drizzle build SQL whose size grows with the batch
+ * (~0.2 ms of CPU per row; issue #17).
  */
-async function insertAuditRows(tx: Db, rows: readonly AuditRow[]): Promise<void> {
-  if (rows.length === 0) return;
+function auditRowsSelect(rows: readonly AuditRow[]): SQL {
   const col = (f: (r: AuditRow) => string | number | null | undefined) =>
     sql.param(
       rows.map((r) => {
@@ -137,8 +193,7 @@ async function insertAuditRows(tx: Db, rows: readonly AuditRow[]): Promise<void>
       }),
     );
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-  await tx.execute(sql`
-    insert into ${auditLog} (project_id, seq, at, actor_kind, actor_id, actor_name, actor_role, action, resource_type,
+  return sql`(project_id, seq, at, actor_kind, actor_id, actor_name, actor_role, action, resource_type,
                              resource_id, outcome, status_code, before, after, ip, user_agent, request_id, prev_hash, hash)
     select project_id, seq::bigint, at::timestamptz, actor_kind, actor_id, actor_name, actor_role, action, resource_type,
            resource_id, outcome, status_code::integer, before::jsonb, after::jsonb, ip, user_agent, request_id, prev_hash, hash
@@ -151,5 +206,5 @@ async function insertAuditRows(tx: Db, rows: readonly AuditRow[]): Promise<void>
       ${col((r) => r.userAgent)}::text[], ${col((r) => r.requestId)}::text[], ${col((r) => r.prevHash)}::text[],
       ${col((r) => r.hash)}::text[]
     ) as t(project_id, seq, at, actor_kind, actor_id, actor_name, actor_role, action, resource_type, resource_id,
-           outcome, status_code, before, after, ip, user_agent, request_id, prev_hash, hash)`);
+           outcome, status_code, before, after, ip, user_agent, request_id, prev_hash, hash)`;
 }
