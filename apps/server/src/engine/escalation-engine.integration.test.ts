@@ -203,6 +203,33 @@ describe.each(testDatabaseKinds())("escalation engine on %s", (kind) => {
     expect(ids).toEqual(["c1", "c2", "c3", "c4"]);
   });
 
+  it("starts each new incident of a sweep under its service's own policy, else the project's default", async () => {
+    t = await freshDatabase(kind);
+    await setUp(t.database);
+    await new OnCallStore().insertPolicy(t.database.db, {
+      projectId: P,
+      id: "pay",
+      name: "Payments",
+      service: "payments",
+      trigger: "incident_opened",
+      repeat: 0,
+      levels: [{ delay_minutes: 5, targets: [{ type: "user", id: "dave" }] }],
+    });
+    const now = new Date();
+    const notifier = new RecordingNotifier();
+    const { engine, incidents } = wire(t.database, notifier, () => now);
+    await incidents.createBatch(t.database.db, [
+      incident("s1", "payments"),
+      incident("s2", "checkout"),
+      incident("s3", "payments"),
+    ]);
+    await engine.sweep();
+    expect(await engine.status(P, "s1")).toMatchObject({ policy_id: "pay" });
+    expect(await engine.status(P, "s2")).toMatchObject({ policy_id: "pol" });
+    expect(await engine.status(P, "s3")).toMatchObject({ policy_id: "pay" });
+    expect(notifier.users().sort()).toEqual([["alice"], ["dave"], ["dave"]]);
+  });
+
   it("waits for a needs-human policy until automation hands over, then repeats its levels and ends", async () => {
     t = await freshDatabase(kind);
     const oncall = new OnCallStore();

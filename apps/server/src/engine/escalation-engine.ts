@@ -4,7 +4,7 @@ import type { Notifier, PageDelivery, PageMessage, PageTarget } from "../ports/n
 import type { SilenceChecker } from "../ports/silences.js";
 import type { Logger } from "../shared/logger.js";
 import type { Database, Db } from "../store/database.js";
-import type { EscalationPatch, EscalationRow, EscalationStore } from "../store/escalation-store.js";
+import type { EscalationPatch, EscalationRow, EscalationStore, NewEscalation } from "../store/escalation-store.js";
 import type { IncidentRow, IncidentStore } from "../store/incident-store.js";
 import type { OnCallStore } from "../store/oncall-store.js";
 import type { PolicySnapshot } from "../store/schema-oncall.js";
@@ -21,7 +21,7 @@ export interface PageRouting {
 export interface EscalationDeps {
   database: Database;
   store: EscalationStore;
-  oncall: Pick<OnCallStore, "policyFor">;
+  oncall: Pick<OnCallStore, "policiesOf">;
   schedules: Pick<ScheduleService, "onCallAt">;
   incidents: Pick<IncidentStore, "getRow">;
   recorder: Pick<IncidentRecorder, "paged">;
@@ -156,12 +156,12 @@ export class EscalationEngine {
   private async startNew(now: Date): Promise<void> {
     const db = this.d.database.db;
     const fresh = await this.d.store.unescalated(db, new Date(now.getTime() - this.o.lookbackMs), this.o.batch);
-    for (const i of fresh) {
-      const policy = await this.d.oncall.policyFor(db, i.projectId, i.service);
-      if (!policy) {
-        await this.d.store.insert(db, { projectId: i.projectId, incidentId: i.incidentId, state: "no_policy" });
-        continue;
-      }
+    if (fresh.length === 0) return;
+    // A storm opens hundreds of incidents a sweep: their policies in one read, their rows in one insert.
+    const policyOf = await this.d.oncall.policiesOf(db, [...new Set(fresh.map((i) => i.projectId))]);
+    const rows = fresh.map((i): NewEscalation => {
+      const policy = policyOf(i.projectId, i.service);
+      if (!policy) return { projectId: i.projectId, incidentId: i.incidentId, state: "no_policy" };
       const snapshot: PolicySnapshot = {
         id: policy.id,
         name: policy.name,
@@ -169,15 +169,16 @@ export class EscalationEngine {
         repeat: policy.repeat,
         levels: policy.levels,
       };
-      await this.d.store.insert(db, {
+      return {
         projectId: i.projectId,
         incidentId: i.incidentId,
         policyId: policy.id,
         policy: snapshot,
         state: policy.trigger === "needs_human" ? "waiting" : "active",
         nextAt: now,
-      });
-    }
+      };
+    });
+    await this.d.store.insertMany(db, rows);
   }
 
   /** One due escalation: stop it, keep waiting, or page its next level. True when it paged or ended. */

@@ -42,14 +42,9 @@ export class EscalationStore {
     return rows;
   }
 
-  /** Start an escalation; false when one exists already (another server started it). */
-  async insert(db: Db, row: NewEscalation): Promise<boolean> {
-    const rows = await db
-      .insert(escalations)
-      .values(row)
-      .onConflictDoNothing()
-      .returning({ id: escalations.incidentId });
-    return rows.length > 0;
+  /** Start these escalations in one statement; one that exists already (another server started it) is left as it is. */
+  async insertMany(db: Db, rows: NewEscalation[]): Promise<void> {
+    if (rows.length > 0) await db.insert(escalations).values(rows).onConflictDoNothing();
   }
 
   /**

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "./database.js";
 import { escalationPolicies, oncallSchedules, type StoredOverride } from "./schema-oncall.js";
 
@@ -87,20 +87,24 @@ export class OnCallStore {
     return rows[0];
   }
 
-  /** The policy of `service` if one exists, else the project's default (the one with no service). */
-  async policyFor(db: Db, projectId: string, service: string | null): Promise<PolicyRow | undefined> {
-    if (service) {
-      const own = await db
-        .select()
-        .from(escalationPolicies)
-        .where(and(eq(escalationPolicies.projectId, projectId), eq(escalationPolicies.service, service)));
-      if (own[0]) return own[0];
-    }
-    const rows = await db
-      .select()
-      .from(escalationPolicies)
-      .where(and(eq(escalationPolicies.projectId, projectId), isNull(escalationPolicies.service)));
-    return rows[0];
+  /**
+   * Every escalation policy of these projects, in one statement, as a lookup: the policy of `service` if
+   * one exists, else the project's default (the one with no service).
+   */
+  async policiesOf(
+    db: Db,
+    projectIds: readonly string[],
+  ): Promise<(projectId: string, service: string | null) => PolicyRow | undefined> {
+    const rows =
+      projectIds.length === 0
+        ? []
+        : await db
+            .select()
+            .from(escalationPolicies)
+            .where(inArray(escalationPolicies.projectId, [...projectIds]));
+    const byKey = new Map(rows.map((p) => [`${p.projectId}\u0000${p.service ?? ""}`, p]));
+    return (projectId, service) =>
+      (service ? byKey.get(`${projectId}\u0000${service}`) : undefined) ?? byKey.get(`${projectId}\u0000`);
   }
 
   /** The policy holding `service` (null: the default), to name it in a conflict. */
