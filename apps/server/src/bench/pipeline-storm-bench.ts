@@ -18,6 +18,11 @@ export interface PipelineStormOptions {
   wrkSecs: number;
   /** Give up waiting for decisions after this long. */
   settleTimeoutMs: number;
+  /**
+   * RSS is read 2 s after start (`idle`) and again after this much more idle time (`idle_settled`): V8
+   * gives start-up's garbage back over the first minute (its memory reducer), ~20 MB on PGlite.
+   */
+  idleSettleMs: number;
   /** PostgreSQL server for the postgres runs (fresh databases are created on it); none: PGlite only. */
   postgresUrl?: string | undefined;
 }
@@ -74,6 +79,8 @@ async function stormRun(o: PipelineStormOptions, kind: "pglite" | "postgres", pr
     await new Promise((r) => setTimeout(r, 2000));
     const pids = procs.map((p) => p.child?.pid as number);
     const idleRss = pids.map(rssMb);
+    await new Promise((r) => setTimeout(r, o.idleSettleMs));
+    const settledRss = pids.map(rssMb);
     const headers = { "content-type": "application/json", "x-api-key": procs[0]?.apiKey ?? "" };
     const run = Date.now().toString(36);
     const peakRss = [...idleRss];
@@ -163,6 +170,8 @@ async function stormRun(o: PipelineStormOptions, kind: "pglite" | "postgres", pr
         },
         rss_mb: {
           idle: idleRss.map((x) => Math.round(x)),
+          idle_settled: settledRss.map((x) => Math.round(x)),
+          idle_settle_seconds: o.idleSettleMs / 1000,
           backlog_peak: peakRss.map((x) => Math.round(x)),
         },
       };

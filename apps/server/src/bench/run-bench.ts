@@ -275,6 +275,7 @@ async function main() {
         clients: Number(process.env.BENCH_STORM_CLIENTS ?? 32),
         wrkSecs: Number(process.env.BENCH_SECS ?? 5),
         settleTimeoutMs: Number(process.env.BENCH_STORM_TIMEOUT_MS ?? 600_000),
+        idleSettleMs: Number(process.env.BENCH_STORM_IDLE_SETTLE_MS ?? 30_000),
         postgresUrl: process.env.TEST_DATABASE_URL,
       }),
     );
