@@ -194,6 +194,8 @@ interface DetectorLayout {
 }
 
 const layouts = new WeakMap<object, DetectorLayout>();
+/** The options of a detector built without any (one object, so all of them share one layout). */
+const NO_OPTIONS: Partial<DetectorOptions> = {};
 
 function layoutOf(options: Partial<DetectorOptions>): DetectorLayout {
   const known = layouts.get(options);
@@ -271,13 +273,13 @@ export class StreamingAnomalyDetector {
   private readonly shapeLikelihood: AnomalyLikelihood | undefined;
 
   /** Doubles and bytes one detector with these options keeps in a `DetectorStore`. */
-  static size(options: Partial<DetectorOptions> = {}): { doubles: number; bytes: number } {
+  static size(options: Partial<DetectorOptions> = NO_OPTIONS): { doubles: number; bytes: number } {
     const l = layoutOf(options);
     return { doubles: l.doubles, bytes: l.bytes };
   }
 
   /** `store`: where the state lives (zeroed, at least `size(options)` from its offsets); buffers of its own by default. */
-  constructor(options: Partial<DetectorOptions> = {}, store?: DetectorStore) {
+  constructor(options: Partial<DetectorOptions> = NO_OPTIONS, store?: DetectorStore) {
     const l = layoutOf(options);
     const o = l.opts;
     this.layout = l;
