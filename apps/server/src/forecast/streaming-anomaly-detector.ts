@@ -1,9 +1,16 @@
-import { AnomalyLikelihood } from "./anomaly-likelihood.js";
+import { AnomalyLikelihood, likelihoodDoubles, likelihoodUpdate } from "./anomaly-likelihood.js";
 import { ChangeCusum } from "./change-cusum.js";
-import { ContextNovelty } from "./context-novelty.js";
+import {
+  ContextNovelty,
+  NOVELTY_DOUBLES,
+  type NoveltyShape,
+  noveltyInit,
+  noveltyShape,
+  noveltyUpdate,
+} from "./context-novelty.js";
 import { DailyProfile } from "./daily-profile.js";
-import { EwStats } from "./ew-stats.js";
-import { RelativeEntropy } from "./relative-entropy.js";
+import { EW_STATS, EwStats, ewUpdate } from "./ew-stats.js";
+import { entropyDoubles, entropyInit, entropyUpdate } from "./relative-entropy.js";
 import { ScoreCalibration } from "./score-calibration.js";
 import { ShapeResonance } from "./shape-resonance.js";
 
@@ -149,6 +156,88 @@ export const CUSUM_ROUND_OPTIONS: Readonly<Partial<DetectorOptions>> = {
 export const SHAPE_DESIGN_OPTIONS: Readonly<Partial<DetectorOptions>> = { shapeWeight: 1 };
 export const SHAPE_ROUND_OPTIONS: Readonly<Partial<DetectorOptions>> = { shapeWeight: 1, shapeWindow: 16 };
 
+/** Spread floor of the likelihoods (Numenta's). */
+const SD_FLOOR = 1e-3;
+
+// Layout of a detector's state (doubles from its offset); the sections after these scalars depend on
+// the options (see `DetectorLayout`).
+const LO = 0;
+const HI = 1;
+/** Previous finite value, NaN before the first. */
+const PREV = 2;
+const PEAK = 3;
+const PEAK_AGE = 4;
+const QUIET = 5;
+const SEEN = 6;
+const NOVELTY_SUM = 7;
+const SCALARS = 8;
+
+/** Where a detector's parts sit in its doubles and bytes, for one set of options (shared by all its detectors). */
+interface DetectorLayout {
+  readonly opts: DetectorOptions;
+  readonly alphas: Float64Array;
+  readonly stepAlpha: number;
+  readonly novelty: NoveltyShape;
+  /** Offsets in doubles: the value models (EW_STATS each), the step model, the likelihoods, the novelty models. */
+  readonly levels: number;
+  readonly steps: number;
+  readonly likelihood: number;
+  readonly noveltyState: number;
+  readonly noveltyRecent: number;
+  readonly entropy: number;
+  readonly entropyLikelihood: number;
+  readonly doubles: number;
+  /** Offsets in bytes: the novelty model's context counters, the entropy window's bins. */
+  readonly counts: number;
+  readonly recentBins: number;
+  readonly bytes: number;
+}
+
+const layouts = new WeakMap<object, DetectorLayout>();
+/** The options of a detector built without any (one object, so all of them share one layout). */
+const NO_OPTIONS: Partial<DetectorOptions> = {};
+
+function layoutOf(options: Partial<DetectorOptions>): DetectorLayout {
+  const known = layouts.get(options);
+  if (known) return known;
+  const o = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
+  const levels = SCALARS;
+  const steps = levels + o.alphas.length * EW_STATS;
+  const likelihood = steps + EW_STATS;
+  const noveltyState = likelihood + likelihoodDoubles(o.shortWindow);
+  const noveltyRecent = noveltyState + NOVELTY_DOUBLES;
+  const entropy = noveltyRecent + o.noveltyWindow;
+  const entropyLikelihood = entropy + entropyDoubles(o.entropyBins);
+  const novelty = noveltyShape(o.noveltyLevels, o.noveltyOrder, o.noveltyPower);
+  const layout: DetectorLayout = {
+    opts: o,
+    alphas: Float64Array.from(o.alphas),
+    stepAlpha: o.alphas[o.alphas.length - 1] ?? 0.01,
+    novelty,
+    levels,
+    steps,
+    likelihood,
+    noveltyState,
+    noveltyRecent,
+    entropy,
+    entropyLikelihood,
+    doubles: entropyLikelihood + likelihoodDoubles(1),
+    counts: 0,
+    recentBins: novelty.modulo,
+    bytes: novelty.modulo + o.entropyWindow,
+  };
+  layouts.set(options, layout);
+  return layout;
+}
+
+/** Where a detector keeps its state: `doubles` from `d` and `bytes` from `b` (see `StreamingAnomalyDetector.size`). */
+export interface DetectorStore {
+  doubles: Float64Array;
+  d: number;
+  bytes: Uint8Array;
+  b: number;
+}
+
 /**
  * Streaming anomaly detector for one metric series: score = max of
  *  - a blend of sequence novelty (unseen context of quantised values, over the running range and over
@@ -158,49 +247,60 @@ export const SHAPE_ROUND_OPTIONS: Readonly<Partial<DetectorOptions>> = { shapeWe
  *  - optionally a CUSUM change-point score of the robust z against the slow mean,
  *  - optionally the likelihood of a recent shape unlike every learnt shape category (ShapeResonance),
  * optionally blended with its rarity among the series' own past scores, then held so that each burst fires once, with a refractory period after a high output. Each score
- * uses only past and current points; cost is O(levels^order + bins) memory (about 2.3 KB of arrays)
- * and O(bins) time per point, for any series length.
+ * uses only past and current points; cost is O(levels^order + bins) memory (about 1.5 KB: ~60 doubles
+ * and ~1,050 bytes at the defaults) and O(bins) time per point, for any series length.
+ *
+ * The state of the parts that are always on (value and step models, likelihoods, novelty, relative
+ * entropy, the hold) lives in one buffer of doubles and one of bytes, which a caller can share between
+ * detectors (`DetectorStore`, sized by `size`): a server's detectors are then a few objects instead of
+ * ~125 each (typed arrays, their buffers, boxed numbers) for the garbage collector to visit (ADR 0023,
+ * fifth round). Same float64 arithmetic in the same order: scores are bit-identical. Options objects
+ * are resolved once per object, so detectors built from the same one share it.
  */
 export class StreamingAnomalyDetector {
-  private readonly opts: DetectorOptions;
-  private readonly levels: EwStats[];
-  private readonly steps: EwStats;
-  private readonly likelihood: AnomalyLikelihood;
-  private readonly novelty: ContextNovelty;
+  private readonly layout: DetectorLayout;
+  private readonly s: Float64Array;
+  private readonly o: number;
+  private readonly bytes: Uint8Array;
+  private readonly b: number;
   private readonly robustNovelty: ContextNovelty | undefined;
-  private readonly noveltyRecent: Float64Array;
-  private noveltySum = 0;
-  private readonly entropy: RelativeEntropy;
-  private readonly entropyLikelihood: AnomalyLikelihood;
   private readonly daily: DailyProfile | undefined;
-  private readonly dailyStats = new EwStats(0.01);
-  private readonly dailyLikelihood: AnomalyLikelihood;
+  private readonly dailyStats: EwStats | undefined;
+  private readonly dailyLikelihood: AnomalyLikelihood | undefined;
   private readonly cusum: ChangeCusum | undefined;
   private readonly calibration: ScoreCalibration | undefined;
   private readonly shape: ShapeResonance | undefined;
   private readonly shapeLikelihood: AnomalyLikelihood | undefined;
-  private lo = Number.POSITIVE_INFINITY;
-  private hi = Number.NEGATIVE_INFINITY;
-  private prev: number | undefined;
-  private peak = 0;
-  private peakAge = 0;
-  private quiet = 0;
-  private seen = 0;
 
-  constructor(options: Partial<DetectorOptions> = {}) {
-    const o = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
-    this.opts = o;
-    this.levels = o.alphas.map((a) => new EwStats(a));
-    this.steps = new EwStats(o.alphas[o.alphas.length - 1] ?? 0.01);
-    this.likelihood = new AnomalyLikelihood(o.shortWindow, o.longAlpha);
-    this.novelty = new ContextNovelty(o.noveltyLevels, o.noveltyOrder, o.noveltyPower);
+  /** Doubles and bytes one detector with these options keeps in a `DetectorStore`. */
+  static size(options: Partial<DetectorOptions> = NO_OPTIONS): { doubles: number; bytes: number } {
+    const l = layoutOf(options);
+    return { doubles: l.doubles, bytes: l.bytes };
+  }
+
+  /** `store`: where the state lives (zeroed, at least `size(options)` from its offsets); buffers of its own by default. */
+  constructor(options: Partial<DetectorOptions> = NO_OPTIONS, store?: DetectorStore) {
+    const l = layoutOf(options);
+    const o = l.opts;
+    this.layout = l;
+    this.s = store?.doubles ?? new Float64Array(l.doubles);
+    this.o = store?.d ?? 0;
+    this.bytes = store?.bytes ?? new Uint8Array(l.bytes);
+    this.b = store?.b ?? 0;
+    const s = this.s;
+    const at = this.o;
+    s[at + LO] = Number.POSITIVE_INFINITY;
+    s[at + HI] = Number.NEGATIVE_INFINITY;
+    s[at + PREV] = Number.NaN;
+    noveltyInit(s, at + l.noveltyState);
+    entropyInit(s, at + l.entropy, o.entropyBins);
     this.robustNovelty =
       o.noveltySpread > 0 ? new ContextNovelty(o.noveltyLevels, o.noveltyOrder, o.noveltyPower) : undefined;
-    this.noveltyRecent = new Float64Array(o.noveltyWindow);
-    this.entropy = new RelativeEntropy(o.entropyBins, o.entropyWindow, o.entropyAlpha);
-    this.entropyLikelihood = new AnomalyLikelihood(1, o.longAlpha);
-    this.daily = o.seasonal ? new DailyProfile() : undefined;
-    this.dailyLikelihood = new AnomalyLikelihood(o.shortWindow, o.longAlpha);
+    if (o.seasonal) {
+      this.daily = new DailyProfile();
+      this.dailyStats = new EwStats(0.01);
+      this.dailyLikelihood = new AnomalyLikelihood(o.shortWindow, o.longAlpha);
+    }
     this.cusum = o.cusumWeight > 0 ? new ChangeCusum(o.cusumSlack, o.cusumHalf, o.cusumDecay) : undefined;
     this.calibration =
       o.calibrationWeight > 0 ? new ScoreCalibration(o.calibrationBins, o.calibrationFloor) : undefined;
@@ -212,49 +312,87 @@ export class StreamingAnomalyDetector {
 
   /** Points seen so far (callers can report "warming up" while count <= warmup). */
   get count(): number {
-    return this.seen;
+    return this.s[this.o + SEEN]!;
   }
 
   get warmingUp(): boolean {
-    return this.seen <= this.opts.warmup;
+    return this.count <= this.layout.opts.warmup;
   }
 
   update(timestamp: Date, value: number): number {
-    this.seen++;
+    const s = this.s;
+    const at = this.o;
+    const seen = s[at + SEEN]! + 1;
+    s[at + SEEN] = seen;
     if (!Number.isFinite(value)) return 0;
-    const o = this.opts;
+    const l = this.layout;
+    const o = l.opts;
 
     // Raw error: the largest robust z of the value against each time scale, and of its step.
     let z = 0;
-    const slow = this.levels[this.levels.length - 1];
+    const nLevels = l.alphas.length;
+    const slow = at + l.levels + (nLevels - 1) * EW_STATS;
     const signed =
-      slow && slow.count > 1 ? (value - slow.mean) / (1.25 * slow.absDev + 1e-9 + 1e-6 * Math.abs(slow.mean)) : 0;
-    for (const s of this.levels) {
-      if (s.count > 1) z = Math.max(z, robustZ(value - s.mean, s.absDev, s.mean));
-      s.update(value);
+      nLevels > 0 && s[slow + 2]! > 1
+        ? (value - s[slow]!) / (1.25 * s[slow + 1]! + 1e-9 + 1e-6 * Math.abs(s[slow]!))
+        : 0;
+    for (let k = 0; k < nLevels; k++) {
+      const e = at + l.levels + k * EW_STATS;
+      if (s[e + 2]! > 1) z = Math.max(z, robustZ(value - s[e]!, s[e + 1]!, s[e]!));
+      ewUpdate(s, e, l.alphas[k]!, value);
     }
-    if (this.prev !== undefined) {
-      const d = value - this.prev;
-      if (this.steps.count > 1) z = Math.max(z, robustZ(d - this.steps.mean, this.steps.absDev, value));
-      this.steps.update(d);
+    const prev = s[at + PREV]!;
+    if (!Number.isNaN(prev)) {
+      const d = value - prev;
+      const e = at + l.steps;
+      if (s[e + 2]! > 1) z = Math.max(z, robustZ(d - s[e]!, s[e + 1]!, value));
+      ewUpdate(s, e, l.stepAlpha, d);
     }
-    this.prev = value;
-    const lik = Math.max(this.likelihood.update(squash(z, o.zHalf)), this.seasonalLikelihood(timestamp, value));
+    s[at + PREV] = value;
+    const lik = Math.max(
+      likelihoodUpdate(s, at + l.likelihood, o.shortWindow, o.longAlpha, SD_FLOOR, squash(z, o.zHalf)),
+      this.seasonalLikelihood(timestamp, value),
+    );
 
     // Spatial anomaly as in NAB's HTM detector: a value beyond the range seen so far (+ tolerance).
-    const range = this.hi - this.lo;
-    const excess = range > 0 && this.seen > 2 ? Math.max(value - this.hi, this.lo - value) / range : 0;
-    const spatial = o.spatialTolerance >= 0 && excess > o.spatialTolerance * (1 + o.spatialDecay / this.seen);
-    this.lo = Math.min(this.lo, value);
-    this.hi = Math.max(this.hi, value);
+    const lo = s[at + LO]!;
+    const hi = s[at + HI]!;
+    const range = hi - lo;
+    const excess = range > 0 && seen > 2 ? Math.max(value - hi, lo - value) / range : 0;
+    const spatial = o.spatialTolerance >= 0 && excess > o.spatialTolerance * (1 + o.spatialDecay / seen);
+    s[at + LO] = Math.min(lo, value);
+    s[at + HI] = Math.max(hi, value);
 
-    const nov = Math.max(this.novelty.update(value), this.robustLevelNovelty(value));
-    const slot = this.seen % this.noveltyRecent.length;
-    this.noveltySum += nov - (this.noveltyRecent[slot] ?? 0);
-    this.noveltyRecent[slot] = nov;
-    const novAvg = this.noveltySum / this.noveltyRecent.length;
+    const nov = Math.max(
+      noveltyUpdate(s, at + l.noveltyState, this.bytes, this.b + l.counts, l.novelty, value),
+      this.robustLevelNovelty(value),
+    );
+    const recent = at + l.noveltyRecent;
+    const slot = seen % o.noveltyWindow;
+    s[at + NOVELTY_SUM] = s[at + NOVELTY_SUM]! + (nov - (s[recent + slot] ?? 0));
+    s[recent + slot] = nov;
+    const novAvg = s[at + NOVELTY_SUM]! / o.noveltyWindow;
 
-    const ent = o.entropyWeight > 0 ? this.entropyLikelihood.update(this.entropy.update(value)) : 0;
+    const ent =
+      o.entropyWeight > 0
+        ? likelihoodUpdate(
+            s,
+            at + l.entropyLikelihood,
+            1,
+            o.longAlpha,
+            SD_FLOOR,
+            entropyUpdate(
+              s,
+              at + l.entropy,
+              this.bytes,
+              this.b + l.recentBins,
+              o.entropyBins,
+              o.entropyWindow,
+              o.entropyAlpha,
+              value,
+            ),
+          )
+        : 0;
     const blend = o.noveltyWeight * novAvg + (1 - o.noveltyWeight) * lik;
     let cus = 0;
     if (this.cusum) {
@@ -264,33 +402,43 @@ export class StreamingAnomalyDetector {
     const shape = this.shape && this.shapeLikelihood ? this.shapeLikelihood.update(this.shape.update(value)) : 0;
     let raw = spatial ? 1 : Math.max(blend, o.entropyWeight * ent, o.cusumWeight * cus, o.shapeWeight * shape);
     if (this.calibration) raw = (1 - o.calibrationWeight) * raw + o.calibrationWeight * this.calibration.update(raw);
-    if (this.seen <= o.warmup) return 0;
+    if (seen <= o.warmup) return 0;
     const out = this.suppress(raw);
     // Refractory: NAB counts only the first detection in a window and charges every false one.
-    if (this.quiet > 0) {
-      this.quiet--;
+    const quiet = s[at + QUIET]!;
+    if (quiet > 0) {
+      s[at + QUIET] = quiet - 1;
       return 0;
     }
-    if (out >= o.refractoryLevel) this.quiet = o.refractorySpan;
+    if (out >= o.refractoryLevel) s[at + QUIET] = o.refractorySpan;
     return out;
   }
 
   /** Context novelty of the value quantised around the slow EW mean in units of its EW absolute deviation. */
   private robustLevelNovelty(value: number): number {
-    const s = this.levels[this.levels.length - 1];
-    if (!this.robustNovelty || !s || s.count < 2) return 0;
-    const unit = this.opts.noveltySpread * s.absDev + 1e-9 + 1e-6 * Math.abs(s.mean);
-    return this.robustNovelty.updateLevel((value - s.mean) / unit + this.opts.noveltyLevels / 2);
+    const l = this.layout;
+    const nLevels = l.alphas.length;
+    const e = this.o + l.levels + (nLevels - 1) * EW_STATS;
+    const s = this.s;
+    if (!this.robustNovelty || nLevels === 0 || s[e + 2]! < 2) return 0;
+    const mean = s[e]!;
+    const unit = l.opts.noveltySpread * s[e + 1]! + 1e-9 + 1e-6 * Math.abs(mean);
+    return this.robustNovelty.updateLevel((value - mean) / unit + l.opts.noveltyLevels / 2);
   }
 
   /** NAB rewards the first detection in a window and charges every false one: fire once per burst. */
   private suppress(raw: number): number {
-    this.peakAge++;
-    const holding = this.peakAge <= this.opts.suppressSpan;
-    const pass = !holding || raw > this.peak + this.opts.suppressMargin;
-    if (!holding || raw > this.peak) {
-      this.peak = raw;
-      this.peakAge = 0;
+    const s = this.s;
+    const at = this.o;
+    const o = this.layout.opts;
+    const peakAge = s[at + PEAK_AGE]! + 1;
+    s[at + PEAK_AGE] = peakAge;
+    const peak = s[at + PEAK]!;
+    const holding = peakAge <= o.suppressSpan;
+    const pass = !holding || raw > peak + o.suppressMargin;
+    if (!holding || raw > peak) {
+      s[at + PEAK] = raw;
+      s[at + PEAK_AGE] = 0;
     }
     return pass ? raw : 0;
   }
@@ -298,11 +446,11 @@ export class StreamingAnomalyDetector {
   /** Change against the same time yesterday, in units of its usual size, as a likelihood. */
   private seasonalLikelihood(timestamp: Date, value: number): number {
     const dr = this.daily?.update(timestamp, value);
-    if (dr === undefined) return 0;
-    const s = this.dailyStats;
-    const zs = s.count > 1 ? robustZ(dr - s.mean, s.absDev, value) : 0;
-    s.update(dr);
-    return this.dailyLikelihood.update(squash(zs, this.opts.zHalf));
+    const st = this.dailyStats;
+    if (dr === undefined || !st || !this.dailyLikelihood) return 0;
+    const zs = st.count > 1 ? robustZ(dr - st.mean, st.absDev, value) : 0;
+    st.update(dr);
+    return this.dailyLikelihood.update(squash(zs, this.layout.opts.zHalf));
   }
 }
 

@@ -29,6 +29,23 @@ export function decodeValue(code: number): number {
 }
 
 /**
+ * A ring's columns for `cap` points as views of one ArrayBuffer (times, values, flags, then weights):
+ * one buffer per ring instead of four for the collector to track and sweep (ADR 0023, fifth round).
+ */
+function ringArrays(cap: number, weighted: boolean): [Int32Array, Uint16Array, Uint8Array, Uint8Array | null] {
+  const valuesAt = 4 * cap;
+  const flagsAt = valuesAt + 2 * N_NUMERIC * cap;
+  const weightsAt = flagsAt + 2 * cap;
+  const buffer = new ArrayBuffer(weightsAt + (weighted ? cap : 0));
+  return [
+    new Int32Array(buffer, 0, cap),
+    new Uint16Array(buffer, valuesAt, cap * N_NUMERIC),
+    new Uint8Array(buffer, flagsAt, cap * 2),
+    weighted ? new Uint8Array(buffer, weightsAt, cap) : null,
+  ];
+}
+
+/**
  * A growable ring of points as struct-of-arrays, 22 bytes a point (time: Int32 seconds from the
  * window's first point; 8 numeric values: Uint16 codes; anomaly in 1/255 steps and status: Uint8),
  * plus a Uint8 weight (points aggregated) when it holds blocks.
@@ -47,10 +64,7 @@ class PointRing {
     weighted: boolean,
   ) {
     const cap = Math.max(1, Math.min(maxSize, initialCapacity));
-    this.times = new Int32Array(cap);
-    this.values = new Uint16Array(cap * N_NUMERIC);
-    this.flags = new Uint8Array(cap * 2);
-    this.weights = weighted ? new Uint8Array(cap) : null;
+    [this.times, this.values, this.flags, this.weights] = ringArrays(cap, weighted);
   }
 
   get capacity(): number {
@@ -82,10 +96,7 @@ class PointRing {
 
   private grow(): void {
     const cap = Math.min(this.maxSize, this.times.length * 2);
-    const times = new Int32Array(cap);
-    const values = new Uint16Array(cap * N_NUMERIC);
-    const flags = new Uint8Array(cap * 2);
-    const weights = this.weights ? new Uint8Array(cap) : null;
+    const [times, values, flags, weights] = ringArrays(cap, this.weights !== null);
     // Oldest first: the ring holds at most two runs (from the oldest slot to the buffer's end, then
     // from its start), each copied in one piece — not a view per point (10,000 windows grow in one tick).
     const n = this.size;
@@ -126,8 +137,8 @@ export class ServerWindow {
   private baseSec = Number.NaN;
   private blockPointsHeld = 0;
   /** The block being filled from points leaving `recent`. */
-  private readonly acc = new Float64Array(N_NUMERIC + 1);
-  private readonly accStatus = new Uint16Array(N_STATUS);
+  private readonly acc: Float64Array;
+  private readonly accStatus: Uint16Array;
   private accCount = 0;
   private accTime = 0;
 
@@ -137,6 +148,10 @@ export class ServerWindow {
     readonly recentPoints = RECENT_POINTS,
     readonly blockPoints = BLOCK_POINTS,
   ) {
+    // The open block's sums and status tally share one buffer.
+    const acc = new ArrayBuffer(8 * (N_NUMERIC + 1) + 2 * N_STATUS);
+    this.acc = new Float64Array(acc, 0, N_NUMERIC + 1);
+    this.accStatus = new Uint16Array(acc, 8 * (N_NUMERIC + 1), N_STATUS);
     const tiered = maxSize > recentPoints + 2 * blockPoints && blockPoints > 1 && blockPoints <= 255;
     const recentMax = tiered ? recentPoints : maxSize;
     this.recent = new PointRing(recentMax, initialCapacity, false);
