@@ -3,7 +3,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { registerMcpRoutes } from "../mcp/mcp-routes.js";
 import { installAccessLogHook } from "./access-log-hook.js";
@@ -63,7 +63,8 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
-    disableRequestLogging: true,
+    // The access log is the product's own (`access-log-hook.ts`); Fastify logs no requests.
+    logController: new LogController({ disableRequestLogging: true }),
     // Shutdown must not wait for idle keep-alive or half-open upgrade connections.
     forceCloseConnections: true,
   });
