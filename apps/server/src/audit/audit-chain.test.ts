@@ -16,6 +16,9 @@ describe("asStoredJson", () => {
       { list: ["a", undefined, null] },
       { nested: { b: 2, a: [1, 2.5, "x"] } },
       Object.assign(Object.create({ inherited: 1 }), { own: 2 }),
+      // A parsed body may own a "__proto__" member: kept as a member, never made the copy's prototype.
+      JSON.parse('{"__proto__": ["x"], "id": "p"}'),
+      JSON.parse('{"__proto__": "x"}'),
       [1, "two", null],
       "text",
       7,

@@ -53,11 +53,9 @@ function storedFlat(v: unknown): boolean {
 export function asStoredJson(v: unknown): unknown {
   if (v === undefined || v === null) return null;
   // A copy all the same: the caller may change its object before the entry is written.
-  if (storedFlat(v)) {
-    const copy: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) copy[k] = Array.isArray(x) ? [...x] : x;
-    return copy;
-  }
+  // `fromEntries` defines own members, so a parsed body's "__proto__" stays a member, as JSON.parse keeps it.
+  if (storedFlat(v))
+    return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, Array.isArray(x) ? [...x] : x]));
   // jsonb refuses NUL in strings: drop it before storing and before hashing alike.
   return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "string" ? x.replaceAll("\u0000", "") : x)));
 }
