@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
-import type { IncidentResult } from "@aegis/contracts";
+import type { Seed000IncidentResult } from "@aegis/contracts";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
+import { LoadClient } from "./load-client.js";
 
 export interface AlertStormOptions {
   alerts: number;
@@ -26,6 +27,7 @@ export async function alertStormBench(o: AlertStormOptions) {
     let next = 0;
     let failed = 0;
     const t0 = performance.now();
+    const client = new LoadClient(headers, o.concurrency);
     const worker = async () => {
       while (next < o.alerts) {
         const k = next++;
@@ -36,12 +38,15 @@ export async function alertStormBench(o: AlertStormOptions) {
           container_name: `svc-${k % o.services}`,
           severity: "CRITICAL",
         });
-        const r = await fetch(`${base}/webhook`, { method: "POST", headers, body });
-        await r.arrayBuffer();
+        const r = await client.post(`${base}/webhook`, body);
         if (r.status !== 200) failed++;
       }
     };
-    await Promise.all(Array.from({ length: o.concurrency }, worker));
+    try {
+      await Promise.all(Array.from({ length: o.concurrency }, worker));
+    } finally {
+      client.close();
+    }
     const acceptSecs = (performance.now() - t0) / 1000;
 
     // Every alert recorded (attached to a group or leading one) …
@@ -59,18 +64,21 @@ export async function alertStormBench(o: AlertStormOptions) {
     const attachedSecs = (performance.now() - t0) / 1000;
     // … and every incident opened has its council's decision (or an outcome).
     const incidentsOf = async () => {
-      const all: IncidentResult[] = [];
+      const all: Seed000IncidentResult[] = [];
       for (let offset = 0; ; offset += 5000) {
-        const page = (await get(`/incidents?limit=5000&offset=${offset}`)).body as IncidentResult[];
+        const page = (await get(`/incidents?limit=5000&offset=${offset}`)).body as Seed000IncidentResult[];
         all.push(...page);
         if (page.length < 5000) return all;
       }
     };
     const PENDING = new Set(["RECEIVED", "ANALYSING", "COUNCIL_REVIEW"]);
-    let leaders: IncidentResult[] = [];
+    // On seed 000's wire a review waiting for a person stays COUNCIL_REVIEW, with `awaiting_human`: decided.
+    const awaitingHuman = (i: Seed000IncidentResult) => i.council_decision?.awaiting_human === true;
+    const pending = (i: Seed000IncidentResult) => PENDING.has(i.status) && !awaitingHuman(i);
+    let leaders: Seed000IncidentResult[] = [];
     while (Date.now() < deadline) {
       leaders = (await incidentsOf()).filter((i) => !i.grouped_into);
-      if (leaders.every((i) => !PENDING.has(i.status))) break;
+      if (!leaders.some(pending)) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     const decidedSecs = (performance.now() - t0) / 1000;
@@ -89,13 +97,13 @@ export async function alertStormBench(o: AlertStormOptions) {
       incidents_opened: leaders.length,
       alerts_attached: all.filter((i) => i.grouped_into).length,
       council_reviews_run: leaders.filter((i) => i.council_decision !== null).length,
-      approvals_queued: leaders.filter((i) => i.status === "AWAITING_APPROVAL").length,
+      approvals_queued: leaders.filter(awaitingHuman).length,
       leader_status: byStatus,
       pages_sent: 0,
       pages_note: "no notification channel exists on this branch (paging is built in parallel); nothing was paged",
       seconds_until_all_attached: round(attachedSecs),
       seconds_until_all_attached_or_decided: round(decidedSecs),
-      settled: leaders.every((i) => !PENDING.has(i.status)) && recorded >= o.alerts - failed,
+      settled: !leaders.some(pending) && recorded >= o.alerts - failed,
     };
   } finally {
     await proc.cleanup();

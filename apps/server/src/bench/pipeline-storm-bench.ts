@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import { freePorts } from "../testing/free-ports.js";
 import { freshDatabase } from "../testing/test-databases.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
+import { LoadClient } from "./load-client.js";
 import { startAlertmanager, startBareNode } from "./reference-servers.js";
 import { rssMb } from "./stats.js";
 import { postScript, runWrk, type WrkResult } from "./wrk.js";
@@ -89,7 +90,9 @@ async function stormRun(o: PipelineStormOptions, kind: "pglite" | "postgres", pr
         peakRss[i] = Math.max(peakRss[i] ?? 0, rssMb(pid));
       });
     }, 100);
+    const client = new LoadClient(headers, o.clients);
     const cpu0 = cpuOf(pids);
+    const clientCpu0 = process.cpuUsage();
     let next = 0;
     let rejected = 0;
     let retried = 0;
@@ -101,12 +104,11 @@ async function stormRun(o: PipelineStormOptions, kind: "pglite" | "postgres", pr
             const base = procs[k % processes]?.client.url;
             const body = stormAlert(`storm-${run}-${k}`, k);
             for (;;) {
-              const r = await fetch(`${base}/webhook`, { method: "POST", headers, body });
-              await r.arrayBuffer();
+              const r = await client.post(`${base}/webhook`, body);
               if (r.status === 429 || r.status === 503) {
                 // Backpressure: wait as told, then send the same alert again.
                 retried++;
-                await new Promise((res) => setTimeout(res, Number(r.headers.get("retry-after") ?? 1) * 1000));
+                await new Promise((res) => setTimeout(res, (r.retryAfterSecs ?? 1) * 1000));
                 continue;
               }
               if (r.status !== 200) rejected++;
@@ -116,6 +118,7 @@ async function stormRun(o: PipelineStormOptions, kind: "pglite" | "postgres", pr
         }),
       );
       const acceptSecs = (performance.now() - t0) / 1000;
+      const clientCpu = process.cpuUsage(clientCpu0);
       const deadline = Date.now() + o.settleTimeoutMs;
       // Any process sees every incident on PostgreSQL; on PGlite there is one process.
       const statsUrl = `${procs[0]?.client.url}/api/v1/dashboard/stats`;
@@ -168,6 +171,8 @@ async function stormRun(o: PipelineStormOptions, kind: "pglite" | "postgres", pr
           per_decided_incident: round(cpuStorm / Math.max(1, stats.total_incidents - pending), 2),
           per_webhook_request_under_wrk: round(cpuWrk / Math.max(1, wrkRequests), 3),
         },
+        // The storm's own sender shares the cores with the server: its CPU while sending, per alert.
+        client_cpu_ms_per_alert: round((clientCpu.user + clientCpu.system) / 1000 / o.alerts, 3),
         rss_mb: {
           idle: idleRss.map((x) => Math.round(x)),
           idle_settled: settledRss.map((x) => Math.round(x)),
@@ -177,6 +182,7 @@ async function stormRun(o: PipelineStormOptions, kind: "pglite" | "postgres", pr
       };
     } finally {
       clearInterval(sampler);
+      client.close();
     }
   } finally {
     await Promise.all(procs.map((p) => p.cleanup()));
