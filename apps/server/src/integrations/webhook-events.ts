@@ -1,4 +1,4 @@
-import type { WsFrame } from "@aegis/contracts";
+import type { WsFrame, WsFrameType } from "@aegis/contracts";
 
 /** Events a webhook can subscribe to, derived from the engine's frames. */
 export const WEBHOOK_EVENTS = [
@@ -11,28 +11,31 @@ export const WEBHOOK_EVENTS = [
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
+/** The webhook event each incident frame stands for; other frames are not webhook events. */
+const EVENT_OF_FRAME: Partial<Record<WsFrameType, WebhookEvent>> = {
+  "incident.new": "incident.created",
+  "status.update": "incident.updated",
+  "council.decision": "incident.decided",
+  "docker.action": "incident.action",
+  resolved: "incident.resolved",
+  failed: "incident.failed",
+};
+
+/** The webhook event a frame type stands for, without building its `data`; null when none. */
+export function webhookEventTypeOf(type: WsFrameType): WebhookEvent | null {
+  return EVENT_OF_FRAME[type] ?? null;
+}
+
 /** The webhook event a frame stands for, with its `data`; null for frames that are not incident events. */
 export function webhookEventOf(frame: WsFrame): { event: WebhookEvent; data: Record<string, unknown> } | null {
+  const event = webhookEventTypeOf(frame.type);
+  if (!event) return null;
   switch (frame.type) {
     case "incident.new":
-      return {
-        event: "incident.created",
-        data: { incident_id: frame.data.incident_id, alert_type: frame.data.alert_type },
-      };
-    case "status.update":
-      return { event: "incident.updated", data: { ...frame.data } };
+      return { event, data: { incident_id: frame.data.incident_id, alert_type: frame.data.alert_type } };
     case "council.decision":
-      return {
-        event: "incident.decided",
-        data: { incident_id: frame.data.incident_id, decision: frame.data.decision },
-      };
-    case "docker.action":
-      return { event: "incident.action", data: { ...frame.data } };
-    case "resolved":
-      return { event: "incident.resolved", data: { ...frame.data } };
-    case "failed":
-      return { event: "incident.failed", data: { ...frame.data } };
+      return { event, data: { incident_id: frame.data.incident_id, decision: frame.data.decision } };
     default:
-      return null;
+      return { event, data: { ...frame.data } };
   }
 }

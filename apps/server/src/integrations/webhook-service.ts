@@ -5,7 +5,7 @@ import { NotFoundError } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
 import type { Database } from "../store/database.js";
 import type { DeliveryRow, WebhookRow, WebhookStore } from "../store/webhook-store.js";
-import { type WebhookEvent, webhookEventOf } from "./webhook-events.js";
+import { type WebhookEvent, webhookEventOf, webhookEventTypeOf } from "./webhook-events.js";
 import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from "./webhook-signature.js";
 
 export interface WebhookSettings {
@@ -37,6 +37,13 @@ export interface Delivery {
 
 const HOOKS_TTL_MS = 5_000;
 
+interface HooksEntry {
+  rows: Promise<WebhookRow[]>;
+  at: number;
+  /** The rows once read. */
+  loaded?: WebhookRow[];
+}
+
 /**
  * Seed 001 outbound webhooks: registration per project, and delivery of incident events from the
  * event bus. Each delivery is logged before its first attempt and updated after every attempt, so the
@@ -51,7 +58,7 @@ export class WebhookService {
    * frame, so reading the table per frame would add a query to each pipeline step even for projects
    * with no webhook. Local changes invalidate at once; another node's show up within the TTL.
    */
-  private readonly hooks = new Map<string, { rows: Promise<WebhookRow[]>; at: number }>();
+  private readonly hooks = new Map<string, HooksEntry>();
 
   constructor(
     private readonly database: Database,
@@ -92,6 +99,11 @@ export class WebhookService {
   async start(bus: EventBus): Promise<void> {
     this.stopped = false;
     this.unsubscribe = bus.subscribe((frame, projectId) => {
+      // Most frames go to no webhook: when the project's hooks are known, skip those without a promise.
+      const event = webhookEventTypeOf(frame.type);
+      if (!event || !frame.incident_id) return;
+      const known = this.knownHooks(projectId);
+      if (known && !known.some((h) => h.events.includes(event))) return;
       this.onFrame(frame, projectId).catch((err: unknown) => this.logger.warn({ err }, "webhook fan-out failed"));
     });
     for (const d of await this.store.pending(this.database.db)) this.schedule(d, 0);
@@ -140,10 +152,23 @@ export class WebhookService {
   private hooksOf(projectId: string): Promise<WebhookRow[]> {
     const cached = this.hooks.get(projectId);
     if (cached && Date.now() - cached.at < HOOKS_TTL_MS) return cached.rows;
-    const rows = this.store.list(this.database.db, projectId);
-    this.hooks.set(projectId, { rows, at: Date.now() });
-    rows.catch(() => this.hooks.delete(projectId));
-    return rows;
+    const entry: HooksEntry = { rows: this.store.list(this.database.db, projectId), at: Date.now() };
+    this.hooks.set(projectId, entry);
+    entry.rows.then(
+      (rows) => {
+        entry.loaded = rows;
+      },
+      () => {
+        if (this.hooks.get(projectId) === entry) this.hooks.delete(projectId);
+      },
+    );
+    return entry.rows;
+  }
+
+  /** The project's hooks when read and still fresh, else undefined (read them through `hooksOf`). */
+  private knownHooks(projectId: string): WebhookRow[] | undefined {
+    const cached = this.hooks.get(projectId);
+    return cached && Date.now() - cached.at < HOOKS_TTL_MS ? cached.loaded : undefined;
   }
 
   /** A resolved incident's row is committed before its frame is published, so it is there to read. */

@@ -22,22 +22,25 @@ function combine(
   support: Weights,
   against: Weights = {},
 ): { score: number; support: SignalKind[]; against: SignalKind[] } {
+  // `for…in` over the literal weight objects (own members only, in insertion order, as `Object.entries`),
+  // not `Object.entries`: ~30 categories score each incident, and the entry arrays were 8 % of everything a
+  // storm allocated (ADR 0025, eighth round).
   let miss = 1;
   const used: Array<[SignalKind, number]> = [];
-  for (const [k, w] of Object.entries(support) as Array<[SignalKind, number]>) {
-    const c = w * strength(s, k);
+  for (const k in support) {
+    const c = (support[k as SignalKind] as number) * strength(s, k as SignalKind);
     if (c > 0) {
       miss *= 1 - c;
-      used.push([k, c]);
+      used.push([k as SignalKind, c]);
     }
   }
   let keep = 1;
   const contra: SignalKind[] = [];
-  for (const [k, w] of Object.entries(against) as Array<[SignalKind, number]>) {
-    const c = w * strength(s, k);
+  for (const k in against) {
+    const c = (against[k as SignalKind] as number) * strength(s, k as SignalKind);
     if (c > 0) {
       keep *= 1 - c;
-      contra.push(k);
+      contra.push(k as SignalKind);
     }
   }
   return { score: (1 - miss) * keep, support: used.sort((a, b) => b[1] - a[1]).map(([k]) => k), against: contra };
@@ -424,12 +427,24 @@ function resourceLimit(s: Signals) {
   return [cpu, memory, ceiling, process].reduce((a, b) => (b.score > a.score ? b : a));
 }
 
+// Built once: FAULTS is large, and these two are read for every incident.
+const PROBE_AGAINST: Weights = {
+  resolved: 0.8,
+  transient: 0.5,
+  ...FAULTS,
+  probe_failed: 0,
+  crashloop: 0,
+  server_errors: 0,
+  error_rate_high: 0,
+};
+const HEALTHY_AGAINST: Weights = { ...FAULTS, error_logs: 0.4, load_high: 0.5, memory_growth: 0.5 };
+
 function probeFailure(s: Signals) {
   // A probe failure is usually a symptom: any named cause outranks it.
   return combine(
     s,
     { probe_failed: 0.7 },
-    { resolved: 0.8, transient: 0.5, ...FAULTS, probe_failed: 0, crashloop: 0, server_errors: 0, error_rate_high: 0 },
+    PROBE_AGAINST,
   );
 }
 
@@ -508,7 +523,7 @@ function operationBlocked(s: Signals) {
 }
 
 function healthy(s: Signals) {
-  return combine(s, { expected_state: 0.85 }, { ...FAULTS, error_logs: 0.4, load_high: 0.5, memory_growth: 0.5 });
+  return combine(s, { expected_state: 0.85 }, HEALTHY_AGAINST);
 }
 
 function unknown(s: Signals) {

@@ -17,6 +17,12 @@ describe("BuiltinLink", () => {
     expect(r.analysis.action).toBe("RESTART");
     expect(r.hypotheses).toHaveLength(1);
     expect(r.hypotheses[0]).toMatchObject({ rank: 1, confidence: r.analysis.confidence });
+    // The hypothesis states the redacted analysis as it is (each text redacted once, not twice).
+    expect(r.hypotheses[0]).toMatchObject({
+      claim: r.analysis.root_cause,
+      description: r.analysis.justification,
+      supportingEvidence: r.evidence,
+    });
     expect(r.citations[0]).toMatchObject({ source: "logs" });
     expect(r.commands.map((c) => [c.command, c.safe_to_run])).toContainEqual([
       "kubectl rollout restart deployment/buggy-app-v2",

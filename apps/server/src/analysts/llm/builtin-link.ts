@@ -59,12 +59,13 @@ export class BuiltinLink {
       hypotheses: [
         {
           rank: 1,
-          claim: clean(a.root_cause),
-          description: clean(a.justification),
+          // Cleaned above already (each text is redacted once).
+          claim: a.root_cause,
+          description: a.justification,
           confidence: a.confidence,
           confidenceLower: Math.max(0, Math.round((a.confidence - 0.1) * 100) / 100),
           confidenceUpper: Math.min(1, Math.round((a.confidence + 0.1) * 100) / 100),
-          supportingEvidence: r.evidence.map(clean),
+          supportingEvidence: [...r.evidence],
           contradictingEvidence: [],
         },
       ],
