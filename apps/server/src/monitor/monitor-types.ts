@@ -58,8 +58,10 @@ export interface FleetMonitor {
   serverNameAt(i: number): string | undefined;
   riskAt(i: number): number;
   indexOf(serverName: string): number;
-  /** `"name":{prediction}` of the i-th server as UTF-8 JSON (the caller must not change it). */
-  predictionBytesAt(i: number): Buffer;
+  /** Byte length of the i-th server's `"name":{prediction}` as UTF-8 JSON, serialised if it changed. */
+  predictionLengthAt(i: number): number;
+  /** Copies those bytes, as last serialised, into `target` at `at`; returns their length. */
+  copyPredictionAt(i: number, target: Buffer, at: number): number;
   explain(serverName: string): Explanation | undefined;
   /** Swap the fitted parameters without losing the rolling windows. */
   setModel(model: MonitorModel): void;

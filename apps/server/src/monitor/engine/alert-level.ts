@@ -23,11 +23,39 @@ export function alertLevelFor(risk: number): AlertLevel {
   return "healthy";
 }
 
-export function alertBadge(risk: number): AlertBadge {
-  const score = roundRisk(risk);
+type Band = (typeof BANDS)[number];
+
+function bandOf(score: number): Band {
   const band = BANDS.find((b) => score >= b.min) ?? BANDS[BANDS.length - 1];
   if (!band) throw new Error("alert bands are empty");
+  return band;
+}
+
+function badge(band: Band, score: number): AlertBadge {
   return { level: band.level, score, color: band.color, emoji: band.emoji, label: `${band.emoji} ${band.name}` };
+}
+
+export function alertBadge(risk: number): AlertBadge {
+  const score = roundRisk(risk);
+  return badge(bandOf(score), score);
+}
+
+const badgeJson = new Map<Band, readonly [Buffer, Buffer]>();
+
+/**
+ * The UTF-8 JSON of `alertBadge` for a rounded `score`, around the score: `[head, tail]`, so that
+ * head + JSON of the score + tail is `JSON.stringify(alertBadge(score))`. One pair per band.
+ */
+export function alertBadgeJson(score: number): readonly [Buffer, Buffer] {
+  const band = bandOf(score);
+  let parts = badgeJson.get(band);
+  if (!parts) {
+    const json = JSON.stringify(badge(band, 0));
+    const at = json.indexOf('"score":0') + '"score":'.length;
+    parts = [Buffer.from(json.slice(0, at)), Buffer.from(json.slice(at + 1))];
+    badgeJson.set(band, parts);
+  }
+  return parts;
 }
 
 /** Ordinal severity (healthy 0 … critical 3), to tell escalations from de-escalations. */

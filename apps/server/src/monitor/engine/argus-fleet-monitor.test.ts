@@ -207,15 +207,17 @@ describe("ArgusFleetMonitor", () => {
     expect(a.predictions.app01!.forecast.timestamps).toHaveLength(12);
     expect(a.predictions.app01!.forecast.timestamps[0]).toBe("2025-01-15T00:50:00");
     const v = m.version;
-    const json1 = m.predictionBytesAt(1);
-    expect(JSON.parse(`{${json1.toString()}}`)).toEqual({ app02: a.predictions.app02 });
+    const json1 = m.predictionBytesAt(1).toString();
+    expect(JSON.parse(`{${json1}}`)).toEqual({ app02: a.predictions.app02 });
+    const serialised = m.predictionsSerialised;
     m.ingest([syntheticRecord("app01", T0, healthyValues(T0, r))]); // stale: dropped, caches kept
     expect(m.version).toBe(v);
     expect(m.overview()).toBe(o);
     run(m, 1, { app01: (_, ms) => healthyValues(ms, r) }, 10);
     expect(m.version).not.toBe(v);
     expect(m.overview()).not.toBe(o);
-    expect(m.predictionBytesAt(1)).toBe(json1); // app02 took no record
+    expect(m.predictionBytesAt(1).toString()).toBe(json1); // app02 took no record: not serialised again
+    expect(m.predictionsSerialised).toBe(serialised);
     expect(m.predictionBytesAt(0).toString()).not.toBe(`"app01":${JSON.stringify(a.predictions.app01)}`);
   });
 

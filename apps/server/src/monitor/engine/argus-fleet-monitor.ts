@@ -10,15 +10,16 @@ import type {
   PredictionAlert,
   ServerPrediction,
 } from "../monitor-types.js";
-import { alertBadge, roundRisk, severityRank } from "./alert-level.js";
+import { roundRisk, severityRank } from "./alert-level.js";
 import { formatDuration } from "./breach-message.js";
-import { formatDataTime, hourSlot, isOffsetLess, parseDataTime } from "./data-time.js";
+import { formatDataTime, isOffsetLess, parseDataTime } from "./data-time.js";
 import { explainServer } from "./explain-server.js";
+import { JsonBytes } from "./json-bytes.js";
 import { DEFAULT_MODEL } from "./model-params.js";
 import { ModelRuntime } from "./model-runtime.js";
-import { FORECAST_GROUPS, PERCENT_GROUPS } from "./risk-features.js";
 import type { RiskContext } from "./risk-function.js";
 import { assessServer, newRiskContext } from "./server-assessment.js";
+import { ForecastAxes, round3, serverPrediction, writeServerPrediction } from "./server-prediction.js";
 import { ServerTracker } from "./server-tracker.js";
 
 export interface ArgusFleetMonitorOptions {
@@ -28,12 +29,6 @@ export interface ArgusFleetMonitorOptions {
   /** Records (fleet-wide) before predictions are considered warmed up (seed: 100). */
   warmupRecords?: number;
 }
-
-/** Forecast points per metric in `predictions()`, one per sampling interval. */
-export const FORECAST_POINTS = 12;
-
-/** Names of the forecast arrays, by forecast group ("cpu_pct", "mem_pct" are the seed's). */
-const FORECAST_KEYS = ["cpu_pct", "mem_pct", "swap_pct", "disk_pct", "iowait_pct", "load"] as const;
 
 /**
  * The predictive monitor (seed 004, Tachyon Argus) as a pure in-memory engine.
@@ -60,7 +55,10 @@ export class ArgusFleetMonitor implements FleetMonitor {
   private stateVersion = 0;
   private modelGen = 0;
   private overviewCache: { version: number; value: FleetOverview } | undefined;
-  private readonly stamps = new Map<string, string[]>();
+  private readonly axes = new ForecastAxes();
+  /** Where a server's prediction JSON is written before it is copied to the server's own bytes. */
+  private readonly out = new JsonBytes();
+  private serialised = 0;
   private batchNo = 0;
   private latestMs = Number.NEGATIVE_INFINITY;
   private latestOffsetLess = true;
@@ -202,7 +200,7 @@ export class ArgusFleetMonitor implements FleetMonitor {
   predictions(): FleetPredictions {
     const { summary, alerts, timestamp } = this.overview();
     const predictions = Object.create(null) as Record<string, ServerPrediction>;
-    for (const s of this.list) predictions[s.name] = this.serverPrediction(s);
+    for (const s of this.list) predictions[s.name] = serverPrediction(s, this.rt, this.axes);
     return { predictions, summary, alerts, timestamp };
   }
 
@@ -229,23 +227,54 @@ export class ArgusFleetMonitor implements FleetMonitor {
 
   prediction(serverName: string): ServerPrediction | undefined {
     const s = this.servers.get(serverName);
-    return s ? this.serverPrediction(s) : undefined;
+    return s ? serverPrediction(s, this.rt, this.axes) : undefined;
   }
 
   /**
-   * `"name":{prediction}` of the i-th server as UTF-8 JSON, kept per server until that server takes a
-   * record or the model changes: a fleet where few servers report between two reads re-serialises only
-   * those. Kept as bytes (a small view on Node's buffer pool) rather than as a string: after a whole-fleet
-   * tick, 10,000 new 1.2 KB strings outlived the young generation (~12 MB promoted per rebuild).
+   * Length of the i-th server's `"name":{prediction}` as UTF-8 JSON, serialising it if it took a
+   * record (or the model changed) since it was last serialised: a fleet where few servers report
+   * between two reads re-serialises only those. The bytes are written from the server's state
+   * without building the prediction object or any string per value (`writeServerPrediction`), into
+   * the server's own buffer, reused while it is large enough: a fresh full map of 10,000 servers
+   * allocated ~100 MB of objects and strings through `JSON.stringify` (ADR 0023, sixth round).
    */
-  predictionBytesAt(i: number): Buffer {
+  predictionLengthAt(i: number): number {
     const s = this.list[i]!;
     if (s.json === null || s.jsonRecords !== s.records || s.jsonModel !== this.modelGen) {
-      s.json = Buffer.from(`${JSON.stringify(s.name)}:${JSON.stringify(this.serverPrediction(s))}`);
+      const out = this.out;
+      out.reset();
+      writeServerPrediction(out, s, this.rt, this.axes);
+      const n = out.length;
+      // Room for a few more digits next time; small buffers come from Node's shared pool.
+      if (s.json === null || s.json.length < n) s.json = Buffer.allocUnsafe(n + (n >> 4) + 16);
+      out.bytes.copy(s.json, 0, 0, n);
+      s.jsonLength = n;
       s.jsonRecords = s.records;
       s.jsonModel = this.modelGen;
+      this.serialised++;
     }
-    return s.json;
+    return s.jsonLength;
+  }
+
+  /**
+   * Copies the i-th server's bytes as `predictionLengthAt` last serialised them (it does not serialise
+   * again, so a map whose lengths were summed first gets exactly those bytes) into `target` at `at`;
+   * returns their length.
+   */
+  copyPredictionAt(i: number, target: Buffer, at: number): number {
+    const s = this.list[i]!;
+    return s.json === null ? 0 : s.json.copy(target, at, 0, s.jsonLength);
+  }
+
+  /** The i-th server's `"name":{prediction}` (a view of its buffer, valid until it is serialised again). */
+  predictionBytesAt(i: number): Buffer {
+    const n = this.predictionLengthAt(i);
+    return (this.list[i]!.json as Buffer).subarray(0, n);
+  }
+
+  /** Server predictions serialised to JSON so far (each server once per record or model). */
+  get predictionsSerialised(): number {
+    return this.serialised;
   }
 
   /**
@@ -279,54 +308,6 @@ export class ArgusFleetMonitor implements FleetMonitor {
     const s = this.servers.get(serverName);
     return s ? explainServer(s, this.rt) : undefined;
   }
-
-  private serverPrediction(s: ServerTracker): ServerPrediction {
-    const stepMs = Math.max(1000, Math.round(s.intervalMs / 1000) * 1000);
-    // Fleets report on a shared clock: the forecast time axes repeat, so they are formatted once.
-    const key = `${s.lastMs}|${stepMs}|${s.offsetLess}`;
-    let timestamps = this.stamps.get(key);
-    if (!timestamps) {
-      timestamps = [];
-      for (let k = 1; k <= FORECAST_POINTS; k++) timestamps.push(formatDataTime(s.lastMs + k * stepMs, s.offsetLess));
-      if (this.stamps.size >= 64) this.stamps.clear();
-      this.stamps.set(key, timestamps);
-    }
-    const forecast: ServerPrediction["forecast"] = { cpu_pct: [], mem_pct: [], timestamps };
-    for (let g = 0; g < FORECAST_GROUPS.length; g++) {
-      const f = s.forecasters[g]!;
-      const tab = this.rt.tables[g]!;
-      const pct = PERCENT_GROUPS.has(FORECAST_GROUPS[g]!);
-      const series: number[] = [];
-      for (let k = 1; k <= FORECAST_POINTS; k++) {
-        const v = f.forecast(k, hourSlot(s.lastMs + k * stepMs), tab);
-        series.push(Math.round((pct ? Math.min(100, Math.max(0, v)) : Math.max(0, v)) * 100) / 100);
-      }
-      forecast[FORECAST_KEYS[g]!] = series;
-    }
-    const x = s.current;
-    return {
-      risk_score: roundRisk(s.risk),
-      profile: s.profile,
-      alert: alertBadge(s.risk),
-      display_metrics: {
-        cpu: `${x[0]!.toFixed(1)}%`,
-        memory: `${x[1]!.toFixed(1)}%`,
-        // Records carry no disk throughput; I/O wait is the disk-pressure signal they do carry.
-        disk_io: `${x[4]!.toFixed(1)}% iowait`,
-        disk: `${x[3]!.toFixed(1)}%`,
-        network: `${x[6]!.toFixed(1)} MB/s`,
-      },
-      forecast,
-      anomaly_score: round3(s.anomaly),
-      message: s.message,
-      time_to_issue_minutes: s.timeToIssueMinutes,
-      last_seen: s.lastTimestamp,
-    };
-  }
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 function levelChange(s: ServerTracker, previous: AlertLevel): AlertEvent {

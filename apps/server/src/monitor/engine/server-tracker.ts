@@ -89,8 +89,9 @@ export class ServerTracker {
   batch = -1;
   /** Position in the monitor's list of servers (order first seen). */
   index = -1;
-  /** Cached `"name":{prediction}` JSON (UTF-8), valid while `records` and the model are those it was built at. */
+  /** Cached `"name":{prediction}` JSON (UTF-8): the first `jsonLength` bytes, valid while `records` and the model are those it was built at. */
   json: Buffer | null = null;
+  jsonLength = 0;
   jsonRecords = -1;
   jsonModel = -1;
   /** Cached entry of the fleet's alert list (warning/critical), valid under the same rule as `json`. */
