@@ -441,11 +441,7 @@ const HEALTHY_AGAINST: Weights = { ...FAULTS, error_logs: 0.4, load_high: 0.5, m
 
 function probeFailure(s: Signals) {
   // A probe failure is usually a symptom: any named cause outranks it.
-  return combine(
-    s,
-    { probe_failed: 0.7 },
-    PROBE_AGAINST,
-  );
+  return combine(s, { probe_failed: 0.7 }, PROBE_AGAINST);
 }
 
 function nodePressure(s: Signals) {
