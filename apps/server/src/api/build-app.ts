@@ -79,6 +79,7 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   const expiryMs = d.config.AEGIS_APPROVAL_EXPIRY_SECS * 1000;
   // The plain `/webhook` handler (ADR 0025, eighth round); not with CORS, whose headers are Fastify's plugin's.
   const plainWebhook = d.config.AEGIS_WEBHOOK_FAST_PATH && d.config.AEGIS_CORS_ORIGINS.length === 0;
+  let closing = false;
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
@@ -108,9 +109,13 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
             answered,
             nextRequestId,
             bodyLimit: BODY_LIMIT_BYTES,
+            closing: () => closing,
           }),
         }
       : {}),
+  });
+  app.addHook("preClose", async () => {
+    closing = true;
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

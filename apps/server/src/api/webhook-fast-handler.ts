@@ -26,6 +26,8 @@ export interface WebhookFastDeps {
   answered: readonly AnsweredListener[];
   nextRequestId: () => string;
   bodyLimit: number;
+  /** Whether the app is closing: Fastify then answers every request itself (503, `Connection: close`). */
+  closing: () => boolean;
 }
 
 const PATH = "/webhook";
@@ -138,7 +140,7 @@ export function webhookFastServer(deps: WebhookFastDeps): FastifyServerFactory<S
 
   return (fastify, options) => {
     const server = createServer((options.http ?? {}) as object, (req, res) => {
-      if (!takes(req, deps.bodyLimit)) return fastify(req, res);
+      if (deps.closing() || !takes(req, deps.bodyLimit)) return fastify(req, res);
       handle(req, res, fastify).catch((err) => {
         // Not expected (the answer's own errors are answered above); never leave the request hanging.
         if (!res.headersSent) res.destroy(err as Error);
