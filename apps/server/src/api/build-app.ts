@@ -110,6 +110,7 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
             nextRequestId,
             bodyLimit: BODY_LIMIT_BYTES,
             closing: () => closing,
+            recordFailed: (err) => apiLogger.error({ err, url: "/webhook" }, "recording an answered request failed"),
           }),
         }
       : {}),

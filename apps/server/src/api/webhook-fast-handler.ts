@@ -26,6 +26,8 @@ export interface WebhookFastDeps {
   answered: readonly AnsweredListener[];
   nextRequestId: () => string;
   bodyLimit: number;
+  /** A recorder that threw (logged; Fastify's `onResponse` hooks fail the same quiet way). */
+  recordFailed: (err: unknown) => void;
   /** Whether the app is closing: Fastify then answers every request itself (503, `Connection: close`). */
   closing: () => boolean;
 }
@@ -88,7 +90,8 @@ export function webhookFastServer(deps: WebhookFastDeps): FastifyServerFactory<S
     fastify: (req: IncomingMessage, res: ServerResponse) => void,
   ) => {
     const start = performance.now();
-    const identity = await deps.authenticate(req.headers["x-api-key"] as string);
+    // A failing check (the key store unreachable) is Fastify's to answer too: its auth hook meets it again.
+    const identity = await deps.authenticate(req.headers["x-api-key"] as string).catch(() => null);
     // Refused: Fastify's auth hook refuses it the same way, before reading the body.
     if (!identity) return fastify(req, res);
     const read = await bodyOf(req);
@@ -124,7 +127,12 @@ export function webhookFastServer(deps: WebhookFastDeps): FastifyServerFactory<S
         auditBody: deps.auditBody,
         auditsItself: false,
       };
-      for (const record of deps.answered) record(answered);
+      try {
+        for (const record of deps.answered) record(answered);
+      } catch (err) {
+        // As a failing `onResponse` hook: the answer is out; the failure is logged, nothing else stops.
+        deps.recordFailed(err);
+      }
     };
     res.once("finish", onAnswered);
     res.once("error", onAnswered);
