@@ -3,21 +3,23 @@ import fastifyCookie from "@fastify/cookie";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
-import Fastify, { type FastifyInstance, LogController } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { registerMcpRoutes } from "../mcp/mcp-routes.js";
-import { installAccessLogHook } from "./access-log-hook.js";
+import { accessLogRecorder } from "./access-log-recorder.js";
+import { type AnsweredListener, answeredOf } from "./answered-request.js";
 import type { AppDeps } from "./app-deps.js";
-import { installAuditHook } from "./audit-hook.js";
+import { auditRecorder } from "./audit-recorder.js";
 import { installAuth } from "./auth.js";
 import { ConnectionLimiter } from "./connection-limiter.js";
 import { copilotRateLimits } from "./copilot-rate-limits.js";
 import { installCors } from "./cors.js";
 import { DownloadSigner } from "./download-signer.js";
-import { installErrorHandler } from "./error-handler.js";
+import { ERROR_TYPE, errorAnswer, installErrorHandler } from "./error-handler.js";
 import { monitorRateLimits } from "./monitor-rate-limits.js";
 import { limitOnCallRoutes } from "./oncall-rate-limits.js";
 import { installRateLimits, isWebhookIntake, limitWebhookSources } from "./rate-limits.js";
+import { requestIds } from "./request-ids.js";
 import { registerAgentRoutes } from "./routes/agent-routes.js";
 import { registerAlertSourceRoutes } from "./routes/alert-source-routes.js";
 import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
@@ -51,8 +53,11 @@ import { registerSecurityRoutes } from "./routes/security-routes.js";
 import { registerSettingsRoutes } from "./routes/settings-routes.js";
 import { registerSilenceRoutes } from "./routes/silence-routes.js";
 import { registerTicketRoutes } from "./routes/ticket-routes.js";
+import { WEBHOOK_ANSWER_TYPE, webhookAnswer, webhookRetryAfter } from "./routes/webhook-answer.js";
+import { webhookAuditBody } from "./routes/webhook-audit-body.js";
 import { declareSeed } from "./seed-envelope.js";
 import { installSignedDownloads } from "./signed-download-hook.js";
+import { webhookFastServer } from "./webhook-fast-handler.js";
 import { WsHub } from "./ws-hub.js";
 
 /** Webhook bodies above this are refused with a 422 naming the body (logs up to 1 MB fit). */
@@ -60,17 +65,62 @@ export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 /** The Fastify application: routes, auth, docs, WebSocket; listening is the caller's business. */
 export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub: WsHub }> {
+  const apiLogger = d.logger.child({ component: "api" });
+  const nextRequestId = requestIds();
+  // Every answered request is recorded by these, in this order, whichever handler answered it.
+  const answered: AnsweredListener[] = [];
+  if (d.security) {
+    answered.push(accessLogRecorder(d.security), auditRecorder(d.security.audit, d.security.operatorProjectId));
+  }
+  if (d.monitoring) {
+    const requests = d.monitoring.requests;
+    answered.push((a) => requests.record(a.status, a.latencyMs));
+  }
+  const expiryMs = d.config.AEGIS_APPROVAL_EXPIRY_SECS * 1000;
+  // The plain `/webhook` handler (ADR 0025, eighth round); not with CORS, whose headers are Fastify's plugin's.
+  const plainWebhook = d.config.AEGIS_WEBHOOK_FAST_PATH && d.config.AEGIS_CORS_ORIGINS.length === 0;
+  let closing = false;
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
-    // The access log is the product's own (`access-log-hook.ts`); Fastify logs no requests.
+    // The access log is the product's own (`access-log-recorder.ts`); Fastify logs no requests.
     logController: new LogController({ disableRequestLogging: true }),
     // Shutdown must not wait for idle keep-alive or half-open upgrade connections.
     forceCloseConnections: true,
+    genReqId: nextRequestId,
+    ...(plainWebhook
+      ? {
+          serverFactory: webhookFastServer({
+            authenticate: (key) => d.authenticator.authenticate(key),
+            receive: (projectId, payload) => d.incidents.receive(projectId, payload),
+            answer: (incident) => webhookAnswer(incident, expiryMs),
+            answerType: WEBHOOK_ANSWER_TYPE,
+            retryAfter: webhookRetryAfter,
+            fail: (err, requestId, body) =>
+              errorAnswer(err as FastifyError, apiLogger, BODY_LIMIT_BYTES, {
+                seed: "000",
+                requestId,
+                url: "/webhook",
+                config: undefined,
+                body,
+              }),
+            errorType: ERROR_TYPE,
+            auditBody: webhookAuditBody,
+            answered,
+            nextRequestId,
+            bodyLimit: BODY_LIMIT_BYTES,
+            closing: () => closing,
+            recordFailed: (err) => apiLogger.error({ err, url: "/webhook" }, "recording an answered request failed"),
+          }),
+        }
+      : {}),
+  });
+  app.addHook("preClose", async () => {
+    closing = true;
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app, d.logger.child({ component: "api" }));
+  installErrorHandler(app, apiLogger);
   // Before auth: a listed origin's preflight is answered unauthenticated, and its error answers carry CORS headers.
   await installCors(app, d.config.AEGIS_CORS_ORIGINS);
   // Registered (awaited) before the auth hook, so its cookie parsing runs first and auth can read `access_token`.
@@ -79,13 +129,11 @@ export async function buildApp(d: AppDeps): Promise<{ app: FastifyInstance; hub:
   const downloads = d.downloadLinks ?? new DownloadSigner(randomBytes(32), d.config.AEGIS_DOWNLOAD_LINK_SECS * 1000);
   installSignedDownloads(app, downloads, d.authenticator);
   installAuth(app, d.authenticator);
-  if (d.security) {
-    installAccessLogHook(app, d.security);
-    installAuditHook(app, d.security.audit, d.security.operatorProjectId);
-  }
-  if (d.monitoring) {
-    const requests = d.monitoring.requests;
-    app.addHook("onResponse", async (_req, reply) => requests.record(reply.statusCode, reply.elapsedTime));
+  if (answered.length > 0) {
+    app.addHook("onResponse", async (req, reply) => {
+      const a = answeredOf(req, reply);
+      for (const record of answered) record(a);
+    });
   }
 
   await app.register(fastifySwagger, {

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyContextConfig, FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import {
   AegisError,
@@ -14,7 +14,7 @@ import {
   ValidationError,
 } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
-import { envelopeOf, fieldOf, type Issue, locPart, type Problem, seedOf } from "./seed-envelope.js";
+import { envelopeOf, fieldOf, type Issue, locPart, type Problem, type Seed, seedOf } from "./seed-envelope.js";
 
 function statusOf(err: AegisError): number {
   if (err instanceof ValidationError) return 422;
@@ -30,18 +30,51 @@ function statusOf(err: AegisError): number {
   return 500;
 }
 
+/** The content type of every error answer. */
+export const ERROR_TYPE = "application/json; charset=utf-8";
+
+/** What an error answer depends on besides the error: the route's seed, the request's id, URL, config and body. */
+export interface ErrorContext {
+  seed: Seed;
+  requestId: string;
+  url: string;
+  config: FastifyContextConfig | undefined;
+  body: unknown;
+}
+
+/**
+ * An error as an HTTP answer (status and the seed's envelope; sent as JSON of `ERROR_TYPE`), logged when
+ * it is the server's fault (5xx). Fastify's error handler and the plain `/webhook` handler both answer
+ * through it.
+ */
+export function errorAnswer(
+  err: FastifyError | AegisError,
+  logger: Logger,
+  bodyLimit: number,
+  ctx: ErrorContext,
+): { status: number; body: unknown } {
+  const p = explained(problemOf(err, bodyLimit), ctx);
+  if (p.status >= 500) logger.error({ err, url: ctx.url }, p.status === 500 ? "unhandled error" : err.message);
+  return envelopeOf(ctx.seed, p, ctx.requestId);
+}
+
 /**
  * The one place errors become HTTP responses. An error is first made a seed-neutral `Problem`, then
  * written in the envelope of the seed the route declares (`seed-envelope.ts`; seed 000's
  * `{error, code, detail?}` when it declares none). Validation detail is FastAPI-style.
  */
 export function installErrorHandler(app: FastifyInstance, logger: Logger): void {
+  const bodyLimit = app.initialConfig.bodyLimit ?? 0;
   app.setErrorHandler((err: FastifyError | AegisError, req, reply) => {
-    const p = explained(problemOf(err, app.initialConfig.bodyLimit ?? 0), req);
-    if (p.status >= 500) logger.error({ err, url: req.url }, p.status === 500 ? "unhandled error" : err.message);
-    const { status, body } = envelopeOf(seedOf(req), p, req.id);
+    const { status, body } = errorAnswer(err, logger, bodyLimit, {
+      seed: seedOf(req),
+      requestId: req.id,
+      url: req.url,
+      config: req.routeOptions.config,
+      body: req.body,
+    });
     // The envelope is this handler's to write: a route's declared error schema must not re-shape it.
-    return reply.code(status).type("application/json; charset=utf-8").serializer(JSON.stringify).send(body);
+    return reply.code(status).type(ERROR_TYPE).serializer(JSON.stringify).send(body);
   });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split("?")[0] ?? "/";
@@ -77,12 +110,12 @@ function methodsAt(app: FastifyInstance, path: string): string[] {
  * A validation problem reworded by the route, when it documents its own wording (`config.explainInvalid`),
  * or answered with the status it documents (`config.invalidStatus`).
  */
-function explained(p: Problem, req: FastifyRequest): Problem {
+function explained(p: Problem, ctx: ErrorContext): Problem {
   const first = Array.isArray(p.detail) ? p.detail[0] : undefined;
-  const explain = req.routeOptions.config?.explainInvalid;
-  const own = first && p.code === "validation_error" ? explain?.(fieldOf(first), req.body) : undefined;
+  const explain = ctx.config?.explainInvalid;
+  const own = first && p.code === "validation_error" ? explain?.(fieldOf(first), ctx.body) : undefined;
   const issues = Array.isArray(p.detail) && p.code === "validation_error" ? p.detail : undefined;
-  const status = issues ? req.routeOptions.config?.invalidStatus?.(issues) : undefined;
+  const status = issues ? ctx.config?.invalidStatus?.(issues) : undefined;
   return { ...p, ...(status ? { status } : {}), ...(own ? { message: own.message, details: own.details } : {}) };
 }
 

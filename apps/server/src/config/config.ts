@@ -145,7 +145,7 @@ export const CONFIG_FIELDS = {
   },
   AEGIS_WEBHOOK_FAST_PATH: {
     schema: onOff.default(true),
-    doc: "Seed-000 /webhook hot path: a plainly valid body skips the general schema validator and a fresh incident's 200 body is prebuilt; anything in doubt takes the general path (same answer, same bytes). off: every request takes the general path.",
+    doc: "Seed-000 /webhook hot path: a plainly valid, authenticated POST /webhook is answered by a plain node:http handler in front of Fastify (unless AEGIS_CORS_ORIGINS is set), a plainly valid body skips the general schema validator and a fresh incident's 200 body is prebuilt; anything in doubt takes the general path (same answer, same bytes, same audit entry and access-log row). off: every request takes the general path.",
   },
   PIPELINE_BATCH_SIZE: {
     schema: positiveInt.default(128),

@@ -19,11 +19,11 @@ import { z } from "zod";
 import { onSeed000Wire } from "../../engine/seed000-wire.js";
 import { scaleDownPayload, scaleUpPayload } from "../../events/scale-payloads.js";
 import { fastWebhookPayload } from "../../ingest/fast-webhook-payload.js";
-import { IngestFullError } from "../../ingest/ingest-full-error.js";
-import { receivedWireBody } from "../../ingest/received-wire-body.js";
 import { InputError, ValidationError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { projectOf } from "../request-identity.js";
+import { heldBody } from "../webhook-fast-handler.js";
+import { WEBHOOK_ANSWER_TYPE, webhookAnswer, webhookRetryAfter } from "./webhook-answer.js";
 import { webhookAuditBody } from "./webhook-audit-body.js";
 
 const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
@@ -51,6 +51,8 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
       // own validator, so its answer and error envelope are the general path's.
       ...(fastPath
         ? {
+            // A body the plain `/webhook` handler read and handed over (not plainly valid) is parsed from its bytes.
+            preParsing: heldBody,
             validatorCompiler: (route: FastifyRouteSchemaDef<unknown>) => {
               const general = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
               return (data: unknown) => {
@@ -64,14 +66,13 @@ export function registerCoreRoutes(fastify: FastifyInstance, d: AppDeps): void {
     async (req, reply) => {
       try {
         const { incident } = await d.incidents.receive(projectOf(req), req.body);
-        // A fresh RECEIVED incident's body is prebuilt text (byte-equal to the serializer's; tested).
-        const prebuilt = fastPath ? receivedWireBody(incident) : null;
-        // Text with a JSON type is sent as it is (the route's serializer runs on objects only).
-        if (prebuilt !== null) return reply.type("application/json; charset=utf-8").send(prebuilt as never);
+        // Text (a fresh incident's prebuilt body, byte-equal to the serializer's; tested) with a JSON type
+        // is sent as it is: the route's serializer runs on objects only.
+        if (fastPath) return reply.type(WEBHOOK_ANSWER_TYPE).send(webhookAnswer(incident, expiryMs) as never);
         return onWire(incident);
       } catch (err) {
-        // Backpressure: nothing was accepted; tell the sender when to send it again.
-        if (err instanceof IngestFullError) reply.header("retry-after", String(err.retryAfterSeconds));
+        const retryAfter = webhookRetryAfter(err);
+        if (retryAfter !== undefined) reply.header("retry-after", retryAfter);
         throw err;
       }
     },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { REDACTED } from "../../audit/redact.js";
 import { good } from "../../monitor/feed-body-fixtures.js";
-import { auditedBody } from "../audit-hook.js";
+import { auditedBody } from "../audit-recorder.js";
 import { AuditedFeedBody, feedAuditBody } from "./monitor-feed-audit.js";
 
 const batch = (n: number, over: Record<string, unknown> = {}) => ({

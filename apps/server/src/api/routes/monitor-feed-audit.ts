@@ -1,5 +1,5 @@
 import { redactSecrets } from "../../audit/redact.js";
-import { auditedBody } from "../audit-hook.js";
+import { auditedBody } from "../audit-recorder.js";
 
 /** Records of a `/feed/data` body the audit entry shows (about 4 KB of JSON at ~450 bytes a record). */
 const PREVIEW_RECORDS = 8;

@@ -1,4 +1,4 @@
-import { auditedBody } from "../audit-hook.js";
+import { auditedBody } from "../audit-recorder.js";
 
 /** Fields of a `/webhook` body that name the alert; the audit entry keeps them as sent. */
 const NAMING = ["incident_id", "alert_type", "container_name", "severity", "alert_timestamp", "dry_run"] as const;

@@ -1,16 +1,16 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AccessLogWriter } from "../audit/access-log-writer.js";
 import type { ApiKeyWatch } from "../audit/api-key-watch.js";
 import type { SecurityEvents } from "../ports/security-events.js";
+import type { AnsweredListener, AnsweredRequest } from "./answered-request.js";
 
 /** Where accounts emit their own, richer events (failed sign-in, throttling, token reuse). */
 const ACCOUNT_PATHS = new Set(["/api/v1/auth/login", "/api/v1/auth/refresh"]);
 
-function refusal(req: FastifyRequest, status: number): Parameters<SecurityEvents["emit"]>[0] | null {
-  const path = req.url.split("?")[0] ?? "";
+function refusal(req: AnsweredRequest, status: number): Parameters<SecurityEvents["emit"]>[0] | null {
+  const path = req.path;
   const who = req.principal ? `${req.principal.kind}:${req.principal.id}` : null;
   const base = { projectIds: req.projectId ? [req.projectId] : [], principal: who, ip: req.ip };
-  const details = { method: req.method, path, route: req.routeOptions.url ?? null };
+  const details = { method: req.method, path, route: req.route ?? null };
   if (status === 401 && !ACCOUNT_PATHS.has(path)) {
     return { ...base, type: "auth_failed", severity: "low", message: `unauthenticated ${req.method} ${path}`, details };
   }
@@ -39,11 +39,12 @@ function refusal(req: FastifyRequest, status: number): Parameters<SecurityEvents
  * Every request, once answered: one access-log row (buffered, written in batches), a security event for
  * refusals (401, 403, 429), and, for API keys, the address it came from.
  */
-export function installAccessLogHook(
-  app: FastifyInstance,
-  deps: { access: Pick<AccessLogWriter, "record">; events: SecurityEvents; keys: Pick<ApiKeyWatch, "used"> },
-): void {
-  app.addHook("onResponse", async (req, reply) => {
+export function accessLogRecorder(deps: {
+  access: Pick<AccessLogWriter, "record">;
+  events: SecurityEvents;
+  keys: Pick<ApiKeyWatch, "used">;
+}): AnsweredListener {
+  return (req) => {
     const p = req.principal;
     deps.access.record({
       projectId: req.projectId ?? null,
@@ -52,17 +53,17 @@ export function installAccessLogHook(
       principalId: p?.id ?? null,
       principalName: p?.displayName ?? null,
       method: req.method,
-      route: req.routeOptions.url ?? (req.url.split("?")[0] as string),
-      path: (req.url.split("?")[0] as string).slice(0, 2048),
-      status: reply.statusCode,
-      latencyMs: reply.elapsedTime,
+      route: req.route ?? req.path,
+      path: req.path.slice(0, 2048),
+      status: req.status,
+      latencyMs: req.latencyMs,
       ip: req.ip,
-      userAgent: req.headers["user-agent"]?.slice(0, 512) ?? null,
-      requestId: req.id,
+      userAgent: req.userAgent?.slice(0, 512) ?? null,
+      requestId: req.requestId,
     });
-    const event = refusal(req, reply.statusCode);
+    const event = refusal(req, req.status);
     if (event) deps.events.emit(event);
     if (p?.kind === "api_key" && req.projectId)
       void deps.keys.used({ id: p.id, name: p.displayName }, req.projectId, req.ip);
-  });
+  };
 }

@@ -1,14 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AuditLog } from "../audit/audit-log.js";
 import { redactSecrets } from "../audit/redact.js";
 import type { AuditActor } from "../ports/audit-trail.js";
+import type { Principal } from "../ports/identity.js";
+import type { AnsweredListener } from "./answered-request.js";
 
 const VERBS: Record<string, string> = { POST: "create", PUT: "replace", PATCH: "update", DELETE: "delete" };
 /** Bodies above this many characters of JSON are kept as a preview (a webhook may carry 1 MB of logs). */
 const MAX_BODY_CHARS = 16 * 1024;
 
-export function actorOf(req: FastifyRequest): AuditActor {
-  const p = req.principal;
+export function actorOf(p: Principal | undefined): AuditActor {
   return p
     ? { kind: p.kind, id: p.id, name: p.displayName, role: p.role }
     : { kind: "anonymous", id: "anonymous", name: "anonymous" };
@@ -36,30 +36,26 @@ function resourceIdOf(params: unknown): string | null {
  * response is sent: actor, route, status, the body (redacted) as `after`, address, user agent, request id.
  * Requests no credential identified go to the operator's project (they belong to no tenant).
  */
-export function installAuditHook(
-  app: FastifyInstance,
-  audit: Pick<AuditLog, "recordLater">,
-  operatorProjectId: string,
-): void {
-  app.addHook("onResponse", async (req, reply) => {
+export function auditRecorder(audit: Pick<AuditLog, "recordLater">, operatorProjectId: string): AnsweredListener {
+  return (req) => {
     const verb = VERBS[req.method];
     if (!verb) return;
     // A route that records its own entries (the MCP endpoint: one POST may or may not change anything).
-    if (req.routeOptions.config?.auditsItself && reply.statusCode < 400) return;
+    if (req.auditsItself && req.status < 400) return;
     audit.recordLater({
       projectId: req.projectId ?? operatorProjectId,
-      actor: actorOf(req),
+      actor: actorOf(req.principal),
       action: `http.${verb}`,
-      resourceType: req.routeOptions.url ?? (req.url.split("?")[0] as string),
+      resourceType: req.route ?? req.path,
       resourceId: resourceIdOf(req.params),
-      outcome: reply.statusCode < 400 ? "success" : "failure",
-      statusCode: reply.statusCode,
-      after: (req.routeOptions.config?.auditBody ?? auditedBody)(req.body),
+      outcome: req.status < 400 ? "success" : "failure",
+      statusCode: req.status,
+      after: (req.auditBody ?? auditedBody)(req.body),
       ip: req.ip,
-      userAgent: req.headers["user-agent"] ?? null,
-      requestId: req.id,
+      userAgent: req.userAgent ?? null,
+      requestId: req.requestId,
     });
-  });
+  };
 }
 
 declare module "fastify" {
