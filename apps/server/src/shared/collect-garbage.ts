@@ -7,7 +7,14 @@ import { Session } from "node:inspector";
  * built once, migrations) that V8's memory reducer would only return after ~20 s of idling
  * (ADR 0025, eighth round). Works in a worker thread too (each thread has its own heap).
  */
-export function collectGarbage(): Promise<void> {
+export interface CollectedHeap {
+  /** The thread's used heap (bytes) before and after the collection. */
+  heapUsedBefore: number;
+  heapUsedAfter: number;
+}
+
+export function collectGarbage(): Promise<CollectedHeap> {
+  const heapUsedBefore = process.memoryUsage().heapUsed;
   return new Promise((resolve, reject) => {
     const session = new Session();
     session.connect();
@@ -16,7 +23,7 @@ export function collectGarbage(): Promise<void> {
       setImmediate(() => {
         session.disconnect();
         if (err) reject(err);
-        else resolve();
+        else resolve({ heapUsedBefore, heapUsedAfter: process.memoryUsage().heapUsed });
       });
     });
   });

@@ -100,7 +100,9 @@ async function openPglite(dir: string | undefined): Promise<Database> {
     db: db as unknown as Db,
     kind: "pglite",
     exclusive: true,
-    collectGarbage: () => client.collectGarbage(),
+    collectGarbage: async () => {
+      await client.collectGarbage();
+    },
     close: () => client.close(),
   };
 }

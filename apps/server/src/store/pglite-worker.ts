@@ -53,7 +53,7 @@ async function handle(m: Request): Promise<void> {
         for (const s of m.statements ?? []) await tx.query(s.sql, s.params);
       });
     } else if (m.op === "collect") {
-      await collectGarbage();
+      result = await collectGarbage();
     } else {
       await pg.close();
     }
