@@ -1,4 +1,9 @@
-import { errors, jwtVerify, SignJWT } from "jose";
+/** jose loads on first use: a server reached only with API keys never signs or reads a token (ADR 0025, eighth round). */
+let jose: Promise<typeof import("jose")> | undefined;
+const loadJose = () => {
+  jose ??= import("jose");
+  return jose;
+};
 
 export const ACCESS_TTL_SECONDS = 15 * 60;
 export const REFRESH_TTL_SECONDS = 7 * 24 * 3600;
@@ -24,7 +29,8 @@ export class TokenIssuer {
     this.key = new TextEncoder().encode(secret);
   }
 
-  sign(c: AccessClaims, use: Use = "access"): Promise<string> {
+  async sign(c: AccessClaims, use: Use = "access"): Promise<string> {
+    const { SignJWT } = await loadJose();
     return new SignJWT({ tid: c.tenantId, pid: c.projectId, sid: c.sessionId, use })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(c.userId)
@@ -36,6 +42,7 @@ export class TokenIssuer {
 
   /** The claims of a valid, unexpired token; null for anything else (including a non-JWT string). */
   async verify(token: string): Promise<AccessClaims | null> {
+    const { errors, jwtVerify } = await loadJose();
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"], issuer: "aegis" });
       const { sub, tid, pid, sid, use } = payload;

@@ -1,6 +1,5 @@
 import { Readable } from "node:stream";
 import type { AuditLogEntry, AuditVerification } from "@aegis/contracts";
-import { stringify as csvStringify } from "csv-stringify/sync";
 import type { AuditEntry, AuditTrail } from "../ports/audit-trail.js";
 import type { Logger } from "../shared/logger.js";
 import {
@@ -268,11 +267,11 @@ export class AuditLog implements AuditTrail {
     // One chunk per database batch: streamed, without a per-row stream hop.
     return Readable.from(
       (async function* () {
-        if (format === "csv") yield csvStringify([[...AUDIT_CSV_COLUMNS]]);
+        // Loaded on first CSV export, not at start-up (ADR 0025, eighth round).
+        const csv = format === "csv" ? (await import("csv-stringify/sync")).stringify : null;
+        if (csv) yield csv([[...AUDIT_CSV_COLUMNS]]);
         for await (const rows of batches) {
-          yield format === "csv"
-            ? csvStringify(rows.map(csvRecord))
-            : `${rows.map((r) => JSON.stringify(auditEntryView(r))).join("\n")}\n`;
+          yield csv ? csv(rows.map(csvRecord)) : `${rows.map((r) => JSON.stringify(auditEntryView(r))).join("\n")}\n`;
         }
       })(),
       { objectMode: false },

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from "../config/config.js";
 import { startAegis } from "../server/aegis-server.js";
+import { collectGarbage } from "../shared/collect-garbage.js";
 import { createLogger } from "../shared/logger.js";
 import { applyV8Flags } from "./v8-flags.js";
 
@@ -21,6 +22,10 @@ export async function runStart(): Promise<void> {
   });
   const logger = createLogger(config.LOG_LEVEL);
   const server = await startAegis(config, { logger });
+  // Start-up's garbage goes back to the system now, not after ~20 s of idling (ADR 0025, eighth round).
+  await Promise.all([collectGarbage(), server.database.collectGarbage()]).catch((err: unknown) =>
+    logger.warn({ err }, "start-up garbage collection failed"),
+  );
   if (server.apiKeyGenerated) {
     process.stdout.write(
       `\n  AegisOps generated an admin API key (stored in ${config.AEGIS_DATA_DIR}/api-key, shown only now):\n\n    ${server.apiKey}\n\n`,

@@ -92,4 +92,21 @@ describe("SampleRecorder", () => {
     expect(batches[1]?.[1]?.timestamp).toBe("2026-01-01T00:04:00.000Z");
     expect(r.pending).toBe(0);
   });
+
+  it("keeps each sample's server through the ring's wrap-around", async () => {
+    const stored: string[] = [];
+    const r = new SampleRecorder(
+      { appendSamples: async (b) => void stored.push(...b.map((s) => s.server_name)) },
+      createLogger("silent"),
+      { everyMinutes: 0, maxPending: 4, batchSize: 3 },
+    );
+    const servers = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9"];
+    // Offered 3 at a time into a ring of 4, each stored before the next: the slots wrap, mid-offer.
+    for (let k = 0; k < servers.length; k += 3) {
+      r.offer(servers.slice(k, k + 3).map((s) => at(s, k)));
+      await r.flush();
+    }
+    expect(stored).toEqual(servers);
+    expect(r.dropped).toBe(0);
+  });
 });

@@ -18,6 +18,11 @@ export interface Database {
    * data dir), so jobs left `running` at start-up are orphans of a crash and can be reclaimed at once.
    */
   readonly exclusive: boolean;
+  /**
+   * A full garbage collection of every thread this database runs on inside the process (the embedded
+   * database's worker thread; nothing for PostgreSQL, whose memory is another process's).
+   */
+  collectGarbage(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,7 +69,13 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     await client.query("select pg_advisory_unlock(727001)").catch(() => undefined);
     client.release();
   }
-  return { db: db as unknown as Db, kind: "postgres", exclusive: false, close: () => pool.end() };
+  return {
+    db: db as unknown as Db,
+    kind: "postgres",
+    exclusive: false,
+    collectGarbage: () => Promise.resolve(),
+    close: () => pool.end(),
+  };
 }
 
 async function openPglite(dir: string | undefined): Promise<Database> {
@@ -85,7 +96,15 @@ async function openPglite(dir: string | undefined): Promise<Database> {
   // Drizzle's PGlite driver only calls query/exec/transaction, which the worker client provides.
   const db = drizzlePglite({ client: client as unknown as PGlite, schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS });
-  return { db: db as unknown as Db, kind: "pglite", exclusive: true, close: () => client.close() };
+  return {
+    db: db as unknown as Db,
+    kind: "pglite",
+    exclusive: true,
+    collectGarbage: async () => {
+      await client.collectGarbage();
+    },
+    close: () => client.close(),
+  };
 }
 
 /** Where the embedded database lives inside the data dir. */

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { CollectedHeap } from "../shared/collect-garbage.js";
 
 type Row = Record<string, unknown> | unknown[];
 export interface QueryResult {
@@ -141,6 +142,11 @@ export class PgliteWorkerClient implements PgliteLike {
     }).finally(() => {
       this.transactions--;
     });
+  }
+
+  /** A full garbage collection of the database thread's heap (its own V8 isolate); statements before it run first. */
+  collectGarbage(): Promise<CollectedHeap> {
+    return this.call("collect", {}) as Promise<CollectedHeap>;
   }
 
   async close(): Promise<void> {

@@ -1,15 +1,17 @@
 /**
  * Worker-thread host of the embedded database. PGlite runs Postgres compiled to WebAssembly on the
  * thread that calls it; hosting it here keeps the server's event loop free to answer HTTP while
- * queries run. Messages: {id, op: "query"|"exec"|"atomic"|"close", sql, params, rowMode, rawTypes,
- * statements}.
+ * queries run. Messages: {id, op: "query"|"exec"|"atomic"|"collect"|"close", sql, params, rowMode,
+ * rawTypes, statements}.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, types } from "@electric-sql/pglite";
+import { collectGarbage } from "../shared/collect-garbage.js";
 
 interface Request {
   id: number;
-  op: "query" | "exec" | "atomic" | "close";
+  /** `collect`: a full garbage collection of this thread's heap (after start-up, ADR 0025 eighth round). */
+  op: "query" | "exec" | "atomic" | "collect" | "close";
   sql?: string;
   /** `atomic`: statements run as one transaction, all or nothing, nothing else between them. */
   statements?: { sql: string; params: unknown[] }[];
@@ -50,6 +52,8 @@ async function handle(m: Request): Promise<void> {
       await pg.transaction(async (tx) => {
         for (const s of m.statements ?? []) await tx.query(s.sql, s.params);
       });
+    } else if (m.op === "collect") {
+      result = await collectGarbage();
     } else {
       await pg.close();
     }
