@@ -79,6 +79,8 @@ export interface AegisServer {
   apiKeyGenerated: boolean;
   database: Database;
   executor: Executor;
+  /** Servers the predictive monitor tracks now. */
+  fleetSize(): number;
   /** Stop taking work, let in-flight stages reach a persisted point, stop children, close the store. */
   stop(): Promise<void>;
 }
@@ -484,6 +486,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     apiKeyGenerated: key.generated,
     database,
     executor,
+    fleetSize: () => monitor.service.engine.serversTracked,
     stop: () => {
       stopped ??= (async () => {
         service.close();
