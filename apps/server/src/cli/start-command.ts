@@ -2,11 +2,7 @@ import { ConfigError, loadConfig } from "../config/config.js";
 import { startAegis } from "../server/aegis-server.js";
 import { collectGarbage } from "../shared/collect-garbage.js";
 import { createLogger } from "../shared/logger.js";
-import { HeapGrowthPolicy } from "./heap-growth-policy.js";
-import { applyV8Flags, setHeapGrowingPercent } from "./v8-flags.js";
-
-/** How often `aegis start` looks at the monitored fleet's size for its heap growth. */
-const FLEET_CHECK_MS = 2_000;
+import { applyV8Flags } from "./v8-flags.js";
 
 /** `aegis start`: parse config once, start, stop cleanly on SIGTERM/SIGINT. */
 export async function runStart(): Promise<void> {
@@ -26,18 +22,6 @@ export async function runStart(): Promise<void> {
   });
   const logger = createLogger(config.LOG_LEVEL);
   const server = await startAegis(config, { logger });
-  // A large monitored fleet moves the process to a larger heap growth (ADR 0023, seventh round).
-  const heap = new HeapGrowthPolicy(
-    config.AEGIS_V8_HEAP_GROWING_PERCENT,
-    config.AEGIS_V8_HEAP_GROWING_PERCENT_LARGE_FLEET,
-    setHeapGrowingPercent,
-  );
-  const heapWatch = setInterval(() => {
-    const servers = server.fleetSize();
-    if (heap.observe(servers))
-      logger.info({ servers, heapGrowingPercent: heap.percent }, "large fleet: heap growth raised");
-  }, FLEET_CHECK_MS);
-  heapWatch.unref();
   // Start-up's garbage goes back to the system now, not after ~20 s of idling (ADR 0025, eighth round).
   await Promise.all([collectGarbage(), server.database.collectGarbage()]).catch((err: unknown) =>
     logger.warn({ err }, "start-up garbage collection failed"),
@@ -54,7 +38,6 @@ export async function runStart(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    clearInterval(heapWatch);
     logger.info({ signal }, "shutting down");
     server.stop().then(
       () => process.exit(0),

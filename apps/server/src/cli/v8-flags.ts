@@ -23,11 +23,6 @@ export interface V8Tuning {
  * applies to every WebAssembly module, and must be set before the database worker compiles its module.
  */
 export function applyV8Flags(t: V8Tuning): void {
-  if (t.heapGrowingPercent > 0) setHeapGrowingPercent(t.heapGrowingPercent);
+  if (t.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${t.heapGrowingPercent}`);
   if (!t.wasmTierUp) setFlagsFromString("--liftoff-only");
-}
-
-/** V8's heap-growing factor from now on (percent; 0: V8's own). Read again at every full collection. */
-export function setHeapGrowingPercent(percent: number): void {
-  setFlagsFromString(`--heap-growing-percent=${percent}`);
 }

@@ -272,11 +272,7 @@ export const CONFIG_FIELDS = {
   },
   AEGIS_V8_HEAP_GROWING_PERCENT: {
     schema: z.coerce.number().int().min(0).max(400).default(30),
-    doc: "How far (percent) `aegis start` lets the V8 heap grow past its live size before the next full collection (V8's `--heap-growing-percent`, set at start): small, so an incident storm's backlog stays small (282 MB at 30 against 362 at 200, ADR 0025). `0`: V8's own factor, which lets a busy heap reach several times its live size (a 10,000-server monitor: RSS ~1.7 GB instead of < 1 GB, ADR 0023). A large monitored fleet moves the process to `AEGIS_V8_HEAP_GROWING_PERCENT_LARGE_FLEET`.",
-  },
-  AEGIS_V8_HEAP_GROWING_PERCENT_LARGE_FLEET: {
-    schema: z.coerce.number().int().min(0).max(400).default(200),
-    doc: "The heap growth (percent, as `AEGIS_V8_HEAP_GROWING_PERCENT`) `aegis start` moves to once the predictive monitor tracks 2,000 servers: such a fleet's live heap is large, and the small default factor collects it in full again and again with long pauses (10,000 servers, one run each: 88 ms longest pause and 53,000 records/s at 200 against 132 ms and 49,000 at 30; RSS 685 MB against 587; ADR 0023). `0`: keep `AEGIS_V8_HEAP_GROWING_PERCENT` at any fleet size.",
+    doc: "How far (percent) `aegis start` lets the V8 heap grow past its live size before the next full collection (V8's `--heap-growing-percent`, set at start). `0`: V8's own factor, which lets a busy heap reach several times its live size (a 10,000-server monitor: RSS ~1.7 GB instead of < 1 GB, ADR 0023). A deployment monitoring thousands of servers is better at `200`: fewer, shorter full-collection pauses and more ingest (10,000 servers: 88 ms longest pause and 53,000 records/s against 132 ms and 49,000; RSS 685 MB against 587), while a storm's backlog costs more memory (362 MB against 282).",
   },
   AEGIS_V8_WASM_TIER_UP: {
     schema: onOff.default(false),

@@ -79,8 +79,6 @@ export interface AegisServer {
   apiKeyGenerated: boolean;
   database: Database;
   executor: Executor;
-  /** Servers the predictive monitor tracks now. */
-  fleetSize(): number;
   /** Stop taking work, let in-flight stages reach a persisted point, stop children, close the store. */
   stop(): Promise<void>;
 }
@@ -486,7 +484,6 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     apiKeyGenerated: key.generated,
     database,
     executor,
-    fleetSize: () => monitor.service.engine.serversTracked,
     stop: () => {
       stopped ??= (async () => {
         service.close();
