@@ -272,7 +272,7 @@ export const CONFIG_FIELDS = {
   },
   AEGIS_V8_HEAP_GROWING_PERCENT: {
     schema: z.coerce.number().int().min(0).max(400).default(30),
-    doc: "How far (percent) `aegis start` lets the V8 heap grow past its live size before the next full collection (V8's `--heap-growing-percent`, set at start). `0`: V8's own factor, which lets a busy heap reach several times its live size (a 10,000-server monitor: RSS ~1.7 GB instead of < 1 GB, ADR 0023). A deployment monitoring thousands of servers is better at `200`: fewer, shorter full-collection pauses and more ingest (10,000 servers: 88 ms longest pause and 53,000 records/s against 132 ms and 49,000; RSS 685 MB against 587), while a storm's backlog costs more memory (362 MB against 282).",
+    doc: "How far (percent) `aegis start` lets the V8 heap grow past its live size before the next full collection (V8's `--heap-growing-percent`, set at start). `0`: V8's own factor, which lets a busy heap reach several times its live size (a 10,000-server monitor: RSS ~1.7 GB instead of < 1 GB, ADR 0023). A larger factor trades memory for fewer full collections, not shorter ones: a 10,000-server monitor at `200` paused less while ingesting but up to 170–186 ms (against 120) when a read-heavy phase did collect, at 716–780 MB RSS against 560, and a storm's backlog grew to 362 MB against 282 (single runs, ADR 0023).",
   },
   AEGIS_V8_WASM_TIER_UP: {
     schema: onOff.default(false),
