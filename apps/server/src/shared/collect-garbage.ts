@@ -1,5 +1,11 @@
 import { Session } from "node:inspector";
 
+export interface CollectedHeap {
+  /** The thread's used heap (bytes) before and after the collection. */
+  heapUsedBefore: number;
+  heapUsedAfter: number;
+}
+
 /**
  * One full, memory-reducing garbage collection of the calling thread's V8 heap (the inspector's
  * `HeapProfiler.collectGarbage`, V8's low-memory notification: no `--expose-gc` needed), then the
@@ -7,12 +13,6 @@ import { Session } from "node:inspector";
  * built once, migrations) that V8's memory reducer would only return after ~20 s of idling
  * (ADR 0025, eighth round). Works in a worker thread too (each thread has its own heap).
  */
-export interface CollectedHeap {
-  /** The thread's used heap (bytes) before and after the collection. */
-  heapUsedBefore: number;
-  heapUsedAfter: number;
-}
-
 export function collectGarbage(): Promise<CollectedHeap> {
   const heapUsedBefore = process.memoryUsage().heapUsed;
   return new Promise((resolve, reject) => {
