@@ -1,9 +1,15 @@
 import type { IncidentResult } from "@aegis/contracts";
 import { afterEach, expect, it } from "vitest";
+import { diagnosisJson, FakeOpenAiServer, openAiText, pieces } from "../testing/fake-llm-server.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
 
 let proc: ServerProcess | undefined;
-afterEach(async () => proc?.cleanup());
+let fake: FakeOpenAiServer | undefined;
+afterEach(async () => {
+  await proc?.cleanup();
+  await fake?.stop();
+  fake = undefined;
+});
 
 const PENDING = new Set(["RECEIVED", "ANALYSING", "COUNCIL_REVIEW"]);
 const BATCH = 32;
@@ -23,79 +29,73 @@ async function all(p: ServerProcess): Promise<IncidentResult[]> {
   return r.body as IncidentResult[];
 }
 
-it("SIGKILL while batches are between their stages: the restarted server decides every incident exactly once", async () => {
-  // Every stage committed alone (no folding), so a kill can find a batch between its stages.
+it("SIGKILL while batches wait between their stages: the restarted server decides every incident exactly once", async () => {
+  // A model that answers when told: the first process is killed while a batch waits on its diagnoses
+  // (ANALYSING committed), the second while it waits on the council's model reviews (COUNCIL_REVIEW
+  // committed), the third runs everything to its decision.
+  let hold: "diagnosis" | "council" | null = "diagnosis";
+  const held: (() => void)[] = [];
+  fake = await new FakeOpenAiServer((body) => {
+    const system = String((body.messages as { content: string }[])[0]?.content ?? "");
+    const kind = system.includes("of an incident council") ? "council" : "diagnosis";
+    const answer =
+      kind === "council"
+        ? openAiText([JSON.stringify({ verdict: "APPROVED", reasoning: "review: looks fine" })])
+        : openAiText(pieces(diagnosisJson()));
+    return hold === kind ? { events: answer, until: new Promise<void>((r) => held.push(r)) } : { events: answer };
+  }).start();
+  // Every stage committed alone (no folding), so a stage waiting on the model leaves the one before it durable.
   proc = new ServerProcess(
-    await prepareEnv({ PIPELINE_BATCH_SIZE: String(BATCH), PIPELINE_STAGE_FOLD_MS: "0", LOG_LEVEL: "error" }),
+    await prepareEnv({
+      PIPELINE_BATCH_SIZE: String(BATCH),
+      PIPELINE_STAGE_FOLD_MS: "0",
+      LOG_LEVEL: "error",
+      AEGIS_LLM_CHAIN: "openai,builtin",
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_API_KEY: "sk-batch-crash-0000000000",
+      AEGIS_LLM_MODEL: "gpt-4o-mini",
+      AEGIS_LLM_TIMEOUT_SECS: "120",
+    }),
   );
   await proc.start();
-  const ids: string[] = [];
-  /** A storm of 400 more distinct dry runs, all accepted before this returns. */
-  const storm = async () => {
-    const wave = Array.from({ length: 400 }, (_, k) => `batch-crash-${ids.length + k}`);
-    ids.push(...wave);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        for (let k = next++; k < wave.length; k = next++) {
-          const r = await proc?.client.request("POST", "/webhook", alert(wave[k] as string, k));
-          expect(r?.status).toBe(200);
-        }
-      }),
-    );
-    // While alerts arrive the worker runs small paced batches (ingest first), which finish too fast for
-    // a kill to land in one: kill once the storm's ingest is over and full batches run again.
-    await new Promise((r) => setTimeout(r, 600));
-  };
-  await storm();
-  // Kill while a batch is between its stages: some incidents decided, others mid-way (ANALYSING or
-  // COUNCIL_REVIEW). The poll that sees that state can race the batch's next commit (then the restart has
-  // nothing to resume), so kill again while work remains (another storm when none does), until a restart
-  // has resumed an interrupted batch.
-  const end = Date.now() + 180_000;
-  const MID = new Set(["ANALYSING", "COUNCIL_REVIEW"]);
-  let list: IncidentResult[] = [];
-  let kills = 0;
-  const resumedCount = (l: IncidentResult[]) =>
-    l.reduce((n, i) => n + i.timeline.filter((t) => t.status === "RESUMED").length, 0);
-  const decidedIn = (l: IncidentResult[]) => l.filter((i) => !PENDING.has(i.status)).length;
-  while (kills < 8 && Date.now() < end) {
-    let decidedAtKill = -1;
-    while (Date.now() < end) {
-      list = await all(proc);
-      const decided = decidedIn(list);
-      if (decided >= ids.length) break;
-      if (decided > 0 && list.some((i) => MID.has(i.status))) {
-        await proc.kill("SIGKILL");
-        decidedAtKill = decided;
-        break;
+  const ids = Array.from({ length: 4 * BATCH }, (_, k) => `batch-crash-${k}`);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let k = next++; k < ids.length; k = next++) {
+        const r = await proc?.client.request("POST", "/webhook", alert(ids[k] as string, k));
+        expect(r?.status).toBe(200);
       }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    if (decidedAtKill < 0) {
-      if (ids.length >= 1600) break;
-      await storm();
-      continue;
-    }
-    kills++;
-    await proc.start();
-    // The restart claims the interrupted batch first: two batches on, it has resumed it, if there was one.
-    while (Date.now() < end) {
-      list = await all(proc);
-      if (resumedCount(list) > 0 || decidedIn(list) >= Math.min(ids.length, decidedAtKill + 2 * BATCH)) break;
+    }),
+  );
+  const end = Date.now() + 120_000;
+  /** Polls until some incident is in `status` (its stage committed, the next one waiting on the model). */
+  const waitFor = async (status: string) => {
+    for (;;) {
+      const list = await all(proc as ServerProcess);
+      if (list.some((i) => i.status === status)) return;
+      if (Date.now() > end) throw new Error(`no incident reached ${status}`);
       await new Promise((r) => setTimeout(r, 20));
     }
-    if (resumedCount(list) > 0) break;
-  }
-  expect(kills).toBeGreaterThan(0);
+  };
+  await waitFor("ANALYSING");
+  await proc.kill("SIGKILL");
+  hold = "council";
+  await proc.start();
+  await waitFor("COUNCIL_REVIEW");
+  await proc.kill("SIGKILL");
+  hold = null;
+  for (const release of held.splice(0)) release();
+  await proc.start();
 
-  while (Date.now() < end + 120_000) {
+  let list: IncidentResult[] = [];
+  while (Date.now() < end) {
     list = await all(proc);
     if (list.length === ids.length && list.every((i) => !PENDING.has(i.status))) break;
     await new Promise((r) => setTimeout(r, 250));
   }
   expect(list).toHaveLength(ids.length);
-  let resumed = 0;
+  const resumedDuring = new Set<string>();
   for (const i of list) {
     const count = (s: string) => i.timeline.filter((t) => t.status === s).length;
     expect(PENDING.has(i.status), `${i.incident_id} ${i.status}`).toBe(false);
@@ -105,12 +105,14 @@ it("SIGKILL while batches are between their stages: the restarted server decides
     expect(count("COUNCIL_VOTE"), i.incident_id).toBe(i.council_decision?.votes.length);
     const dryRunEnds = i.timeline.filter((t) => t.message.startsWith("Dry run:")).length;
     expect(dryRunEnds, i.incident_id).toBe(i.council_decision?.final_verdict === "APPROVED" ? 1 : 0);
-    resumed += count("RESUMED");
+    for (const t of i.timeline) if (t.status === "RESUMED") resumedDuring.add(t.message);
   }
-  // Approved dry runs (their closing entry is part of the last stage's commit), and the kill interrupted a batch.
+  // Both interruptions were resumed where they stopped, and approved dry runs ended with their decision.
+  expect([...resumedDuring].sort()).toEqual([
+    "Resumed after an interruption during ANALYSING.",
+    "Resumed after an interruption during COUNCIL_REVIEW.",
+  ]);
   expect(list.map((i) => i.council_decision?.final_verdict)).toContain("APPROVED");
-  expect(resumed).toBeGreaterThan(0);
-  expect(list.filter((i) => i.timeline.some((t) => t.message.startsWith("Dry run:"))).length).toBeGreaterThan(0);
 }, 300_000);
 
 it("SIGKILL while folded batches run (the default): every incident decided exactly once after the restart", async () => {

@@ -163,10 +163,17 @@ export async function syncIntegration(c: AnyKindConfig, timeoutMs: number): Prom
   }
 }
 
+/**
+ * A GET of a JSON answer. A kept-alive connection the server closed between two requests (it restarted,
+ * or its idle timeout ran out as the request left) fails with `UND_ERR_SOCKET` before any answer: the
+ * GET is idempotent, so it is sent once more on a fresh connection rather than reported as the system's error.
+ */
 async function getJson(url: string, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
-  const res = await fetch(url, {
-    headers: { accept: "application/json", ...headers },
-    signal: AbortSignal.timeout(timeoutMs),
+  const signal = AbortSignal.timeout(timeoutMs);
+  const get = () => fetch(url, { headers: { accept: "application/json", ...headers }, signal });
+  const res = await get().catch((err: unknown) => {
+    if (reasonOf(err) === "UND_ERR_SOCKET") return get();
+    throw err;
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ""}`);

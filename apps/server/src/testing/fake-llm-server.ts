@@ -11,6 +11,8 @@ export interface FakeReply {
   delayMs?: number;
   /** Retry-After header of a 429. */
   retryAfter?: number;
+  /** The answer starts once this settles (a model held for as long as a test needs). */
+  until?: Promise<unknown>;
 }
 
 export interface RecordedRequest {
@@ -77,6 +79,7 @@ export abstract class FakeLlmServer {
     res.on("close", () => this.open.delete(res));
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     res.flushHeaders();
+    await reply.until;
     for (const ev of reply.events ?? []) {
       if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
       if (res.destroyed) return;
