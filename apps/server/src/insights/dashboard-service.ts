@@ -52,18 +52,15 @@ export class DashboardService {
     const now = this.clock();
     const dayAgo = new Date(now.getTime() - DAY);
     const monthAgo = new Date(now.getTime() - 30 * DAY);
-    const [states, opened, resolved, critical, times, automation] = await Promise.all([
-      this.store.stateCounts(db, projectId),
-      this.store.createdBetween(db, projectId, dayAgo, now),
+    const [counts, resolved, times] = await Promise.all([
+      this.store.dashboardCounts(db, projectId, dayAgo, monthAgo, now),
       this.store.reachedBetween(db, projectId, "resolved", dayAgo, now),
-      this.store.openCritical(db, projectId),
-      this.store.responseTimes(db, projectId, monthAgo, now),
-      this.store.automation(db, projectId, monthAgo, now),
+      this.store.responseMeans(db, projectId, monthAgo, now),
     ]);
     const byState: Record<string, number> = {};
     const byStatus: Record<string, number> = {};
     let total = 0;
-    for (const s of states) {
+    for (const s of counts.states) {
       byState[s.lifecycle] = (byState[s.lifecycle] ?? 0) + s.n;
       byStatus[s.status] = (byStatus[s.status] ?? 0) + s.n;
       total += s.n;
@@ -72,20 +69,20 @@ export class DashboardService {
     if (times.acknowledge.count === 0)
       notes.push("mtta_seconds_30d is null: no incident of the last 30 days was acknowledged");
     if (times.resolve.count === 0) notes.push("mttr_seconds_30d is null: no incident of the last 30 days was resolved");
-    if (automation.pipelineResolved === 0)
+    if (counts.pipelineResolved === 0)
       notes.push("automation_rate_30d is null: the pipeline resolved no incident in the last 30 days");
     return {
       total_incidents: total,
       active_incidents: OPEN.reduce((s, k) => s + (byState[k] ?? 0), 0),
       by_state: byState,
       by_automation_status: byStatus,
-      incidents_last_24h: opened,
+      incidents_last_24h: counts.openedSinceDayAgo,
       resolved_last_24h: resolved,
-      critical_open: critical,
+      critical_open: counts.criticalOpen,
       awaiting_approval: byStatus.AWAITING_APPROVAL ?? 0,
       mtta_seconds_30d: times.acknowledge.mean,
       mttr_seconds_30d: times.resolve.mean,
-      automation_rate_30d: ratio(automation.resolvedWithoutHuman, automation.pipelineResolved),
+      automation_rate_30d: ratio(counts.resolvedWithoutHuman, counts.pipelineResolved),
       generated_at: now.toISOString(),
       notes,
     };

@@ -58,6 +58,7 @@ import { AccountStore } from "../store/account-store.js";
 import { ActionLog } from "../store/action-log.js";
 import { AlertStore } from "../store/alert-store.js";
 import { type Database, DEFAULT_PROJECT_ID, openDatabase, pgliteDirFor } from "../store/database.js";
+import { EmbeddedMaintenance } from "../store/embedded-maintenance.js";
 import { EscalationStore } from "../store/escalation-store.js";
 import { IncidentBatchStore } from "../store/incident-batch-store.js";
 import { IncidentResourceStore } from "../store/incident-resource-store.js";
@@ -475,6 +476,8 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
   approvalExpiry.start();
   escalation.start();
   security.start();
+  const maintenance = new EmbeddedMaintenance(database, logger, config.AEGIS_PGLITE_MAINTENANCE_SECS * 1000);
+  maintenance.start();
   logger.info({ url, database: database.kind, executor: executor.kind }, "AegisOps listening");
 
   let stopped: Promise<void> | null = null;
@@ -499,6 +502,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
         await approvalExpiry.stop();
         unsubscribeEscalation();
         await escalation.stop();
+        await maintenance.stop();
         await closing;
         await monitor.close();
         await executor.stop();

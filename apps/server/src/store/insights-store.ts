@@ -32,6 +32,22 @@ export interface ResponseTimes {
   resolve: Percentiles;
 }
 
+/** How many incidents of a range were acknowledged and resolved, and the mean time to each, in seconds. */
+export interface ResponseMeans {
+  acknowledge: Pick<Percentiles, "count" | "mean">;
+  resolve: Pick<Percentiles, "count" | "mean">;
+}
+
+/** The dashboard's counts over a project's incidents (`dashboardCounts`). */
+export interface DashboardCounts {
+  states: { lifecycle: string; status: string; n: number }[];
+  openedSinceDayAgo: number;
+  criticalOpen: number;
+  /** Opened in the last month and resolved by the pipeline; and of those, resolved without a person's approval. */
+  pipelineResolved: number;
+  resolvedWithoutHuman: number;
+}
+
 export interface ServiceImpact {
   service: string;
   incidents: number;
@@ -121,21 +137,37 @@ export class InsightsStore {
     return sql.join(parts, sql``);
   }
 
-  /** Incidents by lifecycle state and automation status, over the project's whole history. */
-  async stateCounts(db: Db, projectId: string): Promise<{ lifecycle: string; status: string; n: number }[]> {
+  /**
+   * Everything the dashboard's stats count over the project's incidents, in ONE scan of them (they were
+   * four): by lifecycle state and automation status over the whole history, opened in the last day, open
+   * criticals, and what the pipeline resolved (and without a person) among those opened in the last month.
+   */
+  async dashboardCounts(db: Db, projectId: string, dayAgo: Date, monthAgo: Date, now: Date): Promise<DashboardCounts> {
     const rows = rowsOf(
-      await db.execute(sql`select i.lifecycle, i.status, count(*) as n from incidents i
-        where i.project_id = ${projectId} group by i.lifecycle, i.status`),
+      await db.execute(sql`select i.lifecycle, i.status, count(*) as n,
+          count(*) filter (where i.created_at >= ${dayAgo} and i.created_at < ${now}) as opened_day,
+          count(*) filter (where i.lifecycle in ${OPEN_STATES} and ${SEVERITY} = 'critical') as critical_open,
+          count(*) filter (where i.created_at >= ${monthAgo} and i.created_at < ${now}) as opened_month,
+          count(*) filter (where i.created_at >= ${monthAgo} and i.created_at < ${now} and i.approved_by is null) as unattended_month
+        from incidents i where i.project_id = ${projectId} group by i.lifecycle, i.status`),
     );
-    return rows.map((r) => ({ lifecycle: String(r.lifecycle), status: String(r.status), n: num(r.n) }));
-  }
-
-  async createdBetween(db: Db, projectId: string, from: Date, to: Date, f?: InsightFilter): Promise<number> {
-    const [r] = rowsOf(
-      await db.execute(sql`select count(*) as n from incidents i where i.project_id = ${projectId}
-        and i.created_at >= ${from} and i.created_at < ${to}${this.filterSql(f)}`),
-    );
-    return num(r?.n);
+    const counts: DashboardCounts = {
+      states: [],
+      openedSinceDayAgo: 0,
+      criticalOpen: 0,
+      pipelineResolved: 0,
+      resolvedWithoutHuman: 0,
+    };
+    for (const r of rows) {
+      const status = String(r.status);
+      counts.states.push({ lifecycle: String(r.lifecycle), status, n: num(r.n) });
+      counts.openedSinceDayAgo += num(r.opened_day);
+      counts.criticalOpen += num(r.critical_open);
+      if (status !== "RESOLVED") continue;
+      counts.pipelineResolved += num(r.opened_month);
+      counts.resolvedWithoutHuman += num(r.unattended_month);
+    }
+    return counts;
   }
 
   /** Incidents that first reached `state` in the range (a reopened incident resolved twice counts once). */
@@ -143,15 +175,6 @@ export class InsightsStore {
     const [r] = rowsOf(
       await db.execute(sql`select count(distinct t.incident_id) as n from incident_transitions t
         where t.project_id = ${projectId} and t.to_state = ${state} and t.at >= ${from} and t.at < ${to}`),
-    );
-    return num(r?.n);
-  }
-
-  /** Open incidents of the critical severity (any seed's spelling). */
-  async openCritical(db: Db, projectId: string): Promise<number> {
-    const [r] = rowsOf(
-      await db.execute(sql`select count(*) as n from incidents i where i.project_id = ${projectId}
-        and i.lifecycle in ${OPEN_STATES} and ${SEVERITY} = 'critical'`),
     );
     return num(r?.n);
   }
@@ -251,6 +274,34 @@ export class InsightsStore {
       p99: round(numOrNull(r?.[`${prefix}99`])),
     });
     return { incidents: num(r?.n), acknowledge: p("a"), resolve: p("r") };
+  }
+
+  /**
+   * `responseTimes`' counts and means without its percentiles, driven from the transitions rather than
+   * from every incident of the range: the dashboard's stats ask for it every few seconds during a storm,
+   * when thousands of incidents are open and few have moved.
+   */
+  async responseMeans(db: Db, projectId: string, from: Date, to: Date): Promise<ResponseMeans> {
+    const [r] = rowsOf(
+      await db.execute(sql`with a as (
+          select extract(epoch from (a.at - i.created_at)) as s from incident_transitions a
+          join incidents i on i.project_id = a.project_id and i.id = a.incident_id
+          where a.project_id = ${projectId} and a.from_state = 'detected' and i.created_at >= ${from} and i.created_at < ${to}
+        ), r as (
+          select extract(epoch from (min(t.at) - i.created_at)) as s from incident_transitions t
+          join incidents i on i.project_id = t.project_id and i.id = t.incident_id
+          where t.project_id = ${projectId} and t.to_state = 'resolved' and t.at >= ${from}
+            and i.created_at >= ${from} and i.created_at < ${to}
+          group by i.id, i.created_at
+        )
+        select (select count(*) from a) as an, (select avg(s) from a) as amean,
+          (select count(*) from r) as rn, (select avg(s) from r) as rmean`),
+    );
+    const p = (prefix: "a" | "r") => ({
+      count: num(r?.[`${prefix}n`]),
+      mean: round(numOrNull(r?.[`${prefix}mean`])),
+    });
+    return { acknowledge: p("a"), resolve: p("r") };
   }
 
   /** What the automation did with the incidents opened since `from`, and what became of its fixes. */
