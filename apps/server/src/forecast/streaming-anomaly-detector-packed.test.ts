@@ -5,11 +5,13 @@ import { DailyProfile } from "./daily-profile.js";
 import { gaussianTail } from "./gaussian-tail.js";
 import { ScoreCalibration } from "./score-calibration.js";
 import { ShapeResonance } from "./shape-resonance.js";
+import { SpikeRate } from "./spike-rate.js";
 import {
   CUSUM_ROUND_OPTIONS,
   DEFAULT_DETECTOR_OPTIONS,
   type DetectorOptions,
   SHAPE_ROUND_OPTIONS,
+  SPIKE_ROUND_OPTIONS,
   StreamingAnomalyDetector,
   TUNE_HALF_OPTIONS,
 } from "./streaming-anomaly-detector.js";
@@ -184,6 +186,7 @@ class FieldDetector {
   private readonly calibration: ScoreCalibration | undefined;
   private readonly shape: ShapeResonance | undefined;
   private readonly shapeLikelihood: FieldLikelihood | undefined;
+  private readonly spike: SpikeRate | undefined;
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
   private prev: number | undefined;
@@ -213,6 +216,7 @@ class FieldDetector {
       this.shape = new ShapeResonance(o.shapeWindow, o.shapeBlock, o.shapeCapacity, o.shapeVigilance);
       this.shapeLikelihood = new FieldLikelihood(o.shortWindow, o.longAlpha);
     }
+    this.spike = o.spikeWeight > 0 ? new SpikeRate(o.spikeZ, o.spikeWindow, o.longAlpha) : undefined;
   }
 
   /** Points seen so far (callers can report "warming up" while count <= warmup). */
@@ -269,8 +273,9 @@ class FieldDetector {
     const shape = this.shape && this.shapeLikelihood ? this.shapeLikelihood.update(this.shape.update(value)) : 0;
     let raw = spatial ? 1 : Math.max(blend, o.entropyWeight * ent, o.cusumWeight * cus, o.shapeWeight * shape);
     if (this.calibration) raw = (1 - o.calibrationWeight) * raw + o.calibrationWeight * this.calibration.update(raw);
+    const spike = this.spike ? o.spikeWeight * this.spike.update(Math.abs(signed)) : 0;
     if (this.seen <= o.warmup) return 0;
-    const out = this.suppress(raw);
+    const out = Math.max(this.suppress(raw), spike);
     // Refractory: NAB counts only the first detection in a window and charges every false one.
     if (this.quiet > 0) {
       this.quiet--;
@@ -383,6 +388,7 @@ const OPTION_SETS: [string, Partial<DetectorOptions>][] = [
   ["tune half", TUNE_HALF_OPTIONS],
   ["CUSUM round", CUSUM_ROUND_OPTIONS],
   ["shape round", SHAPE_ROUND_OPTIONS],
+  ["spike round", SPIKE_ROUND_OPTIONS],
   ["seasonal, calibrated", { seasonal: true, calibrationWeight: 0.5, warmup: 50 }],
   [
     "other sizes",
