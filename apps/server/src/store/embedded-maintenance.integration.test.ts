@@ -47,13 +47,10 @@ it("the embedded database is analyzed and vacuumed at autovacuum's thresholds, a
   expect((await projectsStats(t)).dead).toBe(0);
 });
 
-it.skipIf(!testDatabaseKinds().includes("postgres"))(
-  "PostgreSQL is left to its own autovacuum",
-  async () => {
-    t = await freshDatabase("postgres");
-    const maintenance = new EmbeddedMaintenance(t.database, logger, 60_000);
-    maintenance.start();
-    expect(await maintenance.round()).toEqual([]);
-    await maintenance.stop();
-  },
-);
+it.skipIf(!testDatabaseKinds().includes("postgres"))("PostgreSQL is left to its own autovacuum", async () => {
+  t = await freshDatabase("postgres");
+  const maintenance = new EmbeddedMaintenance(t.database, logger, 60_000);
+  maintenance.start();
+  expect(await maintenance.round()).toEqual([]);
+  await maintenance.stop();
+});
