@@ -139,8 +139,8 @@ export const CONFIG_FIELDS = {
     doc: "How often escalation looks for incidents to page and levels that are due (state in the database, so restarts and several servers continue it).",
   },
   AEGIS_PGLITE_MAINTENANCE_SECS: {
-    schema: z.coerce.number().min(0).default(10),
-    doc: "Embedded database only (PostgreSQL runs its own autovacuum): how often the server analyzes and vacuums the tables that changed past autovacuum's default thresholds, as autovacuum would; 0 turns it off.",
+    schema: z.coerce.number().min(0).default(60),
+    doc: "Embedded database only (PostgreSQL runs its own autovacuum): how often the server analyzes and vacuums the tables that changed past autovacuum's default thresholds, as autovacuum would at its default naptime (60 s); 0 turns it off.",
   },
   PIPELINE_CONCURRENCY: { schema: positiveInt.default(16), doc: "Incidents processed concurrently by this server." },
   AEGIS_INGEST_MAX_BACKLOG: {
