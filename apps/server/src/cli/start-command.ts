@@ -22,18 +22,7 @@ export async function runStart(): Promise<void> {
   });
   const logger = createLogger(config.LOG_LEVEL);
   const server = await startAegis(config, { logger });
-  // Start-up's garbage goes back to the system now, not after ~20 s of idling (ADR 0025, eighth round).
-  await Promise.all([collectGarbage(), server.database.collectGarbage()]).catch((err: unknown) =>
-    logger.warn({ err }, "start-up garbage collection failed"),
-  );
-  if (server.apiKeyGenerated) {
-    process.stdout.write(
-      `\n  AegisOps generated an admin API key (stored in ${config.AEGIS_DATA_DIR}/api-key, shown only now):\n\n    ${server.apiKey}\n\n`,
-    );
-  }
-  process.stdout.write(
-    `  AegisOps is up: ${server.url}  (docs: ${server.url}/docs, WebSocket: ${server.url.replace("http", "ws")}/ws)\n`,
-  );
+  // Heard from the moment the server answers (a supervisor may stop it while start-up still collects garbage).
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -49,4 +38,17 @@ export async function runStart(): Promise<void> {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+  // Start-up's garbage goes back to the system now, not after ~20 s of idling (ADR 0025, eighth round).
+  await Promise.all([collectGarbage(), server.database.collectGarbage()]).catch((err: unknown) =>
+    logger.warn({ err }, "start-up garbage collection failed"),
+  );
+  if (stopping) return;
+  if (server.apiKeyGenerated) {
+    process.stdout.write(
+      `\n  AegisOps generated an admin API key (stored in ${config.AEGIS_DATA_DIR}/api-key, shown only now):\n\n    ${server.apiKey}\n\n`,
+    );
+  }
+  process.stdout.write(
+    `  AegisOps is up: ${server.url}  (docs: ${server.url}/docs, WebSocket: ${server.url.replace("http", "ws")}/ws)\n`,
+  );
 }
