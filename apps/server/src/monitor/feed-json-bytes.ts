@@ -183,7 +183,6 @@ class FeedBytesParser {
   }
 
   private timestamp(start: number, end: number, ascii: boolean): boolean {
-    const b = this.u;
     if (!this.sameBytes(start, end, this.stampStart, this.stampEnd) || this.stamps.length === 0) {
       if (!ascii) return false;
       const ts = this.buf.toString("latin1", start, end);
