@@ -26,41 +26,65 @@ export function isCleanFeedBody(body: unknown): body is FeedRequest {
       if (!validStamp(ts)) return false;
       lastStamp = ts;
     }
-    const name = r.server_name;
-    if (typeof name !== "string" || name.length < 1 || name.length > 200 || !NAME.test(name)) return false;
+    if (!validName(r.server_name)) return false;
     if (typeof r.status !== "string" || !STATUSES.has(r.status)) return false;
-    for (let k = 0; k < PCT_FIELDS.length; k++) {
-      const v = r[PCT_FIELDS[k] as string];
-      if (typeof v !== "number" || !(v >= 0 && v <= 100)) return false;
+    for (let k = 0; k < METRIC_FIELDS.length; k++) {
+      const v = r[METRIC_FIELDS[k] as string];
+      if (typeof v !== "number" || !validMetric(k, v)) return false;
     }
-    for (let k = 0; k < NON_NEGATIVE_FIELDS.length; k++) {
-      const v = r[NON_NEGATIVE_FIELDS[k] as string];
-      if (typeof v !== "number" || !(v >= 0) || v === Number.POSITIVE_INFINITY) return false;
-    }
-    for (let k = 0; k < COUNT_FIELDS.length; k++) {
-      const v = r[COUNT_FIELDS[k] as string];
-      if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) return false;
-    }
-    const up = r.uptime_days;
-    if (typeof up !== "number" || !Number.isInteger(up) || up < 0 || up > 365) return false;
     if (countKeys(r) !== RECORD_KEYS) return false;
   }
   return true;
 }
 
-const MAX_RECORDS = 100_000;
+/** Records a `/feed/data` body may hold (`FeedRequest`). */
+export const MAX_RECORDS = 100_000;
 const RECORD_KEYS = 3 + METRIC_FIELDS.length;
 /** The same pattern as `MetricRecord.server_name`. */
 const NAME = /^[^\p{Cc}/]+$/u;
 const STATUSES = new Set<string>(ServerStatus.options);
-const PCT_FIELDS = METRIC_FIELDS.filter((f) => f.endsWith("_pct"));
-const NON_NEGATIVE_FIELDS = ["net_in_mb_s", "net_out_mb_s", "load_average"] as const;
-const COUNT_FIELDS = ["back_close_wait", "front_close_wait"] as const;
+
+/** `MetricRecord.server_name`'s rules. */
+export function validName(name: unknown): name is string {
+  return typeof name === "string" && name.length >= 1 && name.length <= 200 && NAME.test(name);
+}
+
+const PCT = 0;
+const NON_NEGATIVE = 1;
+const COUNT = 2;
+const UPTIME = 3;
+/** The rule of each metric, in `METRIC_FIELDS` order, as `MetricRecord` has them. */
+const METRIC_RULES = METRIC_FIELDS.map((f) =>
+  f.endsWith("_pct")
+    ? PCT
+    : f === "back_close_wait" || f === "front_close_wait"
+      ? COUNT
+      : f === "uptime_days"
+        ? UPTIME
+        : NON_NEGATIVE,
+);
+
+/** Whether `v` is a value `MetricRecord` accepts for the `k`-th of `METRIC_FIELDS`. */
+export function validMetric(k: number, v: number): boolean {
+  switch (METRIC_RULES[k]) {
+    case PCT:
+      return v >= 0 && v <= 100;
+    case NON_NEGATIVE:
+      return v >= 0 && v !== Number.POSITIVE_INFINITY;
+    case COUNT:
+      return Number.isSafeInteger(v) && v >= 0;
+    case UPTIME:
+      return Number.isInteger(v) && v >= 0 && v <= 365;
+    default:
+      return false;
+  }
+}
 
 const stampSchema = MetricRecord.shape.timestamp;
 const goodStamps = new Map<string, true>();
 
-function validStamp(ts: string): boolean {
+/** `MetricRecord.timestamp`'s ISO check, remembered for the last 64 distinct good strings. */
+export function validStamp(ts: string): boolean {
   if (goodStamps.has(ts)) return true;
   if (!stampSchema.safeParse(ts).success) return false;
   if (goodStamps.size >= 64) goodStamps.clear();

@@ -3,7 +3,8 @@ import { type MetricRecord, ServerStatus } from "@aegis/contracts";
 const STATUSES = ServerStatus.options;
 const STATUS_CODE = new Map<string, number>(STATUSES.map((s, i) => [s, i]));
 /** Numeric fields per record, in `METRIC_FIELDS` order. */
-const WIDTH = 14;
+export const FEED_COLUMNS_WIDTH = 14;
+const WIDTH = FEED_COLUMNS_WIDTH;
 
 /**
  * A validated `/feed/data` batch held as columns: the 14 numbers of each record in one Float64Array
@@ -17,17 +18,17 @@ const WIDTH = 14;
  * and values (the engine and the sample recorder take `MetricRecord`s); they die within that step.
  */
 export class FeedColumns {
-  private readonly names: string[];
-  private readonly stamps: string[];
-  private readonly status: Uint8Array;
-  private readonly values: Float64Array;
-
-  private constructor(readonly length: number) {
-    this.names = new Array<string>(length);
-    this.stamps = new Array<string>(length);
-    this.status = new Uint8Array(length);
-    this.values = new Float64Array(length * WIDTH);
-  }
+  /**
+   * Columns of `length` records: `status` holds indexes into `ServerStatus.options`, `values` the
+   * `METRIC_FIELDS` of record i at `i * FEED_COLUMNS_WIDTH` (new empty columns by default).
+   */
+  constructor(
+    readonly length: number,
+    private readonly names: string[] = new Array<string>(length),
+    private readonly stamps: string[] = new Array<string>(length),
+    private readonly status: Uint8Array = new Uint8Array(length),
+    private readonly values: Float64Array = new Float64Array(length * WIDTH),
+  ) {}
 
   static from(records: readonly MetricRecord[]): FeedColumns {
     const c = new FeedColumns(records.length);

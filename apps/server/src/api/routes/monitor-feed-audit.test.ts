@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { REDACTED } from "../../audit/redact.js";
 import { good } from "../../monitor/feed-body-fixtures.js";
+import { parseFeedBytes } from "../../monitor/feed-json-bytes.js";
 import { auditedBody } from "../audit-recorder.js";
 import { AuditedFeedBody, feedAuditBody } from "./monitor-feed-audit.js";
 
@@ -40,5 +41,15 @@ describe("feedAuditBody", () => {
       expect(JSON.stringify(early.entry)).not.toMatch(/s3cret|hunter2/);
     }
     expect((feedAuditBody(new AuditedFeedBody(batch(5000))) as { records: number }).records).toBe(5000);
+  });
+
+  it("gives a body read from its bytes (FeedBytesBody) the entry of the same body parsed", () => {
+    for (const n of [1, 8, 9, 5000]) {
+      const text = JSON.stringify(batch(n, { server_name: "wëb \u2028 ☃" }), null, n % 2 === 0 ? 1 : undefined);
+      const read = parseFeedBytes(Buffer.from(text));
+      expect(read, `${n} records`).toBeDefined();
+      expect(feedAuditBody(read)).toEqual(feedAuditBody(JSON.parse(text)));
+      expect(new AuditedFeedBody(read).entry).toEqual(feedAuditBody(JSON.parse(text)));
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { redactSecrets } from "../../audit/redact.js";
+import { FeedBytesBody } from "../../monitor/feed-json-bytes.js";
 import { auditedBody } from "../audit-recorder.js";
 
 /** Records of a `/feed/data` body the audit entry shows (about 4 KB of JSON at ~450 bytes a record). */
@@ -12,10 +13,18 @@ const PREVIEW_RECORDS = 8;
  */
 export function feedAuditBody(body: unknown): unknown {
   if (body instanceof AuditedFeedBody) return body.entry;
+  // A body read from its bytes: its first records parsed now (all of a small body), the count from its columns.
+  if (body instanceof FeedBytesBody) return batchEntry(body.head(), body.columns.length);
   const records = (body as { records?: unknown } | null)?.records;
-  if (!Array.isArray(records) || records.length <= PREVIEW_RECORDS) return auditedBody(body);
-  const preview = JSON.stringify(redactSecrets({ records: records.slice(0, PREVIEW_RECORDS) })) ?? "";
-  return { truncated: true, records: records.length, preview: preview.slice(0, 4096) };
+  if (!Array.isArray(records)) return auditedBody(body);
+  return batchEntry(body as { records: unknown[] }, records.length);
+}
+
+/** The entry of a body `{records}` of `count` records (`head.records` holds at least its first 8). */
+function batchEntry(head: { records: unknown[] }, count: number): unknown {
+  if (count <= PREVIEW_RECORDS) return auditedBody(head);
+  const preview = JSON.stringify(redactSecrets({ records: head.records.slice(0, PREVIEW_RECORDS) })) ?? "";
+  return { truncated: true, records: count, preview: preview.slice(0, 4096) };
 }
 
 /**

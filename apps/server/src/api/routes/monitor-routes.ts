@@ -13,6 +13,7 @@ import { z } from "zod";
 import { formatDataTime } from "../../monitor/engine/data-time.js";
 import { isCleanFeedBody } from "../../monitor/feed-body-check.js";
 import { FeedColumns } from "../../monitor/feed-columns.js";
+import { FeedBytesBody, parseFeedBytes } from "../../monitor/feed-json-bytes.js";
 import { NotFoundError } from "../../shared/errors.js";
 import type { AppDeps } from "../app-deps.js";
 import { type MonitorRateLimits, rateLimitOf } from "../monitor-rate-limits.js";
@@ -27,7 +28,35 @@ type RouteSchema = Parameters<typeof validatorCompiler>[0];
 function feedValidator(route: { httpPart?: string }) {
   const full = validatorCompiler(route as RouteSchema);
   if (route.httpPart !== "body") return full;
-  return (data: unknown) => (isCleanFeedBody(data) ? { value: data } : full(data));
+  return (data: unknown) =>
+    data instanceof FeedBytesBody || isCleanFeedBody(data) ? { value: data as FeedRequest } : full(data);
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** `/feed/data`: the JSON body is first read from its bytes into columns (see `parseFeedBytes`). */
+    feedBytes?: boolean;
+  }
+}
+
+/**
+ * The scope's `application/json` parser: a `/feed/data` body that `parseFeedBytes` reads is handed on as
+ * its columns (no body string, no object per record: ADR 0023, eighth round); every other body — and a
+ * feed body it leaves — goes through Fastify's own JSON parser as before (same string, same 400s).
+ */
+function installFeedJsonParser(fastify: FastifyInstance): void {
+  const json = fastify.getDefaultJsonParser(
+    fastify.initialConfig.onProtoPoisoning ?? "error",
+    fastify.initialConfig.onConstructorPoisoning ?? "error",
+  );
+  fastify.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {
+    const bytes = body as Buffer;
+    if (req.routeOptions.config.feedBytes === true) {
+      const parsed = parseFeedBytes(bytes);
+      if (parsed !== undefined) return done(null, parsed);
+    }
+    json(req, bytes.toString("utf8"), done);
+  });
 }
 
 const errors = { 401: DetailError, 422: DetailError, 429: DetailError };
@@ -36,6 +65,7 @@ const errors = { 401: DetailError, 422: DetailError, 429: DetailError };
 export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limits: MonitorRateLimits): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const m = d.monitor.service;
+  installFeedJsonParser(fastify);
 
   app.get(
     "/status",
@@ -55,7 +85,7 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
     {
       bodyLimit: FEED_BODY_LIMIT_BYTES,
       validatorCompiler: feedValidator,
-      config: { rateLimit: rateLimitOf(limits.feed), auditBody: feedAuditBody },
+      config: { rateLimit: rateLimitOf(limits.feed), auditBody: feedAuditBody, feedBytes: true },
       schema: {
         tags: ["monitor"],
         summary: "Feed server metrics to the predictive monitor",
@@ -66,8 +96,9 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
       },
     },
     async (req) => {
-      const received = req.body.records.length;
-      const batch = FeedColumns.from(req.body.records);
+      const body = req.body as FeedRequest | FeedBytesBody;
+      const batch = body instanceof FeedBytesBody ? body.columns : FeedColumns.from(body.records);
+      const received = batch.length;
       // From here on the request holds the audit entry instead of the parsed records (see AuditedFeedBody).
       (req as { body: unknown }).body = new AuditedFeedBody(req.body);
       const r = await m.ingestSliced(batch);

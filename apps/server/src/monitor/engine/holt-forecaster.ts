@@ -212,6 +212,24 @@ export class HoltForecaster {
     s[o + DAY_START_MS] = ms;
   }
 
+  /**
+   * The risk input's seasonal terms at hour slot `slot` into `out`: [0] the fitted value (`fitted(slot)`),
+   * [1] the lift to `slot30` (max(0, seasonal(slot30) − seasonal(slot))), [2] the largest lift over the next
+   * 8 slots (≥ 0). The same float64 operations as through `seasonal`, with the season's mean divided once
+   * instead of once per slot read (ADR 0023, eighth round): bit-identical results.
+   */
+  seasonalTerms(slot: number, slot30: number, out: Float64Array): void {
+    const s = this.s;
+    const o = this.o;
+    const mean = s[o + SEASON_SUM]! / 24;
+    const s0 = s[o + SEASON + slot]! - mean;
+    out[0] = s[o + LEVEL]! + s0;
+    out[1] = Math.max(0, s[o + SEASON + slot30]! - mean - s0);
+    let lift = 0;
+    for (let k = 1; k <= 8; k++) lift = Math.max(lift, s[o + SEASON + ((slot + k) % 24)]! - mean - s0);
+    out[2] = lift;
+  }
+
   /** The fitted current value (level + season now). */
   fitted(slot: number): number {
     return this.level + this.seasonal(slot);

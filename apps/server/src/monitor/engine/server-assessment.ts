@@ -75,15 +75,19 @@ export function assessServer(s: ServerTracker, rt: ModelRuntime, ctx: RiskContex
   const predicted = firstMinutes <= PREDICTION_HORIZON_MINUTES;
   s.timeToIssueMinutes = breached >= 0 ? 0 : predicted ? Math.round(firstMinutes) : null;
 
-  if (s.status === "offline") s.message = "Server offline";
-  else if (s.status === "critical_issue") s.message = "Server reports a critical issue";
+  let message: string | null;
+  if (s.status === "offline") message = "Server offline";
+  else if (s.status === "critical_issue") message = "Server reports a critical issue";
   else if (breached >= 0) {
     const g = NUMERIC_GROUPS[breached]!;
     const t = ctx.thresholds[breached]!;
-    s.message = `${BREACH_PHRASES[g]}: ${formatValue(g, input.value[breached]!)} (danger threshold ${formatValue(g, t.crit)})`;
+    message = `${BREACH_PHRASES[g]}: ${formatValue(g, input.value[breached]!)} (danger threshold ${formatValue(g, t.crit)})`;
   } else if (predicted && firstGroup >= 0) {
-    s.message = `${BREACH_PHRASES[NUMERIC_GROUPS[firstGroup]!]} predicted in ${formatDuration(firstMinutes)}`;
-  } else s.message = s.level === "healthy" ? null : strongestHazard(s, ctx);
+    message = `${BREACH_PHRASES[NUMERIC_GROUPS[firstGroup]!]} predicted in ${formatDuration(firstMinutes)}`;
+  } else message = s.level === "healthy" ? null : strongestHazard(s, ctx);
+  // An unchanged message keeps the server's string: the new one dies young instead of replacing a
+  // promoted one on every record (the sixth round's heap profile: 8–14 MB promoted per 15 s).
+  if (message !== s.message) s.message = message;
 }
 
 /** Message of a non-healthy server without a breach: names the group with the largest hazard. */

@@ -28,6 +28,8 @@ export const PROFILE_INFERENCE_RECORDS = 36;
 export const ANOMALY_GROUPS: readonly number[] = [G_CPU, G_MEMORY];
 
 const MS_30M = 1_800_000;
+/** `HoltForecaster.seasonalTerms`' output, reused by every `riskInput` call. */
+const seasonalTerms = new Float64Array(3);
 
 /** One options object per warm-up length, so every server's detectors share its resolved layout. */
 const detectorOptions = new Map<number, Partial<DetectorOptions>>();
@@ -189,17 +191,16 @@ export class ServerTracker {
   riskInput(out: RiskInput): RiskInput {
     const slot = hourSlot(this.lastMs);
     const slot30 = hourSlot(this.lastMs + MS_30M);
+    const t = seasonalTerms;
     for (let g = 0; g < N_FORECAST; g++) {
       const f = this.forecasters[g]!;
-      const s0 = f.seasonal(slot);
-      out.value[g] = f.fitted(slot);
+      f.seasonalTerms(slot, slot30, t);
+      out.value[g] = t[0]!;
       out.trend[g] = f.trend;
       out.sigma[g] = Math.sqrt(f.errVar);
       out.spread[g] = Math.sqrt(f.longVar);
-      out.lift30[g] = Math.max(0, f.seasonal(slot30) - s0);
-      let lift = 0;
-      for (let k = 1; k <= 8; k++) lift = Math.max(lift, f.seasonal((slot + k) % 24) - s0);
-      out.lift8h[g] = lift;
+      out.lift30[g] = t[1]!;
+      out.lift8h[g] = t[2]!;
     }
     for (let g = N_FORECAST; g < N_NUMERIC; g++) out.value[g] = this.current[g]!;
     out.anomaly = this.anomaly;
