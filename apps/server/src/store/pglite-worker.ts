@@ -4,6 +4,7 @@
  * queries run. Messages: {id, op: "query"|"exec"|"atomic"|"collect"|"close", sql, params, rowMode,
  * rawTypes, statements}.
  */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, types } from "@electric-sql/pglite";
 import { collectGarbage } from "../shared/collect-garbage.js";
@@ -27,7 +28,37 @@ if (!parentPort) throw new Error("pglite-worker must run in a worker thread");
 const port = parentPort;
 
 const { dir, options } = workerData as { dir: string | undefined; options: Record<string, unknown> };
-const pg = await PGlite.create(dir, options);
+/** The part of the WebAssembly global used here (the server's TypeScript libraries do not declare it). */
+declare const WebAssembly: {
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+  compile(bytes: Uint8Array): Promise<object>;
+};
+
+/**
+ * PGlite's PostgreSQL module, compiled from bytes read into WebAssembly memory instead of a Buffer.
+ * Left to itself, PGlite reads the 9 MB `pglite.wasm` into a Buffer (malloc) and frees it once compiled;
+ * glibc then raises its mmap threshold to 9 MB for the rest of the process, and blocks below that come
+ * from malloc arenas that keep what is freed (~5 MB of idle RSS, ADR 0025 ninth round). A
+ * `WebAssembly.Memory` is mapped by V8 itself, outside malloc, and unmapped once collected.
+ */
+async function compilePostgres(): Promise<object> {
+  const file = new URL("./pglite.wasm", import.meta.resolve("@electric-sql/pglite"));
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const bytes = new Uint8Array(new WebAssembly.Memory({ initial: Math.ceil(size / 65536) }).buffer, 0, size);
+    for (let at = 0; at < size; ) {
+      const n = readSync(fd, bytes, at, size - at, at);
+      if (n === 0) throw new Error(`${file.pathname}: ended at ${at} of ${size} bytes`);
+      at += n;
+    }
+    return await WebAssembly.compile(bytes);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const pg = await PGlite.create(dir, { ...options, pgliteWasmModule: await compilePostgres() });
 
 /**
  * Statements run strictly in the order they arrive: the client posts statements without waiting for
