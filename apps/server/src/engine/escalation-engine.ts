@@ -43,11 +43,6 @@ export interface EscalationOptions {
   lookbackMs: number;
   /** Escalations handled per sweep step. */
   batch: number;
-  /**
-   * Incidents whose escalation a sweep starts at most. Finding them scans the open incidents, so a storm's
-   * thousands start in a few sweeps rather than in one sweep per hundred (ADR 0025, ninth round).
-   */
-  startBatch: number;
 }
 
 /** Escalations paged concurrently within one sweep. */
@@ -59,7 +54,6 @@ export const DEFAULT_ESCALATION_OPTIONS: EscalationOptions = {
   leaseMs: 5 * 60_000,
   lookbackMs: 3_600_000,
   batch: 100,
-  startBatch: 2000,
 };
 
 /** Incident statuses at which automation has handed the incident to a person. */
@@ -161,7 +155,7 @@ export class EscalationEngine {
 
   private async startNew(now: Date): Promise<void> {
     const db = this.d.database.db;
-    const fresh = await this.d.store.unescalated(db, new Date(now.getTime() - this.o.lookbackMs), this.o.startBatch);
+    const fresh = await this.d.store.unescalated(db, new Date(now.getTime() - this.o.lookbackMs), this.o.batch);
     if (fresh.length === 0) return;
     // A storm opens hundreds of incidents a sweep: their policies in one read, their rows in one insert.
     const policyOf = await this.d.oncall.policiesOf(db, [...new Set(fresh.map((i) => i.projectId))]);
