@@ -30,12 +30,14 @@ interface TableStats {
 /**
  * Autovacuum for the embedded database, which has none: PGlite runs one backend in single-user mode, so
  * no launcher ever analyzes or vacuums. Without it the planner has no statistics and guesses (the
- * dashboard's counts read the incident table through an index, 4× the pages of a plain scan), and the
+ * dashboard's counts read 5,000 incidents through a bitmap index scan estimated at 76 rows), and the
  * dead rows of every update stay. Each round reads the activity counters and, table by table, runs what
  * PostgreSQL's autovacuum would at its default thresholds: `ANALYZE` once a tenth of a table changed,
- * `VACUUM (ANALYZE)` once a fifth of it is dead rows. A table never analyzed (a fresh install, or an
- * upgrade: the counters do not survive a restart) is analyzed in the first round. PostgreSQL runs its
- * own autovacuum, so this is for the embedded database only (ADR 0025, ninth round).
+ * `VACUUM (ANALYZE)` once a fifth of it is dead rows. A table never analyzed (a fresh install, or a
+ * database from a version without this) is analyzed in the first round, at start; the counters start
+ * from zero at each start, so changes made before a restart count only with new ones, as in PostgreSQL
+ * after a crash. PostgreSQL runs its own autovacuum: this is for the embedded database only (ADR 0025,
+ * ninth round).
  */
 export class EmbeddedMaintenance {
   private timer: NodeJS.Timeout | null = null;
