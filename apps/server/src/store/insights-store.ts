@@ -32,12 +32,6 @@ export interface ResponseTimes {
   resolve: Percentiles;
 }
 
-/** How many incidents of a range were acknowledged and resolved, and the mean time to each, in seconds. */
-export interface ResponseMeans {
-  acknowledge: Pick<Percentiles, "count" | "mean">;
-  resolve: Pick<Percentiles, "count" | "mean">;
-}
-
 /** The dashboard's counts over a project's incidents (`dashboardCounts`). */
 export interface DashboardCounts {
   states: { lifecycle: string; status: string; n: number }[];
@@ -244,27 +238,36 @@ export class InsightsStore {
   /**
    * Time to acknowledge (first move out of `detected`) and to resolve (first move to `resolved`) of the
    * incidents opened in the range, in seconds: count, mean and percentiles over those that reached it.
+   * Driven from the transitions (joined to their incidents), not from every incident of the range: the
+   * dashboard's stats ask every few seconds, and a storm opens thousands of incidents of which few have moved.
    */
   async responseTimes(db: Db, projectId: string, from: Date, to: Date, f?: InsightFilter): Promise<ResponseTimes> {
+    const inRange = sql`i.project_id = ${projectId} and i.created_at >= ${from} and i.created_at < ${to}${this.filterSql(f)}`;
     const [r] = rowsOf(
       // Nothing moves back to `detected`, so each incident has at most one move out of it: a plain join.
       // Only first resolutions need grouping (a reopened incident is resolved again).
-      await db.execute(sql`with r as (
-          select t.incident_id, min(t.at) as at from incident_transitions t
-          where t.project_id = ${projectId} and t.to_state = 'resolved' and t.at >= ${from} group by t.incident_id
-        ), m as (
-          select i.created_at, a.at as ack, r.at as res
-          from incidents i
-          left join incident_transitions a on a.project_id = i.project_id and a.incident_id = i.id and a.from_state = 'detected'
-          left join r on r.incident_id = i.id
-          where i.project_id = ${projectId} and i.created_at >= ${from} and i.created_at < ${to}${this.filterSql(f)}
-        ), d as (select extract(epoch from (ack - created_at)) as a, extract(epoch from (res - created_at)) as r from m)
-        select count(*) as n, count(a) as an, avg(a) as amean,
-          percentile_cont(0.5) within group (order by a) as a50, percentile_cont(0.9) within group (order by a) as a90,
-          percentile_cont(0.99) within group (order by a) as a99,
-          count(r) as rn, avg(r) as rmean, percentile_cont(0.5) within group (order by r) as r50,
-          percentile_cont(0.9) within group (order by r) as r90, percentile_cont(0.99) within group (order by r) as r99
-        from d`),
+      await db.execute(sql`with a as (
+          select extract(epoch from (a.at - i.created_at)) as s from incident_transitions a
+          join incidents i on i.project_id = a.project_id and i.id = a.incident_id
+          where a.project_id = ${projectId} and a.from_state = 'detected' and ${inRange}
+        ), r as (
+          select extract(epoch from (min(t.at) - i.created_at)) as s from incident_transitions t
+          join incidents i on i.project_id = t.project_id and i.id = t.incident_id
+          where t.project_id = ${projectId} and t.to_state = 'resolved' and t.at >= ${from} and ${inRange}
+          group by i.id, i.created_at
+        ), sa as (
+          select count(*) as n, avg(s) as mean, percentile_cont(0.5) within group (order by s) as p50,
+            percentile_cont(0.9) within group (order by s) as p90, percentile_cont(0.99) within group (order by s) as p99
+          from a
+        ), sr as (
+          select count(*) as n, avg(s) as mean, percentile_cont(0.5) within group (order by s) as p50,
+            percentile_cont(0.9) within group (order by s) as p90, percentile_cont(0.99) within group (order by s) as p99
+          from r
+        )
+        select (select count(*) from incidents i where ${inRange}) as n,
+          sa.n as an, sa.mean as amean, sa.p50 as a50, sa.p90 as a90, sa.p99 as a99,
+          sr.n as rn, sr.mean as rmean, sr.p50 as r50, sr.p90 as r90, sr.p99 as r99
+        from sa, sr`),
     );
     const p = (prefix: "a" | "r"): Percentiles => ({
       count: num(r?.[`${prefix}n`]),
@@ -274,34 +277,6 @@ export class InsightsStore {
       p99: round(numOrNull(r?.[`${prefix}99`])),
     });
     return { incidents: num(r?.n), acknowledge: p("a"), resolve: p("r") };
-  }
-
-  /**
-   * `responseTimes`' counts and means without its percentiles, driven from the transitions rather than
-   * from every incident of the range: the dashboard's stats ask for it every few seconds during a storm,
-   * when thousands of incidents are open and few have moved.
-   */
-  async responseMeans(db: Db, projectId: string, from: Date, to: Date): Promise<ResponseMeans> {
-    const [r] = rowsOf(
-      await db.execute(sql`with a as (
-          select extract(epoch from (a.at - i.created_at)) as s from incident_transitions a
-          join incidents i on i.project_id = a.project_id and i.id = a.incident_id
-          where a.project_id = ${projectId} and a.from_state = 'detected' and i.created_at >= ${from} and i.created_at < ${to}
-        ), r as (
-          select extract(epoch from (min(t.at) - i.created_at)) as s from incident_transitions t
-          join incidents i on i.project_id = t.project_id and i.id = t.incident_id
-          where t.project_id = ${projectId} and t.to_state = 'resolved' and t.at >= ${from}
-            and i.created_at >= ${from} and i.created_at < ${to}
-          group by i.id, i.created_at
-        )
-        select (select count(*) from a) as an, (select avg(s) from a) as amean,
-          (select count(*) from r) as rn, (select avg(s) from r) as rmean`),
-    );
-    const p = (prefix: "a" | "r") => ({
-      count: num(r?.[`${prefix}n`]),
-      mean: round(numOrNull(r?.[`${prefix}mean`])),
-    });
-    return { acknowledge: p("a"), resolve: p("r") };
   }
 
   /** What the automation did with the incidents opened since `from`, and what became of its fixes. */
