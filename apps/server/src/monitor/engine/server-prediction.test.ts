@@ -150,6 +150,21 @@ describe("JsonBytes", () => {
       ).toBe(JSON.stringify(x));
   });
 
+  it("writes a count of hundredths as JSON.stringify writes it divided by 100", () => {
+    const r = rng(7);
+    const counts = [0, -0, 1, -1, 5, 10, 50, 99, 100, 101, 110, 9999, 10000, 2 ** 31 - 1, 2 ** 31, -(2 ** 31)];
+    counts.push(1e15 - 1, 1e15, -1e15, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+    for (let i = 0; i < 20_000; i++) {
+      const n = Math.round((r() - 0.2) * 10 ** Math.floor(r() * 18));
+      counts.push(n, n * 10, n * 100);
+    }
+    for (const n of counts)
+      expect(
+        written((o) => o.hundredths(n)),
+        String(n),
+      ).toBe(JSON.stringify(n / 100));
+  });
+
   it("writes a number's toFixed(1) without the string", () => {
     const r = rng(9);
     const values = [0, -0, 0.05, 0.15, 0.25, 0.35, 1.45, 2.55, -0.04, -0.05, -1.25, 99.95, 100, 1e-9, 5e-324];

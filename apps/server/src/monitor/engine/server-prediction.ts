@@ -24,6 +24,7 @@ const DISPLAY: readonly (readonly [string, number, string])[] = [
   ["network", 6, " MB/s"],
 ];
 
+const COMMA = 0x2c;
 const bytes = (s: string) => Buffer.from(s, "utf8");
 const K = {
   risk: bytes('{"risk_score":'),
@@ -36,7 +37,6 @@ const K = {
   message: bytes(',"message":'),
   timeToIssue: bytes(',"time_to_issue_minutes":'),
   lastSeen: bytes(',"last_seen":'),
-  comma: bytes(","),
   colon: bytes(":"),
   close: bytes("]"),
   end: bytes("}"),
@@ -86,11 +86,29 @@ function stepOf(s: ServerTracker): number {
   return Math.max(1000, Math.round(s.intervalMs / 1000) * 1000);
 }
 
-/** Forecast group `g` of a server `k` steps ahead, clamped (percentages to 0–100) and rounded to 0.01. */
-function forecastPoint(s: ServerTracker, rt: ModelRuntime, g: number, k: number, stepMs: number): number {
-  const v = s.forecasters[g]!.forecast(k, hourSlot(s.lastMs + k * stepMs), rt.tables[g]!);
-  const pct = PERCENT_GROUPS.has(FORECAST_GROUPS[g]!);
-  return Math.round((pct ? Math.min(100, Math.max(0, v)) : Math.max(0, v)) * 100) / 100;
+/** Whether forecast group `g` is a percentage (clamped to 0–100; the others only to ≥ 0). */
+const PERCENT = FORECAST_GROUPS.map((g) => PERCENT_GROUPS.has(g));
+/** Scratch for one server's forecast (serialisation is synchronous: one server at a time). */
+const slots = new Uint8Array(FORECAST_POINTS);
+const points = new Float64Array(FORECAST_POINTS);
+
+/** Hour slots of a server's `FORECAST_POINTS` forecast times, into `slots`. */
+function forecastSlots(s: ServerTracker, stepMs: number): void {
+  for (let k = 1; k <= FORECAST_POINTS; k++) slots[k - 1] = hourSlot(s.lastMs + k * stepMs);
+}
+
+/**
+ * Forecast group `g` of a server, 1…`FORECAST_POINTS` steps ahead (slots from `forecastSlots`),
+ * clamped (percentages to 0–100) and counted in hundredths (the prediction's value is that / 100),
+ * into `points`.
+ */
+function forecastHundredths(s: ServerTracker, rt: ModelRuntime, g: number): void {
+  s.forecasters[g]!.forecastSeries(slots, rt.tables[g]!, points);
+  const pct = PERCENT[g];
+  for (let k = 0; k < FORECAST_POINTS; k++) {
+    const v = points[k]!;
+    points[k] = Math.round((pct ? Math.min(100, Math.max(0, v)) : Math.max(0, v)) * 100);
+  }
 }
 
 export function round3(x: number): number {
@@ -101,9 +119,11 @@ export function round3(x: number): number {
 export function serverPrediction(s: ServerTracker, rt: ModelRuntime, axes: ForecastAxes): ServerPrediction {
   const stepMs = stepOf(s);
   const forecast = {} as ServerPrediction["forecast"];
+  forecastSlots(s, stepMs);
   for (let g = 0; g < FORECAST_GROUPS.length; g++) {
+    forecastHundredths(s, rt, g);
     const series: number[] = [];
-    for (let k = 1; k <= FORECAST_POINTS; k++) series.push(forecastPoint(s, rt, g, k, stepMs));
+    for (let k = 0; k < FORECAST_POINTS; k++) series.push(points[k]! / 100);
     forecast[FORECAST_KEYS[g]!] = series;
     if (g === TIMESTAMPS_AFTER) forecast.timestamps = axes.get(s).list;
   }
@@ -146,11 +166,13 @@ export function writeServerPrediction(out: JsonBytes, s: ServerTracker, rt: Mode
     out.fixed1(s.current[DISPLAY[d]![1]]!);
     out.raw(K.units[d]!);
   }
+  forecastSlots(s, stepMs);
   for (let g = 0; g < FORECAST_GROUPS.length; g++) {
     out.raw(K.forecast[g]!);
-    for (let k = 1; k <= FORECAST_POINTS; k++) {
-      if (k > 1) out.raw(K.comma);
-      out.num(forecastPoint(s, rt, g, k, stepMs));
+    forecastHundredths(s, rt, g);
+    for (let k = 0; k < FORECAST_POINTS; k++) {
+      if (k > 0) out.byte(COMMA);
+      out.hundredths(points[k]!);
     }
     out.raw(K.close);
     if (g === TIMESTAMPS_AFTER) out.raw(axes.get(s).json);
