@@ -179,6 +179,13 @@ describe("seed 004 monitor API", () => {
     expect(db.risk_score).toBeGreaterThan(web.risk_score);
     expect(web.alert.level).toBe("healthy");
     expect(["warning", "critical"]).toContain(db.alert.level);
+    // The first read of this version streamed the map as it was built (chunked); a repeated read
+    // sends the cached body, the same bytes, with its length.
+    const raw = await fetch(`${url}/predictions/current`, { headers: { "x-api-key": apiKey } });
+    expect(raw.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const cachedBytes = Buffer.from(await raw.arrayBuffer());
+    expect(raw.headers.get("content-length")).toBe(String(cachedBytes.length));
+    expect(JSON.parse(cachedBytes.toString())).toEqual(p.body);
     const summary = p.body.summary as Record<string, number>;
     expect(summary.total_servers).toBe(5);
     expect(summary.healthy).toBeGreaterThanOrEqual(4);

@@ -28,10 +28,13 @@ describe("FleetPredictionsView", () => {
   it("builds the seed's full map in slices, equal to the payload built at once, shared by concurrent reads", async () => {
     const m = fleet();
     const view = new FleetPredictionsView(m, 7);
-    const [a, b] = [view.fullBody(), view.fullBody()];
-    expect(a).toBe(b);
-    const body = await a;
-    expect(await view.fullBody()).toBe(body);
+    const a = view.fullMap();
+    expect(view.fullMap()).toBe(a);
+    expect(a.done).toBe(false);
+    const body = await a.whole();
+    expect(a.done).toBe(true);
+    expect(a.length).toBe(body.length);
+    expect(view.fullMap()).toBe(a);
     const json = body.toString("utf8");
     expect(body.equals(Buffer.from(JSON.stringify(m.predictions())))).toBe(true);
     expect(Object.keys(JSON.parse(json))).toEqual(["predictions", "summary", "alerts", "timestamp"]);
@@ -40,6 +43,40 @@ describe("FleetPredictionsView", () => {
     const again = await view.fullJson();
     expect(again).not.toBe(json);
     expect(JSON.parse(again).predictions.srv3.last_seen).toBe("2025-01-15T02:30:00");
+  });
+
+  it("streams the map while it is built: a reader gets the first slices before the last is serialised", async () => {
+    const m = fleet(5, 200);
+    const view = new FleetPredictionsView(m, 10);
+    const map = view.fullMap();
+    const stream = map.stream();
+    const chunks: Buffer[] = [];
+    let firstWhileBuilding = false;
+    stream.on("data", (c: Buffer) => {
+      if (chunks.length === 0) firstWhileBuilding = !map.done;
+      chunks.push(c);
+    });
+    await new Promise((resolve, reject) => stream.on("end", resolve).on("error", reject));
+    expect(firstWhileBuilding).toBe(true);
+    expect(chunks.length).toBeGreaterThan(5);
+    const whole = Buffer.concat(chunks);
+    expect(whole.equals(Buffer.from(JSON.stringify(m.predictions())))).toBe(true);
+    // A reader that starts once the map is built reads the same bytes, and a slow one too.
+    const again: Buffer[] = [];
+    for await (const c of view.fullMap().stream()) again.push(c as Buffer);
+    expect(Buffer.concat(again).equals(whole)).toBe(true);
+  });
+
+  it("keeps readers of the build in progress when records arrive meanwhile; the next read builds again", async () => {
+    const m = fleet(5, 200);
+    const view = new FleetPredictionsView(m, 10);
+    const first = view.fullMap();
+    m.ingest([syntheticRecord("srv3", T0 + 5 * STEP, healthyValues(T0 + 5 * STEP, rng(1)))]);
+    expect(view.fullMap()).toBe(first);
+    await first.whole();
+    const second = view.fullMap();
+    expect(second).not.toBe(first);
+    expect(JSON.parse((await second.whole()).toString()).predictions.srv3.last_seen).toBe("2025-01-15T00:25:00");
   });
 
   it("lets other work run between slices", async () => {

@@ -1,8 +1,9 @@
 import { type PredictionsPage, type PredictionsQuery, SUMMARY_ALERTS_LIMIT } from "@aegis/contracts";
+import { FullMapBody } from "./full-map-body.js";
 import type { FleetMonitor, ServerPrediction } from "./monitor-types.js";
 import { TimeSlicer } from "./time-slicer.js";
 
-/** Servers serialised at most between two yields to the event loop (and at most `SLICE_BUDGET_MS` of work). */
+/** Servers serialised at most between two yields to the event loop (and at most `SLICE_BUDGET_MS` of work): one chunk of the body. */
 const SLICE = 250;
 /** Servers serialised between two looks at the time budget. */
 const STEP = 25;
@@ -12,13 +13,13 @@ const COMMA = 0x2c;
 /**
  * The forms `GET /predictions/current` answers in. The full map (the seed's default) is built in
  * slices with the event loop free between them, from per-server JSON the engine keeps until that
- * server reports again; concurrent readers share one build and repeated reads one cached string.
- * A map built while records arrive holds each server as it was when its slice ran; its summary is
- * the one at the start (the same servers), and the next read builds again.
+ * server reports again, and is readable while it is built (`FullMapBody`); concurrent readers share
+ * one build and repeated reads one cached body. A map built while records arrive holds each server
+ * as it was when its slice ran; its summary is the one at the start (the same servers), and the next
+ * read builds again.
  */
 export class FleetPredictionsView {
-  private cached: { version: number; body: Buffer } | null = null;
-  private building: Promise<Buffer> | null = null;
+  private current: { version: number; body: FullMapBody } | null = null;
   private summaryCache: { version: number; alertsLimit: number; json: string } | null = null;
 
   constructor(
@@ -27,21 +28,21 @@ export class FleetPredictionsView {
   ) {}
 
   /**
-   * The seed's full payload as UTF-8 JSON, encoded slice by slice while it is built: handing the
-   * socket a 12 MB string (10,000 servers) made the response write encode it in one task (~200–400 ms
-   * measured under the monitor bench); a Buffer is written as it is.
+   * The seed's full payload as UTF-8 JSON: this version's cached body, the build in progress (any
+   * version: a reader does not start a second build while one runs), or a new build.
    */
-  fullBody(): Promise<Buffer> {
-    if (this.cached?.version === this.engine.version) return Promise.resolve(this.cached.body);
-    this.building ??= this.build().finally(() => {
-      this.building = null;
-    });
-    return this.building;
+  fullMap(): FullMapBody {
+    const c = this.current;
+    if (c && (!c.body.done || c.version === this.engine.version)) return c.body;
+    const body = new FullMapBody();
+    this.current = { version: this.engine.version, body };
+    this.build(body).catch((err: unknown) => body.fail(err instanceof Error ? err : new Error(String(err))));
+    return body;
   }
 
-  /** `fullBody()` as a string. */
+  /** The full map as a string, once built. */
   async fullJson(): Promise<string> {
-    return (await this.fullBody()).toString("utf8");
+    return (await this.fullMap().whole()).toString("utf8");
   }
 
   /**
@@ -103,32 +104,36 @@ export class FleetPredictionsView {
     return { predictions, summary, timestamp, count, next_cursor: next };
   }
 
-  private async build(): Promise<Buffer> {
+  private async build(body: FullMapBody): Promise<void> {
     const e = this.engine;
-    const version = e.version;
     const { summary, alerts, timestamp } = e.overview();
     const n = summary.total_servers;
     const pacer = new TimeSlicer(this.slice);
-    // Each server's bytes are cached on it; the body is one copy of them, separated by commas. The
-    // lengths are summed in slices (serialising the servers that changed), then the bytes copied at
-    // once: nothing serialises a server between the two (one build at a time).
-    const head = Buffer.from('{"predictions":{');
-    const tail = Buffer.from(
-      `},"summary":${JSON.stringify(summary)},"alerts":${JSON.stringify(alerts)},"timestamp":${JSON.stringify(timestamp)}}`,
-    );
-    let bytes = head.length + tail.length + Math.max(0, n - 1);
+    body.append(Buffer.from('{"predictions":{'));
+    // A slice's servers are serialised (those that changed), then copied into one chunk in the same
+    // task: nothing serialises them again in between.
+    let from = 0;
+    let bytes = 0;
     for (let i = 0; i < n; i++) {
       bytes += e.predictionLengthAt(i);
-      if (i < n - 1 && (i + 1) % STEP === 0 && pacer.due(STEP)) await pacer.pause();
+      const last = i === n - 1;
+      if (!last && !((i + 1) % STEP === 0 && pacer.due(STEP))) continue;
+      const chunk = Buffer.allocUnsafe(bytes + (from > 0 ? i - from + 1 : i - from));
+      let at = 0;
+      for (let j = from; j <= i; j++) {
+        if (j > 0) chunk[at++] = COMMA;
+        at += e.copyPredictionAt(j, chunk, at);
+      }
+      body.append(chunk);
+      from = i + 1;
+      bytes = 0;
+      if (!last) await pacer.pause();
     }
-    const body = Buffer.allocUnsafe(bytes);
-    let at = head.copy(body, 0);
-    for (let i = 0; i < n; i++) {
-      if (i > 0) body[at++] = COMMA;
-      at += e.copyPredictionAt(i, body, at);
-    }
-    tail.copy(body, at);
-    this.cached = { version, body };
-    return body;
+    body.append(
+      Buffer.from(
+        `},"summary":${JSON.stringify(summary)},"alerts":${JSON.stringify(alerts)},"timestamp":${JSON.stringify(timestamp)}}`,
+      ),
+    );
+    body.end();
   }
 }

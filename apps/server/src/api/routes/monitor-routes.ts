@@ -145,8 +145,11 @@ export function registerMonitorRoutes(fastify: FastifyInstance, d: AppDeps, limi
       if (q.view === "summary") {
         return reply.type("application/json; charset=utf-8").send(m.predictions.summaryJson(q.alerts_limit));
       }
-      const body = await m.predictions.fullBody();
-      return reply.type("application/json; charset=utf-8").send(body);
+      // Sent while it is built (chunked) the first time; a cached body with its length.
+      const body = m.predictions.fullMap();
+      reply.type("application/json; charset=utf-8");
+      if (body.done) reply.header("content-length", body.length);
+      return reply.send(body.stream());
     },
   );
 
