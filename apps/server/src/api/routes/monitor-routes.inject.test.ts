@@ -75,8 +75,17 @@ describe("monitor routes (inject)", () => {
     expect(
       (await t.app.inject({ method: "POST", url: "/feed/data", headers: AS_DEFAULT, payload: { records } })).statusCode,
     ).toBe(200);
-    const full = (await t.app.inject({ url: "/predictions/current", headers: AS_DEFAULT })).json();
+    const fresh = await t.app.inject({ url: "/predictions/current", headers: AS_DEFAULT });
+    const full = fresh.json();
     const names = Object.keys(full.predictions);
+    // A map built in one slice is sent with its length; the cached body again; HEAD without it.
+    expect(fresh.headers["content-length"]).toBe(String(Buffer.byteLength(fresh.body)));
+    const cached = await t.app.inject({ url: "/predictions/current", headers: AS_DEFAULT });
+    expect(cached.body).toBe(fresh.body);
+    expect(cached.headers["content-length"]).toBe(String(Buffer.byteLength(fresh.body)));
+    const head = await t.app.inject({ method: "HEAD", url: "/predictions/current", headers: AS_DEFAULT });
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe("");
     expect(names).toEqual(expect.arrayContaining(servers));
 
     const summary = (await t.app.inject({ url: "/predictions/current?view=summary", headers: AS_DEFAULT })).json();
