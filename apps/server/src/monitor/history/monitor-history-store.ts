@@ -13,8 +13,8 @@ import { rowsOf } from "../../store/rows-of.js";
 import { monitorAlertEvents, monitorFleetSnapshots, monitorSamples } from "../../store/schema.js";
 import { formatDataTime } from "../engine/data-time.js";
 import type { AlertEvent, FleetSummary } from "../monitor-types.js";
-import { SAMPLE_STATUSES, SAMPLE_WIDTH, type SampleBatch, sampleBatchOf } from "./sample-batch.js";
 import { toCsv } from "./csv.js";
+import { SAMPLE_STATUSES, SAMPLE_WIDTH, type SampleBatch, sampleBatchOf } from "./sample-batch.js";
 import { encodeSampleCopy, SAMPLE_COLUMN_TYPES, SAMPLE_COPY_SQL } from "./sample-copy.js";
 import { dataTimeMs, rangeBounds } from "./time-range.js";
 

@@ -34,7 +34,8 @@ export function sampleBatchOf(records: readonly MetricRecord[]): SampleBatch {
     const r = records[i] as MetricRecord;
     batch.ms[i] = dataTimeMs(r.timestamp);
     batch.status[i] = SAMPLE_STATUSES.indexOf(r.status);
-    for (let j = 0; j < SAMPLE_WIDTH; j++) batch.values[i * SAMPLE_WIDTH + j] = r[METRIC_FIELDS[j] as (typeof METRIC_FIELDS)[number]];
+    for (let j = 0; j < SAMPLE_WIDTH; j++)
+      batch.values[i * SAMPLE_WIDTH + j] = r[METRIC_FIELDS[j] as (typeof METRIC_FIELDS)[number]];
   }
   return batch;
 }
