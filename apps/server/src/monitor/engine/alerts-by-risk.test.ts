@@ -36,7 +36,7 @@ describe("alertsByRisk", () => {
       const sorted = alertsByRisk([...alerts]);
       const expected = byComparator(alerts);
       expect(sorted.length).toBe(n);
-      sorted.forEach((a, i) => expect(a).toBe(expected[i]));
+      for (let i = 0; i < n; i++) expect(sorted[i]).toBe(expected[i]);
     }
     const edges = [0, 100, 50, 100, 0, 0.1, 99.9, 50].map((risk_score, i) => ({ server_name: `e${i}`, risk_score }));
     expect(alertsByRisk([...edges]).map((a) => a.server_name)).toEqual(byComparator(edges).map((a) => a.server_name));
