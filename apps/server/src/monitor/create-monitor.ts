@@ -1,7 +1,7 @@
 import type { Config } from "../config/config.js";
 import { ConflictError } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
-import type { Database } from "../store/database.js";
+import { type Database, DEFAULT_PROJECT_ID } from "../store/database.js";
 import { ArgusFleetMonitor } from "./engine/argus-fleet-monitor.js";
 import { DEFAULT_MODEL } from "./engine/model-params.js";
 import { MonitorHistoryStore } from "./history/monitor-history-store.js";
@@ -41,7 +41,7 @@ export async function createMonitor(
 ): Promise<Monitor> {
   const logger = deps.logger.child({ component: "monitor" });
   const db = deps.database.db;
-  const history = new MonitorHistoryStore(db);
+  const history = new MonitorHistoryStore(db, DEFAULT_PROJECT_ID, deps.database.copyFrom);
   const registry = new ModelRegistry(db, deps.dataDir);
   const engine = new ArgusFleetMonitor();
   let modelPath = BUILT_IN;

@@ -28,7 +28,7 @@ function service(engine: ArgusFleetMonitor): MonitorService {
     appendSnapshot: async () => undefined,
     prune: async () => ({ samples: 0, alertEvents: 0, snapshots: 0 }),
   };
-  const samples = new SampleRecorder({ appendSamples: async () => undefined }, logger, {
+  const samples = new SampleRecorder({ appendSampleBatch: async () => undefined }, logger, {
     everyMinutes: 5,
     maxPending: 1000,
     batchSize: 500,

@@ -1,7 +1,23 @@
-import type { MetricRecord } from "@aegis/contracts";
+import { METRIC_FIELDS, type MetricRecord } from "@aegis/contracts";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../shared/logger.js";
+import { SAMPLE_STATUSES, SAMPLE_WIDTH, type SampleBatch } from "./history/sample-batch.js";
 import { SampleRecorder } from "./sample-recorder.js";
+
+/** The batch's samples as records (the instant as an ISO string), to compare with what was offered. */
+function recordsOf(batch: SampleBatch): MetricRecord[] {
+  return Array.from({ length: batch.length }, (_, i) => {
+    const r: Record<string, unknown> = {
+      timestamp: new Date(batch.ms[i] as number).toISOString(),
+      server_name: batch.names[i],
+      status: SAMPLE_STATUSES[batch.status[i] as number],
+    };
+    METRIC_FIELDS.forEach((f, j) => {
+      r[f] = batch.values[i * SAMPLE_WIDTH + j];
+    });
+    return r as unknown as MetricRecord;
+  });
+}
 
 const base: Omit<MetricRecord, "timestamp" | "server_name"> = {
   status: "healthy",
@@ -29,11 +45,15 @@ const at = (server: string, minute: number): MetricRecord => ({
 describe("SampleRecorder", () => {
   it("keeps one sample per server per interval of data time", async () => {
     const stored: MetricRecord[] = [];
-    const r = new SampleRecorder({ appendSamples: async (b) => void stored.push(...b) }, createLogger("silent"), {
-      everyMinutes: 5,
-      maxPending: 1000,
-      batchSize: 2,
-    });
+    const r = new SampleRecorder(
+      { appendSampleBatch: async (b) => void stored.push(...recordsOf(b)) },
+      createLogger("silent"),
+      {
+        everyMinutes: 5,
+        maxPending: 1000,
+        batchSize: 2,
+      },
+    );
     r.offer([0, 1, 2, 5, 6, 10].flatMap((m) => [at("a", m), at("b", m)]));
     await r.flush();
     expect(stored.filter((s) => s.server_name === "a").map((s) => s.timestamp.slice(11, 16))).toEqual([
@@ -53,7 +73,7 @@ describe("SampleRecorder", () => {
     let calls = 0;
     const r = new SampleRecorder(
       {
-        appendSamples: async () => {
+        appendSampleBatch: async () => {
           calls += 1;
           if (calls === 1) await gate;
           else throw new Error("disk full");
@@ -77,11 +97,15 @@ describe("SampleRecorder", () => {
 
   it("hands the store the values it stores (float4) and the instant, oldest first, in batches", async () => {
     const batches: MetricRecord[][] = [];
-    const r = new SampleRecorder({ appendSamples: async (b) => void batches.push(b) }, createLogger("silent"), {
-      everyMinutes: 0,
-      maxPending: 10,
-      batchSize: 3,
-    });
+    const r = new SampleRecorder(
+      { appendSampleBatch: async (b) => void batches.push(recordsOf(b)) },
+      createLogger("silent"),
+      {
+        everyMinutes: 0,
+        maxPending: 10,
+        batchSize: 3,
+      },
+    );
     r.offer([0, 1, 2, 3, 4].map((m) => ({ ...at("a", m), cpu_user_pct: 25.3, status: "heavy_load" as const })));
     await r.flush();
     expect(batches.map((b) => b.length)).toEqual([3, 2]);
@@ -96,7 +120,7 @@ describe("SampleRecorder", () => {
   it("keeps each sample's server through the ring's wrap-around", async () => {
     const stored: string[] = [];
     const r = new SampleRecorder(
-      { appendSamples: async (b) => void stored.push(...b.map((s) => s.server_name)) },
+      { appendSampleBatch: async (b) => void stored.push(...b.names) },
       createLogger("silent"),
       { everyMinutes: 0, maxPending: 4, batchSize: 3 },
     );

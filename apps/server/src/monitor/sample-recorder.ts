@@ -1,9 +1,10 @@
-import { METRIC_FIELDS, type MetricRecord, ServerStatus } from "@aegis/contracts";
+import { METRIC_FIELDS, type MetricRecord } from "@aegis/contracts";
 import type { Logger } from "../shared/logger.js";
+import { SAMPLE_STATUSES, SAMPLE_WIDTH, type SampleBatch } from "./history/sample-batch.js";
 import { dataTimeMs } from "./history/time-range.js";
 
 export interface SampleSink {
-  appendSamples(records: MetricRecord[]): Promise<void>;
+  appendSampleBatch(batch: SampleBatch): Promise<void>;
 }
 
 export interface SampleRecorderOptions {
@@ -15,8 +16,8 @@ export interface SampleRecorderOptions {
   batchSize: number;
 }
 
-const STATUSES = ServerStatus.options;
-const WIDTH = METRIC_FIELDS.length;
+const STATUSES = SAMPLE_STATUSES;
+const WIDTH = SAMPLE_WIDTH;
 
 /**
  * Keeps the training history: a downsampled copy of the metric stream, written off the ingest
@@ -106,24 +107,28 @@ export class SampleRecorder {
     while (this.writing) await this.writing;
   }
 
-  /** The oldest `n` waiting samples, as records, removed from the queue. */
-  private take(n: number): MetricRecord[] {
+  /** The oldest `n` waiting samples, as columns (no object per sample), removed from the queue. */
+  private take(n: number): SampleBatch {
     const cap = this.cap;
-    const out: MetricRecord[] = [];
-    for (let k = 0; k < n && this.size > 0; k++) {
+    const count = Math.min(n, this.size);
+    const batch = {
+      length: count,
+      names: new Array<string>(count),
+      ms: new Float64Array(count),
+      status: new Uint8Array(count),
+      values: new Float64Array(count * WIDTH),
+    };
+    for (let k = 0; k < count; k++) {
       const i = this.head;
-      const r: Record<string, unknown> = {
-        timestamp: new Date(this.ms[i] as number).toISOString(),
-        server_name: this.names[i],
-        status: STATUSES[this.status[i] as number],
-      };
-      for (let j = 0; j < WIDTH; j++) r[METRIC_FIELDS[j] as string] = this.values[i * WIDTH + j];
-      out.push(r as unknown as MetricRecord);
+      batch.names[k] = this.names[i] as string;
+      batch.ms[k] = this.ms[i] as number;
+      batch.status[k] = this.status[i] as number;
+      batch.values.set(this.values.subarray(i * WIDTH, i * WIDTH + WIDTH), k * WIDTH);
       this.names[i] = undefined;
       this.head = (i + 1) % cap;
       this.size--;
     }
-    return out;
+    return batch;
   }
 
   private async drain(): Promise<void> {
@@ -131,7 +136,7 @@ export class SampleRecorder {
       while (this.size > 0) {
         const batch = this.take(this.opts.batchSize);
         try {
-          await this.sink.appendSamples(batch);
+          await this.sink.appendSampleBatch(batch);
           this.storedCount += batch.length;
         } catch (err) {
           this.droppedCount += batch.length;

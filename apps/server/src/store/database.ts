@@ -10,6 +10,9 @@ export type Schema = typeof schema;
 /** A Drizzle database or transaction handle (a transaction is a database too). */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
+/** `COPY … FROM '/dev/blob'` with `data` as the file: the embedded database reads it as one statement. */
+export type CopyFrom = (sql: string, data: Uint8Array) => Promise<void>;
+
 export interface Database {
   readonly db: Db;
   readonly kind: "pglite" | "postgres";
@@ -23,6 +26,8 @@ export interface Database {
    * database's worker thread; nothing for PostgreSQL, whose memory is another process's).
    */
   collectGarbage(): Promise<void>;
+  /** Bulk load from bytes: embedded PGlite only (PostgreSQL's `COPY FROM STDIN` needs a driver this server does not carry). */
+  readonly copyFrom?: CopyFrom;
   close(): Promise<void>;
 }
 
@@ -106,6 +111,7 @@ async function openPglite(dir: string | undefined): Promise<Database> {
     collectGarbage: async () => {
       await client.collectGarbage();
     },
+    copyFrom: (sql, data) => client.copyFrom(sql, data),
     close: () => client.close(),
   };
 }

@@ -144,6 +144,17 @@ export class PgliteWorkerClient implements PgliteLike {
     });
   }
 
+  /**
+   * `COPY … FROM '/dev/blob'` with `data` as the blob; `data`'s memory moves to the database thread
+   * when it is a whole ArrayBuffer (unusable here afterwards), otherwise it is copied.
+   */
+  copyFrom(sql: string, data: Uint8Array): Promise<void> {
+    const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+    const run = () => this.call("copy", { sql, data }, whole ? [data.buffer as ArrayBuffer] : []) as Promise<void>;
+    if (this.transactions === 0) return run();
+    return this.locked(run);
+  }
+
   /** A full garbage collection of the database thread's heap (its own V8 isolate); statements before it run first. */
   collectGarbage(): Promise<CollectedHeap> {
     return this.call("collect", {}) as Promise<CollectedHeap>;
@@ -165,12 +176,12 @@ export class PgliteWorkerClient implements PgliteLike {
     }) as Promise<QueryResult>;
   }
 
-  private call(op: string, body: Record<string, unknown>): Promise<unknown> {
+  private call(op: string, body: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error("embedded database is closed"));
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
       this.calls.set(id, { resolve, reject });
-      this.worker.postMessage({ id, op, ...body });
+      this.worker.postMessage({ id, op, ...body }, transfer);
     });
   }
 

@@ -1,8 +1,8 @@
 /**
  * Worker-thread host of the embedded database. PGlite runs Postgres compiled to WebAssembly on the
  * thread that calls it; hosting it here keeps the server's event loop free to answer HTTP while
- * queries run. Messages: {id, op: "query"|"exec"|"atomic"|"collect"|"close", sql, params, rowMode,
- * rawTypes, statements}.
+ * queries run. Messages: {id, op: "query"|"exec"|"atomic"|"copy"|"collect"|"close", sql, params, data,
+ * rowMode, rawTypes, statements}.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
@@ -12,11 +12,13 @@ import { collectGarbage } from "../shared/collect-garbage.js";
 interface Request {
   id: number;
   /** `collect`: a full garbage collection of this thread's heap (after start-up, ADR 0025 eighth round). */
-  op: "query" | "exec" | "atomic" | "collect" | "close";
+  op: "query" | "exec" | "atomic" | "copy" | "collect" | "close";
   sql?: string;
   /** `atomic`: statements run as one transaction, all or nothing, nothing else between them. */
   statements?: { sql: string; params: unknown[] }[];
   params?: unknown[];
+  /** `copy`: the bytes `COPY … FROM '/dev/blob'` reads. */
+  data?: Uint8Array;
   rowMode?: "array" | "object";
   /** Keep date and interval types as text, as Drizzle expects (its parsers are functions and cannot cross threads). */
   rawTypes?: boolean;
@@ -79,6 +81,8 @@ async function handle(m: Request): Promise<void> {
       });
     } else if (m.op === "exec") {
       result = await pg.exec(m.sql as string);
+    } else if (m.op === "copy") {
+      await pg.query(m.sql as string, [], { blob: new Blob([m.data as Uint8Array<ArrayBuffer>]) });
     } else if (m.op === "atomic") {
       await pg.transaction(async (tx) => {
         for (const s of m.statements ?? []) await tx.query(s.sql, s.params);

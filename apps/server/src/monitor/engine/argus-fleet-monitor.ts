@@ -11,6 +11,7 @@ import type {
   ServerPrediction,
 } from "../monitor-types.js";
 import { roundRisk, severityRank } from "./alert-level.js";
+import { alertsByRisk } from "./alerts-by-risk.js";
 import { formatDuration } from "./breach-message.js";
 import { formatDataTime, isOffsetLess, parseDataTime } from "./data-time.js";
 import { explainServer } from "./explain-server.js";
@@ -185,10 +186,9 @@ export class ArgusFleetMonitor implements FleetMonitor {
     if (summary.total_servers > 0) summary.fleet_health = Math.round((health / summary.total_servers) * 10) / 10;
     summary.prob_30m = round3(1 - survive30);
     summary.prob_8h = round3(1 - survive8h);
-    alerts.sort((a, b) => b.risk_score - a.risk_score);
     const timestamp = Number.isFinite(this.latestMs) ? formatDataTime(this.latestMs, this.latestOffsetLess) : "";
     this.predictedAt = timestamp || null;
-    const value = { summary, alerts, timestamp };
+    const value = { summary, alerts: alertsByRisk(alerts), timestamp };
     this.overviewCache = { version: this.stateVersion, value };
     return value;
   }

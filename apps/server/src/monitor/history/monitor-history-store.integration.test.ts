@@ -208,7 +208,8 @@ describe.each(testDatabaseKinds())("monitor history store on %s", (kind) => {
 
   it("stores thousands of samples in one call, reads them back in data-time order, newest-limited, and prunes", async () => {
     t = await freshDatabase(kind);
-    const h = new MonitorHistoryStore(t.database.db);
+    // As the monitor builds it: on PGlite the samples go as binary COPY, a replayed batch through the insert.
+    const h = new MonitorHistoryStore(t.database.db, undefined, t.database.copyFrom);
     const servers = Array.from({ length: 20 }, (_, i) => `srv${String(i).padStart(2, "0")}`);
     const batch = Array.from({ length: 600 }, (_, m) => servers.map((s) => record(s, m, (m % 100) + 0.3))).flat();
     await h.appendSamples(batch); // 12 000 rows
