@@ -100,7 +100,9 @@ export class JournaledIngest {
       this.journal.remove(segment);
     }
     const keys = await this.incidents.allKeys(this.database.db);
-    this.seen = new SeenIds(Math.max(1 << 21, keys.length * 2));
+    // Replaced only when too small: a 2.5 MB array built and dropped at start raises glibc's mmap (and
+    // trim) threshold to its size for the life of the process (ADR 0025, tenth round).
+    if (keys.length * 2 > this.seen.capacity) this.seen = new SeenIds(keys.length * 2);
     for (const k of keys) this.seen.add(key(k.projectId, k.id));
     if (replayed > 0) this.logger.warn({ incidents: replayed }, "loaded incidents journaled before an interruption");
     return replayed;

@@ -9,7 +9,10 @@ export class SeenIds {
   private readonly hashes = 7;
   private count = 0;
 
-  constructor(capacity = 1 << 21) {
+  constructor(
+    /** Keys it holds at ~1% false positives; past it, more "maybe" answers. */
+    readonly capacity = 1 << 21,
+  ) {
     this.bits = new Uint32Array(Math.ceil((capacity * 10) / 32));
     this.m = this.bits.length * 32;
   }
