@@ -62,7 +62,7 @@ export class FleetPredictionsView {
   /** One page of servers matching the query's filters, from `cursor` on. */
   page(q: PredictionsQuery): PredictionsPage {
     const e = this.engine;
-    const { summary, timestamp } = e.overview();
+    const { summary, timestamp } = e.fleetSummary();
     const limit = q.limit ?? DEFAULT_PAGE;
     const predictions = Object.create(null) as Record<string, ServerPrediction>;
     const keep = (p: ServerPrediction) => q.risk_min === undefined || p.risk_score >= q.risk_min;

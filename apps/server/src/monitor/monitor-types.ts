@@ -38,6 +38,7 @@ export interface IngestResult {
 
 /** The seed's `/predictions/current` without the per-server map. */
 export type FleetOverview = Omit<FleetPredictions, "predictions">;
+export type FleetHeadline = Pick<FleetPredictions, "summary" | "timestamp">;
 
 export interface FleetMonitor {
   readonly windowSize: number;
@@ -53,6 +54,8 @@ export interface FleetMonitor {
   predictions(): FleetPredictions;
   /** Summary, alerts and timestamp without the per-server map (cheap, cached). */
   overview(): FleetOverview;
+  /** Summary and timestamp alone (no alert list; cheaper still, cached). */
+  fleetSummary(): FleetHeadline;
   prediction(serverName: string): ServerPrediction | undefined;
   /** Servers in the order first seen (0 ≤ i < serversTracked; stable, servers are never removed). */
   serverNameAt(i: number): string | undefined;

@@ -202,6 +202,10 @@ describe("ArgusFleetMonitor", () => {
     const a = m.predictions();
     const o = m.overview();
     expect(m.overview()).toBe(o);
+    // The summary alone (what a page of the map reads) is the overview's, cached on its own.
+    const h = m.fleetSummary();
+    expect(h).toEqual({ summary: o.summary, timestamp: o.timestamp });
+    expect(m.fleetSummary()).toBe(h);
     expect(m.lastPrediction).toBe(a.timestamp);
     expect(a.timestamp).toBe("2025-01-15T00:45:00");
     expect(a.predictions.app01!.forecast.timestamps).toHaveLength(12);
@@ -215,7 +219,10 @@ describe("ArgusFleetMonitor", () => {
     expect(m.overview()).toBe(o);
     run(m, 1, { app01: (_, ms) => healthyValues(ms, r) }, 10);
     expect(m.version).not.toBe(v);
+    expect(m.fleetSummary()).not.toBe(h);
+    expect(m.fleetSummary().timestamp).toBe("2025-01-15T00:50:00");
     expect(m.overview()).not.toBe(o);
+    expect(m.overview().summary).toBe(m.fleetSummary().summary);
     expect(m.predictionBytesAt(1).toString()).toBe(json1); // app02 took no record: not serialised again
     expect(m.predictionsSerialised).toBe(serialised);
     expect(m.predictionBytesAt(0).toString()).not.toBe(`"app01":${JSON.stringify(a.predictions.app01)}`);

@@ -2,6 +2,7 @@ import type { AlertLevel, MetricRecord } from "@aegis/contracts";
 import type {
   AlertEvent,
   Explanation,
+  FleetHeadline,
   FleetMonitor,
   FleetOverview,
   FleetPredictions,
@@ -56,6 +57,7 @@ export class ArgusFleetMonitor implements FleetMonitor {
   private stateVersion = 0;
   private modelGen = 0;
   private overviewCache: { version: number; value: FleetOverview } | undefined;
+  private summaryCache: { version: number; value: FleetHeadline } | undefined;
   private readonly axes = new ForecastAxes();
   /** Where a server's prediction JSON is written before it is copied to the server's own bytes. */
   private readonly out = new JsonBytes();
@@ -152,15 +154,16 @@ export class ArgusFleetMonitor implements FleetMonitor {
   }
 
   /**
-   * The fleet's summary and alerts (the seed's `summary`, `alerts`, `timestamp`) without the
-   * per-server forecasts: O(servers) scalar work, cached until the next accepted record or model.
-   * `fleet_health` is the mean of (100 − risk) over the servers (100 = every server at its healthy
-   * reference); `prob_30m`/`prob_8h` are the chance that at least one server becomes critical within
-   * 30 minutes / 8 hours, 1 − ∏(1 − p_s), treating servers as independent (a server already critical
-   * counts as p_s = 1). Alerts are the servers at warning or critical, by risk.
+   * The fleet's summary and timestamp (the seed's `summary`, `timestamp`): O(servers) scalar work,
+   * cached until the next accepted record or model. `fleet_health` is the mean of (100 − risk) over the
+   * servers (100 = every server at its healthy reference); `prob_30m`/`prob_8h` are the chance that at
+   * least one server becomes critical within 30 minutes / 8 hours, 1 − ∏(1 − p_s), treating servers as
+   * independent (a server already critical counts as p_s = 1). A page of the map needs only this: a
+   * reader polling pages while records arrive no longer builds the alert list (thousands of entries,
+   * sorted) on every read.
    */
-  overview(): FleetOverview {
-    if (this.overviewCache && this.overviewCache.version === this.stateVersion) return this.overviewCache.value;
+  fleetSummary(): FleetHeadline {
+    if (this.summaryCache && this.summaryCache.version === this.stateVersion) return this.summaryCache.value;
     const summary = {
       total_servers: 0,
       critical: 0,
@@ -171,7 +174,6 @@ export class ArgusFleetMonitor implements FleetMonitor {
       prob_30m: 0,
       prob_8h: 0,
     };
-    const alerts: PredictionAlert[] = [];
     let health = 0;
     let survive30 = 1;
     let survive8h = 1;
@@ -181,13 +183,26 @@ export class ArgusFleetMonitor implements FleetMonitor {
       health += 100 - s.risk;
       survive30 *= 1 - s.pCritical30m;
       survive8h *= 1 - s.pCritical8h;
-      if (s.level === "critical" || s.level === "warning") alerts.push(this.alertOf(s));
     }
     if (summary.total_servers > 0) summary.fleet_health = Math.round((health / summary.total_servers) * 10) / 10;
     summary.prob_30m = round3(1 - survive30);
     summary.prob_8h = round3(1 - survive8h);
     const timestamp = Number.isFinite(this.latestMs) ? formatDataTime(this.latestMs, this.latestOffsetLess) : "";
     this.predictedAt = timestamp || null;
+    const value = { summary, timestamp };
+    this.summaryCache = { version: this.stateVersion, value };
+    return value;
+  }
+
+  /**
+   * `fleetSummary()` with the alerts: the servers at warning or critical, by risk, without the
+   * per-server forecasts; cached until the next accepted record or model.
+   */
+  overview(): FleetOverview {
+    if (this.overviewCache && this.overviewCache.version === this.stateVersion) return this.overviewCache.value;
+    const { summary, timestamp } = this.fleetSummary();
+    const alerts: PredictionAlert[] = [];
+    for (const s of this.list) if (s.level === "critical" || s.level === "warning") alerts.push(this.alertOf(s));
     const value = { summary, alerts: alertsByRisk(alerts), timestamp };
     this.overviewCache = { version: this.stateVersion, value };
     return value;
