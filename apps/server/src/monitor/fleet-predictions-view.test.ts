@@ -79,6 +79,29 @@ describe("FleetPredictionsView", () => {
     expect(JSON.parse((await second.whole()).toString()).predictions.srv3.last_seen).toBe("2025-01-15T00:25:00");
   });
 
+  it("does not keep a failed build: its readers get the error, the next read builds again", async () => {
+    const m = fleet(5, 200);
+    let failing = true;
+    const flaky = new Proxy(m, {
+      get(target, key, receiver) {
+        if (key === "predictionLengthAt" && failing)
+          return (i: number) => {
+            if (i === 120) throw new Error("serialisation failed");
+            return target.predictionLengthAt(i);
+          };
+        const v = Reflect.get(target, key, receiver);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const view = new FleetPredictionsView(flaky, 10);
+    const first = view.fullMap();
+    await expect(first.whole()).rejects.toThrow("serialisation failed");
+    failing = false;
+    const second = view.fullMap();
+    expect(second).not.toBe(first);
+    expect((await second.whole()).equals(Buffer.from(JSON.stringify(m.predictions())))).toBe(true);
+  });
+
   it("lets other work run between slices", async () => {
     const m = fleet(5, 200);
     const view = new FleetPredictionsView(m, 10);

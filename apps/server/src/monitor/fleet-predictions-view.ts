@@ -36,7 +36,11 @@ export class FleetPredictionsView {
     if (c && (!c.body.done || c.version === this.engine.version)) return c.body;
     const body = new FullMapBody();
     this.current = { version: this.engine.version, body };
-    this.build(body).catch((err: unknown) => body.fail(err instanceof Error ? err : new Error(String(err))));
+    this.build(body).catch((err: unknown) => {
+      // Its readers get the error; the next read builds again instead of being answered from a failure.
+      if (this.current?.body === body) this.current = null;
+      body.fail(err instanceof Error ? err : new Error(String(err)));
+    });
     return body;
   }
 
