@@ -7,11 +7,14 @@ const MAX_REMEMBERED = 50_000;
 
 /**
  * Flags an API key used from an address it was never used from before (the first address of a key is
- * its baseline). Known pairs are remembered in memory so a steady client costs no query.
+ * its baseline). Known pairs are remembered in memory so a steady client costs no query, and a pair's
+ * first uses share one query: a burst of requests with a new key (32 clients of an alert storm) would
+ * otherwise each send the same insert while the database is still busy with the first.
  */
 export class ApiKeyWatch {
   private readonly store = new SecurityStore();
   private readonly known = new Set<string>();
+  private readonly recording = new Map<string, Promise<void>>();
 
   constructor(
     private readonly database: Database,
@@ -23,6 +26,15 @@ export class ApiKeyWatch {
   async used(key: { id: string; name: string }, projectId: string, ip: string): Promise<void> {
     const pair = `${key.id}\u0000${ip}`;
     if (this.known.has(pair)) return;
+    let once = this.recording.get(pair);
+    if (!once) {
+      once = this.record(key, projectId, ip, pair).finally(() => this.recording.delete(pair));
+      this.recording.set(pair, once);
+    }
+    return once;
+  }
+
+  private async record(key: { id: string; name: string }, projectId: string, ip: string, pair: string): Promise<void> {
     try {
       const seen = await this.store.keyUsedFrom(this.database.db, key.id, ip, new Date());
       if (this.known.size >= MAX_REMEMBERED) this.known.clear();
