@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { InProcessEventBus } from "../events/event-bus.js";
 import { ScheduleService } from "../oncall/schedule-service.js";
@@ -10,7 +11,7 @@ import { IncidentResourceStore } from "../store/incident-resource-store.js";
 import { IncidentStore, type NewIncident } from "../store/incident-store.js";
 import { OnCallStore } from "../store/oncall-store.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
-import { EscalationEngine } from "./escalation-engine.js";
+import { DEFAULT_ESCALATION_OPTIONS, EscalationEngine, type EscalationOptions } from "./escalation-engine.js";
 import { IncidentResource } from "./incident-resource.js";
 import { IncidentRecorder } from "./recorder.js";
 
@@ -56,22 +57,31 @@ describe.each(testDatabaseKinds())("escalation engine on %s", (kind) => {
     await t?.cleanup();
   });
 
-  function wire(database: Database, notifier: Notifier, clock: () => Date, silences?: SilenceChecker) {
+  function wire(
+    database: Database,
+    notifier: Notifier,
+    clock: () => Date,
+    silences?: SilenceChecker,
+    options: EscalationOptions = DEFAULT_ESCALATION_OPTIONS,
+  ) {
     const incidents = new IncidentStore();
     const recorder = new IncidentRecorder(database, incidents, new InProcessEventBus());
     const oncall = new OnCallStore();
-    const engine = new EscalationEngine({
-      database,
-      store: new EscalationStore(),
-      oncall,
-      schedules: new ScheduleService(database, oncall),
-      incidents,
-      recorder,
-      notifier,
-      silences,
-      logger: createLogger("silent"),
-      clock,
-    });
+    const engine = new EscalationEngine(
+      {
+        database,
+        store: new EscalationStore(),
+        oncall,
+        schedules: new ScheduleService(database, oncall),
+        incidents,
+        recorder,
+        notifier,
+        silences,
+        logger: createLogger("silent"),
+        clock,
+      },
+      options,
+    );
     const resource = new IncidentResource(database, new IncidentResourceStore(), incidents, recorder, {
       open: async () => undefined,
     });
@@ -268,5 +278,32 @@ describe.each(testDatabaseKinds())("escalation engine on %s", (kind) => {
       expect.stringContaining("round 2 of 2 (page): carol via fake: sent"),
       expect.stringContaining("Escalation exhausted: nobody acknowledged after 1 level × 2 rounds"),
     ]);
+  });
+
+  it("reads only the incidents opened since its last read, and the whole look-back again every full-sweep period", async () => {
+    t = await freshDatabase(kind);
+    await setUp(t.database);
+    const notifier = new RecordingNotifier();
+    const options = { ...DEFAULT_ESCALATION_OPTIONS, overlapMs: 1_000, fullSweepMs: 3_000 };
+    const { engine, incidents } = wire(t.database, notifier, () => new Date(), undefined, options);
+    await incidents.createBatch(t.database.db, [incident("n1")]);
+    await engine.sweep();
+    expect(await engine.status(P, "n1")).toMatchObject({ state: "active", level: 1 });
+
+    // Two incidents become visible after that read: one opened now, one whose transaction began (and
+    // stamped it) a minute ago. The next sweep reads only since the last read, less the overlap.
+    await incidents.createBatch(t.database.db, [incident("n2"), incident("late")]);
+    await t.database.db.execute(
+      sql`update incidents set created_at = now() - interval '1 minute' where project_id = ${P} and id = 'late'`,
+    );
+    await engine.sweep();
+    expect(await engine.status(P, "n2")).toMatchObject({ state: "active" });
+    expect(await engine.status(P, "late")).toBeNull();
+
+    // Once the full-sweep period has passed (database time), a sweep reads the whole look-back again.
+    await new Promise((r) => setTimeout(r, options.fullSweepMs + 200));
+    await engine.sweep();
+    expect(await engine.status(P, "late")).toMatchObject({ state: "active", level: 1 });
+    expect(notifier.pages.map((p) => p.message.incidentId).sort()).toEqual(["late", "n1", "n2"]);
   });
 });

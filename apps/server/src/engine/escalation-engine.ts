@@ -41,8 +41,21 @@ export interface EscalationOptions {
   leaseMs: number;
   /** Incidents opened longer ago than this never start an escalation (no pages for old incidents at upgrade). */
   lookbackMs: number;
-  /** Escalations handled per sweep step. */
+  /** Due escalations handled per sweep step. */
   batch: number;
+  /**
+   * New incidents whose escalation a sweep starts (one read, one insert: no page is sent yet). Above a
+   * storm's arrival rate, or the backlog of unstarted ones grows and every sweep reads all of it.
+   */
+  startBatch: number;
+  /**
+   * A sweep after the first reads incidents created since the previous complete read, less this much:
+   * an incident carries its transaction's start time, so one whose transaction was still open during
+   * that read is older than the read when it becomes visible.
+   */
+  overlapMs: number;
+  /** At least this often a sweep reads the whole look-back again, for any incident whose transaction stayed open longer than the overlap. */
+  fullSweepMs: number;
 }
 
 /** Escalations paged concurrently within one sweep. */
@@ -54,6 +67,9 @@ export const DEFAULT_ESCALATION_OPTIONS: EscalationOptions = {
   leaseMs: 5 * 60_000,
   lookbackMs: 3_600_000,
   batch: 100,
+  startBatch: 1000,
+  overlapMs: 2_000,
+  fullSweepMs: 60_000,
 };
 
 /** Incident statuses at which automation has handed the incident to a person. */
@@ -72,6 +88,10 @@ export class EscalationEngine {
   private waking: NodeJS.Timeout | null = null;
   private sweeping: Promise<number> | null = null;
   private readonly clock: () => Date;
+  /** Database time from which the next sweep reads: every incident visible before it was read. Null: read the whole look-back. */
+  private readFrom: number | null = null;
+  /** When (this clock) a sweep last read the whole look-back. */
+  private fullReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly d: EscalationDeps,
@@ -153,10 +173,26 @@ export class EscalationEngine {
     return acted;
   }
 
+  /**
+   * Start escalations for the incidents that have none. A storm keeps thousands of open incidents in the
+   * look-back, all escalated already: reading only what appeared since the last complete read keeps a
+   * sweep's cost to the new incidents instead of every one of the last hour (ADR 0025, eleventh round).
+   */
   private async startNew(now: Date): Promise<void> {
     const db = this.d.database.db;
-    const fresh = await this.d.store.unescalated(db, new Date(now.getTime() - this.o.lookbackMs), this.o.batch);
-    if (fresh.length === 0) return;
+    const lookbackFrom = now.getTime() - this.o.lookbackMs;
+    const from = now.getTime() - this.fullReadAt < this.o.fullSweepMs ? this.readFrom : null;
+    const since = from === null ? lookbackFrom : Math.max(lookbackFrom, from);
+    const { incidents: fresh, at } = await this.d.store.unescalated(db, new Date(since), this.o.startBatch);
+    // Once these have rows, every incident visible at `at` was read, but for a full batch: none of those
+    // left is older than its last (oldest first; ties are read again, and have rows by then).
+    const horizon = at.getTime() - this.o.overlapMs;
+    const last = fresh.length < this.o.startBatch ? undefined : fresh.at(-1);
+    const read = () => {
+      this.readFrom = last ? Math.min(last.createdAt.getTime(), horizon) : horizon;
+      if (from === null) this.fullReadAt = now.getTime();
+    };
+    if (fresh.length === 0) return read();
     // A storm opens hundreds of incidents a sweep: their policies in one read, their rows in one insert.
     const policyOf = await this.d.oncall.policiesOf(db, [...new Set(fresh.map((i) => i.projectId))]);
     const rows = fresh.map((i): NewEscalation => {
@@ -179,6 +215,7 @@ export class EscalationEngine {
       };
     });
     await this.d.store.insertMany(db, rows);
+    read();
   }
 
   /** One due escalation: stop it, keep waiting, or page its next level. True when it paged or ended. */

@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, inArray, lte, or, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
+import { rowsOf } from "./rows-of.js";
 import { incidents } from "./schema.js";
 import { alertFollowers } from "./schema-alerts.js";
 import { escalations } from "./schema-oncall.js";
@@ -15,17 +16,23 @@ export interface UnescalatedIncident {
   projectId: string;
   incidentId: string;
   service: string | null;
+  createdAt: Date;
 }
 
 /** Escalation state per incident; due rows are claimed with FOR UPDATE SKIP LOCKED so several servers share the sweep. */
 export class EscalationStore {
-  /** Open incidents (still `detected`) created since `since` that have no escalation row yet, oldest first. */
-  async unescalated(db: Db, since: Date, limit: number): Promise<UnescalatedIncident[]> {
+  /**
+   * Open incidents (still `detected`) created since `since` that have no escalation row yet, oldest first,
+   * and the database's clock when it was asked (read before the scan, for the caller's next `since`).
+   */
+  async unescalated(db: Db, since: Date, limit: number): Promise<{ incidents: UnescalatedIncident[]; at: Date }> {
+    const [clock] = rowsOf(await db.execute(sql`select (extract(epoch from now()) * 1000)::float8 as ms`));
     const rows = await db
       .select({
         projectId: incidents.projectId,
         incidentId: incidents.id,
         service: sql<string | null>`coalesce(${incidents.service}, ${incidents.containerName})`,
+        createdAt: incidents.createdAt,
       })
       .from(incidents)
       .where(
@@ -39,7 +46,7 @@ export class EscalationStore {
       )
       .orderBy(asc(incidents.createdAt))
       .limit(limit);
-    return rows;
+    return { incidents: rows, at: new Date(Number(clock?.ms)) };
   }
 
   /** Start these escalations in one statement; one that exists already (another server started it) is left as it is. */
