@@ -55,7 +55,7 @@ export class DashboardService {
     const [counts, resolved, times] = await Promise.all([
       this.store.dashboardCounts(db, projectId, dayAgo, monthAgo, now),
       this.store.reachedBetween(db, projectId, "resolved", dayAgo, now),
-      this.store.responseTimes(db, projectId, monthAgo, now),
+      this.store.responsePercentiles(db, projectId, monthAgo, now),
     ]);
     const byState: Record<string, number> = {};
     const byStatus: Record<string, number> = {};

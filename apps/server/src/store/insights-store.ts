@@ -242,6 +242,32 @@ export class InsightsStore {
    * dashboard's stats ask every few seconds, and a storm opens thousands of incidents of which few have moved.
    */
   async responseTimes(db: Db, projectId: string, from: Date, to: Date, f?: InsightFilter): Promise<ResponseTimes> {
+    return this.times(db, projectId, from, to, f, true);
+  }
+
+  /**
+   * `responseTimes` without the count of the range's incidents, for the dashboard's stats, which do not
+   * show it: counting them was ~95 % of the query in a storm (a scan of every incident of 30 days, 32 ms
+   * at 5,000, while no transition exists yet to join).
+   */
+  async responsePercentiles(
+    db: Db,
+    projectId: string,
+    from: Date,
+    to: Date,
+  ): Promise<Omit<ResponseTimes, "incidents">> {
+    const { acknowledge, resolve } = await this.times(db, projectId, from, to, undefined, false);
+    return { acknowledge, resolve };
+  }
+
+  private async times(
+    db: Db,
+    projectId: string,
+    from: Date,
+    to: Date,
+    f: InsightFilter | undefined,
+    counted: boolean,
+  ): Promise<ResponseTimes> {
     const inRange = sql`i.project_id = ${projectId} and i.created_at >= ${from} and i.created_at < ${to}${this.filterSql(f)}`;
     const [r] = rowsOf(
       // Nothing moves back to `detected`, so each incident has at most one move out of it: a plain join.
@@ -264,7 +290,7 @@ export class InsightsStore {
             percentile_cont(0.9) within group (order by s) as p90, percentile_cont(0.99) within group (order by s) as p99
           from r
         )
-        select (select count(*) from incidents i where ${inRange}) as n,
+        select ${counted ? sql`(select count(*) from incidents i where ${inRange})` : sql`null`} as n,
           sa.n as an, sa.mean as amean, sa.p50 as a50, sa.p90 as a90, sa.p99 as a99,
           sr.n as rn, sr.mean as rmean, sr.p50 as r50, sr.p90 as r90, sr.p99 as r99
         from sa, sr`),
