@@ -277,10 +277,15 @@ export class InsightsStore {
           join incidents i on i.project_id = a.project_id and i.id = a.incident_id
           where a.project_id = ${projectId} and a.from_state = 'detected' and ${inRange}
         ), r as (
-          select extract(epoch from (min(t.at) - i.created_at)) as s from incident_transitions t
-          join incidents i on i.project_id = t.project_id and i.id = t.incident_id
-          where t.project_id = ${projectId} and t.to_state = 'resolved' and t.at >= ${from} and ${inRange}
-          group by i.id, i.created_at
+          -- First resolutions per incident before the join: grouped by the incident's columns, the
+          -- planner may walk every incident of the range (the created index) and probe the transitions
+          -- for each, 66 ms at 5,000 incidents with none resolved, when a storm left its statistics stale.
+          select extract(epoch from (f.at - i.created_at)) as s
+          from (select t.project_id, t.incident_id, min(t.at) as at from incident_transitions t
+                where t.project_id = ${projectId} and t.to_state = 'resolved' and t.at >= ${from}
+                group by t.project_id, t.incident_id) f
+          join incidents i on i.project_id = f.project_id and i.id = f.incident_id
+          where ${inRange}
         ), sa as (
           select count(*) as n, avg(s) as mean, percentile_cont(0.5) within group (order by s) as p50,
             percentile_cont(0.9) within group (order by s) as p90, percentile_cont(0.99) within group (order by s) as p99
