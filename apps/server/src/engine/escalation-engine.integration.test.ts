@@ -284,24 +284,26 @@ describe.each(testDatabaseKinds())("escalation engine on %s", (kind) => {
     t = await freshDatabase(kind);
     await setUp(t.database);
     const notifier = new RecordingNotifier();
-    const options = { ...DEFAULT_ESCALATION_OPTIONS, overlapMs: 1_000, fullSweepMs: 3_000 };
-    const { engine, incidents } = wire(t.database, notifier, () => new Date(), undefined, options);
+    let now = new Date();
+    const options = { ...DEFAULT_ESCALATION_OPTIONS, overlapMs: 1_000 };
+    const { engine, incidents } = wire(t.database, notifier, () => now, undefined, options);
     await incidents.createBatch(t.database.db, [incident("n1")]);
     await engine.sweep();
     expect(await engine.status(P, "n1")).toMatchObject({ state: "active", level: 1 });
 
     // Two incidents become visible after that read: one opened now, one whose transaction began (and
-    // stamped it) a minute ago. The next sweep reads only since the last read, less the overlap.
+    // stamped it) a minute ago. The next sweep reads only since the last read (database time), less the overlap.
     await incidents.createBatch(t.database.db, [incident("n2"), incident("late")]);
     await t.database.db.execute(
       sql`update incidents set created_at = now() - interval '1 minute' where project_id = ${P} and id = 'late'`,
     );
+    now = new Date(now.getTime() + 1_000);
     await engine.sweep();
     expect(await engine.status(P, "n2")).toMatchObject({ state: "active" });
     expect(await engine.status(P, "late")).toBeNull();
 
-    // Once the full-sweep period has passed (database time), a sweep reads the whole look-back again.
-    await new Promise((r) => setTimeout(r, options.fullSweepMs + 200));
+    // Once the full-sweep period has passed, a sweep reads the whole look-back again.
+    now = new Date(now.getTime() + options.fullSweepMs);
     await engine.sweep();
     expect(await engine.status(P, "late")).toMatchObject({ state: "active", level: 1 });
     expect(notifier.pages.map((p) => p.message.incidentId).sort()).toEqual(["late", "n1", "n2"]);

@@ -280,11 +280,11 @@ export class InsightsStore {
           -- First resolutions per incident before the join: grouped by the incident's columns, the
           -- planner may walk every incident of the range (the created index) and probe the transitions
           -- for each, 66 ms at 5,000 incidents with none resolved, when a storm left its statistics stale.
-          select extract(epoch from (f.at - i.created_at)) as s
+          select extract(epoch from (fr.at - i.created_at)) as s
           from (select t.project_id, t.incident_id, min(t.at) as at from incident_transitions t
                 where t.project_id = ${projectId} and t.to_state = 'resolved' and t.at >= ${from}
-                group by t.project_id, t.incident_id) f
-          join incidents i on i.project_id = f.project_id and i.id = f.incident_id
+                group by t.project_id, t.incident_id) fr
+          join incidents i on i.project_id = fr.project_id and i.id = fr.incident_id
           where ${inRange}
         ), sa as (
           select count(*) as n, avg(s) as mean, percentile_cont(0.5) within group (order by s) as p50,
