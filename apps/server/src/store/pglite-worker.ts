@@ -8,6 +8,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, types } from "@electric-sql/pglite";
 import { collectGarbage } from "../shared/collect-garbage.js";
+import { PgliteStatements } from "./pglite-statements.js";
 
 interface Request {
   id: number;
@@ -61,6 +62,7 @@ async function compilePostgres(): Promise<object> {
 }
 
 const pg = await PGlite.create(dir, { ...options, pgliteWasmModule: await compilePostgres() });
+const session = new PgliteStatements(pg);
 
 /**
  * Statements run strictly in the order they arrive: the client posts statements without waiting for
@@ -75,7 +77,7 @@ async function handle(m: Request): Promise<void> {
   try {
     let result: unknown = null;
     if (m.op === "query") {
-      result = await pg.query(m.sql as string, m.params ?? [], {
+      result = await session.query(m.sql as string, m.params ?? [], {
         rowMode: m.rowMode ?? "object",
         ...(m.rawTypes ? { parsers: identity } : {}),
       });
@@ -84,9 +86,14 @@ async function handle(m: Request): Promise<void> {
     } else if (m.op === "copy") {
       await pg.query(m.sql as string, [], { blob: new Blob([m.data as Uint8Array<ArrayBuffer>]) });
     } else if (m.op === "atomic") {
-      await pg.transaction(async (tx) => {
-        for (const s of m.statements ?? []) await tx.query(s.sql, s.params);
-      });
+      await pg.exec("BEGIN");
+      try {
+        for (const s of m.statements ?? []) await session.query(s.sql, s.params);
+        await pg.exec("COMMIT");
+      } catch (err) {
+        await pg.exec("ROLLBACK");
+        throw err;
+      }
     } else if (m.op === "collect") {
       result = await collectGarbage();
     } else {
