@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gte, inArray, lte, or, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
 import { rowsOf } from "./rows-of.js";
 import { incidents } from "./schema.js";
@@ -85,9 +85,12 @@ export class EscalationStore {
    * one statement: another server skips them, and if this one dies they come due again after the lease.
    */
   async claimDue(db: Db, now: Date, leaseUntil: Date, limit: number): Promise<EscalationRow[]> {
-    return db.transaction(async (tx) => {
-      const due = await tx
-        .select({ projectId: escalations.projectId, incidentId: escalations.incidentId })
+    // ONE statement: the due rows locked (skipping those another server holds) and leased together.
+    // Row by row, a sweep of 100 due escalations held its transaction open for 101 round trips, and on
+    // the embedded database every other statement of the server queued behind it.
+    const due = db.$with("due").as(
+      db
+        .select({ projectId: escalations.projectId, incidentId: escalations.incidentId, dueAt: escalations.nextAt })
         .from(escalations)
         .where(
           and(
@@ -101,18 +104,18 @@ export class EscalationStore {
         )
         .orderBy(asc(escalations.nextAt))
         .limit(limit)
-        .for("update", { skipLocked: true });
-      const claimed: EscalationRow[] = [];
-      for (const d of due) {
-        const [row] = await tx
-          .update(escalations)
-          .set({ nextAt: leaseUntil })
-          .where(and(eq(escalations.projectId, d.projectId), eq(escalations.incidentId, d.incidentId)))
-          .returning();
-        if (row) claimed.push(row);
-      }
-      return claimed;
-    });
+        .for("update", { skipLocked: true }),
+    );
+    const claimed = await db
+      .with(due)
+      .update(escalations)
+      .set({ nextAt: leaseUntil })
+      .from(due)
+      .where(and(eq(escalations.projectId, due.projectId), eq(escalations.incidentId, due.incidentId)))
+      .returning({ ...getTableColumns(escalations), dueAt: due.dueAt });
+    // Oldest due first, as they were chosen (an UPDATE returns its rows in no particular order).
+    claimed.sort((a, b) => (a.dueAt?.getTime() ?? 0) - (b.dueAt?.getTime() ?? 0));
+    return claimed.map(({ dueAt: _, ...row }) => row);
   }
 
   async update(db: Db, projectId: string, incidentId: string, patch: EscalationPatch): Promise<void> {
