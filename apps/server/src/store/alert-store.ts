@@ -5,6 +5,7 @@ import type { IncidentRow, NewIncident } from "./incident-store.js";
 import { rowsOf } from "./rows-of.js";
 import { incidents, timelineEntries } from "./schema.js";
 import { alertFollowers, alertGroups, alertSources, receivedAlerts, silences } from "./schema-alerts.js";
+import { textArray } from "./text-array.js";
 
 export type SilenceRow = typeof silences.$inferSelect;
 export type ReceivedAlertRow = typeof receivedAlerts.$inferSelect;
@@ -42,7 +43,6 @@ export interface AlertFilter {
 }
 
 const key = (projectId: string, id: string) => `${projectId}\u0000${id}`;
-const param = (values: (string | null | undefined)[]) => sql.param(values.map((v) => v ?? null));
 
 /** Alert groups, followers, received alerts, silences and alert sources. */
 export class AlertStore {
@@ -50,7 +50,7 @@ export class AlertStore {
   async lockFingerprints(tx: Db, keys: string[]): Promise<void> {
     if (keys.length === 0) return;
     await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtext(k)) from (select distinct unnest(${param(keys)}::text[]) as k order by 1) s`,
+      sql`select pg_advisory_xact_lock(hashtext(k)) from (select distinct unnest(${textArray(keys)}::text[]) as k order by 1) s`,
     );
   }
 
@@ -59,7 +59,7 @@ export class AlertStore {
     const result = await tx.execute(sql`
       select g.project_id, g.leader_id, g.fingerprint, g.alert_count, g.last_seen_at, i.status, i.lifecycle, i.dry_run
       from ${alertGroups} g
-      join unnest(${param(keys.map((k) => k.projectId))}::text[], ${param(keys.map((k) => k.fingerprint))}::text[])
+      join unnest(${textArray(keys.map((k) => k.projectId))}::text[], ${textArray(keys.map((k) => k.fingerprint))}::text[])
         as k(project_id, fingerprint) on g.project_id = k.project_id and g.fingerprint = k.fingerprint
       join ${incidents} i on i.project_id = g.project_id and i.id = g.leader_id
       where g.closed_at is null`);
@@ -98,8 +98,8 @@ export class AlertStore {
     if (list.length === 0) return;
     await tx.execute(sql`
       update ${alertGroups} g set alert_count = g.alert_count + v.n::int, last_seen_at = ${now}
-      from unnest(${param(list.map((c) => c.projectId))}::text[], ${param(list.map((c) => c.leaderId))}::text[],
-                  ${param(list.map((c) => String(c.n)))}::text[]) as v(project_id, leader_id, n)
+      from unnest(${textArray(list.map((c) => c.projectId))}::text[], ${textArray(list.map((c) => c.leaderId))}::text[],
+                  ${textArray(list.map((c) => String(c.n)))}::text[]) as v(project_id, leader_id, n)
       where g.project_id = v.project_id and g.leader_id = v.leader_id`);
   }
 
@@ -113,13 +113,13 @@ export class AlertStore {
     const result = await tx.execute(sql`
       with input as (
         select * from unnest(
-          ${param(col("projectId"))}::text[], ${param(col("id"))}::text[], ${param(col("alertType"))}::text[],
-          ${param(col("logs"))}::text[], ${param(col("containerName"))}::text[], ${param(col("severity"))}::text[],
-          ${param(col("alertTimestamp"))}::text[],
-          ${param(followers.map((f) => (f.item.context ? JSON.stringify(f.item.context) : null)))}::text[],
-          ${param(followers.map((f) => String(f.item.dryRun)))}::text[], ${param(col("service"))}::text[],
-          ${param(followers.map((f) => f.leaderId))}::text[], ${param(followers.map((f) => f.ownMessage))}::text[],
-          ${param(followers.map((f) => f.leaderMessage))}::text[]
+          ${textArray(col("projectId"))}::text[], ${textArray(col("id"))}::text[], ${textArray(col("alertType"))}::text[],
+          ${textArray(col("logs"))}::text[], ${textArray(col("containerName"))}::text[], ${textArray(col("severity"))}::text[],
+          ${textArray(col("alertTimestamp"))}::text[],
+          ${textArray(followers.map((f) => (f.item.context ? JSON.stringify(f.item.context) : null)))}::text[],
+          ${textArray(followers.map((f) => String(f.item.dryRun)))}::text[], ${textArray(col("service"))}::text[],
+          ${textArray(followers.map((f) => f.leaderId))}::text[], ${textArray(followers.map((f) => f.ownMessage))}::text[],
+          ${textArray(followers.map((f) => f.leaderMessage))}::text[]
         ) with ordinality as t(project_id, id, alert_type, logs, container_name, severity, alert_timestamp, context,
                                dry_run, service, leader_id, own_message, leader_message, ord)
       ),
@@ -158,7 +158,7 @@ export class AlertStore {
    */
   async recordAlerts(db: Db, rows: NewReceivedAlert[]): Promise<void> {
     if (rows.length === 0) return;
-    const col = (f: (r: NewReceivedAlert) => string | null | undefined) => param(rows.map(f));
+    const col = (f: (r: NewReceivedAlert) => string | null | undefined) => textArray(rows.map(f));
     const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
     await db.execute(sql`
       insert into ${receivedAlerts} (project_id, id, source, status, alertname, severity, service, description, labels,

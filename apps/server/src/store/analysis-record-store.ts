@@ -5,6 +5,7 @@ import type { Citation, Hypothesis } from "../ports/analysis-records.js";
 import type { Db } from "./database.js";
 import { runAtomically } from "./run-atomically.js";
 import { citations, hypotheses } from "./schema.js";
+import { textArray } from "./text-array.js";
 
 /** One incident's new analysis records (`replaceMany`). */
 export interface AnalysisRecordSet {
@@ -14,8 +15,6 @@ export interface AnalysisRecordSet {
   hypotheses: Hypothesis[];
   citations: Citation[];
 }
-
-const textArray = (values: (string | number | null)[]) => sql.param(values.map((v) => (v === null ? null : String(v))));
 
 /** An incident's ranked hypotheses and the citations behind its diagnosis; a new analysis replaces both. */
 export class AnalysisRecordStore {

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, gt, gte, ilike, lte, or, type SQL, sql } fro
 import type { Db } from "./database.js";
 import { rowsOf } from "./rows-of.js";
 import { auditChainHeads, auditLog } from "./schema-audit.js";
+import { textColumn } from "./text-array.js";
 
 export type AuditRow = typeof auditLog.$inferSelect;
 /** A row before its place in the chain is known. */
@@ -185,13 +186,7 @@ function chained(
  * (~0.2 ms of CPU per row; issue #17).
  */
 function auditRowsSelect(rows: readonly AuditRow[]): SQL {
-  const col = (f: (r: AuditRow) => string | number | null | undefined) =>
-    sql.param(
-      rows.map((r) => {
-        const v = f(r);
-        return v === null || v === undefined ? null : String(v);
-      }),
-    );
+  const col = (f: (r: AuditRow) => unknown) => textColumn(rows, f);
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
   return sql`(project_id, seq, at, actor_kind, actor_id, actor_name, actor_role, action, resource_type,
                              resource_id, outcome, status_code, before, after, ip, user_agent, request_id, prev_hash, hash)

@@ -4,6 +4,7 @@ import { rowsOf } from "./rows-of.js";
 import { incidents } from "./schema.js";
 import { alertFollowers } from "./schema-alerts.js";
 import { escalations } from "./schema-oncall.js";
+import { textColumn } from "./text-array.js";
 
 export type EscalationRow = typeof escalations.$inferSelect;
 export type NewEscalation = typeof escalations.$inferInsert;
@@ -57,15 +58,7 @@ export class EscalationStore {
     if (rows.length === 0) return;
     // One statement of array parameters (`unnest`): Drizzle's multi-row `values` built ~20 KB of garbage
     // per row on the server thread, ~100 MB in a 5,000-alert storm (ADR 0025, twelfth round).
-    const col = (f: (r: NewEscalation) => unknown) =>
-      sql.param(
-        rows.map((r) => {
-          const v = f(r);
-          if (v === null || v === undefined) return null;
-          if (v instanceof Date) return v.toISOString();
-          return typeof v === "object" ? JSON.stringify(v) : String(v);
-        }),
-      );
+    const col = (f: (r: (typeof rows)[number]) => unknown) => textColumn(rows, f);
     await db.execute(sql`
       insert into ${escalations} (project_id, incident_id, policy_id, policy, state, level, round, next_at, pages_sent, stop_reason)
       select project_id, incident_id, policy_id, policy::jsonb, state, coalesce(level::integer, 0),

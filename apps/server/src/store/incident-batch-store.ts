@@ -3,6 +3,7 @@ import { and, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
 import type { IncidentPatch, IncidentRow, TimelineInput } from "./incident-store.js";
 import { councilVotes, incidents, timelineEntries } from "./schema.js";
+import { textColumn } from "./text-array.js";
 
 /** Patch fields `updateAllStatements` writes in one statement; a patch with others is written row by row. */
 const BATCHED = new Set<keyof IncidentPatch>([
@@ -104,7 +105,7 @@ export class IncidentBatchStore {
           .getSQL(),
       );
     if (lean.length === 0) return out;
-    const col = (f: (p: IncidentPatch) => string | null | undefined) => sql.param(lean.map((p) => f(p.patch) ?? null));
+    const col = (f: (p: IncidentPatch) => string | null | undefined) => textColumn(lean, (p) => f(p.patch));
     const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
     // Which fields each patch sets (a set field may be set to null): one letter each.
     const mask = lean.map((p) =>

@@ -13,6 +13,7 @@ import type { IncidentCategory } from "../ports/analyst.js";
 import type { Db } from "./database.js";
 import { rowsOf } from "./rows-of.js";
 import { councilVotes, incidents, jobs, timelineEntries } from "./schema.js";
+import { textArray } from "./text-array.js";
 
 export interface NewIncident {
   projectId: string;
@@ -289,9 +290,4 @@ export function toResult(row: IncidentRow, timeline: TimelineEntry[]): IncidentR
     dry_run: row.dryRun,
     created_at: row.createdAt.toISOString(),
   };
-}
-
-/** A text[] parameter that both drivers (node-postgres, PGlite) pass as one array value. */
-function textArray(values: (string | null | undefined)[]) {
-  return sql.param(values.map((v) => v ?? null));
 }
