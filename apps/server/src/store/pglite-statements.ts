@@ -1,14 +1,17 @@
 /**
- * Statements on the embedded database in as few calls into PostgreSQL as the protocol allows, with
- * the plans of repeated statements kept (ADR 0025, twelfth round).
+ * Statements on the embedded database in as few calls into PostgreSQL as the protocol allows (ADR 0025,
+ * twelfth round).
  *
  * PGlite's own `query` makes six calls into the WebAssembly module per statement (Parse, Describe,
- * Bind, Describe, Execute, Sync, each a pass of PostgreSQL's main loop) and parses and plans the text
- * every time. Here a statement seen before runs as ONE call: Bind, Describe, Execute and Sync of a
- * named prepared statement, whose parse tree (and, once PostgreSQL finds it as cheap, generic plan)
- * the backend keeps. A statement seen for the first time takes two calls (Parse and Describe for its
- * parameter types, then the rest), unnamed, so one-off texts — a batch insert's VALUES list of this
- * size — hold no memory in the backend, whose WebAssembly heap never shrinks.
+ * Bind, Describe, Execute, Sync, each a pass of PostgreSQL's main loop). Here a statement whose text was
+ * seen before runs as ONE call: Parse, Bind, Describe, Execute and Sync together, its parameter types
+ * (which choose each value's text form) remembered from the first run. A text seen for the first time
+ * takes two calls: Parse and Describe for its parameter types, then the rest.
+ *
+ * The statement stays unnamed, so PostgreSQL plans it at every run from the tables as they are then,
+ * as PGlite's `query` (and node-postgres on a server) do. A named, kept plan was tried and dropped: a
+ * plan made while a table was empty (a fresh install, the first seconds of a storm) was kept while the
+ * table grew, and one job-queue statement went from 0.5 ms to 2.2 s per run.
  *
  * Caller's contract: one statement at a time (the worker runs its messages strictly in order).
  */
@@ -16,21 +19,10 @@ import { type PGlite, parse, protocol, type QueryOptions, type Results } from "@
 
 const { serialize } = protocol;
 
-/** Named statements kept; the least recently used one is closed beyond this. */
-export const MAX_PREPARED = 128;
-/** A text longer than this is never named (a multi-row VALUES list, a migration). */
-export const MAX_NAMED_TEXT = 4096;
-/** Texts remembered as seen once, to name them on their second run. */
-const MAX_SEEN = 512;
-
-/** PostgreSQL's answer when a kept plan's result columns changed under it (DDL since it was prepared). */
-const RESULT_TYPE_CHANGED = "cached plan must not change result type";
-
-interface Prepared {
-  name: string;
-  /** Parameter type OIDs from Describe, which choose each value's text form. */
-  types: number[];
-}
+/** Texts whose parameter types are remembered; the least recently used is forgotten beyond this. */
+export const MAX_REMEMBERED = 512;
+/** A longer text is never remembered (a multi-row VALUES list of one size, a migration). */
+export const MAX_REMEMBERED_TEXT = 4096;
 
 function concat(parts: Uint8Array[]): Uint8Array {
   let size = 0;
@@ -45,17 +37,14 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 export class PgliteStatements {
-  private readonly prepared = new Map<string, Prepared>();
-  private seen = new Set<string>();
-  private counter = 0;
-  /** Close messages of evicted statements, sent ahead of the next call's own messages. */
-  private closing: Uint8Array[] = [];
+  /** Parameter type OIDs by statement text, most recently used last. */
+  private readonly types = new Map<string, number[]>();
 
   constructor(private readonly pg: PGlite) {}
 
-  /** Named statements kept now (for tests and diagnostics). */
+  /** Texts whose parameter types are remembered now (for tests and diagnostics). */
   get size(): number {
-    return this.prepared.size;
+    return this.types.size;
   }
 
   async query<T = Record<string, unknown>>(
@@ -63,58 +52,45 @@ export class PgliteStatements {
     params: unknown[],
     options: Pick<QueryOptions, "rowMode" | "parsers"> = {},
   ): Promise<Results<T>> {
-    const kept = this.prepared.get(sql);
-    if (kept) {
-      // Most recently used last: the map's first entry is the one to evict.
-      this.prepared.delete(sql);
-      this.prepared.set(sql, kept);
-      return this.run(sql, kept, params, options);
+    const known = this.types.get(sql);
+    if (known) {
+      this.types.delete(sql);
+      this.types.set(sql, known);
     }
-    const name = sql.length <= MAX_NAMED_TEXT && this.seen.has(sql) ? `aegis_${++this.counter}` : "";
-    const described = await this.pg.execProtocol(
-      this.withClosing([
-        serialize.parse({ name, text: sql }),
-        serialize.describe({ type: "S", name }),
-        serialize.sync(),
-      ]),
-    );
-    const statement: Prepared = { name, types: parse.parseDescribeStatementResults(described.messages) };
-    if (name) {
-      this.seen.delete(sql);
-      this.prepared.set(sql, statement);
-      this.evict();
-    } else if (sql.length <= MAX_NAMED_TEXT) {
-      if (this.seen.size >= MAX_SEEN) this.seen = new Set();
-      this.seen.add(sql);
-    }
-    return this.run(sql, statement, params, options);
-  }
-
-  private async run<T>(
-    sql: string,
-    statement: Prepared,
-    params: unknown[],
-    options: Pick<QueryOptions, "rowMode" | "parsers">,
-  ): Promise<Results<T>> {
-    const values = params.map((value, i) => this.text(value, statement.types[i]));
+    const types = known ?? (await this.describe(sql));
+    const values = params.map((value, i) => this.text(value, types[i]));
+    const messages = [
+      serialize.bind({ values }),
+      serialize.describe({ type: "P" }),
+      serialize.execute({}),
+      serialize.sync(),
+    ];
     try {
       const result = await this.pg.execProtocol(
-        this.withClosing([
-          serialize.bind({ statement: statement.name, values }),
-          serialize.describe({ type: "P" }),
-          serialize.execute({}),
-          serialize.sync(),
-        ]),
+        concat(known ? [serialize.parse({ text: sql }), ...messages] : messages),
       );
       return parse.parseResults(result.messages, this.pg.parsers, options)[0] as Results<T>;
     } catch (err) {
-      if (!statement.name || (err as Error).message !== RESULT_TYPE_CHANGED) throw err;
-      // A schema change since it was prepared: prepared again. Outside a transaction nothing was done,
-      // so the statement runs again at once; inside one the transaction has failed and the error is its.
-      this.forget(sql, statement);
-      if (this.pg.isInTransaction()) throw err;
-      return this.query(sql, params, options);
+      // A schema change may have changed the types: described again at the next run.
+      this.types.delete(sql);
+      throw err;
     }
+  }
+
+  /** Parse the text as the unnamed statement and learn its parameter types (remembered if short). */
+  private async describe(sql: string): Promise<number[]> {
+    const described = await this.pg.execProtocol(
+      concat([serialize.parse({ text: sql }), serialize.describe({ type: "S" }), serialize.sync()]),
+    );
+    const types = parse.parseDescribeStatementResults(described.messages);
+    if (sql.length <= MAX_REMEMBERED_TEXT) {
+      this.types.set(sql, types);
+      if (this.types.size > MAX_REMEMBERED) {
+        const oldest = this.types.keys().next();
+        if (!oldest.done) this.types.delete(oldest.value);
+      }
+    }
+    return types;
   }
 
   /** A parameter's text form, as PGlite's own `query` makes it (its serializer for the type, else `toString`). */
@@ -122,24 +98,5 @@ export class PgliteStatements {
     if (value === null || value === undefined) return null;
     const serializer = oid === undefined ? undefined : this.pg.serializers[oid];
     return serializer ? (serializer(value) as string) : String(value);
-  }
-
-  private evict(): void {
-    while (this.prepared.size > MAX_PREPARED) {
-      const [sql, oldest] = this.prepared.entries().next().value as [string, Prepared];
-      this.forget(sql, oldest);
-    }
-  }
-
-  private forget(sql: string, statement: Prepared): void {
-    this.prepared.delete(sql);
-    this.closing.push(serialize.close({ type: "S", name: statement.name }));
-  }
-
-  private withClosing(messages: Uint8Array[]): Uint8Array {
-    if (this.closing.length === 0) return concat(messages);
-    const all = concat([...this.closing, ...messages]);
-    this.closing = [];
-    return all;
   }
 }
