@@ -24,18 +24,6 @@ export const MAX_REMEMBERED = 512;
 /** A longer text is never remembered (a multi-row VALUES list of one size, a migration). */
 export const MAX_REMEMBERED_TEXT = 4096;
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 export class PgliteStatements {
   /** Parameter type OIDs by statement text, most recently used last. */
   private readonly types = new Map<string, number[]>();
@@ -67,7 +55,7 @@ export class PgliteStatements {
     ];
     try {
       const result = await this.pg.execProtocol(
-        concat(known ? [serialize.parse({ text: sql }), ...messages] : messages),
+        Buffer.concat(known ? [serialize.parse({ text: sql }), ...messages] : messages),
       );
       return parse.parseResults(result.messages, this.pg.parsers, options)[0] as Results<T>;
     } catch (err) {
@@ -80,7 +68,7 @@ export class PgliteStatements {
   /** Parse the text as the unnamed statement and learn its parameter types (remembered if short). */
   private async describe(sql: string): Promise<number[]> {
     const described = await this.pg.execProtocol(
-      concat([serialize.parse({ text: sql }), serialize.describe({ type: "S" }), serialize.sync()]),
+      Buffer.concat([serialize.parse({ text: sql }), serialize.describe({ type: "S" }), serialize.sync()]),
     );
     const types = parse.parseDescribeStatementResults(described.messages);
     if (sql.length <= MAX_REMEMBERED_TEXT) {
