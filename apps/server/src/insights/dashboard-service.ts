@@ -52,11 +52,11 @@ export class DashboardService {
     const now = this.clock();
     const dayAgo = new Date(now.getTime() - DAY);
     const monthAgo = new Date(now.getTime() - 30 * DAY);
-    const [counts, resolved, times] = await Promise.all([
+    const [counts, resolved] = await Promise.all([
       this.store.dashboardCounts(db, projectId, dayAgo, monthAgo, now),
       this.store.reachedBetween(db, projectId, "resolved", dayAgo, now),
-      this.store.responsePercentiles(db, projectId, monthAgo, now),
     ]);
+    const times = { acknowledge: counts.acknowledge, resolve: counts.resolve };
     const byState: Record<string, number> = {};
     const byStatus: Record<string, number> = {};
     let total = 0;

@@ -34,12 +34,16 @@ export interface ResponseTimes {
 
 /** The dashboard's counts over a project's incidents (`dashboardCounts`). */
 export interface DashboardCounts {
+  /** Incidents per lifecycle state and automation status; a pair may appear twice (opened in the last month or before). */
   states: { lifecycle: string; status: string; n: number }[];
   openedSinceDayAgo: number;
   criticalOpen: number;
   /** Opened in the last month and resolved by the pipeline; and of those, resolved without a person's approval. */
   pipelineResolved: number;
   resolvedWithoutHuman: number;
+  /** Of those opened in the last month: how many were acknowledged (resolved), and the mean time to it in seconds. */
+  acknowledge: { count: number; mean: number | null };
+  resolve: { count: number; mean: number | null };
 }
 
 export interface ServiceImpact {
@@ -132,18 +136,25 @@ export class InsightsStore {
   }
 
   /**
-   * Everything the dashboard's stats count over the project's incidents, in ONE scan of them (they were
-   * four): by lifecycle state and automation status over the whole history, opened in the last day, open
-   * criticals, and what the pipeline resolved (and without a person) among those opened in the last month.
+   * Everything the dashboard's stats count over the project's incidents, in ONE scan of them: by lifecycle
+   * state and automation status over the whole history, opened in the last day, open criticals, what the
+   * pipeline resolved (and without a person) among those opened in the last month, and the month's mean
+   * times to acknowledge and resolve (from the moments each incident carries; `responseTimes` has the
+   * percentiles).
    */
   async dashboardCounts(db: Db, projectId: string, dayAgo: Date, monthAgo: Date, now: Date): Promise<DashboardCounts> {
+    // Grouped by whether the incident opened in the last month too, so the month's figures are plain
+    // aggregates of their groups rather than filters evaluated on every row of the history; the times are
+    // summed as intervals and turned into seconds once per group.
     const rows = rowsOf(
-      await db.execute(sql`select i.lifecycle, i.status, count(*) as n,
+      await db.execute(sql`select i.lifecycle, i.status, (i.created_at >= ${monthAgo} and i.created_at < ${now}) as in_month,
+          count(*) as n,
           count(*) filter (where i.created_at >= ${dayAgo} and i.created_at < ${now}) as opened_day,
           count(*) filter (where i.lifecycle in ${OPEN_STATES} and ${SEVERITY} = 'critical') as critical_open,
-          count(*) filter (where i.created_at >= ${monthAgo} and i.created_at < ${now}) as opened_month,
-          count(*) filter (where i.created_at >= ${monthAgo} and i.created_at < ${now} and i.approved_by is null) as unattended_month
-        from incidents i where i.project_id = ${projectId} group by i.lifecycle, i.status`),
+          count(*) filter (where i.approved_by is null) as unattended,
+          count(i.acknowledged_at) as acked, date_part('epoch', sum(i.acknowledged_at - i.created_at)) as ack_seconds,
+          count(i.first_resolved_at) as resolved, date_part('epoch', sum(i.first_resolved_at - i.created_at)) as resolve_seconds
+        from incidents i where i.project_id = ${projectId} group by 1, 2, 3`),
     );
     const counts: DashboardCounts = {
       states: [],
@@ -151,16 +162,27 @@ export class InsightsStore {
       criticalOpen: 0,
       pipelineResolved: 0,
       resolvedWithoutHuman: 0,
+      acknowledge: { count: 0, mean: null },
+      resolve: { count: 0, mean: null },
     };
+    let ackSeconds = 0;
+    let resolveSeconds = 0;
     for (const r of rows) {
       const status = String(r.status);
       counts.states.push({ lifecycle: String(r.lifecycle), status, n: num(r.n) });
       counts.openedSinceDayAgo += num(r.opened_day);
       counts.criticalOpen += num(r.critical_open);
+      if (r.in_month !== true) continue;
+      counts.acknowledge.count += num(r.acked);
+      ackSeconds += num(r.ack_seconds);
+      counts.resolve.count += num(r.resolved);
+      resolveSeconds += num(r.resolve_seconds);
       if (status !== "RESOLVED") continue;
-      counts.pipelineResolved += num(r.opened_month);
-      counts.resolvedWithoutHuman += num(r.unattended_month);
+      counts.pipelineResolved += num(r.n);
+      counts.resolvedWithoutHuman += num(r.unattended);
     }
+    if (counts.acknowledge.count > 0) counts.acknowledge.mean = round(ackSeconds / counts.acknowledge.count);
+    if (counts.resolve.count > 0) counts.resolve.mean = round(resolveSeconds / counts.resolve.count);
     return counts;
   }
 
@@ -238,67 +260,20 @@ export class InsightsStore {
   /**
    * Time to acknowledge (first move out of `detected`) and to resolve (first move to `resolved`) of the
    * incidents opened in the range, in seconds: count, mean and percentiles over those that reached it.
-   * Driven from the transitions (joined to their incidents), not from every incident of the range: the
-   * dashboard's stats ask every few seconds, and a storm opens thousands of incidents of which few have moved.
+   * One range scan of the incidents: each carries both moments (`acknowledged_at`, `first_resolved_at`,
+   * kept by a trigger on the transitions), so no month of transitions is joined (ADR 0025, thirteenth round).
    */
   async responseTimes(db: Db, projectId: string, from: Date, to: Date, f?: InsightFilter): Promise<ResponseTimes> {
-    return this.times(db, projectId, from, to, f, true);
-  }
-
-  /**
-   * `responseTimes` without the count of the range's incidents, for the dashboard's stats, which do not
-   * show it: counting them was ~95 % of the query in a storm (a scan of every incident of 30 days, 32 ms
-   * at 5,000, while no transition exists yet to join).
-   */
-  async responsePercentiles(
-    db: Db,
-    projectId: string,
-    from: Date,
-    to: Date,
-  ): Promise<Omit<ResponseTimes, "incidents">> {
-    const { acknowledge, resolve } = await this.times(db, projectId, from, to, undefined, false);
-    return { acknowledge, resolve };
-  }
-
-  private async times(
-    db: Db,
-    projectId: string,
-    from: Date,
-    to: Date,
-    f: InsightFilter | undefined,
-    counted: boolean,
-  ): Promise<ResponseTimes> {
-    const inRange = sql`i.project_id = ${projectId} and i.created_at >= ${from} and i.created_at < ${to}${this.filterSql(f)}`;
+    const pct = (col: string, q: number) =>
+      sql.raw(`percentile_cont(${q}) within group (order by date_part('epoch', i.${col} - i.created_at))`);
     const [r] = rowsOf(
-      // Nothing moves back to `detected`, so each incident has at most one move out of it: a plain join.
-      // Only first resolutions need grouping (a reopened incident is resolved again).
-      await db.execute(sql`with a as (
-          select extract(epoch from (a.at - i.created_at)) as s from incident_transitions a
-          join incidents i on i.project_id = a.project_id and i.id = a.incident_id
-          where a.project_id = ${projectId} and a.from_state = 'detected' and ${inRange}
-        ), r as (
-          -- First resolutions per incident before the join: grouped by the incident's columns, the
-          -- planner may walk every incident of the range (the created index) and probe the transitions
-          -- for each, 66 ms at 5,000 incidents with none resolved, when a storm left its statistics stale.
-          select extract(epoch from (fr.at - i.created_at)) as s
-          from (select t.project_id, t.incident_id, min(t.at) as at from incident_transitions t
-                where t.project_id = ${projectId} and t.to_state = 'resolved' and t.at >= ${from}
-                group by t.project_id, t.incident_id) fr
-          join incidents i on i.project_id = fr.project_id and i.id = fr.incident_id
-          where ${inRange}
-        ), sa as (
-          select count(*) as n, avg(s) as mean, percentile_cont(0.5) within group (order by s) as p50,
-            percentile_cont(0.9) within group (order by s) as p90, percentile_cont(0.99) within group (order by s) as p99
-          from a
-        ), sr as (
-          select count(*) as n, avg(s) as mean, percentile_cont(0.5) within group (order by s) as p50,
-            percentile_cont(0.9) within group (order by s) as p90, percentile_cont(0.99) within group (order by s) as p99
-          from r
-        )
-        select ${counted ? sql`(select count(*) from incidents i where ${inRange})` : sql`null`} as n,
-          sa.n as an, sa.mean as amean, sa.p50 as a50, sa.p90 as a90, sa.p99 as a99,
-          sr.n as rn, sr.mean as rmean, sr.p50 as r50, sr.p90 as r90, sr.p99 as r99
-        from sa, sr`),
+      await db.execute(sql`select count(*) as n,
+          count(i.acknowledged_at) as an, avg(date_part('epoch', i.acknowledged_at - i.created_at)) as amean,
+          ${pct("acknowledged_at", 0.5)} as a50, ${pct("acknowledged_at", 0.9)} as a90, ${pct("acknowledged_at", 0.99)} as a99,
+          count(i.first_resolved_at) as rn, avg(date_part('epoch', i.first_resolved_at - i.created_at)) as rmean,
+          ${pct("first_resolved_at", 0.5)} as r50, ${pct("first_resolved_at", 0.9)} as r90, ${pct("first_resolved_at", 0.99)} as r99
+        from incidents i
+        where i.project_id = ${projectId} and i.created_at >= ${from} and i.created_at < ${to}${this.filterSql(f)}`),
     );
     const p = (prefix: "a" | "r"): Percentiles => ({
       count: num(r?.[`${prefix}n`]),

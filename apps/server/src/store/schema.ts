@@ -60,6 +60,13 @@ export const incidents = pgTable(
     number: bigserial("number", { mode: "number" }).notNull(),
     /** The human lifecycle (`detected` … `learned`), orthogonal to the automation `status`. */
     lifecycle: text("lifecycle").notNull().default("detected"),
+    /**
+     * The lifecycle's first move out of `detected` and its first move to `resolved`: kept by a trigger on
+     * `incident_transitions` (migration 0014), whoever writes a transition, so MTTA and MTTR are one range
+     * scan of incidents instead of joins of a month of transitions (ADR 0025, thirteenth round).
+     */
+    acknowledgedAt: ts("acknowledged_at"),
+    firstResolvedAt: ts("first_resolved_at"),
     /** /api/v1 fields a person sets (POST/PATCH); the pipeline's inputs (alert_type, logs) are never rewritten. */
     title: text("title"),
     description: text("description"),
