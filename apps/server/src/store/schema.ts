@@ -418,7 +418,11 @@ export const incidentTransitions = pgTable(
     principalId: text("principal_id").notNull(),
     note: text("note"),
   },
-  (t) => [index("incident_transitions_incident_idx").on(t.projectId, t.incidentId, t.seq)],
+  (t) => [
+    index("incident_transitions_incident_idx").on(t.projectId, t.incidentId, t.seq),
+    // The dashboard's "resolved in the last 24 h" and the trends' resolved buckets: moves to one state in a time range.
+    index("incident_transitions_to_state_at_idx").on(t.projectId, t.toState, t.at),
+  ],
 );
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX "incident_transitions_to_state_at_idx" ON "incident_transitions" USING btree ("project_id","to_state","at");
