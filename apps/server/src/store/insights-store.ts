@@ -261,7 +261,7 @@ export class InsightsStore {
    * Time to acknowledge (first move out of `detected`) and to resolve (first move to `resolved`) of the
    * incidents opened in the range, in seconds: count, mean and percentiles over those that reached it.
    * One range scan of the incidents: each carries both moments (`acknowledged_at`, `first_resolved_at`,
-   * kept by a trigger on the transitions), so no month of transitions is joined (ADR 0025, thirteenth round).
+   * kept by a trigger on the transitions), so no month of transitions is joined (ADR 0017, amendment of 2026-12-07).
    */
   async responseTimes(db: Db, projectId: string, from: Date, to: Date, f?: InsightFilter): Promise<ResponseTimes> {
     const pct = (col: string, q: number) =>

@@ -63,7 +63,7 @@ export const incidents = pgTable(
     /**
      * The lifecycle's first move out of `detected` and its first move to `resolved`: kept by a trigger on
      * `incident_transitions` (migration 0014), whoever writes a transition, so MTTA and MTTR are one range
-     * scan of incidents instead of joins of a month of transitions (ADR 0025, thirteenth round).
+     * scan of incidents instead of joins of a month of transitions (ADR 0017, amendment of 2026-12-07).
      */
     acknowledgedAt: ts("acknowledged_at"),
     firstResolvedAt: ts("first_resolved_at"),
