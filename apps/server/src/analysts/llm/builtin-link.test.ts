@@ -32,4 +32,22 @@ describe("BuiltinLink", () => {
     expect(everything).not.toContain("ops@example.com");
     expect(everything).not.toContain("hunter2");
   });
+
+  it("redacts what it streams as a whole text: a secret split across two words does not reach the stream", async () => {
+    const sink = recordingSink();
+    // "password: hunter2" streams as two words; redacted word by word, the second would go out as it is.
+    const logs =
+      "FATAL ERROR (db password: hunter2): Reached heap limit Allocation failed - JavaScript heap out of memory\nheap used 1900MB of 2048MB; full GC reclaims <1%";
+    const r = await new BuiltinLink(new BuiltinAnalyst(), new Redactor()).analyse(
+      incident(logs, { containerName: "buggy-app-v2" }),
+      sink,
+      new AbortController().signal,
+    );
+    const streamed = sink.tokens.join("");
+    expect(streamed).toContain("password: [REDACTED:secret]");
+    expect(streamed).not.toContain("hunter2");
+    // The stream is the stored justification, word for word.
+    expect(streamed).toBe(r.analysis.justification);
+    expect(sink.tokens.length).toBeGreaterThan(5);
+  });
 });

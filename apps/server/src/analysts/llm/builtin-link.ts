@@ -1,5 +1,6 @@
 import type { Citation } from "../../ports/analysis-records.js";
 import type { AnalysisInput, AnalysisSink, Analyst } from "../../ports/analyst.js";
+import { chunks } from "../builtin/stream.js";
 import type { DetailedResult } from "./analysis-detail.js";
 import type { Redactor } from "./redactor.js";
 import { playbookFor } from "./remediation-playbook.js";
@@ -16,8 +17,26 @@ export class BuiltinLink {
   async analyse(input: AnalysisInput, sink: AnalysisSink, signal: AbortSignal): Promise<DetailedResult> {
     const clean = (s: string) => this.redactor.clean(s);
     // The builtin analyst quotes log lines; what it shows and stores is redacted like a model's input.
-    const shown: AnalysisSink = { thinking: (m) => sink.thinking(clean(m)), token: (c) => sink.token(clean(c)) };
+    // Its words are redacted as the whole text they form, then streamed: redacted one by one, a secret
+    // split across two of them ("password: " then "hunter2") went out in the stream as it was.
+    let held = "";
+    const flush = () => {
+      if (held === "") return;
+      const text = clean(held);
+      held = "";
+      for (const piece of chunks(text)) sink.token(piece);
+    };
+    const shown: AnalysisSink = {
+      thinking: (m) => {
+        flush();
+        sink.thinking(clean(m));
+      },
+      token: (c) => {
+        held += c;
+      },
+    };
     const raw = await this.analyst.analyse(input, shown, signal);
+    flush();
     const r = {
       ...raw,
       analysis: {
