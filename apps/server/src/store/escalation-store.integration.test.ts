@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { newIncident } from "../testing/new-incident.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
 import { DEFAULT_PROJECT_ID as P } from "./database.js";
 import { EscalationStore } from "./escalation-store.js";
@@ -16,17 +17,7 @@ describe.each(testDatabaseKinds())("escalation rows on %s", (kind) => {
     const incidents = new IncidentStore();
     await incidents.createBatch(
       db,
-      ["a", "b", "c", "d", "e"].map((id) => ({
-        projectId: P,
-        id,
-        alertType: "High CPU",
-        logs: "cpu 99%",
-        containerName: "svc",
-        severity: "CRITICAL",
-        alertTimestamp: null,
-        context: null,
-        dryRun: true,
-      })),
+      ["a", "b", "c", "d", "e"].map((id) => newIncident(id)),
     );
     const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m));
     const policy = { id: "p1", name: "Default", trigger: "always" as const, repeat: 0, levels: [] };

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { newIncident } from "../testing/new-incident.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
 import { DEFAULT_PROJECT_ID as P } from "./database.js";
 import { IncidentStore } from "./incident-store.js";
@@ -14,7 +15,7 @@ describe.each(testDatabaseKinds())("recurring patterns on %s", (kind) => {
   it("merges services and actions across a signature's services, distinct and sorted, with the mean time to resolve", async () => {
     t = await freshDatabase(kind);
     const db = t.database.db;
-    // Five "High CPU" incidents on three services; one "Disk Full"; one out of the range.
+    // Five "High CPU" incidents on three services, and one "Disk Full" (seen once, below the minimum).
     const rows = [
       { id: "a", service: "web", action: "RESTART", resolvedMin: 10 },
       { id: "b", service: "api", action: "SCALE_UP", resolvedMin: null },
@@ -25,19 +26,9 @@ describe.each(testDatabaseKinds())("recurring patterns on %s", (kind) => {
     await new IncidentStore().createBatch(
       db,
       [
-        ...rows.map((r) => ({ id: r.id, alertType: "High CPU", service: r.service })),
-        { id: "f", alertType: "Disk Full", service: "web" },
-      ].map((r) => ({
-        projectId: P,
-        id: r.id,
-        alertType: r.alertType,
-        logs: "cpu 99%",
-        containerName: r.service,
-        severity: "CRITICAL",
-        alertTimestamp: null,
-        context: null,
-        dryRun: true,
-      })),
+        ...rows.map((r) => newIncident(r.id, { containerName: r.service })),
+        newIncident("f", { alertType: "Disk Full", containerName: "web" }),
+      ],
       at(0),
     );
     for (const r of rows) {

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { newIncident } from "../testing/new-incident.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
 import { DEFAULT_PROJECT_ID as P } from "./database.js";
 import { IncidentResourceStore } from "./incident-resource-store.js";
@@ -18,17 +19,7 @@ describe.each(testDatabaseKinds())("response times kept on the incident on %s", 
     const db = t.database.db;
     await new IncidentStore().createBatch(
       db,
-      ["a", "b", "c"].map((id) => ({
-        projectId: P,
-        id,
-        alertType: "High CPU",
-        logs: "cpu 99%",
-        containerName: "svc",
-        severity: "CRITICAL",
-        alertTimestamp: null,
-        context: null,
-        dryRun: true,
-      })),
+      ["a", "b", "c"].map((id) => newIncident(id)),
       at(0),
     );
     const resource = new IncidentResourceStore();
