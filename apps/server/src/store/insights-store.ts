@@ -372,25 +372,23 @@ export class InsightsStore {
   }
 
   /**
-   * Recurring signatures (alert type and diagnosed category) seen at least `min` times in the range. Grouped
-   * by service first: the distinct services (and actions) then come from a few groups, not from sorting
-   * every incident of the range per signature (216 → 114 ms at 70,000 in the range on PGlite).
+   * Recurring signatures (alert type and diagnosed category) seen at least `min` times in the range. A plain
+   * hash aggregate by (signature, service, proposed action) first, then the few groups per signature: no
+   * distinct aggregate sorts every incident of the range (230 → ~120 ms at 70,000 in the range on PGlite).
    */
   async patterns(db: Db, projectId: string, from: Date, to: Date, min: number, limit: number): Promise<Pattern[]> {
     const rows = rowsOf(
       await db.execute(sql`with g as (
-          select i.alert_type, i.category, ${SERVICE} as service, count(*) as n,
+          select i.alert_type, i.category, ${SERVICE} as service, i.analysis->>'action' as action, count(*) as n,
             min(i.created_at) as first_seen, max(i.created_at) as last_seen,
-            array_agg(distinct i.analysis->>'action') filter (where i.analysis is not null) as actions,
             count(*) filter (where i.status = 'RESOLVED') as automated,
             sum(i.resolved_at - i.created_at) as resolve_sum, count(i.resolved_at) as resolved
           from incidents i where i.project_id = ${projectId} and i.created_at >= ${from} and i.created_at < ${to}
-          group by 1, 2, 3
+          group by 1, 2, 3, 4
         )
-        select g.alert_type, g.category, sum(g.n) as n, array_agg(g.service order by g.service) as services,
+        select g.alert_type, g.category, sum(g.n) as n, array_agg(distinct g.service order by g.service) as services,
           min(g.first_seen) as first_seen, max(g.last_seen) as last_seen,
-          (select array_agg(distinct a order by a) from g g2 cross join unnest(g2.actions) as a
-            where g2.alert_type = g.alert_type and g2.category is not distinct from g.category) as actions,
+          array_agg(distinct g.action order by g.action) filter (where g.action is not null) as actions,
           sum(g.automated) as automated,
           date_part('epoch', sum(g.resolve_sum)) / nullif(sum(g.resolved), 0) as mean_resolve
         from g group by g.alert_type, g.category having sum(g.n) >= ${min} order by n desc, g.alert_type limit ${limit}`),
