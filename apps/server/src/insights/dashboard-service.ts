@@ -56,7 +56,6 @@ export class DashboardService {
       this.store.dashboardCounts(db, projectId, dayAgo, monthAgo, now),
       this.store.reachedBetween(db, projectId, "resolved", dayAgo, now),
     ]);
-    const times = { acknowledge: counts.acknowledge, resolve: counts.resolve };
     const byState: Record<string, number> = {};
     const byStatus: Record<string, number> = {};
     let total = 0;
@@ -66,9 +65,10 @@ export class DashboardService {
       total += s.n;
     }
     const notes: string[] = [];
-    if (times.acknowledge.count === 0)
+    if (counts.acknowledge.count === 0)
       notes.push("mtta_seconds_30d is null: no incident of the last 30 days was acknowledged");
-    if (times.resolve.count === 0) notes.push("mttr_seconds_30d is null: no incident of the last 30 days was resolved");
+    if (counts.resolve.count === 0)
+      notes.push("mttr_seconds_30d is null: no incident of the last 30 days was resolved");
     if (counts.pipelineResolved === 0)
       notes.push("automation_rate_30d is null: the pipeline resolved no incident in the last 30 days");
     return {
@@ -80,8 +80,8 @@ export class DashboardService {
       resolved_last_24h: resolved,
       critical_open: counts.criticalOpen,
       awaiting_approval: byStatus.AWAITING_APPROVAL ?? 0,
-      mtta_seconds_30d: times.acknowledge.mean,
-      mttr_seconds_30d: times.resolve.mean,
+      mtta_seconds_30d: counts.acknowledge.mean,
+      mttr_seconds_30d: counts.resolve.mean,
       automation_rate_30d: ratio(counts.resolvedWithoutHuman, counts.pipelineResolved),
       generated_at: now.toISOString(),
       notes,
