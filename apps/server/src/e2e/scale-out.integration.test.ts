@@ -1,4 +1,5 @@
 import type { FrameStream } from "@aegis/sdk";
+import pg from "pg";
 import { afterAll, expect, it } from "vitest";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
 import { prepareEnv, ServerProcess } from "../testing/test-server.js";
@@ -101,6 +102,16 @@ it.skipIf(!testDatabaseKinds().includes("postgres"))(
     const metricsFrames = metricsOf();
     expect(metricsFrames).toBeGreaterThan(0);
     expect(metricsFrames).toBeLessThanOrEqual(Math.ceil(seconds * 1.2) + 3);
+    // Each decision is audited once, by the process that made it, not once per process that saw its frame.
+    // The victim's entries are at most once (audited after commit, like its frames).
+    const audit = new pg.Client({ connectionString: db.url });
+    await audit.connect();
+    const { rows } = await audit.query<{ id: string; n: string }>(
+      "select resource_id as id, count(*) as n from audit_log where action = 'council.decision' group by resource_id",
+    );
+    await audit.end();
+    expect(rows.filter((r) => Number(r.n) > 1)).toEqual([]);
+    expect(rows.length).toBeGreaterThanOrEqual(INCIDENTS - 2 * BATCH);
     const resumed = await Promise.all(ids.map((id) => c.incident(id)));
     const byVictim = resumed.filter((i) => i?.timeline.some((t) => t.status === "RESUMED")).length;
     // Not asserted > 0: whether the victim held a job at the instant it died depends on timing.

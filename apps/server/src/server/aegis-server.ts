@@ -151,7 +151,9 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     },
     { securityEventRetentionDays: config.AEGIS_SECURITY_EVENT_RETENTION_DAYS },
   );
-  const stopAuditing = auditRemediations(bus, security.audit);
+  // Each remediation event is audited once: by the process that published it (on a shared bus every
+  // process sees every frame, and auditing there wrote one entry per process).
+  const stopAuditing = auditRemediations(sharedBus?.local ?? bus, security.audit);
   const incidents = new IncidentStore();
   const actions = new ActionLog();
   const jobs = new JobQueue(database.db);
