@@ -20,6 +20,12 @@ const BATCH = 1000;
 const CONTENDED_APPENDS = 16;
 /** At most this many entries per group-committed append. */
 const MAX_GROUP = 500;
+/**
+ * While a project's chain is contended (other processes append to it too), a drain waits this long before
+ * taking its group: every append holds the shared head's lock for a few round trips whoever waits, so
+ * fewer, larger groups keep the other processes' appends (and their pooled connections) from queueing on it.
+ */
+const CONTENDED_GATHER_MS = 100;
 
 /** Columns of the CSV export, in order. */
 export const AUDIT_CSV_COLUMNS = [
@@ -180,6 +186,7 @@ export class AuditLog implements AuditTrail {
 
   private async drain(projectId: string): Promise<void> {
     for (;;) {
+      if ((this.contended.get(projectId) ?? 0) > 0) await new Promise((r) => setTimeout(r, CONTENDED_GATHER_MS));
       const batch = this.queued.get(projectId) ?? [];
       if (batch.length === 0) {
         this.queued.delete(projectId);

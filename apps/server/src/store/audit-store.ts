@@ -28,6 +28,8 @@ export class AuditStore {
   /**
    * Append drafts to `projectId`'s chain in one transaction: `seal` gives each its hash from the previous
    * one. The head row is locked FOR UPDATE, so another writer (this process or another) waits its turn.
+   * While it is held: the hashing, then ONE statement that inserts the rows and moves the head, then COMMIT
+   * (several processes queue on this lock: each round trip under it is a wait for all of them).
    */
   async append(
     db: Db,
@@ -47,14 +49,12 @@ export class AuditStore {
           .onConflictDoNothing({ target: auditChainHeads.projectId });
         heads = await lockHead();
       }
-      const rows = chained(projectId, heads[0] as ChainHead, drafts, seal);
-      const last = rows[rows.length - 1];
-      if (!last) return rows;
-      await tx.execute(sql`insert into ${auditLog} ${auditRowsSelect(rows)}`);
-      await tx
-        .update(auditChainHeads)
-        .set({ seq: last.seq, hash: last.hash })
-        .where(eq(auditChainHeads.projectId, projectId));
+      const head = heads[0] as ChainHead;
+      const rows = chained(projectId, head, drafts, seal);
+      // Under the lock the head cannot have moved: all rows or a bug.
+      const inserted = await writeAfter(tx, projectId, head, rows);
+      if (inserted !== rows.length)
+        throw new Error(`audit append under lock after ${head.seq} wrote ${inserted} of ${rows.length} rows`);
       return rows;
     });
   }
@@ -74,17 +74,7 @@ export class AuditStore {
     seal: (draft: AuditDraft, seq: number, prevHash: string) => string,
   ): Promise<AuditRow[] | null> {
     const rows = chained(projectId, head, drafts, seal);
-    const last = rows[rows.length - 1];
-    if (!last) return rows;
-    const result = await db.execute(sql`
-      with moved as (
-        update ${auditChainHeads} set seq = ${last.seq}, hash = ${last.hash}
-        where project_id = ${projectId} and seq = ${head.seq} and hash = ${head.hash}
-        returning 1
-      )
-      insert into ${auditLog} ${auditRowsSelect(rows)} where exists (select 1 from moved)
-      returning seq`);
-    const inserted = rowsOf(result).length;
+    const inserted = await writeAfter(db, projectId, head, rows);
     if (inserted === rows.length) return rows;
     // All or nothing, as one statement: anything else is a bug, not a race.
     if (inserted !== 0) throw new Error(`audit append after ${head.seq} wrote ${inserted} of ${rows.length} rows`);
@@ -162,6 +152,29 @@ export interface ChainHead {
 }
 
 /** The drafts as rows following `head`: numbered and hashed in order. */
+/**
+ * The rows after `head`, and the head moved to the last of them, in ONE statement: only if the head is
+ * still `head` (otherwise nothing is written). How many rows it inserted.
+ */
+async function writeAfter(
+  db: Pick<Db, "execute">,
+  projectId: string,
+  head: ChainHead,
+  rows: readonly AuditRow[],
+): Promise<number> {
+  const last = rows[rows.length - 1];
+  if (!last) return 0;
+  const result = await db.execute(sql`
+    with moved as (
+      update ${auditChainHeads} set seq = ${last.seq}, hash = ${last.hash}
+      where project_id = ${projectId} and seq = ${head.seq} and hash = ${head.hash}
+      returning 1
+    )
+    insert into ${auditLog} ${auditRowsSelect(rows)} where exists (select 1 from moved)
+    returning seq`);
+  return rowsOf(result).length;
+}
+
 function chained(
   projectId: string,
   head: ChainHead,
