@@ -151,7 +151,6 @@ export interface ChainHead {
   hash: string;
 }
 
-/** The drafts as rows following `head`: numbered and hashed in order. */
 /**
  * The rows after `head`, and the head moved to the last of them, in ONE statement: only if the head is
  * still `head` (otherwise nothing is written). How many rows it inserted.
@@ -175,6 +174,7 @@ async function writeAfter(
   return rowsOf(result).length;
 }
 
+/** The drafts as rows following `head`: numbered and hashed in order. */
 function chained(
   projectId: string,
   head: ChainHead,
