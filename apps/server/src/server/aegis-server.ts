@@ -126,6 +126,9 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     leader = new lock.PgLeaderLock(clusterUrl, lock.METRICS_LEADER_KEY, logger);
   }
   const bus = sharedBus ?? new InProcessEventBus((err) => logger.warn({ err }, "event listener failed"));
+  // Consumers that must act once per frame (the audit entry, the outbound webhook) subscribe here: the
+  // frames this process published. On a shared bus every process sees every process's frames.
+  const ownFrames = sharedBus?.local ?? bus;
   const security = createSecurityCenter(
     database,
     logger,
@@ -151,9 +154,8 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     },
     { securityEventRetentionDays: config.AEGIS_SECURITY_EVENT_RETENTION_DAYS },
   );
-  // Each remediation event is audited once: by the process that published it (on a shared bus every
-  // process sees every frame, and auditing there wrote one entry per process).
-  const stopAuditing = auditRemediations(sharedBus?.local ?? bus, security.audit);
+  // Each remediation event is audited once, by the process that published it (ADR 0016, amendment).
+  const stopAuditing = auditRemediations(ownFrames, security.audit);
   const incidents = new IncidentStore();
   const actions = new ActionLog();
   const jobs = new JobQueue(database.db);
@@ -334,7 +336,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     ticketSinkOf: (projectId) => paging.ticketSinkOf(projectId),
   });
   // Outbound webhooks fire once per frame: from the process that published it.
-  await integrations.webhooks.start(sharedBus?.local ?? bus);
+  await integrations.webhooks.start(ownFrames);
   if (config.JIRA_BASE_URL && config.JIRA_EMAIL && config.JIRA_API_TOKEN && config.JIRA_PROJECT_KEY) {
     await paging.registry.ensure(DEFAULT_PROJECT_ID, "jira", "jira", {
       base_url: config.JIRA_BASE_URL,
