@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../shared/logger.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
-import { PgEventBus } from "./pg-event-bus.js";
+import { FRAME_CHANNEL, PACK_BYTES, PgEventBus } from "./pg-event-bus.js";
 import { PgLeaderLock } from "./pg-leader-lock.js";
 
 const logger = createLogger("silent");
@@ -41,6 +41,39 @@ describe.skipIf(!testDatabaseKinds().includes("postgres"))(
       expect(atB.map(([f, p]) => `${f.type}@${p}`)).toEqual(["resolved@tenant-1", "ai.stream@tenant-2"]);
       expect(atB[1]?.[0]).toEqual(atA[1]?.[0]);
       expect(localB).toEqual([]);
+      await Promise.all([a.close(), b.close()]);
+    });
+
+    it("frames published together travel packed in few notifications, in order, around a chunked one", async () => {
+      const url = db.url as string;
+      const [a, b] = await Promise.all([PgEventBus.connect(url, logger), PgEventBus.connect(url, logger)]);
+      const raw = new pg.Client({ connectionString: url });
+      await raw.connect();
+      const payloads: string[] = [];
+      raw.on("notification", (m) => payloads.push(m.payload ?? ""));
+      await raw.query(`listen ${FRAME_CHANNEL}`);
+      const atB: string[] = [];
+      b.subscribe((f, p) => atB.push(`${f.incident_id}@${p}`));
+      const sent: string[] = [];
+      const small = (i: number) => {
+        a.publish(`tenant-${i % 3}`, "failed", `inc-${i}`, { incident_id: `inc-${i}`, error: `upstream timeout ${i} — ü` });
+        sent.push(`inc-${i}@tenant-${i % 3}`);
+      };
+      for (let i = 0; i < 300; i++) small(i);
+      // One frame over a payload's size between small ones: sent alone in chunks, order kept.
+      const chunk = "é€😀".repeat(3000);
+      a.publish("tenant-big", "ai.stream", "inc-big", { incident_id: "inc-big", chunk, full_text: chunk });
+      sent.push("inc-big@tenant-big");
+      for (let i = 300; i < 320; i++) small(i);
+      await a.flush();
+      await until(() => atB.length >= sent.length);
+      expect(atB).toEqual(sent);
+      // 320 small frames of ~150 bytes: a handful of packed payloads, not one notification each.
+      const packed = payloads.filter((x) => x.split("|")[3] === "1");
+      expect(packed.length).toBeLessThanOrEqual(10);
+      for (const x of payloads) expect(Buffer.byteLength(x)).toBeLessThan(8000);
+      expect(Math.max(...packed.map((x) => Buffer.byteLength(x)))).toBeLessThanOrEqual(PACK_BYTES + 40);
+      await raw.end();
       await Promise.all([a.close(), b.close()]);
     });
 

@@ -4,10 +4,21 @@ import pg from "pg";
 import type { EventBus, FrameListener } from "../ports/event-bus.js";
 import type { Logger } from "../shared/logger.js";
 
-/** The PostgreSQL channel frames travel on. */
-export const FRAME_CHANNEL = "aegis_frames";
+/**
+ * The PostgreSQL channel frames travel on. Versioned with its payload format: a process of an older
+ * version (one frame per payload) listens on `aegis_frames` and never receives a packed payload.
+ */
+export const FRAME_CHANNEL = "aegis_frames_2";
 /** NOTIFY payloads must stay under 8000 bytes; at ≤ 4 bytes a character, 1900 characters always fit with the header. */
 const CHUNK_CHARS = 1900;
+/** Bytes of frames packed into one payload: under NOTIFY's 8000 with room for the header. */
+export const PACK_BYTES = 7800;
+
+/** A frame as it travels: its project and the frame. */
+interface Shared {
+  p: string;
+  f: WsFrame;
+}
 
 interface PendingFrame {
   parts: (string | undefined)[];
@@ -18,8 +29,11 @@ interface PendingFrame {
 /**
  * Frames shared by every process on one PostgreSQL database (ADR 0019). A frame is delivered at once to
  * this process's listeners and sent with NOTIFY; other processes deliver what they receive with LISTEN
- * and drop their own (each process has an id). A frame whose JSON exceeds one NOTIFY is sent as numbered
- * chunks in one statement (one transaction: delivered together, in order) and reassembled.
+ * and drop their own (each process has an id). Frames published together are packed into as few
+ * payloads as fit (a JSON array each): a storm publishes ~20 frames per incident, and every payload costs
+ * each listening process a notification to receive and PostgreSQL one to deliver to each of them. A frame
+ * whose JSON exceeds one NOTIFY is sent alone as numbered chunks in one statement (one transaction:
+ * delivered together, in order) and reassembled.
  * `local` carries only this process's frames: consumers that must act once per frame (outbound webhooks)
  * subscribe there, while the WebSocket hub sees every process's frames.
  */
@@ -31,6 +45,7 @@ export class PgEventBus implements EventBus {
   private readonly ownListeners = new Set<FrameListener>();
   private readonly partials = new Map<string, PendingFrame>();
   private sending: Promise<void> = Promise.resolve();
+  /** Frames (`{"p":…,"f":…}` JSON) not yet handed to PostgreSQL, in publishing order. */
   private readonly pending: string[] = [];
   private draining = false;
   private listener: pg.Client | null = null;
@@ -63,7 +78,7 @@ export class PgEventBus implements EventBus {
     const frame = wsFrame(type, incidentId, data);
     this.deliver(this.ownListeners, frame, projectId);
     this.deliver(this.listeners, frame, projectId);
-    this.pending.push(...this.encode(JSON.stringify({ p: projectId, f: frame })));
+    this.pending.push(JSON.stringify({ p: projectId, f: frame }));
     if (!this.draining) this.sending = this.drain();
   }
 
@@ -75,14 +90,15 @@ export class PgEventBus implements EventBus {
     this.draining = true;
     try {
       while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, this.pending.length);
+        const frames = this.pending.splice(0, this.pending.length);
+        const batch = this.payloads(frames);
         try {
           await this.publisher.query(
             "select pg_notify($1, x) from unnest($2::text[]) with ordinality as t(x, i) order by i",
             [FRAME_CHANNEL, batch],
           );
         } catch (err) {
-          this.logger.warn({ err, frames: batch.length }, "could not share frames with the other processes");
+          this.logger.warn({ err, frames: frames.length }, "could not share frames with the other processes");
         }
       }
     } finally {
@@ -121,9 +137,42 @@ export class PgEventBus implements EventBus {
     }
   }
 
+  /**
+   * The frames as NOTIFY payloads, in order: runs of frames that fit in PACK_BYTES as one packed payload
+   * (`[frame,frame,…]`), a frame too big for one payload alone in chunks.
+   */
+  private payloads(frames: readonly string[]): string[] {
+    const out: string[] = [];
+    let pack: string[] = [];
+    let bytes = 2;
+    const seal = () => {
+      if (pack.length > 0) out.push(`${this.nextId()}|0|1|[${pack.join(",")}]`);
+      pack = [];
+      bytes = 2;
+    };
+    for (const json of frames) {
+      const size = Buffer.byteLength(json) + 1;
+      if (size + 2 > PACK_BYTES) {
+        seal();
+        out.push(...this.encode(json));
+        continue;
+      }
+      if (bytes + size > PACK_BYTES) seal();
+      pack.push(json);
+      bytes += size;
+    }
+    seal();
+    return out;
+  }
+
+  /** `node|message`: who sent a payload, and which of its messages it is part of. */
+  private nextId(): string {
+    return `${this.nodeId}|${(++this.seq).toString(36)}`;
+  }
+
   /** `node|message|index|count|text` pieces. */
   private encode(json: string): string[] {
-    const id = `${this.nodeId}|${(++this.seq).toString(36)}`;
+    const id = this.nextId();
     const pieces: string[] = [];
     for (let at = 0; at < json.length || pieces.length === 0; ) {
       let end = Math.min(json.length, at + CHUNK_CHARS);
@@ -157,8 +206,8 @@ export class PgEventBus implements EventBus {
       json = partial.parts.join("");
     }
     try {
-      const { p, f } = JSON.parse(json) as { p: string; f: WsFrame };
-      this.deliver(this.listeners, f, p);
+      const parsed = JSON.parse(json) as Shared | Shared[];
+      for (const { p, f } of Array.isArray(parsed) ? parsed : [parsed]) this.deliver(this.listeners, f, p);
     } catch (err) {
       this.logger.warn({ err }, "dropped an unreadable frame from another process");
     }
