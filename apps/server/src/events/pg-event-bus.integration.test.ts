@@ -56,7 +56,10 @@ describe.skipIf(!testDatabaseKinds().includes("postgres"))(
       b.subscribe((f, p) => atB.push(`${f.incident_id}@${p}`));
       const sent: string[] = [];
       const small = (i: number) => {
-        a.publish(`tenant-${i % 3}`, "failed", `inc-${i}`, { incident_id: `inc-${i}`, error: `upstream timeout ${i} — ü` });
+        a.publish(`tenant-${i % 3}`, "failed", `inc-${i}`, {
+          incident_id: `inc-${i}`,
+          error: `upstream timeout ${i} — ü`,
+        });
         sent.push(`inc-${i}@tenant-${i % 3}`);
       };
       for (let i = 0; i < 300; i++) small(i);
