@@ -277,6 +277,7 @@ async function main() {
         settleTimeoutMs: Number(process.env.BENCH_STORM_TIMEOUT_MS ?? 600_000),
         idleSettleMs: Number(process.env.BENCH_STORM_IDLE_SETTLE_MS ?? 30_000),
         postgresUrl: process.env.TEST_DATABASE_URL,
+        repeats: Number(process.env.BENCH_STORM_REPEATS ?? 3),
       }),
     );
   }
