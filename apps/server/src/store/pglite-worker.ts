@@ -8,6 +8,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, types } from "@electric-sql/pglite";
 import { collectGarbage } from "../shared/collect-garbage.js";
+import { releaseFileBundle } from "./pglite-file-bundle.js";
 import { PgliteStatements } from "./pglite-statements.js";
 
 interface Request {
@@ -45,7 +46,7 @@ declare const WebAssembly: {
  * `WebAssembly.Memory` is mapped by V8 itself, outside malloc, and unmapped once collected.
  */
 async function compilePostgres(): Promise<object> {
-  const file = new URL("./pglite.wasm", import.meta.resolve("@electric-sql/pglite"));
+  const file = pgliteFile("pglite.wasm");
   const fd = openSync(file, "r");
   try {
     const size = fstatSync(fd).size;
@@ -61,7 +62,14 @@ async function compilePostgres(): Promise<object> {
   }
 }
 
+/** A file shipped beside PGlite's module. */
+function pgliteFile(name: string): URL {
+  return new URL(`./${name}`, import.meta.resolve("@electric-sql/pglite"));
+}
+
 const pg = await PGlite.create(dir, { ...options, pgliteWasmModule: await compilePostgres() });
+// Its share files are read from disk on first use from now on: ~6 MB less resident (ADR 0025, fifteenth round).
+releaseFileBundle(pg, pgliteFile("pglite.data"));
 const session = new PgliteStatements(pg);
 
 /**
