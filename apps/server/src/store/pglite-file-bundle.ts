@@ -22,7 +22,7 @@ const EIO = 29;
 export interface ReleasedBundle {
   /** Files that now read their bytes from the bundle's file on first use. */
   files: number;
-  /** Size of the buffer let go. */
+  /** Size of the buffer let go (0: it could not be detached). */
   bytes: number;
 }
 
@@ -106,8 +106,13 @@ export function releaseFileBundle(pg: PGlite, bundlePath: string | URL): Release
   };
   walk("/");
   if (bundle === null) return released;
-  released.bytes = (bundle as ArrayBuffer).byteLength;
-  // Detach it: PGlite keeps the buffer itself for the life of the instance (it gave it out at start).
-  structuredClone(bundle, { transfer: [bundle] });
+  const size = (bundle as ArrayBuffer).byteLength;
+  try {
+    // Detach it: PGlite keeps the buffer itself for the life of the instance (it gave it out at start).
+    structuredClone(bundle, { transfer: [bundle] });
+    released.bytes = size;
+  } catch {
+    // Not transferable (a later PGlite's own kind of buffer): the files read from disk all the same.
+  }
   return released;
 }
