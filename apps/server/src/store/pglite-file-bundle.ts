@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import type { PGlite } from "@electric-sql/pglite";
 
 /** The part of Emscripten's file system used here (PGlite does not declare it). */
@@ -37,14 +37,7 @@ export interface ReleasedBundle {
  */
 export function releaseFileBundle(pg: PGlite, bundlePath: string | URL): ReleasedBundle {
   const FS = (pg as unknown as { Module: { FS: EmscriptenFs } }).Module.FS;
-  const fd = openSync(bundlePath, "r");
-  let stamp: { size: number; mtimeMs: number; ino: number };
-  try {
-    const st = fstatSync(fd);
-    stamp = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-  } finally {
-    closeSync(fd);
-  }
+  const stamp = statSync(bundlePath);
   const read = (start: number, length: number): Uint8Array => {
     const bytes = new Uint8Array(length);
     let file: number;
