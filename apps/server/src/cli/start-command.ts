@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from "../config/config.js";
 import { startAegis } from "../server/aegis-server.js";
 import { collectGarbage } from "../shared/collect-garbage.js";
 import { createLogger } from "../shared/logger.js";
+import { tuneGlibcMalloc } from "./glibc-malloc.js";
 import { applyV8Flags } from "./v8-flags.js";
 
 /** `aegis start`: parse config once, start, stop cleanly on SIGTERM/SIGINT. */
@@ -16,6 +17,11 @@ export async function runStart(): Promise<void> {
     }
     throw err;
   }
+  // Before the database's worker starts: its blocks are most of what glibc's arenas would keep.
+  const malloc =
+    config.AEGIS_MALLOC_MMAP_THRESHOLD > 0 || config.AEGIS_MALLOC_TRIM_SECONDS > 0
+      ? tuneGlibcMalloc({ mmapThresholdBytes: config.AEGIS_MALLOC_MMAP_THRESHOLD })
+      : undefined;
   applyV8Flags({
     heapGrowingPercent: config.AEGIS_V8_HEAP_GROWING_PERCENT,
     wasmTierUp: config.AEGIS_V8_WASM_TIER_UP,
@@ -43,6 +49,11 @@ export async function runStart(): Promise<void> {
     logger.warn({ err }, "start-up garbage collection failed"),
   );
   if (stopping) return;
+  // What freed memory glibc's arenas keep (start-up's, a storm's) goes back too, now and then periodically.
+  if (malloc && config.AEGIS_MALLOC_TRIM_SECONDS > 0) {
+    malloc.trim();
+    setInterval(() => malloc.trim(), config.AEGIS_MALLOC_TRIM_SECONDS * 1000).unref();
+  }
   if (server.apiKeyGenerated) {
     process.stdout.write(
       `\n  AegisOps generated an admin API key (stored in ${config.AEGIS_DATA_DIR}/api-key, shown only now):\n\n    ${server.apiKey}\n\n`,

@@ -282,6 +282,14 @@ export const CONFIG_FIELDS = {
     schema: onOff.default(false),
     doc: "Let V8 re-compile the embedded database's hot WebAssembly with its optimizing compiler (set by `aegis start`, process-wide). off: baseline code only, ~45 MB less resident memory at the same CPU per statement (measured, ADR 0025).",
   },
+  AEGIS_MALLOC_MMAP_THRESHOLD: {
+    schema: z.coerce.number().int().min(0).max(33_554_432).default(131_072),
+    doc: "Bytes from which glibc's malloc maps a block on its own and unmaps it when freed (`mallopt(M_MMAP_THRESHOLD)`, set by `aegis start` through koffi's FFI; the image's `MALLOC_MMAP_THRESHOLD_` does the same from the first allocation). `0`: glibc's own threshold, which it raises to the largest block freed so far, so that later blocks up to that size stay in its arenas. No effect without glibc (ADR 0025).",
+  },
+  AEGIS_MALLOC_TRIM_SECONDS: {
+    schema: z.coerce.number().int().min(0).max(86_400).default(60),
+    doc: "Every this many seconds, and once start-up's garbage is collected, `aegis start` gives glibc's free malloc pages back to the system (`malloc_trim(0)`: what freed memory its arenas keep after a storm or start-up, ~1 ms a call). `0`: never. No effect without glibc (ADR 0025).",
+  },
   AEGIS_MONITOR_RETENTION_DAYS: {
     schema: z.coerce.number().positive().default(30),
     doc: "Days (data time) of metric samples, alert events and fleet snapshots kept; older ones are pruned hourly.",
