@@ -4,7 +4,7 @@ import { AuthError, ConflictError, ForbiddenError, NotFoundError, RateLimitError
 import type { AccountStore, Membership, TenantRow, UserRow } from "../store/account-store.js";
 import type { Database } from "../store/database.js";
 import type { LoginThrottle } from "./login-throttle.js";
-import { DUMMY_HASH, hashPassword, verifyPassword } from "./password-hasher.js";
+import { dummyHash, hashPassword, verifyPassword } from "./password-hasher.js";
 import { newSecret, secretHash } from "./secret-hash.js";
 import type { SessionTokens } from "./session-tokens.js";
 import { REFRESH_TTL_SECONDS, type TokenIssuer } from "./token-issuer.js";
@@ -90,7 +90,7 @@ export class AuthService {
       throw new RateLimitError(`too many failed logins; retry in ${wait} seconds`, wait);
     }
     const user = await this.store.userByEmail(this.database.db, email);
-    const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), password);
+    const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
     if (!user || !ok) {
       this.throttle.failed(email, ip);
       this.emitAbout(email, {

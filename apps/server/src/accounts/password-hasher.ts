@@ -1,4 +1,4 @@
-import { type Algorithm, hash, verify } from "@node-rs/argon2";
+import type { Algorithm } from "@node-rs/argon2";
 
 /** `Algorithm.Argon2id`: a const enum, which isolated modules cannot inline. */
 const ARGON2ID = 2 as Algorithm;
@@ -10,13 +10,26 @@ const ARGON2ID = 2 as Algorithm;
  */
 export const KDF = { algorithm: ARGON2ID, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, KDF);
+/**
+ * The native binding, loaded at the first password hashed or checked: a server that only takes alerts
+ * and API keys never maps it (ADR 0025, sixteenth round).
+ */
+let binding: Promise<typeof import("@node-rs/argon2")> | undefined;
+const argon2 = () => (binding ??= import("@node-rs/argon2"));
+
+export async function hashPassword(password: string): Promise<string> {
+  return (await argon2()).hash(password, KDF);
 }
 
-export function verifyPassword(phc: string, password: string): Promise<boolean> {
-  return verify(phc, password).catch(() => false);
+export async function verifyPassword(phc: string, password: string): Promise<boolean> {
+  return (await argon2()).verify(phc, password).catch(() => false);
 }
 
-/** A hash of nothing, verified when the email is unknown so a miss costs as long as a wrong password. */
-export const DUMMY_HASH = hashPassword("aegis-dummy-password");
+let dummy: Promise<string> | undefined;
+/**
+ * A hash of nothing, verified when the email is unknown so a miss costs as long as a wrong password.
+ * Made at the first login (which then also pays for making it), not at start.
+ */
+export function dummyHash(): Promise<string> {
+  return (dummy ??= hashPassword("aegis-dummy-password"));
+}
