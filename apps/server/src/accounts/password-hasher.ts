@@ -15,7 +15,10 @@ export const KDF = { algorithm: ARGON2ID, memoryCost: 19 * 1024, timeCost: 2, pa
  * and API keys never maps it (ADR 0025, sixteenth round).
  */
 let binding: Promise<typeof import("@node-rs/argon2")> | undefined;
-const argon2 = () => (binding ??= import("@node-rs/argon2"));
+function argon2(): Promise<typeof import("@node-rs/argon2")> {
+  binding ??= import("@node-rs/argon2");
+  return binding;
+}
 
 export async function hashPassword(password: string): Promise<string> {
   return (await argon2()).hash(password, KDF);
@@ -31,5 +34,6 @@ let dummy: Promise<string> | undefined;
  * Made at the first login (which then also pays for making it), not at start.
  */
 export function dummyHash(): Promise<string> {
-  return (dummy ??= hashPassword("aegis-dummy-password"));
+  dummy ??= hashPassword("aegis-dummy-password");
+  return dummy;
 }
