@@ -27,6 +27,9 @@ export async function runStart(): Promise<void> {
     wasmTierUp: config.AEGIS_V8_WASM_TIER_UP,
   });
   const logger = createLogger(config.LOG_LEVEL);
+  if (!malloc && (config.AEGIS_MALLOC_MMAP_THRESHOLD > 0 || config.AEGIS_MALLOC_TRIM_SECONDS > 0)) {
+    logger.debug("no glibc malloc to tune here (or its FFI did not load): the allocator keeps its defaults");
+  }
   const server = await startAegis(config, { logger });
   // Heard from the moment the server answers (a supervisor may stop it while start-up still collects garbage).
   let stopping = false;
