@@ -28,7 +28,10 @@ export async function runStart(): Promise<void> {
   });
   const logger = createLogger(config.LOG_LEVEL);
   if (!malloc && (config.AEGIS_MALLOC_MMAP_THRESHOLD > 0 || config.AEGIS_MALLOC_TRIM_SECONDS > 0)) {
-    logger.debug("no glibc malloc to tune here (or its FFI did not load): the allocator keeps its defaults");
+    logger.debug(
+      { platform: process.platform },
+      "no glibc malloc to tune here (or its FFI did not load): the allocator keeps its defaults",
+    );
   }
   const server = await startAegis(config, { logger });
   // Heard from the moment the server answers (a supervisor may stop it while start-up still collects garbage).
