@@ -18,16 +18,14 @@ export async function runStart(): Promise<void> {
     throw err;
   }
   // Before the database's worker starts: its blocks are most of what glibc's arenas would keep.
-  const malloc =
-    config.AEGIS_MALLOC_MMAP_THRESHOLD > 0 || config.AEGIS_MALLOC_TRIM_SECONDS > 0
-      ? tuneGlibcMalloc({ mmapThresholdBytes: config.AEGIS_MALLOC_MMAP_THRESHOLD })
-      : undefined;
+  const tunesMalloc = config.AEGIS_MALLOC_MMAP_THRESHOLD > 0 || config.AEGIS_MALLOC_TRIM_SECONDS > 0;
+  const malloc = tunesMalloc ? tuneGlibcMalloc({ mmapThresholdBytes: config.AEGIS_MALLOC_MMAP_THRESHOLD }) : undefined;
   applyV8Flags({
     heapGrowingPercent: config.AEGIS_V8_HEAP_GROWING_PERCENT,
     wasmTierUp: config.AEGIS_V8_WASM_TIER_UP,
   });
   const logger = createLogger(config.LOG_LEVEL);
-  if (!malloc && (config.AEGIS_MALLOC_MMAP_THRESHOLD > 0 || config.AEGIS_MALLOC_TRIM_SECONDS > 0)) {
+  if (tunesMalloc && !malloc) {
     logger.debug(
       { platform: process.platform },
       "no glibc malloc to tune here (or its FFI did not load): the allocator keeps its defaults",
