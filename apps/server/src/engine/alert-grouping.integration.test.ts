@@ -9,10 +9,11 @@ import { IngestJournal } from "../ingest/ingest-journal.js";
 import { JournaledIngest } from "../ingest/journaled-ingest.js";
 import { createLogger } from "../shared/logger.js";
 import { AlertStore } from "../store/alert-store.js";
-import { DEFAULT_PROJECT_ID as P } from "../store/database.js";
+import { openDatabase, DEFAULT_PROJECT_ID as P } from "../store/database.js";
 import { IncidentStore } from "../store/incident-store.js";
 import { JobQueue } from "../store/job-queue.js";
 import { silences } from "../store/schema-alerts.js";
+import { startRoundTripCounter } from "../testing/round-trip-counter.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
 import { AlertGrouper, fingerprintOf } from "./alert-grouping.js";
 import { IncidentService } from "./incident-service.js";
@@ -210,6 +211,64 @@ describe.each(testDatabaseKinds())("alert grouping on %s", (kind) => {
     const [row] = await t.database.db.select().from(silences);
     expect(row?.suppressed).toBe(2);
   });
+
+  it.runIf(kind === "postgres")(
+    "on PostgreSQL a load is four round trips (BEGIN, the reads, the writes, COMMIT), and its writes keep their order",
+    async () => {
+      const { grouper, alerts, service } = await setup();
+      const now = Date.now();
+      await t.database.db.insert(silences).values({
+        projectId: P,
+        id: "s-quiet",
+        kind: "silence",
+        name: null,
+        matchers: [{ name: "service", value: "billing", isRegex: false, isEqual: true }],
+        startsAt: new Date(now - 1000),
+        endsAt: new Date(now + 60_000),
+        createdBy: "alice",
+        createdAt: new Date(now),
+        updatedAt: new Date(now),
+      });
+      // An open group (checkout) and a stale one (db: its leader was fixed).
+      await grouper.store(t.database.db, [alert("open-1", "checkout"), alert("old-1", "db")]);
+      await t.database.db.execute("update incidents set status = 'RESOLVED' where id = 'old-1'");
+
+      const url = new URL(t.url as string);
+      const counter = await startRoundTripCounter(Number(url.port || 5432));
+      url.port = String(counter.port);
+      const proxied = await openDatabase({ url: url.toString(), poolSize: 1 });
+      try {
+        await proxied.db.execute("select 1");
+        counter.reset();
+        const created = await grouper.store(proxied.db, [
+          alert("join-1", "checkout"), // follows the open group
+          alert("new-1", "payments"), // a new leader…
+          alert("new-2", "payments"), // …and its follower in the same load
+          alert("old-2", "db"), // the stale group closes; a new one opens on this alert
+          alert("quiet-1", "billing"), // a silenced leader (its note), and the silence's count
+          alert("quiet-2", "billing"),
+          alert("open-1", "checkout"), // already stored: left alone
+        ]);
+        expect(counter.flights()).toBe(4);
+        expect(created.size).toBe(6);
+      } finally {
+        await proxied.close();
+        await counter.close();
+      }
+      expect((await service.get(P, "join-1")).grouped_into).toBe("open-1");
+      expect((await service.get(P, "new-2")).grouped_into).toBe("new-1");
+      expect((await service.get(P, "old-2")).grouped_into ?? null).toBeNull();
+      expect((await service.get(P, "quiet-2")).grouped_into).toBe("quiet-1");
+      expect(
+        (await service.get(P, "quiet-1")).timeline.some((e) => /Paging suppressed by silence s-quiet/.test(e.message)),
+      ).toBe(true);
+      const [quiet] = await t.database.db.select().from(silences);
+      expect(quiet?.suppressed).toBe(2);
+      // Groups: checkout (open), db (closed) and db again, payments, billing; one received alert per new id.
+      expect(await alerts.counts(t.database.db, P)).toEqual({ groups: 5, followers: 3, alerts: 8 });
+      expect(await new JobQueue(t.database.db).pending()).toBe(5);
+    },
+  );
 
   it.runIf(kind === "postgres")(
     "a dry run takes no fingerprint lock: it is stored while another session holds its group's lock; a real alert waits",

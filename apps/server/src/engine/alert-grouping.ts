@@ -4,6 +4,7 @@ import { matchesAll } from "../ingest/silence-matcher.js";
 import type { AlertStore, Follower, GroupState, NewReceivedAlert, SilenceRow } from "../store/alert-store.js";
 import type { Db } from "../store/database.js";
 import type { IncidentStore, NewIncident } from "../store/incident-store.js";
+import { settled } from "../store/settled.js";
 import type { IncidentRecorder, Step } from "./recorder.js";
 
 /** Lifecycle states in which an incident still takes alerts. */
@@ -84,24 +85,33 @@ export class AlertGrouper {
   readonly store = async (db: Db, items: NewIncident[], now = new Date()): Promise<Set<string>> => {
     const announce: (() => void)[] = [];
     const created = await db.transaction(async (tx) => {
-      const fresh = await this.fresh(tx, items as AlertIncident[]);
-      if (fresh.length === 0) return new Set<string>();
-      const fps = new Map(fresh.map((i) => [key(i.projectId, i.id), fingerprintOf(i)]));
+      const all = items as AlertIncident[];
+      const fps = new Map(all.map((i) => [key(i.projectId, i.id), fingerprintOf(i)]));
       // A dry run never joins nor gathers a group (below), so it needs no group read and no lock: a storm of
       // dry runs sharing a fingerprint would otherwise serialise every batch, on every node, on one lock.
-      const grouped = fresh.filter((i) => !i.dryRun);
       const groupKeys = [
-        ...new Map(grouped.map((i) => [key(i.projectId, fps.get(key(i.projectId, i.id)) as string), i])).entries(),
+        ...new Map(
+          all.filter((i) => !i.dryRun).map((i) => [key(i.projectId, fps.get(key(i.projectId, i.id)) as string), i]),
+        ).entries(),
       ];
-      // Text parameters cannot hold NUL: the lock key uses a printable separator.
-      await this.alerts.lockFingerprints(
-        tx,
-        groupKeys.map(([, i]) => `${i.projectId}|${fps.get(key(i.projectId, i.id))}`),
-      );
-      const states = await this.alerts.openGroups(
-        tx,
-        groupKeys.map(([k, i]) => ({ projectId: i.projectId, fingerprint: k.slice(i.projectId.length + 1) })),
-      );
+      // The reads go out together and run in this order (one round trip on PostgreSQL's pipelined
+      // connection): the fingerprints' locks first, so the group states and existing ids read after them
+      // include whatever another node decided under the same locks. Text parameters cannot hold NUL: the
+      // lock key uses a printable separator.
+      const [, states, existing, active] = await settled([
+        this.alerts.lockFingerprints(
+          tx,
+          groupKeys.map(([, i]) => `${i.projectId}|${fps.get(key(i.projectId, i.id))}`),
+        ),
+        this.alerts.openGroups(
+          tx,
+          groupKeys.map(([k, i]) => ({ projectId: i.projectId, fingerprint: k.slice(i.projectId.length + 1) })),
+        ),
+        this.incidents.existingKeys(tx, all),
+        this.alerts.activeSilences(tx, [...new Set(all.map((i) => i.projectId))], now),
+      ]);
+      const fresh = firstOccurrences(all, existing);
+      if (fresh.length === 0) return new Set<string>();
       const open = new Map<string, { leaderId: string; count: number }>();
       const stale: GroupState[] = [];
       for (const g of states.sort((a, b) => a.lastSeenAt.getTime() - b.lastSeenAt.getTime())) {
@@ -109,8 +119,6 @@ export class AlertGrouper {
           open.set(key(g.projectId, g.fingerprint), { leaderId: g.leaderId, count: g.alertCount });
         else stale.push(g);
       }
-      await this.alerts.closeGroups(tx, stale, now);
-      const active = await this.alerts.activeSilences(tx, [...new Set(fresh.map((i) => i.projectId))], now);
 
       const leaders: AlertIncident[] = [];
       const followers: Follower[] = [];
@@ -164,15 +172,21 @@ export class AlertGrouper {
           });
         }
       }
-      const createdLeaders = await this.incidents.createBatch(tx, leaders, now);
-      const createdFollowers = await this.alerts.attach(tx, followers, now);
-      await this.alerts.createGroups(tx, newGroups, now);
-      await this.alerts.bumpGroups(tx, bumps, now);
-      for (const n of leaderNotes) {
-        announce.push(await this.recorder.writeWithin(tx, n.item.projectId, n.item.id, { steps: [n.step] }));
-      }
-      await this.alerts.recordAlerts(tx, records);
-      await this.alerts.countSuppressed(tx, suppressedCounts);
+      // The writes go out together too, and run in the order sent: stale groups close before their
+      // successors open, leaders exist before followers, notes and received alerts name them.
+      const [, createdLeaders, createdFollowers, , , notes] = await settled([
+        this.alerts.closeGroups(tx, stale, now),
+        this.incidents.createBatch(tx, leaders, now),
+        this.alerts.attach(tx, followers, now),
+        this.alerts.createGroups(tx, newGroups, now),
+        this.alerts.bumpGroups(tx, bumps, now),
+        settled(
+          leaderNotes.map((n) => this.recorder.writeWithin(tx, n.item.projectId, n.item.id, { steps: [n.step] })),
+        ),
+        this.alerts.recordAlerts(tx, records),
+        this.alerts.countSuppressed(tx, suppressedCounts),
+      ]);
+      announce.push(...notes);
       for (const f of followers) {
         if (!createdFollowers.has(key(f.item.projectId, f.item.id))) continue;
         announce.push(() => {
@@ -189,20 +203,19 @@ export class AlertGrouper {
     for (const a of announce) a();
     return created;
   };
+}
 
-  /** Items not stored yet, first occurrence of each id. */
-  private async fresh(tx: Db, items: AlertIncident[]): Promise<AlertIncident[]> {
-    const existing = await this.incidents.existingKeys(tx, items);
-    const seen = new Set<string>(existing);
-    const out: AlertIncident[] = [];
-    for (const i of items) {
-      const k = key(i.projectId, i.id);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      out.push(i);
-    }
-    return out;
+/** Items not stored yet (`existing` holds the stored keys), first occurrence of each id. */
+function firstOccurrences(items: AlertIncident[], existing: Set<string>): AlertIncident[] {
+  const seen = new Set<string>(existing);
+  const out: AlertIncident[] = [];
+  for (const i of items) {
+    const k = key(i.projectId, i.id);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(i);
   }
+  return out;
 }
 
 /** The alerts an incident carries; a seed-000 webhook is one alert of source `webhook`. */

@@ -75,13 +75,14 @@ export class AlertStore {
     }));
   }
 
+  /** Close these groups in ONE statement (the ingest sends it with the writes that may open their successors). */
   async closeGroups(db: Db, groups: { projectId: string; leaderId: string }[], at: Date): Promise<void> {
-    for (const g of groups) {
-      await db
-        .update(alertGroups)
-        .set({ closedAt: at })
-        .where(and(eq(alertGroups.projectId, g.projectId), eq(alertGroups.leaderId, g.leaderId)));
-    }
+    if (groups.length === 0) return;
+    await db.execute(sql`
+      update ${alertGroups} g set closed_at = ${at}
+      from unnest(${textArray(groups.map((x) => x.projectId))}::text[], ${textArray(groups.map((x) => x.leaderId))}::text[])
+        as v(project_id, leader_id)
+      where g.project_id = v.project_id and g.leader_id = v.leader_id`);
   }
 
   async createGroups(tx: Db, groups: { projectId: string; leaderId: string; fingerprint: string }[], now: Date) {

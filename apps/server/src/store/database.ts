@@ -60,7 +60,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     import("drizzle-orm/node-postgres"),
     import("drizzle-orm/node-postgres/migrator"),
   ]);
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Pipelined connections: statements sent together (`runAtomically`, the ingest's reads and writes) go out
+  // without waiting for each other's answers, and PostgreSQL runs them in the order sent. A statement
+  // awaited before the next is sent, as most are, behaves as without (ADR 0025, seventeenth round).
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, pipeline: true });
   // An idle connection the server ends (a PostgreSQL restart, a failover, an administrator's terminate)
   // is dropped from the pool and the next query opens a new one; unheard, its error would crash the process.
   pool.on("error", () => undefined);

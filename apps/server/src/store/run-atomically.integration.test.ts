@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { startRoundTripCounter } from "../testing/round-trip-counter.js";
 import { freshDatabase, type TestDatabase, testDatabaseKinds } from "../testing/test-databases.js";
+import { openDatabase } from "./database.js";
 import { runAtomically } from "./run-atomically.js";
 
 const messages = async (t: TestDatabase) =>
@@ -54,4 +56,39 @@ describe.each(testDatabaseKinds())("statements run as one transaction on %s", (k
     expect(seenInside).toBe(1);
     expect(await messages(t)).toEqual(["tx", "atomic"]);
   });
+
+  it.runIf(kind === "postgres")(
+    "on PostgreSQL the statements go out together: three round trips (BEGIN, them, COMMIT) whatever their number",
+    async () => {
+      await probe();
+      const url = new URL(t.url as string);
+      const counter = await startRoundTripCounter(Number(url.port || 5432));
+      url.port = String(counter.port);
+      const proxied = await openDatabase({ url: url.toString(), poolSize: 1 });
+      try {
+        await proxied.db.execute(sql`select 1`);
+        for (const n of [2, 12]) {
+          counter.reset();
+          await runAtomically(
+            proxied.db,
+            Array.from({ length: n }, (_, i) => sql`insert into probe (message) values (${`${n}-${i}`})`),
+          );
+          expect(counter.flights()).toBe(3);
+        }
+        // A failure in the middle still writes nothing, and the connection is clean afterwards.
+        counter.reset();
+        await expect(
+          runAtomically(proxied.db, [
+            sql`insert into probe (message) values (${"x"})`,
+            sql`insert into probe (message) values (${"2-0"})`,
+            sql`insert into probe (message) values (${"y"})`,
+          ]),
+        ).rejects.toThrow();
+        expect((await proxied.db.execute(sql`select count(*)::int as n from probe`)).rows[0]?.n).toBe(14);
+      } finally {
+        await proxied.close();
+        await counter.close();
+      }
+    },
+  );
 });

@@ -2,6 +2,7 @@ import type { SQLWrapper } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { Db } from "./database.js";
 import { PgliteWorkerClient } from "./pglite-worker-client.js";
+import { settled } from "./settled.js";
 
 const dialect = new PgDialect();
 
@@ -9,8 +10,9 @@ const dialect = new PgDialect();
  * Statements built in advance, run in order as ONE transaction (all or nothing). On the embedded
  * database they go to its worker as a single message, so the worker thread runs BEGIN … COMMIT without
  * waiting between statements for this thread (busy with an analysis, it answered late and the database
- * sat idle holding the transaction: ADR 0025, seventh round). On PostgreSQL, a transaction running them
- * one after the other. `db` may be a transaction already: then they join it.
+ * sat idle holding the transaction: ADR 0025, seventh round). On PostgreSQL, a transaction whose
+ * statements are sent together on its pipelined connection (`openDatabase`): one round trip for all of
+ * them, run in the order given. `db` may be a transaction already: then they join it.
  */
 export async function runAtomically(db: Db, statements: readonly SQLWrapper[]): Promise<void> {
   if (statements.length === 0) return;
@@ -20,6 +22,6 @@ export async function runAtomically(db: Db, statements: readonly SQLWrapper[]): 
     return;
   }
   await db.transaction(async (tx) => {
-    for (const s of statements) await tx.execute(s.getSQL());
+    await settled(statements.map((s) => tx.execute(s.getSQL())));
   });
 }
