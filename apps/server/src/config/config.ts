@@ -363,7 +363,7 @@ export const CONFIG_FIELDS = {
   },
   AEGIS_CLUSTER_EVENTS: {
     schema: z.enum(["auto", "off"]).default("auto"),
-    doc: "`auto`: with a PostgreSQL `DATABASE_URL`, frames reach WebSocket clients of every process (LISTEN/NOTIFY) and one leader collects metrics (advisory lock); `off`: frames stay in their process.",
+    doc: "`auto`: with a PostgreSQL `DATABASE_URL`, frames reach WebSocket clients of every process (LISTEN/NOTIFY) and one leader (advisory lock) collects metrics and starts new incidents' escalations; `off`: frames stay in their process, and every process starts escalations.",
   },
   AEGIS_ACCESS_LOG_RETENTION_DAYS: {
     schema: z.coerce.number().int().min(1).max(3650).default(30),

@@ -78,6 +78,28 @@ describe.each(testDatabaseKinds())("alert grouping on %s", (kind) => {
     return { incidents, alerts, ingest, service, frames, make, grouper };
   }
 
+  /** A silence (or maintenance window) of one matcher, in force for the next minute. */
+  async function silenceNow(
+    id: string,
+    kind: "silence" | "maintenance",
+    name: string | null,
+    matcher: { name: string; value: string; isRegex: boolean; isEqual: boolean },
+  ) {
+    const now = Date.now();
+    await t.database.db.insert(silences).values({
+      projectId: P,
+      id,
+      kind,
+      name,
+      matchers: [matcher],
+      startsAt: new Date(now - 1000),
+      endsAt: new Date(now + 60_000),
+      createdBy: "alice",
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    });
+  }
+
   it("200 identical alerts for one service open ONE incident with one pipeline job; 199 attach to it", async () => {
     const { ingest, service, alerts, frames } = await setup();
     const answers = await Promise.all(
@@ -178,18 +200,11 @@ describe.each(testDatabaseKinds())("alert grouping on %s", (kind) => {
 
   it("a silenced alert is still recorded and grouped; its timeline names the silence", async () => {
     const { ingest, service, alerts } = await setup();
-    const now = Date.now();
-    await t.database.db.insert(silences).values({
-      projectId: P,
-      id: "s-1",
-      kind: "maintenance",
-      name: "db upgrade",
-      matchers: [{ name: "service", value: "check.*", isRegex: true, isEqual: true }],
-      startsAt: new Date(now - 1000),
-      endsAt: new Date(now + 60_000),
-      createdBy: "alice",
-      createdAt: new Date(now),
-      updatedAt: new Date(now),
+    await silenceNow("s-1", "maintenance", "db upgrade", {
+      name: "service",
+      value: "check.*",
+      isRegex: true,
+      isEqual: true,
     });
     await service.receive(P, { incident_id: "m1", alert_type: "High CPU", logs: "", container_name: "checkout" });
     await service.receive(P, { incident_id: "m2", alert_type: "High CPU", logs: "", container_name: "checkout" });
@@ -216,18 +231,11 @@ describe.each(testDatabaseKinds())("alert grouping on %s", (kind) => {
     "on PostgreSQL a load is four round trips (BEGIN, the reads, the writes, COMMIT), and its writes keep their order",
     async () => {
       const { grouper, alerts, service } = await setup();
-      const now = Date.now();
-      await t.database.db.insert(silences).values({
-        projectId: P,
-        id: "s-quiet",
-        kind: "silence",
-        name: null,
-        matchers: [{ name: "service", value: "billing", isRegex: false, isEqual: true }],
-        startsAt: new Date(now - 1000),
-        endsAt: new Date(now + 60_000),
-        createdBy: "alice",
-        createdAt: new Date(now),
-        updatedAt: new Date(now),
+      await silenceNow("s-quiet", "silence", null, {
+        name: "service",
+        value: "billing",
+        isRegex: false,
+        isEqual: true,
       });
       // An open group (checkout) and a stale one (db: its leader was fixed).
       await grouper.store(t.database.db, [alert("open-1", "checkout"), alert("old-1", "db")]);

@@ -112,9 +112,12 @@ export class AlertGrouper {
       ]);
       const fresh = firstOccurrences(all, existing);
       if (fresh.length === 0) return new Set<string>();
+      // Only the groups of alerts not stored yet are decided on (the reads above also covered replays).
+      const freshGroups = new Set(fresh.map((i) => key(i.projectId, fps.get(key(i.projectId, i.id)) as string)));
       const open = new Map<string, { leaderId: string; count: number }>();
       const stale: GroupState[] = [];
       for (const g of states.sort((a, b) => a.lastSeenAt.getTime() - b.lastSeenAt.getTime())) {
+        if (!freshGroups.has(key(g.projectId, g.fingerprint))) continue;
         if (isOpen(g, now, this.opts.windowMs))
           open.set(key(g.projectId, g.fingerprint), { leaderId: g.leaderId, count: g.alertCount });
         else stale.push(g);

@@ -63,6 +63,7 @@ describe.each(testDatabaseKinds())("escalation engine on %s", (kind) => {
     clock: () => Date,
     silences?: SilenceChecker,
     options: EscalationOptions = DEFAULT_ESCALATION_OPTIONS,
+    leads?: () => boolean,
   ) {
     const incidents = new IncidentStore();
     const recorder = new IncidentRecorder(database, incidents, new InProcessEventBus());
@@ -79,6 +80,7 @@ describe.each(testDatabaseKinds())("escalation engine on %s", (kind) => {
         silences,
         logger: createLogger("silent"),
         clock,
+        leads,
       },
       options,
     );
@@ -211,6 +213,53 @@ describe.each(testDatabaseKinds())("escalation engine on %s", (kind) => {
     await Promise.all([a.engine.sweep(), b.engine.sweep()]);
     const ids = notifier.pages.map((p) => p.message.incidentId).sort();
     expect(ids).toEqual(["c1", "c2", "c3", "c4"]);
+  });
+
+  it("of several servers only the leader starts new incidents' escalations; every one pages what it claims", async () => {
+    t = await freshDatabase(kind);
+    await setUp(t.database);
+    let now = new Date();
+    const toA = new RecordingNotifier();
+    const toB = new RecordingNotifier();
+    let aLeads = false;
+    const a = wire(
+      t.database,
+      toA,
+      () => now,
+      undefined,
+      DEFAULT_ESCALATION_OPTIONS,
+      () => aLeads,
+    );
+    const b = wire(
+      t.database,
+      toB,
+      () => now,
+      undefined,
+      DEFAULT_ESCALATION_OPTIONS,
+      () => !aLeads,
+    );
+    const escalations = async () =>
+      (await t.database.db.execute(sql`select count(*)::int as n from escalations`)).rows[0]?.n;
+    const paged = (n: RecordingNotifier) => n.pages.map((p) => p.message.incidentId).sort();
+    await a.incidents.createBatch(t.database.db, [incident("l1"), incident("l2")]);
+    await a.engine.sweep();
+    expect(await escalations()).toBe(0);
+    await b.engine.sweep();
+    expect(await escalations()).toBe(2);
+    expect(paged(toB)).toEqual(["l1", "l2"]);
+    // Leadership moves: the new leader starts what appeared since; the old one no longer does.
+    aLeads = true;
+    await a.incidents.createBatch(t.database.db, [incident("l3")]);
+    await b.engine.sweep();
+    expect(await escalations()).toBe(2);
+    await a.engine.sweep();
+    expect(await escalations()).toBe(3);
+    expect(paged(toA)).toEqual(["l3"]);
+    // Level 2 is due after 5 minutes: a server that does not lead pages every due one it claims.
+    now = new Date(now.getTime() + 5 * 60_000);
+    await b.engine.sweep();
+    expect(toB.users().slice(2)).toEqual([["bob"], ["bob"], ["bob"]]);
+    expect(paged(toB)).toEqual(["l1", "l1", "l2", "l2", "l3"]);
   });
 
   it("starts each new incident of a sweep under its service's own policy, else the project's default", async () => {

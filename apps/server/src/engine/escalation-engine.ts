@@ -32,6 +32,12 @@ export interface EscalationDeps {
   logger: Logger;
   /** Injectable so tests move time instead of waiting for it. */
   clock?: () => Date;
+  /**
+   * Whether this process starts the escalations of new incidents. Several processes on one database: only
+   * the leader does (they would all read every new incident and insert the same rows); each still pages
+   * the due escalations it claims. Absent: always.
+   */
+  leads?: () => boolean;
 }
 
 export interface EscalationOptions {
@@ -144,7 +150,7 @@ export class EscalationEngine {
     let acted = 0;
     try {
       const now = this.clock();
-      await this.startNew(now);
+      if (this.d.leads?.() ?? true) await this.startNew(now);
       const due = await this.d.store.claimDue(
         this.d.database.db,
         now,

@@ -1,8 +1,11 @@
 import pg from "pg";
 import type { Logger } from "../shared/logger.js";
 
-/** The advisory lock key of the metrics leader (any constant shared by every process of one product). */
-export const METRICS_LEADER_KEY = 727_019;
+/**
+ * The advisory lock key of the leader, which collects metrics and starts new incidents' escalations (any
+ * constant shared by every process of one product).
+ */
+export const LEADER_KEY = 727_019;
 
 /**
  * Leadership among the processes sharing one PostgreSQL database: whoever holds the session-level
@@ -57,7 +60,7 @@ export class PgLeaderLock {
       }
       const r = await this.client.query<{ locked: boolean }>("select pg_try_advisory_lock($1) as locked", [this.key]);
       this.leader = r.rows[0]?.locked === true;
-      if (this.leader) this.logger.info({ key: this.key }, "this process now leads metrics collection");
+      if (this.leader) this.logger.info({ key: this.key }, "this process now leads (metrics collection, new escalations)");
     } catch (err) {
       this.logger.warn({ err }, "leader election attempt failed");
     }

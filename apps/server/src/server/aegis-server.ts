@@ -123,7 +123,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
     // Loaded only here: the PostgreSQL client stays out of an embedded-database process (ADR 0025, sixth round).
     const [bus, lock] = await Promise.all([import("../events/pg-event-bus.js"), import("../events/pg-leader-lock.js")]);
     sharedBus = await bus.PgEventBus.connect(clusterUrl, logger);
-    leader = new lock.PgLeaderLock(clusterUrl, lock.METRICS_LEADER_KEY, logger);
+    leader = new lock.PgLeaderLock(clusterUrl, lock.LEADER_KEY, logger);
   }
   const bus = sharedBus ?? new InProcessEventBus((err) => logger.warn({ err }, "event listener failed"));
   // Consumers that must act once per frame (the audit entry, the outbound webhook) subscribe here: the
@@ -302,6 +302,7 @@ export async function startAegis(config: Config, opts: StartOptions): Promise<Ae
       silences: opts.silences ?? silences,
       routing: settings,
       logger: logger.child({ component: "escalation" }),
+      leads: () => leader?.isLeader ?? true,
     },
     { ...DEFAULT_ESCALATION_OPTIONS, sweepMs: config.AEGIS_ESCALATION_SWEEP_SECS * 1000 },
   );
