@@ -60,7 +60,8 @@ export class PgLeaderLock {
       }
       const r = await this.client.query<{ locked: boolean }>("select pg_try_advisory_lock($1) as locked", [this.key]);
       this.leader = r.rows[0]?.locked === true;
-      if (this.leader) this.logger.info({ key: this.key }, "this process now leads (metrics collection, new escalations)");
+      if (this.leader)
+        this.logger.info({ key: this.key }, "this process now leads (metrics collection, new escalations)");
     } catch (err) {
       this.logger.warn({ err }, "leader election attempt failed");
     }
