@@ -87,13 +87,10 @@ export class AlertGrouper {
     const created = await db.transaction(async (tx) => {
       const all = items as AlertIncident[];
       const fps = new Map(all.map((i) => [key(i.projectId, i.id), fingerprintOf(i)]));
+      const fpOf = (i: AlertIncident) => fps.get(key(i.projectId, i.id)) as string;
       // A dry run never joins nor gathers a group (below), so it needs no group read and no lock: a storm of
       // dry runs sharing a fingerprint would otherwise serialise every batch, on every node, on one lock.
-      const groupKeys = [
-        ...new Map(
-          all.filter((i) => !i.dryRun).map((i) => [key(i.projectId, fps.get(key(i.projectId, i.id)) as string), i]),
-        ).entries(),
-      ];
+      const groupKeys = [...new Map(all.filter((i) => !i.dryRun).map((i) => [key(i.projectId, fpOf(i)), i])).entries()];
       // The reads go out together and run in this order (one round trip on PostgreSQL's pipelined
       // connection): the fingerprints' locks first, so the group states and existing ids read after them
       // include whatever another node decided under the same locks. Text parameters cannot hold NUL: the
@@ -101,7 +98,7 @@ export class AlertGrouper {
       const [, states, existing, active] = await settled([
         this.alerts.lockFingerprints(
           tx,
-          groupKeys.map(([, i]) => `${i.projectId}|${fps.get(key(i.projectId, i.id))}`),
+          groupKeys.map(([, i]) => `${i.projectId}|${fpOf(i)}`),
         ),
         this.alerts.openGroups(
           tx,
@@ -113,7 +110,7 @@ export class AlertGrouper {
       const fresh = firstOccurrences(all, existing);
       if (fresh.length === 0) return new Set<string>();
       // Only the groups of alerts not stored yet are decided on (the reads above also covered replays).
-      const freshGroups = new Set(fresh.map((i) => key(i.projectId, fps.get(key(i.projectId, i.id)) as string)));
+      const freshGroups = new Set(fresh.map((i) => key(i.projectId, fpOf(i))));
       const open = new Map<string, { leaderId: string; count: number }>();
       const stale: GroupState[] = [];
       for (const g of states.sort((a, b) => a.lastSeenAt.getTime() - b.lastSeenAt.getTime())) {
@@ -131,7 +128,7 @@ export class AlertGrouper {
       const records: NewReceivedAlert[] = [];
       const leaderNotes: { item: AlertIncident; step: Step }[] = [];
       for (const item of fresh) {
-        const fp = fps.get(key(item.projectId, item.id)) as string;
+        const fp = fpOf(item);
         const gk = key(item.projectId, fp);
         const silence = suppressing(active, item.projectId, labelsOf(item));
         const silenced = silence
