@@ -242,7 +242,8 @@ describe.each(testDatabaseKinds())("alert grouping on %s", (kind) => {
       await t.database.db.execute("update incidents set status = 'RESOLVED' where id = 'old-1'");
 
       const url = new URL(t.url as string);
-      const counter = await startRoundTripCounter(Number(url.port || 5432));
+      const counter = await startRoundTripCounter({ host: url.hostname, port: Number(url.port || 5432) });
+      url.hostname = "127.0.0.1";
       url.port = String(counter.port);
       const proxied = await openDatabase({ url: url.toString(), poolSize: 1 });
       try {

@@ -62,7 +62,8 @@ describe.each(testDatabaseKinds())("statements run as one transaction on %s", (k
     async () => {
       await probe();
       const url = new URL(t.url as string);
-      const counter = await startRoundTripCounter(Number(url.port || 5432));
+      const counter = await startRoundTripCounter({ host: url.hostname, port: Number(url.port || 5432) });
+      url.hostname = "127.0.0.1";
       url.port = String(counter.port);
       const proxied = await openDatabase({ url: url.toString(), poolSize: 1 });
       try {
